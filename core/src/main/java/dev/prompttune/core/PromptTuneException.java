@@ -1,0 +1,19 @@
+package dev.prompttune.core;
+
+/**
+ * An error the user can act on: bad input, a bad file, a bad setting.
+ *
+ * <p>The message is one line that names the thing (a file, a setting, a tensor), the bad value and what is
+ * allowed. Front ends (CLI, DSL, notebook) print {@link #getMessage()} alone, without a stack trace; anything
+ * that is not a {@code PromptTuneException} is a bug in prompttune and keeps its stack trace.
+ */
+public class PromptTuneException extends RuntimeException {
+
+    public PromptTuneException(String message) {
+        super(message);
+    }
+
+    public PromptTuneException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
