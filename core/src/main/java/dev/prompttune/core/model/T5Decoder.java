@@ -1,0 +1,101 @@
+package dev.prompttune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.norm.Dropout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * T5's decoder stack: causal self-attention, cross-attention over the encoder output and feed-forward per block,
+ * then a final norm and dropout. The decoder is never prompted (the paper's setting).
+ *
+ * <p>Inputs: decoder embeddings [B, L, H], encoder output [B, S, H], encoder mask [B, S]. Output [B, L, H]
+ * (before the LM head and before T5 1.0's d_model^-0.5 scaling).
+ */
+final class T5Decoder extends T5Module {
+
+    final List<T5Block> blocks = new ArrayList<>();
+    final T5LayerNorm finalNorm;
+    private final float dropout;
+
+    T5Decoder(T5Weights weights, T5Config config) {
+        super(weights);
+        for (int i = 0; i < config.numDecoderLayers; i++) {
+            blocks.add(addChildBlock("block" + i, new T5Block(weights, "decoder.block." + i, config, true, i == 0)));
+        }
+        finalNorm = addChildBlock("finalNorm",
+                new T5LayerNorm(weights, "decoder.final_layer_norm", config.dModel, config.layerNormEpsilon));
+        dropout = config.dropoutRate;
+    }
+
+    /** Teacher-forced pass over a whole target sequence. */
+    NDArray forward(NDArray embeddings, NDArray encoderHidden, NDArray encoderMask, boolean training) {
+        NDArray h = dropout(embeddings, training);
+        int length = (int) h.getShape().get(1);
+        NDArray selfBias = selfBias(h, length, 0).add(AttentionMasks.causal(h, length, h.getDataType()));
+        NDArray crossBias = AttentionMasks.padding(encoderMask, h.getDataType());
+        for (T5Block block : blocks) {
+            NDArray normed = block.selfNorm.forward(h);
+            h = block.selfAttend(h, normed, block.selfAttention.project(normed, true),
+                    block.selfAttention.project(normed, false), selfBias, training);
+            h = block.crossAttend(h, block.crossAttention.project(encoderHidden, true),
+                    block.crossAttention.project(encoderHidden, false), crossBias, training);
+            h = block.feedForward(h, training);
+        }
+        return dropout(finalNorm.forward(h), training);
+    }
+
+    /** A cache for incremental decoding over this encoder output: cross keys/values projected once. */
+    DecoderCache newCache(NDArray encoderHidden, NDArray encoderMask) {
+        DecoderCache cache = new DecoderCache(blocks.size(), AttentionMasks.padding(encoderMask, encoderHidden.getDataType()));
+        for (int i = 0; i < blocks.size(); i++) {
+            T5Attention cross = blocks.get(i).crossAttention;
+            cache.crossKeys[i] = cross.project(encoderHidden, true);
+            cache.crossValues[i] = cross.project(encoderHidden, false);
+        }
+        return cache;
+    }
+
+    /**
+     * One decoding step: the embedding of the newest token [B, 1, H] attends to all cached positions.
+     * Updates the cache; returns the decoder output [B, 1, H].
+     */
+    NDArray step(NDArray embedding, DecoderCache cache) {
+        NDArray h = embedding;
+        int position = cache.length;
+        // The query sits at `position`; keys 0..position are all in its past, so no causal mask is needed.
+        NDArray selfBias = selfBias(h, 1, position, position + 1);
+        for (int i = 0; i < blocks.size(); i++) {
+            T5Block block = blocks.get(i);
+            NDArray normed = block.selfNorm.forward(h);
+            NDArray k = block.selfAttention.project(normed, true);
+            NDArray v = block.selfAttention.project(normed, false);
+            if (cache.selfKeys[i] != null) {
+                k = NDArrays.concat(new NDList(cache.selfKeys[i], k), 2);
+                v = NDArrays.concat(new NDList(cache.selfValues[i], v), 2);
+            }
+            cache.selfKeys[i] = k;
+            cache.selfValues[i] = v;
+            h = block.selfAttend(h, normed, k, v, selfBias, false);
+            h = block.crossAttend(h, cache.crossKeys[i], cache.crossValues[i], cache.crossBias, false);
+            h = block.feedForward(h, false);
+        }
+        cache.length++;
+        return finalNorm.forward(h);
+    }
+
+    private NDArray selfBias(NDArray like, int queryLength, int queryOffset) {
+        return selfBias(like, queryLength, queryOffset, queryOffset + queryLength);
+    }
+
+    private NDArray selfBias(NDArray like, int queryLength, int queryOffset, int keyLength) {
+        NDArray bias = blocks.get(0).selfAttention.positionBias(like, queryLength, keyLength, queryOffset);
+        return bias.getDataType() == like.getDataType() ? bias : bias.toType(like.getDataType(), false);
+    }
+
+    private NDArray dropout(NDArray x, boolean training) {
+        return training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
+    }
+}

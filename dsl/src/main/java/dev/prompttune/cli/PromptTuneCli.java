@@ -1,0 +1,54 @@
+package dev.prompttune.cli;
+
+import dev.prompttune.core.PromptTuneException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/prompttune}: the one launcher for every command of the project. User errors
+ * ({@link PromptTuneException}) print as one line without a stack trace and exit with status 2.
+ */
+@Command(name = "prompttune", mixinStandardHelpOptions = true, version = "prompttune 0.1.0",
+        description = "Prompt tuning (Lester et al. 2021) for T5 models on the JVM.",
+        subcommands = {VerifyT5Command.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class PromptTuneCli implements Runnable {
+
+    /** Exit status for a user error (bad input, bad file). */
+    public static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        EngineSetup.configure();
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line; returns the exit status (for tests: no System.exit). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new PromptTuneCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PromptTuneException user = userError(e);
+            if (user != null) {
+                commandLine.getErr().println("prompttune: " + user.getMessage());
+                return USER_ERROR;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    private static PromptTuneException userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PromptTuneException p) {
+                return p;
+            }
+        }
+        return null;
+    }
+}
