@@ -1,0 +1,66 @@
+package dev.prompttune.core.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Write-then-rename: readers see either the old file or the complete new one, never a half-written file, even
+ * if the process dies mid-write (a crash during training must not destroy the last good checkpoint).
+ */
+final class AtomicFiles {
+
+    private AtomicFiles() {}
+
+    /** Fills a channel; may throw anything, the temp file is removed and the target left untouched. */
+    interface Body {
+        void write(FileChannel channel) throws IOException;
+    }
+
+    static void write(Path target, Body body) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        // Same directory: a rename within one file system is atomic; a temp dir elsewhere might not be.
+        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                body.write(channel);
+                channel.force(true); // data on disk before the rename makes it visible
+            }
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+            syncDirectory(dir);
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** FileChannel.write may write less than asked: loop until the buffer is drained. */
+    static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** Makes the rename itself durable; best effort (not every OS lets a directory be opened). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // the file is complete either way; only durability across a power cut is weaker
+        }
+    }
+}
