@@ -32,6 +32,9 @@ class OfflineEngineTest {
                 "-DENGINE_CACHE_DIR=" + cache.resolve("engine"),
                 "-cp", System.getProperty("java.class.path"),
                 OfflineProbe.class.getName()));
+        // DJL reads these from the environment before system properties: the child must see only ours.
+        pb.environment().remove("DJL_CACHE_DIR");
+        pb.environment().remove("ENGINE_CACHE_DIR");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
