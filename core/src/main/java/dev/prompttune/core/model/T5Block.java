@@ -22,10 +22,10 @@ final class T5Block extends T5Module {
     final T5Attention crossAttention;
     final T5LayerNorm ffNorm;
     final T5FeedForward feedForward;
-    private final float dropout;
+    private final DropoutSetting dropout;
 
     /** @param prefix {@code encoder.block.N} or {@code decoder.block.N} */
-    T5Block(T5Weights weights, String prefix, T5Config config, boolean decoder, boolean first) {
+    T5Block(T5Weights weights, String prefix, T5Config config, DropoutSetting dropout, boolean decoder, boolean first) {
         super(weights);
         float eps = config.layerNormEpsilon;
         selfNorm = addChildBlock("selfNorm", new T5LayerNorm(weights, prefix + ".layer.0.layer_norm", config.dModel, eps));
@@ -44,22 +44,22 @@ final class T5Block extends T5Module {
         ffNorm = addChildBlock("ffNorm", new T5LayerNorm(weights, prefix + ".layer." + ffLayer + ".layer_norm", config.dModel, eps));
         feedForward = addChildBlock("feedForward",
                 new T5FeedForward(weights, prefix + ".layer." + ffLayer + ".DenseReluDense", config));
-        dropout = config.dropoutRate;
+        this.dropout = dropout;
     }
 
     /** Self-attention sub-layer over given keys/values (the block's own, or cached ones). x [B, T, H]. */
     NDArray selfAttend(NDArray x, NDArray normed, NDArray keys, NDArray values, NDArray bias, boolean training) {
-        return residual(x, selfAttention.forward(normed, keys, values, bias, dropout, training), training);
+        return residual(x, selfAttention.forward(normed, keys, values, bias, dropout.get(), training), training);
     }
 
     /** Cross-attention sub-layer over the encoder's projected keys/values. x [B, T, H]. */
     NDArray crossAttend(NDArray x, NDArray keys, NDArray values, NDArray bias, boolean training) {
-        return residual(x, crossAttention.forward(crossNorm.forward(x), keys, values, bias, dropout, training), training);
+        return residual(x, crossAttention.forward(crossNorm.forward(x), keys, values, bias, dropout.get(), training), training);
     }
 
     /** Feed-forward sub-layer. x [B, T, H]. */
     NDArray feedForward(NDArray x, boolean training) {
-        return residual(x, feedForward.forward(ffNorm.forward(x), dropout, training), training);
+        return residual(x, feedForward.forward(ffNorm.forward(x), dropout.get(), training), training);
     }
 
     /** Encoder block: self-attention over x itself, then feed-forward. */
@@ -70,8 +70,9 @@ final class T5Block extends T5Module {
     }
 
     private NDArray residual(NDArray x, NDArray sublayer, boolean training) {
-        if (training && dropout > 0) {
-            sublayer = Dropout.dropout(sublayer, dropout, true).singletonOrThrow();
+        float rate = dropout.get();
+        if (training && rate > 0) {
+            sublayer = Dropout.dropout(sublayer, rate, true).singletonOrThrow();
         }
         NDArray out = x.add(sublayer);
         return out.getDataType() == DataType.FLOAT16 ? out.clip(-HALF_CLAMP, HALF_CLAMP) : out;

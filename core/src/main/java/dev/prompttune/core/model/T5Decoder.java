@@ -18,16 +18,16 @@ final class T5Decoder extends T5Module {
 
     final List<T5Block> blocks = new ArrayList<>();
     final T5LayerNorm finalNorm;
-    private final float dropout;
+    private final DropoutSetting dropout;
 
-    T5Decoder(T5Weights weights, T5Config config) {
+    T5Decoder(T5Weights weights, T5Config config, DropoutSetting dropout) {
         super(weights);
         for (int i = 0; i < config.numDecoderLayers; i++) {
-            blocks.add(addChildBlock("block" + i, new T5Block(weights, "decoder.block." + i, config, true, i == 0)));
+            blocks.add(addChildBlock("block" + i, new T5Block(weights, "decoder.block." + i, config, dropout, true, i == 0)));
         }
         finalNorm = addChildBlock("finalNorm",
                 new T5LayerNorm(weights, "decoder.final_layer_norm", config.dModel, config.layerNormEpsilon));
-        dropout = config.dropoutRate;
+        this.dropout = dropout;
     }
 
     /** Teacher-forced pass over a whole target sequence. */
@@ -96,6 +96,7 @@ final class T5Decoder extends T5Module {
     }
 
     private NDArray dropout(NDArray x, boolean training) {
-        return training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
+        float rate = dropout.get();
+        return training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
     }
 }

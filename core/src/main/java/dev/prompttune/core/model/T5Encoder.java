@@ -15,16 +15,16 @@ final class T5Encoder extends T5Module {
 
     final List<T5Block> blocks = new ArrayList<>();
     final T5LayerNorm finalNorm;
-    private final float dropout;
+    private final DropoutSetting dropout;
 
-    T5Encoder(T5Weights weights, T5Config config) {
+    T5Encoder(T5Weights weights, T5Config config, DropoutSetting dropout) {
         super(weights);
         for (int i = 0; i < config.numLayers; i++) {
-            blocks.add(addChildBlock("block" + i, new T5Block(weights, "encoder.block." + i, config, false, i == 0)));
+            blocks.add(addChildBlock("block" + i, new T5Block(weights, "encoder.block." + i, config, dropout, false, i == 0)));
         }
         finalNorm = addChildBlock("finalNorm",
                 new T5LayerNorm(weights, "encoder.final_layer_norm", config.dModel, config.layerNormEpsilon));
-        dropout = config.dropoutRate;
+        this.dropout = dropout;
     }
 
     NDArray forward(NDArray embeddings, NDArray attentionMask, boolean training) {
@@ -43,6 +43,7 @@ final class T5Encoder extends T5Module {
     }
 
     private NDArray dropout(NDArray x, boolean training) {
-        return training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
+        float rate = dropout.get();
+        return training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
     }
 }

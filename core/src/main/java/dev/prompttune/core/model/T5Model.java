@@ -35,6 +35,7 @@ public final class T5Model extends T5Module implements AutoCloseable {
     private final Parameter lmHead;
     private final T5Encoder encoder;
     private final T5Decoder decoder;
+    private final DropoutSetting dropout;
     private String source = "(random)";
 
     /** Builds an empty model: every weight declared, none loaded. Use {@link #load} for a checkpoint. */
@@ -47,8 +48,9 @@ public final class T5Model extends T5Module implements AutoCloseable {
         this.manager = manager;
         this.dataType = dataType;
         this.shared = weight("shared.weight", config.vocabSize, config.dModel);
-        this.encoder = addChildBlock("encoder", new T5Encoder(weights, config));
-        this.decoder = addChildBlock("decoder", new T5Decoder(weights, config));
+        this.dropout = new DropoutSetting(config.dropoutRate);
+        this.encoder = addChildBlock("encoder", new T5Encoder(weights, config, dropout));
+        this.decoder = addChildBlock("decoder", new T5Decoder(weights, config, dropout));
         this.lmHead = config.tieWordEmbeddings ? null : weight("lm_head.weight", config.vocabSize, config.dModel);
     }
 
@@ -121,6 +123,19 @@ public final class T5Model extends T5Module implements AutoCloseable {
     /** The input embedding table [V, H] ({@code shared.weight}). */
     public NDArray embeddingTable() {
         return shared.getArray();
+    }
+
+    /** The dropout rate used in training mode (initially the checkpoint's {@code dropout_rate}). */
+    public float dropoutRate() {
+        return dropout.get();
+    }
+
+    /** Overrides the dropout rate for training mode; 0 ≤ rate < 1. */
+    public void setDropoutRate(float rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new dev.prompttune.core.PromptTuneException("dropout " + rate + " is out of range; allowed: 0 <= dropout < 1");
+        }
+        dropout.set(rate);
     }
 
     /** Unfreezes (true) or freezes (false) every weight: model tuning versus prompt tuning. */

@@ -1,0 +1,161 @@
+package dev.prompttune.core.data;
+
+import dev.prompttune.core.PromptTuneException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads examples from JSONL, CSV or TSV files (UTF-8, an optional byte-order mark, LF or CRLF line ends).
+ *
+ * <ul>
+ *   <li>JSONL: one JSON object per line; strings, numbers (as written: {@code 1} gives {@code "1"}) and
+ *       booleans become string fields, {@code null} leaves the field out, nested objects and arrays are
+ *       rejected.</li>
+ *   <li>CSV (RFC 4180): a header row names the fields; fields may be quoted with {@code "}, quoted fields may hold
+ *       commas, newlines and doubled quotes {@code ""}.</li>
+ *   <li>TSV: a header row; fields separated by tabs, no quoting.</li>
+ * </ul>
+ *
+ * <p>Blank lines are skipped. Each example records its file and starting line. Errors are one line naming
+ * {@code file:line} and the problem.
+ */
+public final class ExampleReader {
+
+    private ExampleReader() {}
+
+    /** Examples of {@code file}, in the format its extension names ({@link DataFormat#of(Path)}). */
+    public static List<Example> read(Path file) {
+        checkFile(file);
+        return read(file, DataFormat.of(file));
+    }
+
+    /** Examples of {@code file} in {@code format}, whatever its extension. */
+    public static List<Example> read(Path file, DataFormat format) {
+        checkFile(file);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new PromptTuneException(file + " cannot be read (" + e + ")", e);
+        }
+        return parse(decode(bytes, file.toString()), file.toString(), format);
+    }
+
+    /**
+     * Examples of {@code text} in {@code format}; {@code source} names it in locations and messages.
+     */
+    public static List<Example> parse(String text, String source, DataFormat format) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        return switch (format) {
+            case JSONL -> JsonLines.parse(text, source);
+            case CSV -> CsvParser.parse(text, source);
+            case TSV -> parseTsv(text, source);
+        };
+    }
+
+    private static void checkFile(Path file) {
+        if (!Files.exists(file)) {
+            throw new PromptTuneException(file + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new PromptTuneException(file + " is a directory, not a data file");
+        }
+    }
+
+    /** Strict UTF-8 decoding; a bad byte is reported with its line. */
+    static String decode(byte[] bytes, String source) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new PromptTuneException(source + ":" + line + ": not valid UTF-8 (byte offset " + in.position()
+                    + "); save the file as UTF-8");
+        }
+        out.flip();
+        return out.toString();
+    }
+
+    private static List<Example> parseTsv(String text, String source) {
+        List<Example> examples = new ArrayList<>();
+        String[] header = null;
+        int lineNo = 0;
+        for (String line : text.split("\n", -1)) {
+            lineNo++;
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split("\t", -1);
+            if (header == null) {
+                header = Headers.check(cells, source, lineNo);
+                continue;
+            }
+            examples.add(Headers.example(header, cells, source, lineNo, "tab-separated"));
+        }
+        return examples;
+    }
+
+    /** Header checks and row-to-example, shared by CSV and TSV. */
+    static final class Headers {
+
+        private Headers() {}
+
+        static String[] check(String[] cells, String source, int line) {
+            String[] names = new String[cells.length];
+            Map<String, Integer> seen = new LinkedHashMap<>();
+            for (int i = 0; i < cells.length; i++) {
+                names[i] = cells[i].strip();
+                if (names[i].isEmpty()) {
+                    throw new PromptTuneException(source + ":" + line + ": header column " + (i + 1)
+                            + " has no name; the first row must name every column");
+                }
+                Integer before = seen.put(names[i], i + 1);
+                if (before != null) {
+                    throw new PromptTuneException(source + ":" + line + ": header names '" + names[i]
+                            + "' twice (columns " + before + " and " + (i + 1) + ")");
+                }
+            }
+            return names;
+        }
+
+        static Example example(String[] header, String[] cells, String source, int line, String kind) {
+            if (cells.length != header.length) {
+                throw new PromptTuneException(source + ":" + line + ": " + cells.length + " " + kind + " field"
+                        + (cells.length == 1 ? "" : "s") + ", but the header has " + header.length + " ("
+                        + String.join(", ", header) + ")");
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (int i = 0; i < cells.length; i++) {
+                fields.put(header[i], cells[i]);
+            }
+            return new Example(fields, source, line);
+        }
+    }
+}

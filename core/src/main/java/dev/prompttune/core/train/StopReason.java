@@ -1,0 +1,13 @@
+package dev.prompttune.core.train;
+
+/** Why a training run ended. */
+public enum StopReason {
+    /** All steps or epochs done. */
+    COMPLETED,
+    /** No dev improvement for {@code patience} evaluations. */
+    EARLY_STOPPED,
+    /** The thread was interrupted; stopped at the next step boundary. */
+    INTERRUPTED,
+    /** The loss became NaN or infinite; the last good prompt is kept. */
+    DIVERGED
+}

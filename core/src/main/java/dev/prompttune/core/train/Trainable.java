@@ -1,0 +1,104 @@
+package dev.prompttune.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.model.T5Weights;
+import dev.prompttune.core.prompt.EncoderInput;
+import dev.prompttune.core.prompt.Placement;
+import dev.prompttune.core.prompt.SoftPrompt;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a training run updates: the soft prompt alone (prompt tuning) or every model weight (the model-tuning
+ * baseline). The trainer is the same for both; only the parameter list, the encoder input and how the best
+ * state is kept differ.
+ */
+public interface Trainable {
+
+    /** The arrays the optimiser updates in place. */
+    List<NDArray> parameters();
+
+    /** How ids become encoder input (with or without the prompt). */
+    EncoderInput input();
+
+    /** A copy of the current values (to keep the best). */
+    float[][] snapshot();
+
+    /** Restores values from a snapshot. */
+    void restore(float[][] snapshot);
+
+    /** Number of trainable scalars. */
+    long count();
+
+    /** Prompt tuning: only P is trainable; the model stays frozen. */
+    static Trainable prompt(SoftPrompt prompt, Placement placement) {
+        return new Trainable() {
+            @Override
+            public List<NDArray> parameters() {
+                return List.of(prompt.value());
+            }
+
+            @Override
+            public EncoderInput input() {
+                return EncoderInput.prompted(prompt, placement);
+            }
+
+            @Override
+            public float[][] snapshot() {
+                return new float[][] {prompt.toFloats()};
+            }
+
+            @Override
+            public void restore(float[][] snapshot) {
+                prompt.set(snapshot[0]);
+            }
+
+            @Override
+            public long count() {
+                return (long) prompt.length() * prompt.width();
+            }
+        };
+    }
+
+    /** Model tuning: every weight trainable, no prompt (the caller unfreezes the model). */
+    static Trainable model(T5Model model) {
+        List<NDArray> params = new ArrayList<>();
+        for (T5Weights.Declared d : model.weights().all().values()) {
+            params.add(d.parameter().getArray());
+        }
+        return new Trainable() {
+            @Override
+            public List<NDArray> parameters() {
+                return params;
+            }
+
+            @Override
+            public EncoderInput input() {
+                return EncoderInput.plain();
+            }
+
+            @Override
+            public float[][] snapshot() {
+                float[][] out = new float[params.size()][];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = params.get(i).toType(DataType.FLOAT32, false).toFloatArray();
+                }
+                return out;
+            }
+
+            @Override
+            public void restore(float[][] snapshot) {
+                for (int i = 0; i < snapshot.length; i++) {
+                    params.get(i).set(snapshot[i]);
+                }
+            }
+
+            @Override
+            public long count() {
+                return model.parameterCount();
+            }
+        };
+    }
+}

@@ -1,0 +1,207 @@
+package dev.prompttune.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.prompttune.core.eval.Metrics;
+import dev.prompttune.core.eval.RankClassifier;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.prompt.PromptLayout;
+import dev.prompttune.core.train.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training loop shared by prompt tuning and model tuning: micro-batches with gradient accumulation, an
+ * optimiser step, periodic rank-classification evaluation on dev, the best state kept, early stopping.
+ *
+ * <p>Faults: an interrupt stops at the next step boundary (the best state is kept); a non-finite loss stops with
+ * {@link StopReason#DIVERGED}, restoring the last state that gave a finite loss. Every step's arrays live in a
+ * sub-manager closed at the step's end, so memory stays flat.
+ */
+public final class Trainer {
+
+    private final T5Model model;
+    private final Trainable trainable;
+    private final Optimizer optimizer;
+    private final TrainingSettings settings;
+    private final List<TrainingListener> listeners;
+    private final String metric;
+
+    /** @param metric "accuracy" or "macro_f1" (dev selection metric) */
+    public Trainer(T5Model model, Trainable trainable, Optimizer optimizer, TrainingSettings settings, String metric,
+                   List<TrainingListener> listeners) {
+        if (!metric.equals("accuracy") && !metric.equals("macro_f1")) {
+            throw new dev.prompttune.core.PromptTuneException("metric '" + metric + "' is not known; allowed: accuracy, macro_f1");
+        }
+        this.model = model;
+        this.trainable = trainable;
+        this.optimizer = optimizer;
+        this.settings = settings;
+        this.listeners = List.copyOf(listeners);
+        this.metric = metric;
+    }
+
+    public TrainingResult run(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
+        train.requireNonEmpty();
+        boolean hasDev = dev != null && dev.size() > 0 && dev.isClassification();
+        float originalDropout = model.dropoutRate();
+        if (settings.dropout() != null) {
+            model.setDropoutRate(settings.dropout());
+        }
+        Engine.getInstance().setRandomSeed((int) settings.seed());
+        // Only what is trained records gradients; frozen weights never do.
+        trainable.parameters().forEach(p -> p.setRequiresGradient(true));
+        BatchOrder order = new BatchOrder(train.inputs(), settings.batchSize(), settings.seed());
+        listeners.forEach(l -> l.onStart(new TrainingListener.StartEvent(name, settings.steps(), train.size(),
+                hasDev ? dev.size() : 0, trainable.count(), model.parameterCount())));
+
+        List<Double> losses = new ArrayList<>();
+        List<TrainingListener.EvalEvent> evals = new ArrayList<>();
+        float[][] best = trainable.snapshot();
+        float[][] lastGood = best;
+        double bestValue = Double.NEGATIVE_INFINITY;
+        int bestStep = 0;
+        int sinceBest = 0;
+        StopReason reason = StopReason.COMPLETED;
+        String failure = null;
+        long start = System.nanoTime();
+        long seen = 0;
+        int step = 0;
+        try {
+            while (step < settings.steps()) {
+                if (Thread.interrupted()) {
+                    reason = StopReason.INTERRUPTED;
+                    break;
+                }
+                double loss = 0;
+                int examples = 0;
+                for (int micro = 0; micro < settings.gradientAccumulation(); micro++) {
+                    int[] batch = order.next();
+                    examples += batch.length;
+                    loss += microStep(train, batch, root) / settings.gradientAccumulation();
+                }
+                if (!Double.isFinite(loss)) {
+                    Optimizer.zeroGradients(trainable.parameters());
+                    trainable.restore(lastGood);
+                    reason = StopReason.DIVERGED;
+                    failure = "loss became " + loss + " at step " + (step + 1) + "; kept the prompt of the last step with a finite loss";
+                    int failedStep = step + 1;
+                    String message = failure;
+                    listeners.forEach(l -> l.onFailed(new TrainingListener.FailedEvent(failedStep, message)));
+                    break;
+                }
+                lastGood = trainable.snapshot();
+                List<NDArray> grads = gradients();
+                optimizer.step(trainable.parameters(), grads);
+                grads.forEach(NDArray::close);
+                Optimizer.zeroGradients(trainable.parameters());
+                step++;
+                seen += examples;
+                losses.add(loss);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                TrainingListener.StepEvent se = new TrainingListener.StepEvent(step, settings.steps(), loss,
+                        optimizer.currentLearningRate(), seen / Math.max(elapsed, 1e-9), elapsed);
+                listeners.forEach(l -> l.onStep(se));
+                boolean evalNow = hasDev && ((settings.evalEvery() > 0 && step % settings.evalEvery() == 0) || step == settings.steps());
+                if (evalNow) {
+                    double value = evaluate(dev, root);
+                    boolean improved = value > bestValue;
+                    if (improved) {
+                        bestValue = value;
+                        bestStep = step;
+                        best = trainable.snapshot();
+                        sinceBest = 0;
+                    } else {
+                        sinceBest++;
+                    }
+                    TrainingListener.EvalEvent ee = new TrainingListener.EvalEvent(step, metric, value, bestValue, bestStep);
+                    evals.add(ee);
+                    listeners.forEach(l -> l.onEval(ee));
+                    if (improved) {
+                        listeners.forEach(l -> l.onNewBest(ee));
+                    }
+                    if (settings.patience() > 0 && sinceBest >= settings.patience()) {
+                        reason = StopReason.EARLY_STOPPED;
+                        break;
+                    }
+                }
+            }
+            // The best dev state wins; without one, the state stays at the last step (or the last good one).
+            if (bestStep > 0) {
+                trainable.restore(best);
+            }
+        } finally {
+            model.setDropoutRate(originalDropout);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        TrainingResult result = new TrainingResult(reason, step, metric, hasDev && bestStep > 0 ? bestValue : Double.NaN,
+                bestStep, losses, evals, seconds, trainable.count(), model.parameterCount(), failure);
+        if (reason != StopReason.DIVERGED) {
+            TrainingListener.DoneEvent de = new TrainingListener.DoneEvent(step, reason, result.bestValue(), bestStep, seconds);
+            listeners.forEach(l -> l.onDone(de));
+        }
+        return result;
+    }
+
+    /** Forward + backward of one micro-batch; returns its mean loss. Gradients accumulate on the parameters. */
+    private double microStep(TokenizedTask train, int[] batch, NDManager root) {
+        try (NDManager m = root.newSubManager()) {
+            long[][] inputs = new long[batch.length][];
+            long[][] targets = new long[batch.length][];
+            for (int i = 0; i < batch.length; i++) {
+                inputs[i] = train.inputs()[batch[i]];
+                targets[i] = train.targets()[batch[i]];
+            }
+            NDArray ids = padded(inputs, 0, m);
+            NDArray mask = ids.neq(0).toType(ai.djl.ndarray.types.DataType.INT64, false);
+            NDArray labels = padded(targets, T5Model.IGNORE_INDEX, m);
+            double value;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                PromptLayout.Combined combined = trainable.input().build(model, ids, mask);
+                NDArray encoded = model.encode(combined.embeddings(), combined.mask(), true);
+                NDArray logits = model.logits(model.decode(model.shiftRight(labels), encoded, combined.mask(), true));
+                NDArray loss = T5Model.loss(logits, labels);
+                value = loss.getFloat();
+                if (Double.isFinite(value)) {
+                    collector.backward(loss.div(settings.gradientAccumulation()));
+                }
+            }
+            return value;
+        }
+    }
+
+    private List<NDArray> gradients() {
+        List<NDArray> grads = new ArrayList<>();
+        for (NDArray p : trainable.parameters()) {
+            grads.add(p.getGradient());
+        }
+        return grads;
+    }
+
+    /** Rank-classification metric of the current state on a split. */
+    private double evaluate(TokenizedTask split, NDManager root) {
+        float[][] scores = RankClassifier.score(model, trainable.input(), split.inputs(), split.classTargets(),
+                settings.evalBatchSize(), root);
+        int[] predicted = RankClassifier.argmax(scores);
+        return metric.equals("accuracy") ? Metrics.accuracy(split.classes(), predicted)
+                : Metrics.macroF1(split.classes(), predicted, split.classTargets().length);
+    }
+
+    /** Right-padded [N, T] ids. */
+    static NDArray padded(long[][] rows, long pad, NDManager m) {
+        int length = 1;
+        for (long[] r : rows) {
+            length = Math.max(length, r.length);
+        }
+        long[] flat = new long[rows.length * length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int t = 0; t < length; t++) {
+                flat[i * length + t] = t < rows[i].length ? rows[i][t] : pad;
+            }
+        }
+        return m.create(flat, new Shape(rows.length, length));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.prompttune.core.train;
+
+import dev.prompttune.core.PromptTuneException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How long and how to train, independent of what is trained (prompt or whole model).
+ *
+ * @param steps optimiser steps (each of {@code gradientAccumulation} micro-batches of {@code batchSize})
+ * @param batchSize examples per micro-batch
+ * @param gradientAccumulation micro-batches summed into one step (≥ 1)
+ * @param evalEvery evaluate on dev every N steps (0: only at the end)
+ * @param patience stop after this many evaluations without improvement (0: never)
+ * @param seed batching order, dropout and initialisation
+ * @param dropout override of the checkpoint's dropout rate, or null to keep it
+ * @param evalBatchSize examples per evaluation batch
+ */
+public record TrainingSettings(int steps, int batchSize, int gradientAccumulation, int evalEvery, int patience, long seed,
+                               Float dropout, int evalBatchSize) {
+
+    public TrainingSettings {
+        require(steps >= 1, "steps", steps, "steps >= 1");
+        require(batchSize >= 1, "batch", batchSize, "batch >= 1");
+        require(gradientAccumulation >= 1, "gradientAccumulation", gradientAccumulation, "gradientAccumulation >= 1");
+        require(evalEvery >= 0, "evalEvery", evalEvery, "evalEvery >= 0 (0: evaluate at the end only)");
+        require(patience >= 0, "patience", patience, "patience >= 0 (0: no early stopping)");
+        require(evalBatchSize >= 1, "evalBatch", evalBatchSize, "evalBatch >= 1");
+        if (dropout != null) {
+            require(dropout >= 0 && dropout < 1, "dropout", dropout, "0 <= dropout < 1");
+        }
+    }
+
+    /** The paper's recipe at a given step budget: batch 32, evaluate every 100 steps, no early stopping. */
+    public static TrainingSettings defaults(int steps) {
+        return new TrainingSettings(steps, 32, 1, 100, 0, 42, null, 64);
+    }
+
+    public TrainingSettings withSteps(int n) {
+        return new TrainingSettings(n, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize);
+    }
+
+    public TrainingSettings withBatch(int n) {
+        return new TrainingSettings(steps, n, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize);
+    }
+
+    public TrainingSettings withEval(int every, int patienceEvals) {
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, every, patienceEvals, seed, dropout, evalBatchSize);
+    }
+
+    public TrainingSettings withSeed(long s) {
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, s, dropout, evalBatchSize);
+    }
+
+    public TrainingSettings withDropout(Float d) {
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, d, evalBatchSize);
+    }
+
+    public TrainingSettings withGradientAccumulation(int n) {
+        return new TrainingSettings(steps, batchSize, n, evalEvery, patience, seed, dropout, evalBatchSize);
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("steps", steps);
+        d.put("batch", batchSize);
+        d.put("gradientAccumulation", gradientAccumulation);
+        d.put("evalEvery", evalEvery);
+        d.put("patience", patience);
+        d.put("seed", seed);
+        d.put("dropout", dropout);
+        d.put("evalBatch", evalBatchSize);
+        return d;
+    }
+
+    static void require(boolean ok, String name, Object value, String allowed) {
+        if (!ok) {
+            throw new PromptTuneException(name + " is " + value + "; allowed: " + allowed);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.prompttune.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.PromptTuneException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskDataTest {
+
+    private static final String TEMPLATE = "premise: {premise} hypothesis: {hypothesis}";
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private static String rows(int n, String label) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append("{\"premise\": \"p").append(i).append("\", \"hypothesis\": \"h").append(i).append("\"");
+            if (label != null) {
+                sb.append(", \"label\": \"").append(i % 2 == 0 ? label : "not_" + label).append("\"");
+            }
+            sb.append("}\n");
+        }
+        return sb.toString();
+    }
+
+    private static Map<String, String> rte() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("entailment", "yes");
+        m.put("not_entailment", "no");
+        return m;
+    }
+
+    private PromptTuneException fails(TaskData.Builder b) {
+        return assertThrows(PromptTuneException.class, b::build);
+    }
+
+    private static void contains(PromptTuneException e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void buildsAndValidatesAllSplits() throws IOException {
+        TaskData t = TaskData.builder().train(write("train.jsonl", rows(6, "entailment")))
+                .dev(write("dev.jsonl", rows(3, "entailment"))).test(write("test.jsonl", rows(2, null)))
+                .template(TEMPLATE).verbalizer(rte()).build();
+        assertEquals(6, t.train().size());
+        assertEquals(3, t.dev().orElseThrow().size());
+        assertEquals(List.of("train", "dev", "test"), t.splits().stream().map(Split::name).toList());
+        assertEquals(List.of("yes", "no"), t.verbalizer().targets());
+        assertEquals("label", t.labelField());
+        assertTrue(t.isLabeled(t.train()));
+        assertFalse(t.isLabeled(t.test().orElseThrow()), "an unlabeled test split is allowed");
+        assertEquals(Set.of("train", "dev", "test"), t.fingerprints().keySet());
+        assertEquals(64, t.fingerprints().get("train").length());
+        assertEquals("test", t.split("test").name());
+        contains(assertThrows(PromptTuneException.class, () -> TaskData.builder()
+                .train(t.train()).template(TEMPLATE).build().split("dev")), "no dev split", "train");
+    }
+
+    @Test
+    void identityVerbalizerComesFromTrain() throws IOException {
+        TaskData t = TaskData.builder().train(write("train.csv", "premise,hypothesis,label\na,b,1\nc,d,0\ne,f,1\n"))
+                .template(TEMPLATE).build();
+        assertEquals(List.of("1", "0"), t.verbalizer().labels());
+        assertTrue(t.verbalizer().isIdentity());
+    }
+
+    @Test
+    void emptySplitNamesSplitAndFile() throws IOException {
+        Path train = write("train.jsonl", rows(2, "entailment"));
+        Path dev = write("dev.jsonl", "\n\n");
+        contains(fails(TaskData.builder().train(train).dev(dev).template(TEMPLATE)), "dev split is empty",
+                dev.toString());
+        Path emptyTrain = write("empty.csv", "premise,hypothesis,label\n");
+        contains(fails(TaskData.builder().train(emptyTrain).template(TEMPLATE)), "train split is empty",
+                emptyTrain.toString());
+    }
+
+    @Test
+    void missingSlotNamesExampleLocation() throws IOException {
+        Path train = write("train.jsonl", rows(2, "entailment"));
+        Path dev = write("dev.jsonl", rows(1, "entailment") + "{\"premise\": \"x\", \"label\": \"entailment\"}\n");
+        contains(fails(TaskData.builder().train(train).dev(dev).template(TEMPLATE)), "'{hypothesis}'",
+                dev + ":2", "premise, label");
+    }
+
+    @Test
+    void unknownLabelInDevNamesLabelLocationAndKnownLabels() throws IOException {
+        Path train = write("train.jsonl", rows(2, "entailment"));
+        Path dev = write("dev.jsonl", rows(2, "entailment")
+                + "{\"premise\": \"x\", \"hypothesis\": \"y\", \"label\": \"maybe\"}\n");
+        contains(fails(TaskData.builder().train(train).dev(dev).template(TEMPLATE).verbalizer(rte())),
+                "unknown label 'maybe' in " + dev + ":3; the verbalizer knows: entailment, not_entailment");
+        // Identity verbalizer: dev labels must have been seen in train.
+        contains(fails(TaskData.builder().train(train).dev(dev).template(TEMPLATE)), "'maybe'",
+                "entailment, not_entailment");
+    }
+
+    @Test
+    void missingLabelFieldAndPartlyLabeledTest() throws IOException {
+        Path train = write("train.jsonl", rows(2, "entailment"));
+        contains(fails(TaskData.builder().train(train).labelField("gold").template(TEMPLATE).verbalizer(rte())),
+                train + ":1", "label field 'gold'", "premise, hypothesis, label");
+        Path test = write("test.jsonl", rows(1, "entailment") + rows(1, null));
+        contains(fails(TaskData.builder().train(train).test(test).template(TEMPLATE).verbalizer(rte())),
+                test + ":2", "label field 'label'");
+    }
+
+    @Test
+    void missingTrainTemplateOrFile() throws IOException {
+        contains(fails(TaskData.builder().template(TEMPLATE)), "train split");
+        contains(fails(TaskData.builder().train(write("t.jsonl", rows(1, "a")))), "template");
+        Path missing = dir.resolve("dev.jsonl");
+        contains(fails(TaskData.builder().train(write("t2.jsonl", rows(1, "a"))).dev(missing).template(TEMPLATE)),
+                missing + " does not exist");
+        contains(assertThrows(PromptTuneException.class, () -> TaskData.builder().carveDev(1.5, 1)), "1.5");
+    }
+
+    @Test
+    void carvedDevIsDeterministicAndDisjoint() throws IOException {
+        Path train = write("train.jsonl", rows(40, "entailment"));
+        TaskData a = TaskData.builder().train(train).template(TEMPLATE).carveDev(0.25, 7).build();
+        TaskData b = TaskData.builder().train(train).template(TEMPLATE).carveDev(0.25, 7).build();
+        TaskData c = TaskData.builder().train(train).template(TEMPLATE).carveDev(0.25, 8).build();
+        assertEquals(30, a.train().size());
+        assertEquals(10, a.dev().orElseThrow().size());
+        assertEquals(a.fingerprints(), b.fingerprints());
+        assertNotEquals(a.dev().orElseThrow().fingerprint(), c.dev().orElseThrow().fingerprint());
+        Set<Integer> lines = new HashSet<>();
+        List<Integer> devLines = new ArrayList<>();
+        a.train().examples().forEach(e -> lines.add(e.line()));
+        a.dev().orElseThrow().examples().forEach(e -> devLines.add(e.line()));
+        devLines.forEach(l -> assertTrue(lines.add(l), "line " + l + " in both"));
+        assertEquals(40, lines.size());
+        assertEquals(devLines.stream().sorted().toList(), devLines, "file order kept");
+        assertTrue(a.dev().orElseThrow().source().contains("seed 7"), a.dev().orElseThrow().source());
+        // A given dev file wins over carving.
+        TaskData d = TaskData.builder().train(train).dev(write("dev.jsonl", rows(3, "entailment")))
+                .template(TEMPLATE).carveDev(0.25, 7).build();
+        assertEquals(40, d.train().size());
+        contains(fails(TaskData.builder().train(write("one.jsonl", rows(1, "x"))).template(TEMPLATE)
+                .carveDev(0.5, 1)), "cannot carve", "1 example");
+    }
+
+    @Test
+    void fingerprintIsContentOnly() throws IOException {
+        Split json = Split.read("train",
+                write("a.jsonl", "{\"x\": \"1\", \"y\": \"a,b\"}\n{\"y\": \"c\", \"x\": \"2\"}\n"));
+        Split csv = Split.read("dev", write("b.csv", "x,y\n1,\"a,b\"\n2,c\n"));
+        assertEquals(json.fingerprint(), csv.fingerprint(), "format, file, name and field order do not matter");
+        Split changed = Split.read("train", write("c.csv", "x,y\n1,\"a,b\"\n2,d\n"));
+        assertNotEquals(json.fingerprint(), changed.fingerprint());
+        Split swapped = Split.read("train", write("d.csv", "x,y\n2,c\n1,\"a,b\"\n"));
+        assertNotEquals(json.fingerprint(), swapped.fingerprint(), "order matters");
+        Split ambiguous = Split.read("train", write("e.csv", "x,y\n1a,\",b\"\n2,c\n"));
+        assertNotEquals(json.fingerprint(), ambiguous.fingerprint(), "field boundaries matter");
+    }
+}
