@@ -88,10 +88,7 @@ final class T5Attention extends T5Module {
         NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).add(bias);
         // Softmax in float32 even for half-precision activations, as the reference does.
         DataType type = scores.getDataType();
-        NDArray weightsOut = (type == DataType.FLOAT32 ? scores : scores.toType(DataType.FLOAT32, false)).softmax(-1);
-        if (type != DataType.FLOAT32) {
-            weightsOut = weightsOut.toType(type, false);
-        }
+        NDArray weightsOut = type == DataType.FLOAT32 ? scores.softmax(-1) : Casts.to(Casts.softmaxFloat32(scores), type);
         if (training && dropout > 0) {
             weightsOut = Dropout.dropout(weightsOut, dropout, true).singletonOrThrow();
         }

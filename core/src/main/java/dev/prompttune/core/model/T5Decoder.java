@@ -92,7 +92,7 @@ final class T5Decoder extends T5Module {
 
     private NDArray selfBias(NDArray like, int queryLength, int queryOffset, int keyLength) {
         NDArray bias = blocks.get(0).selfAttention.positionBias(like, queryLength, keyLength, queryOffset);
-        return bias.getDataType() == like.getDataType() ? bias : bias.toType(like.getDataType(), false);
+        return bias.getDataType() == like.getDataType() ? bias : Casts.to(bias, like.getDataType());
     }
 
     private NDArray dropout(NDArray x, boolean training) {

@@ -33,7 +33,7 @@ final class T5Encoder extends T5Module {
         // Block 0 computes the relative-position bias; every later block reuses it (with the mask folded in).
         NDArray bias = blocks.get(0).selfAttention.positionBias(h, length, length, 0);
         if (bias.getDataType() != h.getDataType()) {
-            bias = bias.toType(h.getDataType(), false);
+            bias = Casts.to(bias, h.getDataType());
         }
         bias = bias.add(AttentionMasks.padding(attentionMask, h.getDataType()));
         for (T5Block block : blocks) {

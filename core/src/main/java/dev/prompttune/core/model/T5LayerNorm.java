@@ -24,11 +24,11 @@ final class T5LayerNorm extends T5Module {
 
     NDArray forward(NDArray x) {
         NDArray w = scale.getArray();
-        NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
         NDArray normed = x32.div(variance.add(epsilon).sqrt());
         if (w.getDataType() != DataType.FLOAT32) {
-            normed = normed.toType(w.getDataType(), false);
+            normed = Casts.to(normed, w.getDataType());
         }
         return normed.mul(w);
     }

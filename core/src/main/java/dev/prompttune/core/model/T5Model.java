@@ -192,7 +192,7 @@ public final class T5Model extends T5Module implements AutoCloseable {
     public NDArray logits(NDArray decoderHidden) {
         NDArray h = config.scaleDecoderOutputs ? decoderHidden.mul((float) Math.pow(config.dModel, -0.5)) : decoderHidden;
         NDArray logits = linear(h, lmHead != null ? lmHead : shared);
-        return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+        return Casts.to(logits, DataType.FLOAT32);
     }
 
     /**

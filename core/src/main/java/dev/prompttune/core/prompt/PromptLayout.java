@@ -90,7 +90,7 @@ public final class PromptLayout {
         NDList parts = new NDList();
         parts.add(tokens.reshape(rows * (long) length, width));
         for (NDArray prompt : prompts) {
-            parts.add(prompt.getDataType() == tokens.getDataType() ? prompt : prompt.toType(tokens.getDataType(), false));
+            parts.add(dev.prompttune.core.model.Casts.to(prompt, tokens.getDataType()));
         }
         NDArray poolArray = NDArrays.concat(parts, 0);
         NDManager manager = tokens.getManager();

@@ -1,0 +1,30 @@
+package dev.prompttune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Dtype conversions that keep the autograd graph. DJL's {@code NDArray.toType} detaches its result (measured:
+ * "element 0 of tensors does not require grad"), which would cut the gradient at every float32↔float16 boundary
+ * of a half-precision model. torch's {@code cumprod(x, dim, dtype)} over a size-1 axis is an identity that
+ * converts and is differentiable; {@code softmax(x, dim, dtype)} likewise.
+ */
+public final class Casts {
+
+    private Casts() {}
+
+    /** x converted to {@code type}, differentiably. */
+    public static NDArray to(NDArray x, DataType type) {
+        if (x.getDataType() == type) {
+            return x;
+        }
+        return JniUtils.cumProd((PtNDArray) x.expandDims(-1), -1, type).squeeze(-1);
+    }
+
+    /** Softmax over the last axis computed (and returned) in float32, differentiably. */
+    public static NDArray softmaxFloat32(NDArray x) {
+        return JniUtils.softmax((PtNDArray) x, -1, DataType.FLOAT32);
+    }
+}
