@@ -28,7 +28,9 @@ final class Activations {
 
     /** GELU, tanh approximation (what T5 1.1 was trained with): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        // Scalars, not x.mul(0.5f): see Scalars for why number operands break the backward pass.
+        NDArray cube = x.mul(x).mul(x);
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(cube, 0.044715f)), SQRT_2_OVER_PI);
+        return Scalars.mul(x, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
     }
 }

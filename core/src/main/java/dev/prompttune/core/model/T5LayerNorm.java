@@ -26,7 +26,7 @@ final class T5LayerNorm extends T5Module {
         NDArray w = scale.getArray();
         NDArray x32 = Casts.to(x, DataType.FLOAT32);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
-        NDArray normed = x32.div(variance.add(epsilon).sqrt());
+        NDArray normed = x32.div(Scalars.add(variance, epsilon).sqrt());
         if (w.getDataType() != DataType.FLOAT32) {
             normed = Casts.to(normed, w.getDataType());
         }

@@ -190,7 +190,7 @@ public final class T5Model extends T5Module implements AutoCloseable {
      * @return logits [B, L, V] (float32 even for a half-precision model)
      */
     public NDArray logits(NDArray decoderHidden) {
-        NDArray h = config.scaleDecoderOutputs ? decoderHidden.mul((float) Math.pow(config.dModel, -0.5)) : decoderHidden;
+        NDArray h = config.scaleDecoderOutputs ? Scalars.mul(decoderHidden, (float) Math.pow(config.dModel, -0.5)) : decoderHidden;
         NDArray logits = linear(h, lmHead != null ? lmHead : shared);
         return Casts.to(logits, DataType.FLOAT32);
     }

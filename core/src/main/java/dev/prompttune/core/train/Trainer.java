@@ -166,7 +166,7 @@ public final class Trainer {
                 NDArray loss = T5Model.loss(logits, labels);
                 value = loss.getFloat();
                 if (Double.isFinite(value)) {
-                    collector.backward(loss.div(settings.gradientAccumulation()));
+                    collector.backward(dev.prompttune.core.model.Scalars.div(loss, settings.gradientAccumulation()));
                 }
             }
             return value;

@@ -1,27 +1,21 @@
 package dev.prompttune.core.train.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.peft.PeftReplay;
 import dev.prompttune.core.testing.Fixtures;
-import java.util.List;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
  * Replays the 5 Adafactor steps peft + transformers made (fixture {@code tiny-t5-v1_1/peft-prompt-nts1}, {@code -nts2})
- * and compares the loss before each update and the whole prompt tensor after it.
+ * with {@link PeftReplay} and compares the loss before each update and the whole prompt tensor after it.
  */
 class PeftAdafactorReplayTest {
 
@@ -57,48 +51,30 @@ class PeftAdafactorReplayTest {
         double maxPromptErr = 0;
         try (NDManager root = NDManager.newBaseManager();
              T5Model model = T5Model.load(Fixtures.dir("tiny-t5-v1_1"), root);
-             SafetensorsFile ref = SafetensorsFile.open(Fixtures.dir("tiny-t5-v1_1/" + name).resolve("expected.safetensors"));
-             Adafactor optimizer = Adafactor.huggingFace(0.3f).build(root)) {
+             SafetensorsFile ref = SafetensorsFile.open(Fixtures.dir("tiny-t5-v1_1/" + name).resolve("expected.safetensors"))) {
             NDArray ids = ref.load("input_ids", root, DataType.INT64);
             NDArray mask = ref.load("attention_mask", root, DataType.INT64);
             NDArray labels = ref.load("labels", root, DataType.INT64);
-            NDArray init = ref.load("prompt_init", root, DataType.FLOAT32);
-            long rows = init.getShape().get(0);
-            long hidden = init.getShape().get(1);
+            long[] initShape = ref.info("prompt_init").shape();
+            int rows = (int) initShape[0];
+            int hidden = (int) initShape[1];
+            float[] init = ref.readFloats("prompt_init");
             float[] losses = ref.readFloats("train_losses");
             float[] trajectory = ref.readFloats("prompt_trajectory");
             int steps = losses.length;
-            assertEquals(steps * rows * hidden, trajectory.length);
+            assertEquals((long) steps * rows * hidden, trajectory.length);
 
-            NDArray prompt = usedRowsOnly ? init.get("0:" + VIRTUAL_TOKENS).duplicate() : init;
-            prompt.setRequiresGradient(true);
-            long batch = ids.getShape().get(0);
-            NDArray promptMask = root.ones(new Shape(batch, VIRTUAL_TOKENS), mask.getDataType()).concat(mask, 1);
+            int optimised = usedRowsOnly ? VIRTUAL_TOKENS : rows;
+            PeftReplay.Result result = PeftReplay.run(model, ids, mask, labels, Arrays.copyOf(init, optimised * hidden),
+                    optimised, VIRTUAL_TOKENS, Adafactor.huggingFace(0.3f), steps, true, root);
+            assertEquals(steps, result.optimizerSteps());
             for (int step = 0; step < steps; step++) {
-                float loss;
-                try (NDScope scope = new NDScope()) {
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray used = prompt.get("0:" + VIRTUAL_TOKENS).expandDims(0).repeat(0, batch);
-                        NDArray embeddings = NDArrays.concat(new NDList(used, model.embed(ids)), 1);
-                        NDArray encoded = model.encode(embeddings, promptMask, true);
-                        NDArray logits = model.logits(model.decode(model.shiftRight(labels), encoded, promptMask, true));
-                        NDArray lossArray = T5Model.loss(logits, labels);
-                        collector.backward(lossArray);
-                        loss = lossArray.getFloat();
-                    }
-                    NDArray before = prompt;
-                    optimizer.step(List.of(prompt), List.of(prompt.getGradient()));
-                    assertSame(before, prompt);
-                    Optimizer.zeroGradients(List.of(prompt));
-                    scope.suppressNotUsedWarning();
-                }
-                double lossErr = Math.abs(loss - losses[step]);
-                maxLossErr = Math.max(maxLossErr, lossErr);
-                float[] actual = prompt.toFloatArray();
-                int base = (int) (step * rows * hidden);
+                float loss = result.losses()[step];
+                maxLossErr = Math.max(maxLossErr, Math.abs(loss - losses[step]));
+                float[] actual = result.after(step);
+                int base = step * rows * hidden;
                 for (int i = 0; i < actual.length; i++) {
-                    double e = Math.abs(actual[i] - trajectory[base + i]);
-                    maxPromptErr = Math.max(maxPromptErr, e);
+                    maxPromptErr = Math.max(maxPromptErr, Math.abs(actual[i] - trajectory[base + i]));
                     if (!usedRowsOnly) {
                         assertEquals(trajectory[base + i], actual[i], TOL,
                                 name + " prompt after step " + step + " at " + (i / hidden) + "," + (i % hidden));
@@ -108,10 +84,9 @@ class PeftAdafactorReplayTest {
                     assertEquals(losses[step], loss, TOL, name + " loss before step " + step);
                 }
             }
-            assertEquals(steps, optimizer.stepCount());
             if (!usedRowsOnly) {
                 float[] fin = ref.readFloats("prompt_final");
-                float[] actual = prompt.toFloatArray();
+                float[] actual = result.after(steps - 1);
                 for (int i = 0; i < fin.length; i++) {
                     assertEquals(fin[i], actual[i], TOL, name + " prompt_final[" + i + "]");
                 }
