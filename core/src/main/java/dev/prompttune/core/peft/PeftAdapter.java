@@ -1,0 +1,189 @@
+package dev.prompttune.core.peft;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.ToNumberPolicy;
+import com.google.gson.reflect.TypeToken;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.SafetensorsFile;
+import dev.prompttune.core.io.SafetensorsWriter;
+import dev.prompttune.core.io.TensorInfo;
+import dev.prompttune.core.model.T5Config;
+import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.promptio.AtomicText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Hugging Face PEFT prompt-tuning adapter directory: {@code adapter_config.json} ({@code peft_type PROMPT_TUNING})
+ * and {@code adapter_model.safetensors} with {@code prompt_embeddings} [p · num_transformer_submodules, H].
+ *
+ * <p>For seq2seq models PEFT defaults num_transformer_submodules to 2 but only rows [0, p) reach the encoder;
+ * the other p rows are never trained. Import keeps the first p rows ({@link #values()}); {@link #stored()} is the
+ * whole tensor. Export writes num_transformer_submodules 1 (only the prompt that is used, as in the paper).
+ *
+ * @param length p = num_virtual_tokens
+ * @param width H = token_dim
+ * @param submodules num_transformer_submodules (rows stored = p · submodules)
+ * @param stored the whole tensor, row-major [p · submodules, H]
+ * @param config adapter_config.json as a map (keys sorted)
+ */
+public record PeftAdapter(int length, int width, int submodules, float[] stored, Map<String, Object> config) {
+
+    public static final String CONFIG = "adapter_config.json";
+    public static final String WEIGHTS = "adapter_model.safetensors";
+    public static final String TENSOR = "prompt_embeddings";
+    public static final String PEFT_TYPE = "PROMPT_TUNING";
+    public static final String TASK_TYPE = "SEQ_2_SEQ_LM";
+    /** The PEFT release whose adapter files this exporter reproduces (key set and layout). */
+    public static final String PEFT_FORMAT_VERSION = "0.21.0";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
+
+    /** The prompt the encoder sees: the first p rows, row-major [p, H]. */
+    public float[] values() {
+        return Arrays.copyOf(stored, length * width);
+    }
+
+    /** {@code base_model_name_or_path}, or null. */
+    public String baseModel() {
+        Object v = config.get("base_model_name_or_path");
+        return v == null ? null : v.toString();
+    }
+
+    /** A prompt holding {@link #values()} (owned by the caller). */
+    public SoftPrompt toSoftPrompt(NDManager parent) {
+        return SoftPrompt.of(values(), length, width, parent);
+    }
+
+    /** Reads and validates a PEFT prompt-tuning adapter directory. */
+    public static PeftAdapter importFrom(Path dir) {
+        Path configFile = dir.resolve(CONFIG);
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(configFile)) {
+            throw new PromptTuneException("PEFT adapter " + dir + ": no " + CONFIG
+                    + (Files.isDirectory(dir) ? "" : " (the directory does not exist)"));
+        }
+        if (!Files.isRegularFile(weights)) {
+            throw new PromptTuneException("PEFT adapter " + dir + ": no " + WEIGHTS
+                    + (Files.isRegularFile(dir.resolve("adapter_model.bin"))
+                            ? " (only adapter_model.bin, a pickle; re-save it with safe_serialization=True)" : ""));
+        }
+        JsonObject json;
+        try {
+            json = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            throw new PromptTuneException(configFile + ": not a JSON object (" + e.getMessage() + ")", e);
+        }
+        String peftType = text(json, "peft_type");
+        if (!PEFT_TYPE.equals(peftType)) {
+            throw new PromptTuneException(configFile + ": peft_type is " + quoted(peftType) + "; allowed: \""
+                    + PEFT_TYPE + "\" (prompt tuning)");
+        }
+        String taskType = text(json, "task_type");
+        if (taskType != null && !TASK_TYPE.equals(taskType)) {
+            throw new PromptTuneException(configFile + ": task_type is " + quoted(taskType) + "; allowed: \""
+                    + TASK_TYPE + "\" (T5 is an encoder-decoder)");
+        }
+        int p = positive(json, "num_virtual_tokens", configFile, null);
+        int h = positive(json, "token_dim", configFile, null);
+        try (SafetensorsFile f = SafetensorsFile.open(weights)) {
+            TensorInfo info = f.tensors().get(TENSOR);
+            if (info == null) {
+                throw new PromptTuneException(weights + ": no '" + TENSOR + "' tensor; it has " + f.tensors().keySet());
+            }
+            long[] shape = info.shape();
+            Integer inferred = shape.length == 2 && shape[0] % p == 0 ? (int) (shape[0] / p) : null;
+            int nts = positive(json, "num_transformer_submodules", configFile, inferred);
+            if (shape.length != 2 || shape[0] != (long) p * nts || shape[1] != h) {
+                throw new PromptTuneException(weights + ": '" + TENSOR + "' has shape " + Arrays.toString(shape)
+                        + "; " + CONFIG + " needs [num_virtual_tokens * num_transformer_submodules, token_dim] = ["
+                        + (long) p * nts + ", " + h + "]");
+            }
+            Map<String, Object> parsed = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+            Map<String, Object> config = new TreeMap<>(parsed);
+            return new PeftAdapter(p, h, nts, f.readFloats(TENSOR), config);
+        }
+    }
+
+    /**
+     * Writes a PEFT prompt-tuning adapter ({@code PeftModel.from_pretrained(base, dir)} loads it): the safetensors
+     * first, then adapter_config.json with PEFT's exact key set, each atomically. Init is recorded as RANDOM
+     * (PEFT re-initialises nothing on load; TEXT would make it demand a tokenizer).
+     *
+     * @param values row-major [p, h]
+     * @param baseModel base_model_name_or_path (a hub id or a path)
+     * @param numAttentionHeads base model's num_heads
+     * @param numLayers base model's num_layers
+     */
+    public static void exportTo(Path dir, float[] values, int p, int h, String baseModel, int numAttentionHeads,
+                                int numLayers) {
+        if (p < 1 || h < 1 || values.length != (long) p * h) {
+            throw new PromptTuneException("PEFT export to " + dir + ": " + values.length + " values for [" + p + ", "
+                    + h + "]; allowed: p >= 1, h >= 1, p*h values");
+        }
+        Map<String, Object> c = new TreeMap<>();
+        c.put("auto_mapping", null);
+        c.put("base_model_name_or_path", baseModel);
+        c.put("inference_mode", true);
+        c.put("modules_to_save", null);
+        c.put("num_attention_heads", numAttentionHeads);
+        c.put("num_layers", numLayers);
+        c.put("num_transformer_submodules", 1);
+        c.put("num_virtual_tokens", p);
+        c.put("peft_type", PEFT_TYPE);
+        c.put("peft_version", PEFT_FORMAT_VERSION);
+        c.put("prompt_tuning_init", "RANDOM");
+        c.put("prompt_tuning_init_text", null);
+        c.put("revision", null);
+        c.put("task_type", TASK_TYPE);
+        c.put("token_dim", h);
+        c.put("tokenizer_kwargs", null);
+        c.put("tokenizer_name_or_path", null);
+        new SafetensorsWriter().add(TENSOR, values, new long[] {p, h}, "F32").metadata("format", "pt")
+                .write(dir.resolve(WEIGHTS));
+        AtomicText.write(dir.resolve(CONFIG), GSON.toJson(c));
+    }
+
+    /** {@link #exportTo(Path, float[], int, int, String, int, int)} with width, heads and layers from {@code config}. */
+    public static void exportTo(Path dir, float[] values, int p, T5Config config, String baseModel) {
+        exportTo(dir, values, p, config.dModel, baseModel, config.numHeads, config.numLayers);
+    }
+
+    private static String text(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? null : e.isJsonPrimitive() ? e.getAsString() : e.toString();
+    }
+
+    private static String quoted(String v) {
+        return v == null ? "missing" : "\"" + v + "\"";
+    }
+
+    private static int positive(JsonObject o, String key, Path file, Integer fallback) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            if (fallback != null) {
+                return fallback;
+            }
+            throw new PromptTuneException(file + ": " + key + " is missing; allowed: an integer >= 1");
+        }
+        try {
+            int v = e.getAsInt();
+            if (v >= 1 && e.getAsDouble() == v) {
+                return v;
+            }
+        } catch (RuntimeException ignored) {
+            // reported below
+        }
+        throw new PromptTuneException(file + ": " + key + " is " + e + "; allowed: an integer >= 1");
+    }
+}

@@ -1,0 +1,183 @@
+package dev.prompttune.core.promptio;
+
+import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.SafetensorsFile;
+import dev.prompttune.core.io.SafetensorsWriter;
+import dev.prompttune.core.io.TensorInfo;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.prompt.SoftPrompt;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A saved soft prompt: {@code NAME.safetensors} holding {@code prompt_embeddings} [p, H] F32 (the tensor name PEFT
+ * uses) plus {@code NAME.json} with its {@link PromptMetadata}.
+ *
+ * <p>Both files are written atomically (temp file + rename), the safetensors first and the JSON last. The
+ * safetensors header also carries the metadata ({@code __metadata__["prompttune.metadata"]}), so the values and
+ * their metadata always travel together: if a save is killed between the two renames, the JSON may lag behind
+ * by one save but {@link #load} still returns a consistent pair (values and the metadata saved with them).
+ */
+public final class PromptFile {
+
+    public static final String TENSOR = "prompt_embeddings";
+    public static final String HEADER_KEY = "prompttune.metadata";
+    public static final String SAFETENSORS = ".safetensors";
+    public static final String JSON = ".json";
+
+    private PromptFile() {}
+
+    /** A loaded prompt: values row-major [length, width] and the metadata saved with them. */
+    public record Loaded(Path file, float[] values, int length, int width, PromptMetadata metadata) {
+
+        /** A new trainable/usable prompt holding these values (owned by the caller). */
+        public SoftPrompt toSoftPrompt(NDManager parent) {
+            return SoftPrompt.of(values, length, width, parent);
+        }
+    }
+
+    /**
+     * Saves {@code dir/NAME.safetensors} and {@code dir/NAME.json}; with {@code name} null, {@code dirOrBase} is
+     * the base path {@code dir/NAME} itself (an extension .safetensors/.json on it is dropped).
+     *
+     * @param values row-major [p, h]
+     * @param meta may be null; its shape is filled in when 0 and must match [p, h] otherwise; its timestamp is
+     *     set to now when null
+     * @return the safetensors file
+     */
+    public static Path save(Path dirOrBase, String name, float[] values, int p, int h, PromptMetadata meta) {
+        Path base = name == null ? stripExtension(dirOrBase) : dirOrBase.resolve(checkName(name));
+        checkName(base.getFileName().toString());
+        if (p < 1 || h < 1 || values.length != (long) p * h) {
+            throw new PromptTuneException("prompt " + base + ": " + values.length + " values for shape [" + p + ", " + h
+                    + "]; allowed: p >= 1, h >= 1, p*h values");
+        }
+        PromptMetadata m = meta == null ? PromptMetadata.builder().build() : meta;
+        if ((m.length() != 0 && m.length() != p) || (m.width() != 0 && m.width() != h)) {
+            throw new PromptTuneException("prompt " + base + ": metadata says shape [" + m.length() + ", " + m.width()
+                    + "] but the values are [" + p + ", " + h + "]");
+        }
+        PromptMetadata.Builder filled = m.toBuilder().shape(p, h);
+        m = (m.timestamp() == null ? filled.timestampNow() : filled).build();
+        String json = m.toJson();
+        Path tensors = sibling(base, SAFETENSORS);
+        new SafetensorsWriter()
+                .add(TENSOR, values, new long[] {p, h}, "F32")
+                .metadata("format", "pt")
+                .metadata(HEADER_KEY, json)
+                .write(tensors);
+        AtomicText.write(sibling(base, JSON), json);
+        return tensors;
+    }
+
+    /** {@link #save(Path, String, float[], int, int, PromptMetadata)} with {@code base = dir/NAME}. */
+    public static Path save(Path base, float[] values, int p, int h, PromptMetadata meta) {
+        return save(base, null, values, p, h, meta);
+    }
+
+    /**
+     * Loads a prompt given {@code dir/NAME}, {@code dir/NAME.safetensors} or {@code dir/NAME.json}. Metadata comes
+     * from the safetensors header (written with the values); a file without it (e.g. written by another tool)
+     * takes {@code NAME.json} if present, else a bare record with the shape only.
+     */
+    public static Loaded load(Path path) {
+        Path base = stripExtension(path);
+        Path tensors = sibling(base, SAFETENSORS);
+        if (!Files.isRegularFile(tensors)) {
+            throw new PromptTuneException("prompt file " + tensors + " does not exist"
+                    + (Files.isDirectory(path) ? " (" + path + " is a directory; give DIR/NAME)" : ""));
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(tensors)) {
+            TensorInfo info = f.tensors().get(TENSOR);
+            if (info == null) {
+                throw new PromptTuneException("prompt file " + tensors + " has no '" + TENSOR + "' tensor; it has "
+                        + f.tensors().keySet());
+            }
+            long[] shape = info.shape();
+            if (shape.length != 2 || shape[0] < 1 || shape[1] < 1 || !info.dtype().startsWith("F") && !info.dtype().startsWith("BF")) {
+                throw new PromptTuneException("prompt file " + tensors + ": '" + TENSOR + "' is " + info.dtype()
+                        + " " + Arrays.toString(shape) + "; allowed: a float tensor [p, H]");
+            }
+            int p = Math.toIntExact(shape[0]);
+            int h = Math.toIntExact(shape[1]);
+            PromptMetadata meta = metadata(f, sibling(base, JSON), p, h);
+            if ((meta.length() != 0 && meta.length() != p) || (meta.width() != 0 && meta.width() != h)) {
+                throw new PromptTuneException("prompt file " + tensors + ": metadata says shape [" + meta.length() + ", "
+                        + meta.width() + "] but '" + TENSOR + "' is [" + p + ", " + h + "]");
+            }
+            return new Loaded(tensors, f.readFloats(TENSOR), p, h, meta.toBuilder().shape(p, h).build());
+        }
+    }
+
+    /**
+     * Loads a prompt for {@code model}: its width must be the model's; its embedding fingerprint (when recorded)
+     * must be the model's unless {@code allowTransfer} (a prompt moved to another checkpoint of the same width).
+     */
+    public static Loaded loadOnto(Path path, T5Model model, boolean allowTransfer) {
+        Loaded loaded = load(path);
+        int modelWidth = model.config().dModel;
+        if (loaded.width() != modelWidth) {
+            throw new PromptTuneException("prompt file " + loaded.file() + " has width " + loaded.width() + " (["
+                    + loaded.length() + ", " + loaded.width() + "]); model " + model.source() + " has width "
+                    + modelWidth + "; a prompt only loads onto a model of its width");
+        }
+        String saved = loaded.metadata().embeddingFingerprint();
+        if (saved != null && !allowTransfer) {
+            String own = EmbeddingFingerprint.of(model.embeddingTable());
+            if (!saved.equals(own)) {
+                throw new PromptTuneException("prompt file " + loaded.file() + " was trained on a model with embedding "
+                        + "fingerprint " + saved + "; this model (" + model.source() + ") has " + own
+                        + "; pass transfer to load it anyway");
+            }
+        }
+        return loaded;
+    }
+
+    /** Metadata pre-filled for {@code model}: base model (its source), embedding fingerprint, library versions. */
+    public static PromptMetadata.Builder describe(T5Model model) {
+        return PromptMetadata.builder()
+                .baseModel(model.source())
+                .embeddingFingerprint(EmbeddingFingerprint.of(model.embeddingTable()))
+                .versions(LibraryVersions.current());
+    }
+
+    private static PromptMetadata metadata(SafetensorsFile f, Path json, int p, int h) {
+        String header = f.metadata().get(HEADER_KEY);
+        if (header != null) {
+            return PromptMetadata.fromJson(header, f.path() + " (header " + HEADER_KEY + ")");
+        }
+        if (Files.isRegularFile(json)) {
+            try {
+                return PromptMetadata.fromJson(Files.readString(json), json.toString());
+            } catch (IOException e) {
+                throw new PromptTuneException(json + ": cannot read (" + e + ")", e);
+            }
+        }
+        return PromptMetadata.builder().shape(p, h).build();
+    }
+
+    private static Path stripExtension(Path path) {
+        String file = path.getFileName().toString();
+        for (String ext : new String[] {SAFETENSORS, JSON}) {
+            if (file.endsWith(ext) && file.length() > ext.length()) {
+                return path.resolveSibling(file.substring(0, file.length() - ext.length()));
+            }
+        }
+        return path;
+    }
+
+    private static Path sibling(Path base, String extension) {
+        return base.resolveSibling(base.getFileName() + extension);
+    }
+
+    private static String checkName(String name) {
+        if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
+            throw new PromptTuneException("prompt name '" + name + "' is not allowed; allowed: a file name that does "
+                    + "not start with '.' and has no path separator");
+        }
+        return name;
+    }
+}

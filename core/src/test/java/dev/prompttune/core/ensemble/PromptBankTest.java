@@ -1,0 +1,134 @@
+package dev.prompttune.core.ensemble;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.eval.RankClassifier;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.prompt.EncoderInput;
+import dev.prompttune.core.prompt.Placement;
+import dev.prompttune.core.prompt.PromptLayout;
+import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A batch mixing three tasks (prompts of lengths 3, 5, 8) equals each task run alone. */
+class PromptBankTest {
+
+    private static final Map<String, long[][]> TASK_CLASSES = Map.of(
+            "a", new long[][] {{5, 1}, {6, 1}},
+            "b", new long[][] {{9, 10, 1}, {11, 1}, {12, 13, 14, 1}},
+            "c", new long[][] {{20, 21, 22, 23, 1}, {24, 1}});
+    private static final Map<String, Integer> LENGTHS = Map.of("a", 3, "b", 5, "c", 8);
+    private static final String[] ORDER = {"a", "b", "c"};
+
+    @Test
+    void mixedBatchScoresAndGenerationsEqualPerTaskRuns() {
+        try (NDManager root = NDManager.newBaseManager();
+             T5Model model = T5Model.load(Fixtures.dir("tiny-t5-v1_1"), root)) {
+            int h = model.config().dModel;
+            for (Placement placement : new Placement[] {Placement.PREFIX, Placement.AFTER_FIRST, Placement.SUFFIX}) {
+                PromptBank bank = new PromptBank(model, placement);
+                List<SoftPrompt> prompts = new ArrayList<>();
+                for (int t = 0; t < ORDER.length; t++) {
+                    SoftPrompt p = PromptEnsembleTest.prompt(LENGTHS.get(ORDER[t]), h, 100 + t, root);
+                    prompts.add(p);
+                    bank.put(ORDER[t], p);
+                }
+                long[][] inputs = PromptEnsembleTest.inputs(10, 5);
+                // Mixed order: row i belongs to task ORDER[(i * 7) % 3] — tasks interleaved, not grouped.
+                List<PromptBank.Row> rows = new ArrayList<>();
+                List<PromptBank.Input> genRows = new ArrayList<>();
+                for (int i = 0; i < inputs.length; i++) {
+                    String task = ORDER[(i * 7 + i / 4) % 3];
+                    rows.add(new PromptBank.Row(task, inputs[i], TASK_CLASSES.get(task)));
+                    genRows.add(new PromptBank.Input(task, inputs[i]));
+                }
+                float[][] mixed = bank.score(rows);
+                long[][] generated = bank.generate(genRows, 6);
+                double maxErr = 0;
+                double maxRel = 0;
+                for (int t = 0; t < ORDER.length; t++) {
+                    String task = ORDER[t];
+                    List<Integer> mine = new ArrayList<>();
+                    for (int i = 0; i < rows.size(); i++) {
+                        if (rows.get(i).prompt().equals(task)) {
+                            mine.add(i);
+                        }
+                    }
+                    long[][] taskInputs = mine.stream().map(i -> inputs[i]).toArray(long[][]::new);
+                    float[][] alone = RankClassifier.score(model, EncoderInput.prompted(prompts.get(t), placement),
+                            taskInputs, TASK_CLASSES.get(task), 16, root);
+                    long[][] aloneGen = generateAlone(model, prompts.get(t), placement, taskInputs, root);
+                    for (int j = 0; j < mine.size(); j++) {
+                        int row = mine.get(j);
+                        assertEquals(TASK_CLASSES.get(task).length, mixed[row].length);
+                        for (int c = 0; c < mixed[row].length; c++) {
+                            maxErr = Math.max(maxErr, Math.abs(mixed[row][c] - alone[j][c]));
+                            maxRel = Math.max(maxRel, Math.abs(mixed[row][c] - alone[j][c]) / Math.abs(alone[j][c]));
+                            assertEquals(alone[j][c], mixed[row][c], PromptEnsembleTest.tolerance(alone[j][c]),
+                                    placement + " row " + row + " class " + c);
+                        }
+                        assertArrayEquals(trim(aloneGen[j], model), generated[row], placement + " generation of row " + row);
+                    }
+                }
+                System.out.printf("prompt bank (%s): max |score err| vs per-task %.3g, max relative %.3g%n", placement,
+                        maxErr, maxRel);
+                prompts.forEach(SoftPrompt::close);
+            }
+        }
+    }
+
+    @Test
+    void unknownPromptsAndWrongWidthsAreRefused() {
+        try (NDManager root = NDManager.newBaseManager();
+             T5Model model = T5Model.load(Fixtures.dir("tiny-t5-v1_1"), root);
+             SoftPrompt narrow = PromptEnsembleTest.prompt(2, 8, 1, root);
+             SoftPrompt ok = PromptEnsembleTest.prompt(2, model.config().dModel, 1, root)) {
+            PromptBank bank = new PromptBank(model, Placement.PREFIX);
+            String m = assertThrows(PromptTuneException.class, () -> bank.put("n", narrow)).getMessage();
+            assertTrue(m.contains("'n'") && m.contains("32"), m);
+            bank.put("ok", ok);
+            m = assertThrows(PromptTuneException.class,
+                    () -> bank.score(List.of(new PromptBank.Row("missing", new long[] {5, 1}, new long[][] {{1}})))).getMessage();
+            assertTrue(m.contains("'missing'") && m.contains("[ok]"), m);
+        }
+    }
+
+    private static long[][] generateAlone(T5Model model, SoftPrompt prompt, Placement placement, long[][] inputs,
+                                          NDManager root) {
+        try (NDManager m = root.newSubManager()) {
+            int length = Arrays.stream(inputs).mapToInt(r -> r.length).max().orElse(1);
+            long[] ids = new long[inputs.length * length];
+            long[] mask = new long[ids.length];
+            for (int i = 0; i < inputs.length; i++) {
+                for (int t = 0; t < inputs[i].length; t++) {
+                    ids[i * length + t] = inputs[i][t];
+                    mask[i * length + t] = 1;
+                }
+            }
+            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(inputs.length, length);
+            PromptLayout.Combined c = PromptLayout.combine(model.embed(m.create(ids, shape)), m.create(mask, shape),
+                    prompt.value(), placement);
+            return model.generate(c.embeddings(), c.mask(), 6);
+        }
+    }
+
+    /** Up to and including the first eos after the start token. */
+    private static long[] trim(long[] row, T5Model model) {
+        for (int t = 1; t < row.length; t++) {
+            if (row[t] == model.config().eosTokenId) {
+                return Arrays.copyOf(row, t + 1);
+            }
+        }
+        return row;
+    }
+}
