@@ -82,8 +82,8 @@ public final class RankClassifier {
     }
 
     /** Right-padded id rows as [N, T] ids and mask. */
-    record Padded(NDArray ids, NDArray mask) {
-        static Padded of(long[][] rows, long pad, NDManager m) {
+    public record Padded(NDArray ids, NDArray mask) {
+        public static Padded of(long[][] rows, long pad, NDManager m) {
             int length = 1;
             for (long[] r : rows) {
                 length = Math.max(length, r.length);

@@ -142,6 +142,36 @@ public final class T5Config {
         return new T5Config(root.getAsJsonObject(), source);
     }
 
+    /** Hugging Face {@code config.json} content for this configuration (what {@link T5CheckpointWriter} saves). */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        com.google.gson.JsonArray archs = new com.google.gson.JsonArray();
+        archs.add("T5ForConditionalGeneration");
+        o.add("architectures", archs);
+        o.addProperty("model_type", "t5");
+        o.addProperty("vocab_size", vocabSize);
+        o.addProperty("d_model", dModel);
+        o.addProperty("d_kv", dKv);
+        o.addProperty("d_ff", dFf);
+        o.addProperty("num_heads", numHeads);
+        o.addProperty("num_layers", numLayers);
+        o.addProperty("num_decoder_layers", numDecoderLayers);
+        o.addProperty("relative_attention_num_buckets", relativeAttentionNumBuckets);
+        o.addProperty("relative_attention_max_distance", relativeAttentionMaxDistance);
+        o.addProperty("dropout_rate", dropoutRate);
+        o.addProperty("layer_norm_epsilon", layerNormEpsilon);
+        o.addProperty("feed_forward_proj", (gated ? "gated-" : "") + (gated && activation.equals("gelu_new") ? "gelu" : activation));
+        o.addProperty("dense_act_fn", activation);
+        o.addProperty("is_gated_act", gated);
+        o.addProperty("tie_word_embeddings", tieWordEmbeddings);
+        o.addProperty("scale_decoder_outputs", scaleDecoderOutputs);
+        o.addProperty("pad_token_id", padTokenId);
+        o.addProperty("eos_token_id", eosTokenId);
+        o.addProperty("decoder_start_token_id", decoderStartTokenId);
+        o.addProperty("is_encoder_decoder", true);
+        return o;
+    }
+
     /** Width of all heads together (num_heads × d_kv), the output width of q, k and v. */
     public int innerDim() {
         return numHeads * dKv;

@@ -77,19 +77,52 @@ public final class T5Model extends T5Module implements AutoCloseable {
         return model;
     }
 
-    /** A model with random weights (normal, std 0.05; norms 1), for benchmarks and tests that need no checkpoint. */
+    /**
+     * A model with random weights drawn as T5 initialises them (Mesh TensorFlow / Hugging Face {@code _init_weights},
+     * factor 1): embeddings and head N(0, 1); q N(0, (d_model·d_kv)^-½); k, v N(0, d_model^-½); o N(0, (heads·d_kv)^-½);
+     * relative bias N(0, d_model^-½); wi N(0, d_model^-½); wo N(0, d_ff^-½); norms 1. Deterministic in the seed.
+     */
     public static T5Model random(T5Config config, NDManager manager, long seed) {
         T5Model model = new T5Model(config, manager.newSubManager(), DataType.FLOAT32);
-        java.util.Random random = new java.util.Random(seed);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         for (T5Weights.Declared d : model.weights.all().values()) {
             float[] values = new float[Math.toIntExact(d.shape().size())];
-            boolean norm = d.name().endsWith("layer_norm.weight");
+            double std = initStd(d.name(), config);
             for (int i = 0; i < values.length; i++) {
-                values[i] = norm ? 1f : (float) (random.nextGaussian() * 0.05);
+                values[i] = std == 0 ? 1f : (float) (gaussian(random) * std);
             }
-            d.parameter().setArray(model.manager.create(values, d.shape()));
+            NDArray blob = model.manager.create(values, d.shape());
+            d.parameter().setArray(blob.duplicate()); // torch-owned memory, not a Java direct buffer
+            blob.close();
         }
         return model;
+    }
+
+    /** Standard deviation T5 initialises a weight with; 0 marks a norm (initialised to ones). */
+    static double initStd(String name, T5Config c) {
+        if (name.endsWith("layer_norm.weight")) {
+            return 0;
+        }
+        if (name.equals("shared.weight") || name.equals("lm_head.weight")) {
+            return 1.0;
+        }
+        if (name.endsWith(".q.weight")) {
+            return Math.pow((double) c.dModel * c.dKv, -0.5);
+        }
+        if (name.endsWith(".o.weight")) {
+            return Math.pow((double) c.numHeads * c.dKv, -0.5);
+        }
+        if (name.endsWith(".wo.weight")) {
+            return Math.pow(c.dFf, -0.5);
+        }
+        return Math.pow(c.dModel, -0.5); // k, v, relative bias, wi, wi_0, wi_1
+    }
+
+    private static double gaussian(java.util.SplittableRandom r) {
+        // Box–Muller: SplittableRandom has no nextGaussian on Java 17.
+        double u = 1.0 - r.nextDouble();
+        double v = r.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     public T5Config config() {

@@ -29,6 +29,7 @@ public final class Trainer {
     private final TrainingSettings settings;
     private final List<TrainingListener> listeners;
     private final String metric;
+    private java.util.function.ToDoubleFunction<dev.prompttune.core.prompt.EncoderInput> devEvaluator;
 
     /** @param metric "accuracy" or "macro_f1" (dev selection metric) */
     public Trainer(T5Model model, Trainable trainable, Optimizer optimizer, TrainingSettings settings, String metric,
@@ -44,9 +45,18 @@ public final class Trainer {
         this.metric = metric;
     }
 
+    /**
+     * Replaces rank classification as the dev metric (e.g. exact match of generations); higher is better.
+     * The function gets the current encoder input (prompt included).
+     */
+    public Trainer withDevEvaluator(java.util.function.ToDoubleFunction<dev.prompttune.core.prompt.EncoderInput> evaluator) {
+        this.devEvaluator = evaluator;
+        return this;
+    }
+
     public TrainingResult run(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
         train.requireNonEmpty();
-        boolean hasDev = dev != null && dev.size() > 0 && dev.isClassification();
+        boolean hasDev = dev != null && dev.size() > 0 && (dev.isClassification() || devEvaluator != null);
         float originalDropout = model.dropoutRate();
         if (settings.dropout() != null) {
             model.setDropoutRate(settings.dropout());
@@ -183,6 +193,9 @@ public final class Trainer {
 
     /** Rank-classification metric of the current state on a split. */
     private double evaluate(TokenizedTask split, NDManager root) {
+        if (devEvaluator != null) {
+            return devEvaluator.applyAsDouble(trainable.input());
+        }
         float[][] scores = RankClassifier.score(model, trainable.input(), split.inputs(), split.classTargets(),
                 settings.evalBatchSize(), root);
         int[] predicted = RankClassifier.argmax(scores);

@@ -1,0 +1,36 @@
+package dev.prompttune.core.model;
+
+import com.google.gson.GsonBuilder;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Saves a model in Hugging Face layout: {@code config.json} and {@code model.safetensors} with Hugging Face tensor
+ * names ({@code lm_head.weight} only when the head is untied), float32 or bf16. Both files are written atomically.
+ */
+public final class T5CheckpointWriter {
+
+    private T5CheckpointWriter() {}
+
+    /** @param dtype "F32" or "BF16" */
+    public static void save(T5Model model, Path dir, String dtype) {
+        try {
+            Files.createDirectories(dir);
+            SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
+            for (T5Weights.Declared d : model.weights().all().values()) {
+                writer.addFloats(d.name(), d.shape().getShape(), dtype,
+                        () -> d.parameter().getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+            }
+            writer.write(dir.resolve("model.safetensors"));
+            Path tmp = Files.createTempFile(dir, ".config", ".tmp");
+            Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(model.config().toJson()));
+            Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new PromptTuneException("cannot save the model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.prompttune.core.run;
+
+import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.bench.ProcessMemory;
+import dev.prompttune.core.eval.Metrics;
+import dev.prompttune.core.io.SafetensorsFile;
+import dev.prompttune.core.model.T5Config;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.prompt.EncoderInput;
+import dev.prompttune.core.prompt.FileInit;
+import dev.prompttune.core.prompt.InitContext;
+import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.promptio.PromptFile;
+import dev.prompttune.core.promptio.PromptMetadata;
+import dev.prompttune.core.spec.ModelResolver;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.text.T5Tokenizer;
+import dev.prompttune.core.train.StopReason;
+import dev.prompttune.core.train.Trainable;
+import dev.prompttune.core.train.Trainer;
+import dev.prompttune.core.train.TrainingListener;
+import dev.prompttune.core.train.TrainingResult;
+import dev.prompttune.core.train.TrainingSettings;
+import dev.prompttune.core.train.optim.Adafactor;
+import dev.prompttune.core.train.optim.AdamW;
+import dev.prompttune.core.train.optim.LearningRateSchedule;
+import dev.prompttune.core.train.optim.Optimizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prompt tuning as one call: {@code PromptTuning.run(spec, listeners)}. Everything that can be checked without the
+ * model's weights is checked first (data files, template slots, labels, empty splits, model directory and width,
+ * device, precision); then the frozen model is loaded (once per session), the prompt initialised, trained with
+ * the given listeners and a run record, and evaluated on test alongside the requested baselines.
+ */
+public final class PromptTuning {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PromptTuning.class);
+
+    private final Session session;
+
+    public PromptTuning(Session session) {
+        this.session = session;
+    }
+
+    /** Runs a spec in the shared session. */
+    public static PromptTuneRun run(PromptTuneSpec spec, TrainingListener... listeners) {
+        return new PromptTuning(Session.shared()).execute(spec, List.of(listeners));
+    }
+
+    /** Everything checkable before loading weights; returns the resolved pieces. */
+    public Prepared prepare(PromptTuneSpec spec) {
+        TaskSetup task = TaskSetup.resolve(spec);
+        Path modelDir = ModelResolver.resolve(spec.model());
+        T5Config config = T5Config.load(modelDir);
+        if (spec.init() instanceof FileInit file) {
+            checkPromptFileWidth(file.path(), config.dModel);
+        }
+        Session.device(spec.device());
+        return new Prepared(spec, task, modelDir, config);
+    }
+
+    /** A spec resolved and validated, not yet run. */
+    public record Prepared(PromptTuneSpec spec, TaskSetup task, Path modelDir, T5Config config) {}
+
+    public PromptTuneRun execute(PromptTuneSpec spec, List<TrainingListener> listeners) {
+        Prepared prepared = prepare(spec);
+        T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
+        TaskArrays arrays = TaskArrays.of(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength(),
+                spec.sentinel());
+        T5Model model = session.model(prepared.modelDir(), spec.precision(), spec.device());
+        NDManager root = session.manager();
+        Scorer scorer = new Scorer(model, tokenizer, arrays.targetTexts(), prepared.task().metric(), spec.evaluation(),
+                spec.evalBatch(), spec.maxTargetLength(), root);
+
+        List<String> warnings = new ArrayList<>();
+        InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,
+                arrays.targetTexts(), spec.seed(), w -> {
+                    warnings.add(w);
+                    LOG.warn(w);
+                });
+        long startRss = ProcessMemory.resetPeak() ? 0 : -1;
+        try (SoftPrompt prompt = SoftPrompt.of(spec.init().values(ctx), spec.length(), prepared.config().dModel, root);
+             Optimizer optimizer = optimizer(spec, root);
+             RunRecord record = RunRecord.create(spec.save(), spec)) {
+            List<TrainingListener> all = new ArrayList<>(listeners);
+            all.add(record);
+            Trainer trainer = new Trainer(model, Trainable.prompt(prompt, spec.placement()), optimizer, settings(spec, arrays),
+                    prepared.task().metric(), all);
+            if (arrays.dev() != null) {
+                trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
+            }
+            TrainingResult result = trainer.run(spec.name(), arrays.train(), arrays.dev(), root);
+
+            EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
+            Scorer.Scored test = arrays.test() != null ? scorer.score(tuned, arrays.test()) : null;
+            Map<String, Double> baselines = baselines(spec, prepared, arrays, scorer, root);
+            PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
+                    result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
+                    startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
+                    result.reason().name(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
+                    result.evals(), test != null ? test.predictions() : List.of());
+            record.finish(run, metadata(spec, prepared, model, optimizer, result));
+            if (result.reason() == StopReason.DIVERGED) {
+                LOG.warn("{}: {}", spec.name(), result.failure());
+            }
+            return run;
+        }
+    }
+
+    /**
+     * Re-evaluates a saved run from its record alone (spec.json + prompt.safetensors): the test split (dev when
+     * there is none) is scored afresh with the saved prompt.
+     */
+    public Scorer.Scored reevaluate(Path recordDir) {
+        PromptTuneRun saved = RunRecord.load(recordDir);
+        PromptTuneSpec spec = saved.spec();
+        Prepared prepared = prepare(spec);
+        T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
+        TaskArrays arrays = TaskArrays.of(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength(),
+                spec.sentinel());
+        T5Model model = session.model(prepared.modelDir(), spec.precision(), spec.device());
+        Scorer scorer = new Scorer(model, tokenizer, arrays.targetTexts(), prepared.task().metric(), spec.evaluation(),
+                spec.evalBatch(), spec.maxTargetLength(), session.manager());
+        try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), model, false)
+                .toSoftPrompt(session.manager())) {
+            return scorer.score(EncoderInput.prompted(prompt, spec.placement()), arrays.test() != null ? arrays.test() : arrays.dev());
+        }
+    }
+
+    /** The baselines the spec asks for, scored on test (dev when there is no labelled test split). */
+    private Map<String, Double> baselines(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, Scorer scorer, NDManager root) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        var target = arrays.test() != null ? arrays.test() : arrays.dev();
+        if (target == null) {
+            return out;
+        }
+        for (String b : spec.baselines()) {
+            switch (b) {
+                case "design" -> out.put("design", scorer.value(EncoderInput.plain(), target));
+                case "majority" -> out.put("majority", majority(arrays.train().classes(), target.classes(), arrays.classTargets().length,
+                        prepared.task().metric()));
+                case "modelTuning" -> out.put("modelTuning", modelTuning(spec, prepared, arrays, root));
+                default -> throw new PromptTuneException("baseline '" + b + "' is not known; allowed: " + PromptTuneSpec.BASELINES);
+            }
+        }
+        return out;
+    }
+
+    /** Always predicting the most frequent training class. */
+    static double majority(int[] train, int[] gold, int classes, String metric) {
+        int[] counts = new int[classes];
+        for (int c : train) {
+            counts[c]++;
+        }
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (counts[c] > counts[best]) {
+                best = c;
+            }
+        }
+        int[] predicted = new int[gold.length];
+        java.util.Arrays.fill(predicted, best);
+        return metric.equals("macro_f1") ? Metrics.macroF1(gold, predicted, classes) : Metrics.accuracy(gold, predicted);
+    }
+
+    /** The model-tuning baseline: every weight trained on the same data and loop (a separate copy of the model). */
+    private double modelTuning(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, NDManager root) {
+        try (T5Model copy = session.freshModel(prepared.modelDir(), spec.precision(), spec.device());
+             Optimizer optimizer = Adafactor.paper(1e-3f).build(root)) {
+            copy.setTrainable(true);
+            Trainer trainer = new Trainer(copy, Trainable.model(copy), optimizer, settings(spec, arrays), prepared.task().metric(), List.of());
+            Scorer scorer = new Scorer(copy, session.tokenizer(prepared.modelDir()), arrays.targetTexts(), prepared.task().metric(),
+                    spec.evaluation(), spec.evalBatch(), spec.maxTargetLength(), root);
+            if (arrays.dev() != null) {
+                trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
+            }
+            trainer.run(spec.name() + "-model-tuning", arrays.train(), arrays.dev(), root);
+            var target = arrays.test() != null ? arrays.test() : arrays.dev();
+            return scorer.value(EncoderInput.plain(), target);
+        }
+    }
+
+    static TrainingSettings settings(PromptTuneSpec spec, TaskArrays arrays) {
+        int steps = spec.steps();
+        if (spec.epochs() > 0) {
+            long perStep = (long) spec.batch() * spec.gradientAccumulation();
+            steps = (int) Math.max(1, (spec.epochs() * (long) arrays.train().size() + perStep - 1) / perStep);
+        }
+        return new TrainingSettings(steps, spec.batch(), spec.gradientAccumulation(), spec.evalEvery(), spec.patience(),
+                spec.seed(), spec.dropout() == null ? null : spec.dropout().floatValue(), spec.evalBatch());
+    }
+
+    static Optimizer optimizer(PromptTuneSpec spec, NDManager root) {
+        LearningRateSchedule schedule = LearningRateSchedule.parse(spec.schedule());
+        float lr = (float) spec.lr();
+        return switch (spec.optimizer()) {
+            case "adafactor" -> Adafactor.paper(lr).withWeightDecay((float) spec.weightDecay()).withSchedule(schedule).build(root);
+            case "adafactor-hf" -> Adafactor.huggingFace(lr).withWeightDecay((float) spec.weightDecay()).withSchedule(schedule).build(root);
+            case "adamw" -> AdamW.defaults(lr).withWeightDecay((float) spec.weightDecay()).withSchedule(schedule).build(root);
+            default -> throw new PromptTuneException("optimizer '" + spec.optimizer() + "' is not known; allowed: " + PromptTuneSpec.OPTIMIZERS);
+        };
+    }
+
+    private static PromptMetadata metadata(PromptTuneSpec spec, Prepared prepared, T5Model model, Optimizer optimizer,
+                                           TrainingResult result) {
+        Map<String, Object> verbalizer = new LinkedHashMap<>();
+        var v = prepared.task().data().verbalizer();
+        for (int i = 0; i < v.size(); i++) {
+            verbalizer.put(v.labels().get(i), v.targets().get(i));
+        }
+        Map<String, Object> hyper = new LinkedHashMap<>(optimizer.settings());
+        hyper.put("batch", spec.batch());
+        hyper.put("steps", result.steps());
+        hyper.put("gradientAccumulation", spec.gradientAccumulation());
+        hyper.put("dropout", spec.dropout());
+        hyper.put("precision", spec.precision());
+        hyper.put("sentinel", spec.sentinel());
+        return PromptFile.describe(model).baseModel(prepared.modelDir().toString()).init(spec.init().describe())
+                .placement(spec.placement().key()).task(prepared.task().taskName()).template(prepared.task().data().template().text())
+                .verbalizer(verbalizer).optimizer(optimizer.name()).hyperParameters(hyper).seed(spec.seed())
+                .dataFingerprints(prepared.task().data().fingerprints())
+                .best(result.metric(), Double.isNaN(result.bestValue()) ? null : result.bestValue(), (long) result.bestStep())
+                .timestampNow().build();
+    }
+
+    private static void checkPromptFileWidth(Path path, int width) {
+        Path file = Files.isDirectory(path) ? path.resolve("adapter_model.safetensors") : path;
+        if (!Files.isRegularFile(file)) {
+            throw new PromptTuneException("init file: " + file + " does not exist");
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            var info = f.tensors().get(FileInit.TENSOR);
+            if (info != null && info.shape().length == 2 && info.shape()[1] != width) {
+                throw new PromptTuneException("init file: " + file + " holds prompt vectors of width " + info.shape()[1]
+                        + " but the model's width (d_model) is " + width);
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.prompttune.core.run;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.promptio.AtomicText;
+import dev.prompttune.core.promptio.PromptFile;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.TrainingListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's record on disk, {@code runs/<id>/}: {@code spec.json} (every default resolved), {@code metrics.jsonl}
+ * (one line per step and per evaluation, written as training goes), {@code prompt.safetensors} + {@code prompt.json}
+ * (the best prompt with its metadata), {@code predictions.jsonl} (test predictions) and {@code summary.json}.
+ * As a listener it appends the metrics; {@link #finish} writes the rest; {@link #load} reads a record back.
+ */
+public final class RunRecord implements TrainingListener, AutoCloseable {
+
+    static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path dir;
+    private final String id;
+    private final BufferedWriter metrics;
+
+    private RunRecord(Path dir) throws IOException {
+        this.dir = dir;
+        this.id = dir.getFileName().toString();
+        this.metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+    }
+
+    /** Creates {@code saveDir/<name>-<timestamp>[-n]/} and writes spec.json. */
+    public static RunRecord create(Path saveDir, PromptTuneSpec spec) {
+        try {
+            Files.createDirectories(saveDir);
+            String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + LocalDateTime.now().format(STAMP);
+            Path dir = saveDir.resolve(base);
+            for (int n = 2; Files.exists(dir); n++) {
+                dir = saveDir.resolve(base + "-" + n);
+            }
+            Files.createDirectory(dir);
+            AtomicText.write(dir.resolve("spec.json"), GSON.toJson(spec.toJson()));
+            return new RunRecord(dir);
+        } catch (IOException e) {
+            throw new PromptTuneException("cannot create a run record under " + saveDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void onStep(StepEvent e) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "step");
+        o.addProperty("step", e.step());
+        o.addProperty("loss", e.loss());
+        o.addProperty("lr", e.learningRate());
+        o.addProperty("examples_per_s", e.examplesPerSecond());
+        o.addProperty("seconds", e.elapsedSeconds());
+        line(o);
+    }
+
+    @Override
+    public void onEval(EvalEvent e) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "eval");
+        o.addProperty("step", e.step());
+        o.addProperty("metric", e.metric());
+        o.addProperty("value", e.value());
+        o.addProperty("best", e.bestValue());
+        o.addProperty("best_step", e.bestStep());
+        line(o);
+    }
+
+    @Override
+    public void onFailed(FailedEvent e) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "failed");
+        o.addProperty("step", e.step());
+        o.addProperty("message", e.message());
+        line(o);
+    }
+
+    private void line(JsonObject o) {
+        try {
+            metrics.write(GSON.toJson(o));
+            metrics.newLine();
+            metrics.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes the metrics and writes the prompt (with metadata), predictions and summary. */
+    public void finish(PromptTuneRun run, dev.prompttune.core.promptio.PromptMetadata metadata) {
+        close();
+        PromptFile.save(dir, "prompt", run.prompt(), run.length(), run.width(), metadata);
+        StringBuilder predictions = new StringBuilder();
+        for (PromptTuneRun.Prediction p : run.predictions()) {
+            predictions.append(GSON.toJson(p)).append('\n');
+        }
+        AtomicText.write(dir.resolve("predictions.jsonl"), predictions.toString());
+        AtomicText.write(dir.resolve("summary.json"), GSON.toJson(summary(run)));
+    }
+
+    static JsonObject summary(PromptTuneRun run) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("id", run.id());
+        s.put("name", run.name());
+        s.put("model", run.spec().model());
+        s.put("init", run.spec().init().kind());
+        s.put("length", run.length());
+        s.put("metric", run.metric());
+        s.put("dev", run.dev());
+        s.put("best_step", run.bestStep());
+        s.put("test", run.test());
+        s.put("baselines", run.baselines());
+        s.put("steps", run.steps());
+        s.put("seconds", run.seconds());
+        s.put("peak_rss_mib", run.peakRssMib());
+        s.put("params_trainable", run.paramsTrainable());
+        s.put("params_total", run.paramsTotal());
+        s.put("trainable_percent", run.trainablePercent());
+        s.put("stop_reason", run.stopReason());
+        return GSON.toJsonTree(s).getAsJsonObject();
+    }
+
+    @Override
+    public void close() {
+        try {
+            metrics.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a record back into a run object (spec, prompt, results, curves, predictions). */
+    public static PromptTuneRun load(Path dir) {
+        Path summaryFile = dir.resolve("summary.json");
+        if (!Files.isRegularFile(summaryFile)) {
+            throw new PromptTuneException(dir + " is not a run record: it has no summary.json");
+        }
+        try {
+            JsonObject summary = JsonParser.parseString(Files.readString(summaryFile)).getAsJsonObject();
+            PromptTuneSpec spec = SpecJson.fromJson(JsonParser.parseString(Files.readString(dir.resolve("spec.json"))).getAsJsonObject());
+            PromptFile.Loaded prompt = PromptFile.load(dir.resolve("prompt.safetensors"));
+            List<Double> losses = new ArrayList<>();
+            List<EvalEvent> evals = new ArrayList<>();
+            for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                String type = o.get("type").getAsString();
+                if (type.equals("step")) {
+                    losses.add(o.get("loss").getAsDouble());
+                } else if (type.equals("eval")) {
+                    evals.add(new EvalEvent(o.get("step").getAsInt(), o.get("metric").getAsString(), o.get("value").getAsDouble(),
+                            o.get("best").getAsDouble(), o.get("best_step").getAsInt()));
+                }
+            }
+            List<PromptTuneRun.Prediction> predictions = new ArrayList<>();
+            Path predictionsFile = dir.resolve("predictions.jsonl");
+            if (Files.isRegularFile(predictionsFile)) {
+                for (String line : Files.readAllLines(predictionsFile)) {
+                    if (!line.isBlank()) {
+                        predictions.add(GSON.fromJson(line, PromptTuneRun.Prediction.class));
+                    }
+                }
+            }
+            Map<String, Double> baselines = new LinkedHashMap<>();
+            JsonElement b = summary.get("baselines");
+            if (b != null && b.isJsonObject()) {
+                b.getAsJsonObject().entrySet().forEach(e -> baselines.put(e.getKey(), number(e.getValue())));
+            }
+            return new PromptTuneRun(spec, summary.get("id").getAsString(), dir, summary.get("metric").getAsString(),
+                    number(summary.get("dev")), summary.get("best_step").getAsInt(), number(summary.get("test")), baselines,
+                    summary.get("steps").getAsInt(), summary.get("seconds").getAsDouble(), summary.get("peak_rss_mib").getAsLong(),
+                    summary.get("params_trainable").getAsLong(), summary.get("params_total").getAsLong(),
+                    summary.get("stop_reason").getAsString(), prompt.values(), prompt.length(), prompt.width(), losses, evals,
+                    predictions);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof PromptTuneException p) {
+                throw p;
+            }
+            throw new PromptTuneException("cannot read run record " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double number(JsonElement e) {
+        return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.prompttune.core.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.text.T5Tokenizer;
+import dev.prompttune.core.text.T5Tokenizers;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Loaded models and tokenizers shared by the runs of one session (a notebook kernel, a script, a sweep): a frozen
+ * model is loaded once per (directory, precision, device) and serves every prompt. Counts loads, so a sweep can
+ * prove it loaded the model once.
+ */
+public final class Session implements AutoCloseable {
+
+    private static Session shared;
+
+    private final NDManager root = NDManager.newBaseManager();
+    private final Map<String, T5Model> models = new LinkedHashMap<>();
+    private final Map<Path, T5Tokenizer> tokenizers = new LinkedHashMap<>();
+    private int modelLoads;
+
+    /** The process-wide session (notebooks and scripts use it unless they make their own). */
+    public static synchronized Session shared() {
+        if (shared == null) {
+            shared = new Session();
+        }
+        return shared;
+    }
+
+    public NDManager manager() {
+        return root;
+    }
+
+    /** The frozen model for a directory, loaded on first use. */
+    public synchronized T5Model model(Path dir, String precision, String device) {
+        Device d = device(device);
+        DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
+        String key = dir.toAbsolutePath().normalize() + "|" + type + "|" + d;
+        T5Model model = models.get(key);
+        if (model == null) {
+            model = T5Model.load(dir, root.newSubManager(d), type);
+            models.put(key, model);
+            modelLoads++;
+        }
+        return model;
+    }
+
+    /** A fresh, independent copy (model tuning changes weights; the shared frozen model must not). */
+    public T5Model freshModel(Path dir, String precision, String device) {
+        DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
+        modelLoads++;
+        return T5Model.load(dir, root.newSubManager(device(device)), type);
+    }
+
+    public synchronized T5Tokenizer tokenizer(Path dir) {
+        return tokenizers.computeIfAbsent(dir.toAbsolutePath().normalize(), T5Tokenizers::load);
+    }
+
+    /** How many times a model was loaded from disk in this session. */
+    public synchronized int modelLoads() {
+        return modelLoads;
+    }
+
+    /** auto: a GPU when DJL sees one, else the CPU. */
+    public static Device device(String name) {
+        int gpus = Engine.getInstance().getGpuCount();
+        return switch (name == null ? "auto" : name) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new PromptTuneException("device 'gpu' requested but PyTorch sees no GPU (CPU natives in use; "
+                            + "run with PROMPTTUNE_FLAVOR=cuda on a CUDA machine, see README 'GPU'); allowed here: auto, cpu");
+                }
+                yield Device.gpu();
+            }
+            default -> gpus > 0 ? Device.gpu() : Device.cpu();
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        models.values().forEach(T5Model::close);
+        models.clear();
+        tokenizers.values().forEach(T5Tokenizer::close);
+        tokenizers.clear();
+        root.close();
+        if (shared == this) {
+            shared = null;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.prompttune.core.run;
+
+import dev.prompttune.core.data.Split;
+import dev.prompttune.core.data.TaskData;
+import dev.prompttune.core.data.TokenizedSplit;
+import dev.prompttune.core.text.T5Tokenizer;
+import dev.prompttune.core.train.TokenizedTask;
+import java.util.List;
+
+/**
+ * A task's splits tokenized (once, through the data cache) into the trainer's arrays, with each class's target
+ * ids; with {@code sentinel}, every target starts with {@code <extra_id_0>} (the paper's span-corruption +
+ * sentinel setting).
+ */
+record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask test, long[][] classTargets, List<String> targetTexts) {
+
+    static TaskArrays of(TaskData data, T5Tokenizer tokenizer, int maxIn, int maxTarget, boolean sentinel) {
+        List<String> targets = data.verbalizer().targets();
+        long[][] classTargets = new long[targets.size()][];
+        for (int c = 0; c < classTargets.length; c++) {
+            classTargets[c] = withSentinel(tokenizer.encode(targets.get(c)), sentinel, tokenizer);
+        }
+        return new TaskArrays(
+                split(data, data.train(), tokenizer, maxIn, maxTarget, sentinel, classTargets),
+                data.dev().map(s -> split(data, s, tokenizer, maxIn, maxTarget, sentinel, classTargets)).orElse(null),
+                data.test().filter(data::isLabeled).map(s -> split(data, s, tokenizer, maxIn, maxTarget, sentinel, classTargets)).orElse(null),
+                classTargets, targets);
+    }
+
+    private static TokenizedTask split(TaskData data, Split split, T5Tokenizer tokenizer, int maxIn, int maxTarget,
+                                       boolean sentinel, long[][] classTargets) {
+        TokenizedSplit t = data.tokenize(split, tokenizer, maxIn, maxTarget);
+        int n = t.size();
+        long[][] inputs = new long[n][];
+        long[][] outputs = new long[n][];
+        int[] classes = new int[n];
+        for (int i = 0; i < n; i++) {
+            inputs[i] = toLong(t.inputIds(i));
+            outputs[i] = withSentinel(toLong(t.targetIds(i)), sentinel, tokenizer);
+            classes[i] = t.labelIndex(i);
+        }
+        return new TokenizedTask(split.name(), inputs, outputs, classes, classTargets);
+    }
+
+    static long[] withSentinel(long[] ids, boolean sentinel, T5Tokenizer tokenizer) {
+        if (!sentinel) {
+            return ids;
+        }
+        long[] out = new long[ids.length + 1];
+        out[0] = tokenizer.sentinelId(0);
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
+    private static long[] toLong(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+}

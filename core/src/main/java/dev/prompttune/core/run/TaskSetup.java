@@ -1,0 +1,84 @@
+package dev.prompttune.core.run;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.data.Example;
+import dev.prompttune.core.data.ExampleReader;
+import dev.prompttune.core.data.TaskData;
+import dev.prompttune.core.data.Verbalizer;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.spec.TaskResolver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A spec's data, resolved and validated before any model is loaded: registered task or files, template (given,
+ * the task's, or built from the example fields as "field: {field} …"), verbalizer, label field, and a dev split
+ * carved from train (10%, seeded) when none is given.
+ */
+public record TaskSetup(String taskName, TaskData data, String metric) {
+
+    public static TaskSetup resolve(PromptTuneSpec spec) {
+        Path train = spec.train();
+        Path dev = spec.dev();
+        Path test = spec.test();
+        String template = spec.template();
+        Map<String, String> labels = spec.labels();
+        String labelField = spec.labelField();
+        String metric = spec.metric();
+        String name = spec.data();
+        if (spec.data() != null) {
+            TaskResolver.Task task = TaskResolver.resolve(spec.data());
+            train = train != null ? train : task.train();
+            dev = dev != null ? dev : task.dev();
+            test = test != null ? test : task.test();
+            template = template != null ? template : task.template();
+            labels = labels != null ? labels : (task.labels().isEmpty() ? null : task.labels());
+            labelField = "label".equals(labelField) ? task.labelField() : labelField;
+            metric = metric != null ? metric : task.metric();
+        } else {
+            name = train.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        }
+        for (Path p : new Path[] {train, dev, test}) {
+            if (p != null && !Files.isRegularFile(p)) {
+                throw new PromptTuneException("data file " + p + " does not exist");
+            }
+        }
+        if (template == null) {
+            template = defaultTemplate(train, labelField);
+        }
+        TaskData.Builder b = TaskData.builder().train(train).template(template).labelField(labelField);
+        if (labels != null) {
+            b.verbalizer(Verbalizer.of(labelField, labels));
+        }
+        if (dev != null) {
+            b.dev(dev);
+        } else {
+            b.carveDev(0.1, spec.seed());
+        }
+        if (test != null) {
+            b.test(test);
+        }
+        return new TaskSetup(name, b.build(), metric != null ? metric : "accuracy");
+    }
+
+    /** "a: {a} b: {b}" over the first example's fields except the label. */
+    private static String defaultTemplate(Path train, String labelField) {
+        List<Example> examples = ExampleReader.read(train);
+        if (examples.isEmpty()) {
+            throw new PromptTuneException("split 'train' (" + train + ") is empty; it needs at least one example");
+        }
+        StringJoiner j = new StringJoiner(" ");
+        for (String field : examples.get(0).fields().keySet()) {
+            if (!field.equals(labelField)) {
+                j.add(field + ": {" + field + "}");
+            }
+        }
+        if (j.length() == 0) {
+            throw new PromptTuneException(train + ": examples have no field besides '" + labelField + "'; nothing to put in the input");
+        }
+        return j.toString();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.prompttune.core.spec;
+
+import dev.prompttune.core.PromptTuneException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Turns a {@code model} setting into a checkpoint directory: a registered short name (a folder under
+ * {@code models/}), a local Hugging Face directory, or a hub id looked up in the local Hugging Face cache
+ * ({@code ~/.cache/huggingface/hub/models--ORG--NAME/snapshots/REV}; HF_HUB_CACHE / HF_HOME respected).
+ */
+public final class ModelResolver {
+
+    private ModelResolver() {}
+
+    /** Registered short names (folders under models/ that hold a config.json), sorted. */
+    public static List<String> registered() {
+        List<String> names = new ArrayList<>();
+        Path models = Home.models();
+        if (Files.isDirectory(models)) {
+            try (Stream<Path> s = Files.list(models)) {
+                s.filter(d -> Files.isRegularFile(d.resolve("config.json"))).map(d -> d.getFileName().toString())
+                        .sorted().forEach(names::add);
+            } catch (IOException e) {
+                // an unreadable models/ lists nothing
+            }
+        }
+        return names;
+    }
+
+    public static Path resolve(String model) {
+        if (model == null || model.isBlank()) {
+            throw new PromptTuneException("model is empty; give a registered name " + registered()
+                    + ", a Hugging Face model directory, or a hub id in the local Hugging Face cache");
+        }
+        Path registered = Home.models().resolve(model);
+        if (!model.contains("/") && Files.isRegularFile(registered.resolve("config.json"))) {
+            return registered;
+        }
+        Path local = Path.of(model);
+        if (Files.isDirectory(local)) {
+            if (!Files.isRegularFile(local.resolve("config.json"))) {
+                throw new PromptTuneException("model directory " + local + " has no config.json: not a Hugging Face model directory");
+            }
+            return local;
+        }
+        Path cached = fromHubCache(model);
+        if (cached != null) {
+            return cached;
+        }
+        throw new PromptTuneException("model '" + model + "' is neither a registered name " + registered()
+                + ", a directory, nor in the local Hugging Face cache (" + hubCache() + "); download it with "
+                + "`huggingface-cli download " + hubId(model) + "` on a machine with network, or pass a directory");
+    }
+
+    private static String hubId(String model) {
+        return model.contains("/") ? model : "google-t5/" + model;
+    }
+
+    static Path hubCache() {
+        String cache = System.getenv("HF_HUB_CACHE");
+        if (cache != null) {
+            return Path.of(cache);
+        }
+        String home = System.getenv("HF_HOME");
+        Path base = home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "huggingface");
+        return base.resolve("hub");
+    }
+
+    /** The newest snapshot of {@code models--ORG--NAME} that has a config.json (hub ids without org try google-t5). */
+    static Path fromHubCache(String model) {
+        List<String> ids = model.contains("/") ? List.of(model) : List.of(model, "google-t5/" + model, "google/" + model);
+        for (String id : ids) {
+            Path snapshots = hubCache().resolve("models--" + id.replace("/", "--")).resolve("snapshots");
+            if (!Files.isDirectory(snapshots)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(snapshots)) {
+                Path best = s.filter(d -> Files.isRegularFile(d.resolve("config.json")))
+                        .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified())).orElse(null);
+                if (best != null) {
+                    return best;
+                }
+            } catch (IOException e) {
+                // try the next id
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,275 @@
+package dev.prompttune.core.spec;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.prompt.Placement;
+import dev.prompttune.core.prompt.PromptInit;
+import dev.prompttune.core.train.optim.LearningRateSchedule;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one prompt-tuning experiment needs, every default resolved. The same names are the DSL keywords, the
+ * builder's methods and the keys of a run record's {@code spec.json}. Built through {@link Builder}, whose setters
+ * reject a bad value at once (naming the setting, the value and what is allowed), so a script fails on its line.
+ *
+ * <p>Defaults follow the paper (Lester et al. 2021): prompt length 100, class-label initialisation, Adafactor at a
+ * constant learning rate of 0.3 with weight decay 1e-5 and decay rate 0.8, batch 32, 30,000 steps, evaluation
+ * every 1,000 steps keeping the best prompt. Short experiments set {@code steps} and {@code length}.
+ */
+public record PromptTuneSpec(
+        String name, String model, int length, PromptInit init, Placement placement,
+        String data, Path train, Path dev, Path test, String template, Map<String, String> labels, String labelField,
+        String optimizer, double lr, double weightDecay, String schedule, int batch, int steps, int epochs,
+        int gradientAccumulation, int evalEvery, int patience, long seed, Double dropout, String device, String precision,
+        boolean sentinel, String metric, String evaluation, int maxInputLength, int maxTargetLength, int evalBatch,
+        Path save, List<String> baselines) {
+
+    public static final List<String> OPTIMIZERS = List.of("adafactor", "adafactor-hf", "adamw");
+    public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
+    public static final List<String> PRECISIONS = List.of("fp32", "fp16");
+    public static final List<String> METRICS = List.of("accuracy", "macro_f1");
+    public static final List<String> EVALUATIONS = List.of("rank", "generate");
+    public static final List<String> BASELINES = List.of("design", "majority", "modelTuning");
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The resolved spec as JSON (the {@code spec.json} of a run record). */
+    public JsonObject toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("model", model);
+        m.put("length", length);
+        m.put("init", init.describe());
+        m.put("placement", placement.key());
+        m.put("data", data);
+        m.put("train", train == null ? null : train.toString());
+        m.put("dev", dev == null ? null : dev.toString());
+        m.put("test", test == null ? null : test.toString());
+        m.put("template", template);
+        m.put("labels", labels);
+        m.put("labelField", labelField);
+        m.put("optimizer", optimizer);
+        m.put("lr", lr);
+        m.put("weightDecay", weightDecay);
+        m.put("schedule", schedule);
+        m.put("batch", batch);
+        m.put("steps", steps);
+        m.put("epochs", epochs);
+        m.put("gradientAccumulation", gradientAccumulation);
+        m.put("evalEvery", evalEvery);
+        m.put("patience", patience);
+        m.put("seed", seed);
+        m.put("dropout", dropout);
+        m.put("device", device);
+        m.put("precision", precision);
+        m.put("sentinel", sentinel);
+        m.put("metric", metric);
+        m.put("evaluation", evaluation);
+        m.put("maxInputLength", maxInputLength);
+        m.put("maxTargetLength", maxTargetLength);
+        m.put("evalBatch", evalBatch);
+        m.put("save", save == null ? null : save.toString());
+        m.put("baselines", baselines);
+        Gson gson = new Gson();
+        return gson.toJsonTree(m).getAsJsonObject();
+    }
+
+    /** The builder: one method per keyword; each validates its value immediately. */
+    public static final class Builder {
+        private String name;
+        private String model = "t5-mini";
+        private int length = 100;
+        private PromptInit init;
+        private Placement placement = Placement.PREFIX;
+        private String data;
+        private Path train;
+        private Path dev;
+        private Path test;
+        private String template;
+        private Map<String, String> labels;
+        private String labelField = "label";
+        private String optimizer = "adafactor";
+        private double lr = 0.3;
+        private Double weightDecay;
+        private String schedule = "constant";
+        private int batch = 32;
+        private int steps = 30_000;
+        private int epochs;
+        private int gradientAccumulation = 1;
+        private int evalEvery = 1000;
+        private int patience;
+        private long seed = 42;
+        private Double dropout;
+        private String device = "auto";
+        private String precision = "fp32";
+        private boolean sentinel;
+        private String metric;
+        private String evaluation = "rank";
+        private int maxInputLength = 512;
+        private int maxTargetLength = 64;
+        private int evalBatch = 64;
+        private Path save = Path.of("runs");
+        private List<String> baselines = List.of("design", "majority");
+
+        Builder() {}
+
+        Builder(PromptTuneSpec s) {
+            name = s.name; model = s.model; length = s.length; init = s.init; placement = s.placement; data = s.data;
+            train = s.train; dev = s.dev; test = s.test; template = s.template; labels = s.labels; labelField = s.labelField;
+            optimizer = s.optimizer; lr = s.lr; weightDecay = s.weightDecay; schedule = s.schedule; batch = s.batch;
+            steps = s.steps; epochs = s.epochs; gradientAccumulation = s.gradientAccumulation; evalEvery = s.evalEvery;
+            patience = s.patience; seed = s.seed; dropout = s.dropout; device = s.device; precision = s.precision;
+            sentinel = s.sentinel; metric = s.metric; evaluation = s.evaluation; maxInputLength = s.maxInputLength;
+            maxTargetLength = s.maxTargetLength; evalBatch = s.evalBatch; save = s.save; baselines = s.baselines;
+        }
+
+        public Builder name(String v) { name = v; return this; }
+
+        public Builder model(String v) {
+            if (v == null || v.isBlank()) {
+                throw new PromptTuneException("model is empty; allowed: a registered name, a directory or a hub id");
+            }
+            model = v;
+            return this;
+        }
+
+        public Builder length(int v) { require(v >= 1, "length", v, "length >= 1"); length = v; return this; }
+
+        public Builder init(PromptInit v) { init = v; return this; }
+
+        public Builder init(String v) { init = PromptInit.parse(v); return this; }
+
+        public Builder placement(String v) { placement = Placement.parse(v); return this; }
+
+        public Builder placement(Placement v) { placement = v; return this; }
+
+        /** A registered task name (see {@link TaskResolver}). */
+        public Builder data(String v) { data = v; return this; }
+
+        public Builder train(Path v) { train = v; return this; }
+
+        public Builder dev(Path v) { dev = v; return this; }
+
+        public Builder test(Path v) { test = v; return this; }
+
+        public Builder template(String v) { template = v; return this; }
+
+        /** The verbalizer: label value → target text, in class order. */
+        public Builder labels(Map<String, String> v) {
+            require(v != null && !v.isEmpty(), "labels", v, "a non-empty map of label value → target text");
+            labels = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        public Builder labelField(String v) { labelField = v; return this; }
+
+        public Builder optimizer(String v) { oneOf("optimizer", v, OPTIMIZERS); optimizer = v; return this; }
+
+        public Builder lr(double v) { require(v > 0 && Double.isFinite(v), "lr", v, "lr > 0"); lr = v; return this; }
+
+        public Builder weightDecay(double v) { require(v >= 0, "weightDecay", v, "weightDecay >= 0"); weightDecay = v; return this; }
+
+        public Builder schedule(String v) {
+            LearningRateSchedule.parse(v); // validates
+            schedule = v;
+            return this;
+        }
+
+        public Builder batch(int v) { require(v >= 1, "batch", v, "batch >= 1"); batch = v; return this; }
+
+        public Builder steps(int v) { require(v >= 1, "steps", v, "steps >= 1"); steps = v; epochs = 0; return this; }
+
+        /** Train for whole passes over the training data instead of a step count. */
+        public Builder epochs(int v) { require(v >= 1, "epochs", v, "epochs >= 1"); epochs = v; return this; }
+
+        public Builder gradientAccumulation(int v) {
+            require(v >= 1, "gradientAccumulation", v, "gradientAccumulation >= 1");
+            gradientAccumulation = v;
+            return this;
+        }
+
+        public Builder evalEvery(int v) { require(v >= 0, "evalEvery", v, "evalEvery >= 0 (0: at the end)"); evalEvery = v; return this; }
+
+        public Builder patience(int v) { require(v >= 0, "patience", v, "patience >= 0 (0: no early stopping)"); patience = v; return this; }
+
+        public Builder seed(long v) { seed = v; return this; }
+
+        public Builder dropout(double v) { require(v >= 0 && v < 1, "dropout", v, "0 <= dropout < 1"); dropout = v; return this; }
+
+        public Builder device(String v) { oneOf("device", v, DEVICES); device = v; return this; }
+
+        public Builder precision(String v) {
+            if ("bf16".equals(v) || "bfloat16".equals(v)) {
+                throw new PromptTuneException("precision 'bf16' is not available: DJL's PyTorch engine aborts the whole "
+                        + "process on any BFLOAT16 tensor (no Java exception); use 'fp16' or 'fp32'");
+            }
+            oneOf("precision", v, PRECISIONS);
+            precision = v;
+            return this;
+        }
+
+        /** The paper's "span corruption + sentinel": prepend {@code <extra_id_0>} to every target. */
+        public Builder sentinel(boolean v) { sentinel = v; return this; }
+
+        public Builder metric(String v) { oneOf("metric", v, METRICS); metric = v; return this; }
+
+        /** How dev/test are scored: rank classification over the labels (default) or generation + exact match. */
+        public Builder evaluation(String v) { oneOf("evaluation", v, EVALUATIONS); evaluation = v; return this; }
+
+        public Builder maxInputLength(int v) { require(v >= 2, "maxInputLength", v, "maxInputLength >= 2"); maxInputLength = v; return this; }
+
+        public Builder maxTargetLength(int v) { require(v >= 1, "maxTargetLength", v, "maxTargetLength >= 1"); maxTargetLength = v; return this; }
+
+        public Builder evalBatch(int v) { require(v >= 1, "evalBatch", v, "evalBatch >= 1"); evalBatch = v; return this; }
+
+        /** Where run records go (a directory; default {@code runs}). */
+        public Builder save(Path v) { save = v; return this; }
+
+        public Builder baselines(String... v) {
+            for (String b : v) {
+                oneOf("baseline", b, BASELINES);
+            }
+            baselines = List.of(v);
+            return this;
+        }
+
+        /** The resolved spec; fails when a required part is missing. */
+        public PromptTuneSpec build() {
+            if (data == null && train == null) {
+                throw new PromptTuneException("data is missing: give a registered task (data 'spam') or a train file; "
+                        + "registered tasks: " + TaskResolver.registered());
+            }
+            PromptInit resolvedInit = init != null ? init
+                    : (labels != null || data != null ? PromptInit.labels() : PromptInit.vocab());
+            double decay = weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.01 : optimizer.equals("adafactor") ? 1e-5 : 0.0;
+            String resolvedName = name != null ? name
+                    : (data != null ? data : train.getFileName().toString().replaceFirst("\\.[^.]+$", "")) + "-" + resolvedInit.kind() + "-" + length;
+            return new PromptTuneSpec(resolvedName, model, length, resolvedInit, placement, data, train, dev, test, template,
+                    labels, labelField, optimizer, lr, decay, schedule, batch, steps, epochs, gradientAccumulation, evalEvery,
+                    patience, seed, dropout, device, precision, sentinel, metric, evaluation, maxInputLength, maxTargetLength,
+                    evalBatch, save, baselines);
+        }
+
+        private static void require(boolean ok, String name, Object value, String allowed) {
+            if (!ok) {
+                throw new PromptTuneException(name + " is " + value + "; allowed: " + allowed);
+            }
+        }
+
+        private static void oneOf(String name, String value, List<String> allowed) {
+            if (!allowed.contains(value)) {
+                throw new PromptTuneException(name + " '" + value + "' is not known; allowed: " + String.join(", ", allowed));
+            }
+        }
+    }
+}

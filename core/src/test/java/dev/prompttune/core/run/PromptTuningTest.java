@@ -1,0 +1,129 @@
+package dev.prompttune.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.prompt.PromptInit;
+import dev.prompttune.core.io.SafetensorsWriter;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Java API end to end: spec → validated → trained → evaluated with baselines → recorded → reloaded. */
+class PromptTuningTest {
+
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Path train;
+    static Path dev;
+    static Path test;
+    static Session session;
+
+    @BeforeAll
+    static void world() throws IOException {
+        model = TinyWorld.model(Files.createDirectory(tmp.resolve("model")));
+        train = TinyWorld.split(tmp.resolve("train.jsonl"), 300, 1);
+        dev = TinyWorld.split(tmp.resolve("dev.jsonl"), 80, 2);
+        test = TinyWorld.split(tmp.resolve("test.jsonl"), 80, 3);
+        session = new Session();
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    static PromptTuneSpec.Builder spec() {
+        return PromptTuneSpec.builder().model(model.toString()).train(train).dev(dev).test(test)
+                .template("classify: {text}").labels(Map.of("a", "good", "b", "never")).length(20).init("random")
+                .steps(300).batch(16).evalEvery(100).save(tmp.resolve("runs"));
+    }
+
+    @Test
+    void trainsEvaluatesRecordsAndReloads() {
+        PromptTuneRun run = new PromptTuning(session).execute(spec().name("tiny").build(), List.of());
+        assertTrue(run.dev() >= 0.9, "dev " + run.dev());
+        assertTrue(run.test() >= 0.85, "test " + run.test());
+        assertTrue(run.test() > run.baselines().get("design") + 0.2, run.table());
+        assertTrue(run.baselines().containsKey("majority"));
+        assertEquals(20L * 32, run.paramsTrainable());
+        assertEquals(80, run.predictions().size());
+
+        Path record = run.record();
+        for (String f : List.of("spec.json", "metrics.jsonl", "prompt.safetensors", "prompt.json", "summary.json", "predictions.jsonl")) {
+            assertTrue(Files.isRegularFile(record.resolve(f)), f);
+        }
+        PromptTuneRun loaded = RunRecord.load(record);
+        assertArrayEquals(run.prompt(), loaded.prompt());
+        assertEquals(run.dev(), loaded.dev());
+        assertEquals(run.test(), loaded.test());
+        assertEquals(run.losses(), loaded.losses());
+        assertEquals(run.spec().toJson(), loaded.spec().toJson(), "the resolved spec round-trips");
+        // Re-evaluated from the record alone: the same test metric.
+        assertEquals(run.test(), new PromptTuning(session).reevaluate(record).value(), 0.0);
+    }
+
+    @Test
+    void summaryHasTheDocumentedKeys() throws IOException {
+        PromptTuneRun run = new PromptTuning(session).execute(spec().name("keys").steps(20).evalEvery(10).build(), List.of());
+        JsonObject s = JsonParser.parseString(Files.readString(run.record().resolve("summary.json"))).getAsJsonObject();
+        for (String key : List.of("name", "metric", "dev", "test", "baselines", "steps", "seconds", "peak_rss_mib",
+                "params_trainable", "params_total")) {
+            assertTrue(s.has(key), key);
+        }
+        assertTrue(s.getAsJsonObject("baselines").has("design") && s.getAsJsonObject("baselines").has("majority"));
+        JsonObject spec = JsonParser.parseString(Files.readString(run.record().resolve("spec.json"))).getAsJsonObject();
+        for (String key : List.of("model", "length", "init", "placement", "optimizer", "lr", "batch", "steps", "seed", "precision")) {
+            assertTrue(spec.has(key), "spec.json lacks " + key);
+        }
+    }
+
+    /** Invalid settings fail before any model is loaded, naming the setting, the value and what is allowed. */
+    @Test
+    void invalidSettingsFailBeforeTheModelLoads() throws IOException {
+        int loads = session.modelLoads();
+        expect(b -> b.length(0), "length is 0", "length >= 1");
+        expect(b -> b.lr(0), "lr is 0.0", "lr > 0");
+        expect(b -> b.lr(-1), "lr is -1.0", "lr > 0");
+        expect(b -> b.precision("bf16"), "bf16", "aborts");
+        expect(b -> b.optimizer("sgd"), "'sgd'", "adafactor, adafactor-hf, adamw");
+        expect(b -> b.init("labelz"), "'labelz'", "random, vocab, labels");
+        expect(b -> b.device("tpu"), "'tpu'", "auto, cpu, gpu");
+        Path unknownLabel = Files.writeString(tmp.resolve("bad-label.jsonl"), "{\"text\": \"city\", \"label\": \"a\"}\n{\"text\": \"weather\", \"label\": \"maybe\"}\n");
+        expect(b -> b.train(unknownLabel), "maybe", "bad-label.jsonl:2");
+        Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "");
+        expect(b -> b.dev(empty), "empty", "dev");
+        expect(b -> b.template("{text} {missing}"), "missing", "text");
+        Path wide = tmp.resolve("wide.safetensors");
+        new SafetensorsWriter().add("prompt_embeddings", new float[8 * 64], new long[] {8, 64}, "F32").write(wide);
+        expect(b -> b.init(PromptInit.file(wide)), "width 64", "is 32");
+        expect(b -> b.model(tmp.resolve("no-such-model").toString()), "no-such-model", "registered");
+        assertEquals(loads, session.modelLoads(), "no model was loaded");
+    }
+
+    private static void expect(Consumer<PromptTuneSpec.Builder> change, String... fragments) {
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> {
+            PromptTuneSpec.Builder b = spec();
+            change.accept(b);
+            new PromptTuning(session).prepare(b.build());
+        });
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "'" + f + "' not in: " + e.getMessage());
+        }
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.prompttune.core.run;
+
+import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.model.T5CheckpointWriter;
+import dev.prompttune.core.model.T5Config;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A complete, tiny experiment on disk: a random T5 (vocab 300 = the fixture sentencepiece model's 200 pieces +
+ * 100 sentinels, d_model 32) with that tokenizer, and a JSONL task whose label is a marker word in the text.
+ */
+final class TinyWorld {
+
+    // Words the fixture tokenizer (200 pieces, mostly characters) keeps as single pieces.
+    static final List<String> FILLER = List.of("the", "to", "very", "off", "most", "this", "time", "when", "also", "any");
+
+    private TinyWorld() {}
+
+    static Path model(Path dir) throws IOException {
+        String json = "{\"model_type\":\"t5\",\"vocab_size\":300,\"d_model\":32,\"d_kv\":8,\"d_ff\":64,\"num_layers\":2,"
+                + "\"num_heads\":4,\"feed_forward_proj\":\"gated-gelu\",\"tie_word_embeddings\":false,\"dropout_rate\":0.0,"
+                + "\"relative_attention_num_buckets\":8,\"relative_attention_max_distance\":20}";
+        try (NDManager m = NDManager.newBaseManager(); T5Model model = T5Model.random(T5Config.parse(json, "tiny"), m, 1)) {
+            T5CheckpointWriter.save(model, dir, "F32");
+        }
+        Files.copy(Fixtures.dir("tokenizer").resolve("spiece.model"), dir.resolve("spiece.model"));
+        return dir;
+    }
+
+    /** Lines of {"text": …, "label": "a"|"b"}: marker "city" means a, "weather" means b. */
+    static Path split(Path file, int n, long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            boolean a = r.nextBoolean();
+            int length = 3 + r.nextInt(4);
+            int marker = r.nextInt(length);
+            StringBuilder text = new StringBuilder();
+            for (int t = 0; t < length; t++) {
+                text.append(t == marker ? (a ? "city" : "weather") : FILLER.get(r.nextInt(FILLER.size()))).append(' ');
+            }
+            b.append("{\"text\": \"").append(text.toString().trim()).append("\", \"label\": \"").append(a ? "a" : "b").append("\"}\n");
+        }
+        Files.writeString(file, b.toString());
+        return file;
+    }
+}
