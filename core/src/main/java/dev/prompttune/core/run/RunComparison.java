@@ -1,0 +1,72 @@
+package dev.prompttune.core.run;
+
+import dev.prompttune.core.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Several runs side by side: a table (name, init, length, model, best dev, test, steps, time, trainable
+ * parameters) and their curves (training loss and dev metric against step) as plain series a chart can draw.
+ */
+public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev) {
+
+    /** One run's line of the table. */
+    public record Row(String name, String init, int length, String model, String metric, double dev, double test,
+                      int steps, double seconds, long paramsTrainable) {}
+
+    /** A named curve: x (steps) and y values. */
+    public record Series(String name, double[] x, double[] y) {}
+
+    public static RunComparison of(List<PromptTuneRun> runs) {
+        List<Row> rows = new ArrayList<>();
+        List<Series> loss = new ArrayList<>();
+        List<Series> dev = new ArrayList<>();
+        for (PromptTuneRun r : runs) {
+            rows.add(new Row(r.name(), r.spec().init().kind(), r.length(), r.spec().model(), r.metric(), r.dev(), r.test(),
+                    r.steps(), r.seconds(), r.paramsTrainable()));
+            double[] steps = new double[r.losses().size()];
+            double[] losses = new double[steps.length];
+            for (int i = 0; i < steps.length; i++) {
+                steps[i] = i + 1;
+                losses[i] = r.losses().get(i);
+            }
+            loss.add(new Series(r.name(), steps, losses));
+            List<TrainingListener.EvalEvent> evals = r.evals();
+            double[] ex = new double[evals.size()];
+            double[] ey = new double[evals.size()];
+            for (int i = 0; i < ex.length; i++) {
+                ex[i] = evals.get(i).step();
+                ey[i] = evals.get(i).value();
+            }
+            dev.add(new Series(r.name(), ex, ey));
+        }
+        return new RunComparison(rows, loss, dev);
+    }
+
+    public static RunComparison of(PromptTuneRun... runs) {
+        return of(List.of(runs));
+    }
+
+    /** The table as aligned text. */
+    public String table() {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-24s %-7s %6s %-12s %8s %8s %7s %8s %10s%n",
+                "name", "init", "length", "model", "dev", "test", "steps", "time s", "trainable"));
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "%-24s %-7s %6d %-12s %8s %8s %7d %8.1f %,10d%n", r.name(), r.init(), r.length(),
+                    shortModel(r.model()), PromptTuneRun.fmt(r.dev()), PromptTuneRun.fmt(r.test()), r.steps(), r.seconds(),
+                    r.paramsTrainable()));
+        }
+        return b.toString();
+    }
+
+    private static String shortModel(String model) {
+        int slash = model.lastIndexOf('/');
+        return slash >= 0 && slash < model.length() - 1 ? model.substring(slash + 1) : model;
+    }
+
+    @Override
+    public String toString() {
+        return table();
+    }
+}

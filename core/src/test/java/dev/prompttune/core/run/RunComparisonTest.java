@@ -1,0 +1,40 @@
+package dev.prompttune.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.TrainingListener.EvalEvent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunComparisonTest {
+
+    private static PromptTuneRun run(String name, String init, int length, List<Double> losses, List<EvalEvent> evals) {
+        PromptTuneSpec spec = PromptTuneSpec.builder().name(name).model("models/t5-mini").train(Path.of("t.jsonl"))
+                .init(init).length(length).build();
+        return new PromptTuneRun(spec, name + "-1", null, "accuracy", 0.9, 20, 0.85, Map.of("design", 0.5), losses.size(), 12.5,
+                300, length * 32L, 1000, "COMPLETED", new float[length * 32], length, 32, losses, evals, List.of());
+    }
+
+    @Test
+    void tableAndCurvesComeFromTheRuns() {
+        PromptTuneRun a = run("a", "labels", 5, List.of(3.0, 2.0, 1.0), List.of(new EvalEvent(2, "accuracy", 0.7, 0.7, 2)));
+        PromptTuneRun b = run("b", "random", 20, List.of(4.0, 3.5), List.of());
+        RunComparison c = RunComparison.of(a, b);
+        assertEquals(2, c.rows().size());
+        assertEquals("labels", c.rows().get(0).init());
+        assertEquals(20, c.rows().get(1).length());
+        assertEquals(640L, c.rows().get(1).paramsTrainable());
+        assertArrayEquals(new double[] {1, 2, 3}, c.loss().get(0).x());
+        assertArrayEquals(new double[] {3, 2, 1}, c.loss().get(0).y());
+        assertArrayEquals(new double[] {2}, c.dev().get(0).x());
+        assertArrayEquals(new double[] {0.7}, c.dev().get(0).y());
+        String table = c.table();
+        assertTrue(table.contains("t5-mini") && table.contains("0.9000") && table.contains("0.8500"), table);
+        assertEquals(3, table.lines().count());
+    }
+}
