@@ -3,7 +3,6 @@ package dev.prompttune.core.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.eval.RankClassifier;
@@ -165,9 +164,10 @@ public final class Trainer {
                 inputs[i] = train.inputs()[batch[i]];
                 targets[i] = train.targets()[batch[i]];
             }
-            NDArray ids = padded(inputs, 0, m);
-            NDArray mask = ids.neq(0).toType(ai.djl.ndarray.types.DataType.INT64, false);
-            NDArray labels = padded(targets, T5Model.IGNORE_INDEX, m);
+            RankClassifier.Padded encoder = RankClassifier.Padded.of(inputs, 0, m);
+            NDArray ids = encoder.ids();
+            NDArray mask = encoder.mask();
+            NDArray labels = RankClassifier.Padded.of(targets, T5Model.IGNORE_INDEX, m).ids();
             double value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 PromptLayout.Combined combined = trainable.input().build(model, ids, mask);
@@ -201,20 +201,5 @@ public final class Trainer {
         int[] predicted = RankClassifier.argmax(scores);
         return metric.equals("accuracy") ? Metrics.accuracy(split.classes(), predicted)
                 : Metrics.macroF1(split.classes(), predicted, split.classTargets().length);
-    }
-
-    /** Right-padded [N, T] ids. */
-    static NDArray padded(long[][] rows, long pad, NDManager m) {
-        int length = 1;
-        for (long[] r : rows) {
-            length = Math.max(length, r.length);
-        }
-        long[] flat = new long[rows.length * length];
-        for (int i = 0; i < rows.length; i++) {
-            for (int t = 0; t < length; t++) {
-                flat[i * length + t] = t < rows[i].length ? rows[i][t] : pad;
-            }
-        }
-        return m.create(flat, new Shape(rows.length, length));
     }
 }
