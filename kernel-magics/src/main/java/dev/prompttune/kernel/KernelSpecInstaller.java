@@ -1,0 +1,208 @@
+package dev.prompttune.kernel;
+
+import com.google.gson.GsonBuilder;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the kernelspec ({@code kernels/<name>/kernel.json}) that makes Jupyter start this kernel:
+ * <pre>
+ * java -cp &lt;jar or classes&gt;:&lt;lib&gt;/* dev.prompttune.kernel.KernelMain install [--user | --prefix DIR]
+ *      [--name prompttune-java] [--display-name "prompttune (Java)"] [--classpath CP] [--java PATH]
+ *      [--jvm-opt OPT]...
+ * </pre>
+ * {@code --user} (default) installs into the user's Jupyter data dir ({@code $JUPYTER_DATA_DIR}, else
+ * {@code ~/.local/share/jupyter}); {@code --prefix DIR} into {@code DIR/share/jupyter} (what
+ * {@code jupyter kernelspec install --prefix} does; point {@code JUPYTER_PATH} at it). The class path in argv
+ * is absolute: the kernel runs from where it was built/unpacked.
+ */
+public final class KernelSpecInstaller {
+
+    public static final String DEFAULT_NAME = "prompttune-java";
+    public static final String DEFAULT_DISPLAY_NAME = "prompttune (Java)";
+    /** Same defaults as bin/prompttune: headless AWT for charts, DJL never downloads. */
+    public static final List<String> DEFAULT_JVM_OPTS = List.of("-Djava.awt.headless=true", "-Dai.djl.offline=true");
+
+    private String name = DEFAULT_NAME;
+    private String displayName = DEFAULT_DISPLAY_NAME;
+    private Path prefix;
+    private String classpath;
+    private String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final List<String> jvmOpts = new ArrayList<>(DEFAULT_JVM_OPTS);
+
+    public KernelSpecInstaller name(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("kernel name must match [A-Za-z0-9._-]+: " + name);
+        }
+        this.name = name;
+        return this;
+    }
+
+    public KernelSpecInstaller displayName(String displayName) {
+        this.displayName = displayName;
+        return this;
+    }
+
+    /** Install under {@code prefix/share/jupyter/kernels}; null = the user's Jupyter data dir. */
+    public KernelSpecInstaller prefix(Path prefix) {
+        this.prefix = prefix;
+        return this;
+    }
+
+    public KernelSpecInstaller classpath(String classpath) {
+        this.classpath = classpath;
+        return this;
+    }
+
+    public KernelSpecInstaller java(String java) {
+        this.java = java;
+        return this;
+    }
+
+    public KernelSpecInstaller jvmOpt(String opt) {
+        jvmOpts.add(opt);
+        return this;
+    }
+
+    /** The kernelspec directory this installer writes. */
+    public Path kernelDir() {
+        Path data = prefix != null ? prefix.resolve("share").resolve("jupyter") : userDataDir();
+        return data.resolve("kernels").resolve(name);
+    }
+
+    /** kernel.json's content. */
+    public Map<String, Object> spec() {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(jvmOpts);
+        argv.add("-cp");
+        argv.add(classpath != null ? classpath : defaultClasspath());
+        argv.add(KernelMain.class.getName());
+        argv.add("{connection_file}");
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("argv", argv);
+        spec.put("display_name", displayName);
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        spec.put("metadata", Map.of("debugger", false));
+        return spec;
+    }
+
+    /** Writes kernel.json (replacing an existing one); returns the kernelspec directory. */
+    public Path install() throws IOException {
+        Path dir = kernelDir();
+        Files.createDirectories(dir);
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec());
+        Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");
+        Files.writeString(tmp, json + "\n");
+        Files.move(tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+
+    /**
+     * Where this kernel's classes live plus its libraries: {@code <jar or classes dir>:<sibling lib>/*} when a
+     * {@code lib} directory sits beside them (the Maven layout: target/*.jar or target/classes, and
+     * target/lib), else this JVM's class path, made absolute.
+     */
+    public static String defaultClasspath() {
+        Path code = codeLocation();
+        if (code != null) {
+            Path lib = code.getParent() == null ? null : code.getParent().resolve("lib");
+            if (lib != null && Files.isDirectory(lib)) {
+                return code + File.pathSeparator + lib + File.separator + "*";
+            }
+        }
+        List<String> abs = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                abs.add(Path.of(e).toAbsolutePath().normalize().toString());
+            }
+        }
+        return String.join(File.pathSeparator, abs);
+    }
+
+    static Path codeLocation() {
+        try {
+            var src = KernelSpecInstaller.class.getProtectionDomain().getCodeSource();
+            return src == null ? null : Path.of(src.getLocation().toURI()).toAbsolutePath().normalize();
+        } catch (URISyntaxException | SecurityException e) {
+            return null;
+        }
+    }
+
+    static Path userDataDir() {
+        String env = System.getenv("JUPYTER_DATA_DIR");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.contains("mac")) {
+            return home.resolve("Library").resolve("Jupyter");
+        }
+        if (os.contains("win")) {
+            String appData = System.getenv("APPDATA");
+            return (appData != null ? Path.of(appData) : home).resolve("jupyter");
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share")).resolve("jupyter");
+    }
+
+    /** Command line: returns the exit status. */
+    static int run(List<String> args) {
+        KernelSpecInstaller installer = new KernelSpecInstaller();
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                switch (a) {
+                    case "--user" -> installer.prefix(null);
+                    case "--prefix" -> installer.prefix(Path.of(value(args, ++i, a)).toAbsolutePath());
+                    case "--sys-prefix" -> installer.prefix(Path.of(System.getProperty("prompttune.sysPrefix", "/usr/local")));
+                    case "--name" -> installer.name(value(args, ++i, a));
+                    case "--display-name" -> installer.displayName(value(args, ++i, a));
+                    case "--classpath", "-cp" -> installer.classpath(value(args, ++i, a));
+                    case "--java" -> installer.java(value(args, ++i, a));
+                    case "--jvm-opt" -> installer.jvmOpt(value(args, ++i, a));
+                    case "-h", "--help" -> {
+                        System.out.println(usage());
+                        return 0;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            Path dir = installer.install();
+            System.out.println("Installed kernelspec " + installer.name + " in " + dir);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("install: " + e.getMessage() + "\n" + usage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("install: " + e);
+            return 1;
+        }
+    }
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    static String usage() {
+        return "usage: java -cp <kernel jar>:<lib>/* " + KernelMain.class.getName() + " install"
+                + " [--user | --prefix DIR | --sys-prefix] [--name NAME] [--display-name TEXT]"
+                + " [--classpath CP] [--java PATH] [--jvm-opt OPT]...";
+    }
+}

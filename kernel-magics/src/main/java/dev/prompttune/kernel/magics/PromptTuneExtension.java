@@ -1,0 +1,51 @@
+package dev.prompttune.kernel.magics;
+
+import dev.prompttune.kernel.KernelVersion;
+import dev.prompttune.kernel.RichOutput;
+import org.dflib.jjava.jupyter.Extension;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The prompttune extension: registers prompttune's magics with whatever JJava kernel loads it (ours, through
+ * {@code META-INF/services/org.dflib.jjava.jupyter.Extension}, or a user's own JJava kernel with this jar on
+ * its class path).
+ * <p>
+ * Magics are {@code LineMagic}/{@code CellMagic} lambdas {@code (kernel, args[, body]) -> value}. In the
+ * prompttune kernel the returned value is the cell's result (rendered: text, {@link RichOutput}, images);
+ * a kernel that drops magic values (JJava 1.0-a6's own transpiler) still shows what the magic
+ * {@code display(...)}s. A magic runs on the cell's thread: long work must check {@link Thread#interrupted()}
+ * so the notebook's interrupt button stops it. Parse options with
+ * {@code org.dflib.jjava.jupyter.kernel.magic.MagicsArgs}.
+ */
+public class PromptTuneExtension implements Extension {
+
+    @Override
+    public void install(BaseKernel kernel) {
+        registerMagics(kernel.getMagicsRegistry());
+    }
+
+    /** Every prompttune magic. Add %%promptTune, %compare, … here (they call the DSL module). */
+    public static void registerMagics(MagicsRegistry magics) {
+        // %prompttune_version — line magic: the versions in use, as the cell's value.
+        magics.registerLineMagic("prompttune_version", (kernel, args) -> KernelVersion.describe());
+
+        // %lsmagic — the magics this kernel knows.
+        magics.registerLineMagic("lsmagic", (kernel, args) -> {
+            MagicsRegistry r = kernel.getMagicsRegistry();
+            return "line magics: %" + String.join(" %", new TreeSet<>(r.getLineMagicNames()))
+                    + "\ncell magics: %%" + String.join(" %%", new TreeSet<>(r.getCellMagicNames()));
+        });
+
+        // %%html — cell magic: the cell body shown as HTML (proves cell-magic plumbing end to end).
+        magics.registerCellMagic("html", (kernel, args, body) -> RichOutput.of(body.strip()).html(body));
+    }
+
+    /** Names registered by {@link #registerMagics}; handy for tests and completion. */
+    public static List<String> lineMagicNames() {
+        return List.of("prompttune_version", "lsmagic");
+    }
+}

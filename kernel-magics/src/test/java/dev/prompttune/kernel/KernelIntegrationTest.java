@@ -1,0 +1,151 @@
+package dev.prompttune.kernel;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real kernel under real Jupyter clients: installs the kernelspec into target/it-jupyter (class path
+ * target/classes + target/lib/*), then runs src/test/python/test_kernel.py (jupyter_kernel_test suite,
+ * interrupt, client death) and executes src/test/notebooks/smoke.ipynb with nbconvert.
+ * Needs Debian's Jupyter packages (bin/test installs them); skipped with a message when they are missing.
+ * Every subprocess runs under coreutils' {@code timeout}.
+ */
+class KernelIntegrationTest {
+
+    static final String PYTHON = "/usr/bin/python3";
+    static final String KERNEL_NAME = "prompttune-java-it";
+
+    static Path basedir;
+    static Path work;
+    static Map<String, String> env;
+
+    @BeforeAll
+    static void installKernelspec() throws Exception {
+        basedir = Path.of(System.getProperty("prompttune.kernel.basedir", ".")).toAbsolutePath();
+        Path build = Path.of(System.getProperty("prompttune.kernel.builddir", basedir.resolve("target").toString()));
+        work = build.resolve("it-jupyter");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " not found: install Jupyter (bin/test does)");
+        Result probe = run(List.of(PYTHON, "-c", "import jupyter_kernel_test, jupyter_client, nbclient, nbconvert"), 60, null);
+        Assumptions.assumeTrue(probe.exit == 0, "Debian's Jupyter packages are missing (jupyter-nbconvert "
+                + "python3-nbclient jupyter-client python3-jupyter-kernel-test): " + probe.output);
+
+        Path prefix = work.resolve("prefix");
+        Path dir = new KernelSpecInstaller().name(KERNEL_NAME).prefix(prefix).install();
+        assertTrue(Files.exists(dir.resolve("kernel.json")));
+        Files.createDirectories(work.resolve("runtime"));
+        Files.createDirectories(work.resolve("config"));
+        env = Map.of(
+                "JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
+                "JUPYTER_RUNTIME_DIR", work.resolve("runtime").toString(),
+                "JUPYTER_CONFIG_DIR", work.resolve("config").toString(),
+                "PROMPTTUNE_KERNEL_NAME", KERNEL_NAME,
+                "PYTHONDONTWRITEBYTECODE", "1");
+    }
+
+    @Test
+    void jupyterProtocolSuitePasses() throws Exception {
+        Result r = run(List.of(PYTHON, "-B", basedir.resolve("src/test/python/test_kernel.py").toString()), 420,
+                basedir.resolve("src/test/python"));
+        System.out.println(r.output);
+        assertEquals(0, r.exit, "test_kernel.py failed:\n" + tail(r.output));
+        assertTrue(r.output.contains("OK"), tail(r.output));
+    }
+
+    @Test
+    void notebookExecutesWithNbconvert() throws Exception {
+        Path out = work.resolve("nbconvert");
+        Files.createDirectories(out);
+        Result r = run(List.of("/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
+                "--ExecutePreprocessor.kernel_name=" + KERNEL_NAME, "--ExecutePreprocessor.timeout=120",
+                "--output-dir", out.toString(), "--output", "smoke.executed",
+                basedir.resolve("src/test/notebooks/smoke.ipynb").toString()), 300, work);
+        assertEquals(0, r.exit, "nbconvert failed:\n" + tail(r.output));
+
+        JsonObject nb = new Gson().fromJson(Files.readString(out.resolve("smoke.executed.ipynb")), JsonObject.class);
+        JsonArray cells = nb.getAsJsonArray("cells");
+        assertEquals(5, cells.size());
+        assertTrue(text(outputs(cells, 0).get(0), "text/plain").startsWith("prompttune "));
+        List<JsonObject> second = outputs(cells, 1);
+        assertEquals("x=20\n", join(second.get(0).get("text")));
+        assertEquals("42", text(second.get(1), "text/plain"));
+        List<JsonObject> third = outputs(cells, 2);
+        assertEquals(1, third.size());
+        assertEquals("step 3", text(third.get(0), "text/plain"), "update_display_data replaced the display");
+        assertEquals("<b>bold</b>", text(outputs(cells, 3).get(0), "text/html"));
+        assertNotNull(outputs(cells, 4).get(0).getAsJsonObject("data").get("image/png"));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static List<JsonObject> outputs(JsonArray cells, int i) {
+        List<JsonObject> out = new ArrayList<>();
+        for (JsonElement e : cells.get(i).getAsJsonObject().getAsJsonArray("outputs")) {
+            JsonObject o = e.getAsJsonObject();
+            assertTrue(!"error".equals(o.get("output_type").getAsString()), "cell " + i + " failed: " + o);
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static String text(JsonObject output, String mime) {
+        return join(output.getAsJsonObject("data").get(mime));
+    }
+
+    private static String join(JsonElement e) {
+        if (e.isJsonArray()) {
+            StringBuilder b = new StringBuilder();
+            e.getAsJsonArray().forEach(x -> b.append(x.getAsString()));
+            return b.toString();
+        }
+        return e.getAsString();
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    /** Runs under {@code timeout} (TERM, then KILL 10 s later); stdout+stderr merged. */
+    static Result run(List<String> command, int timeoutSeconds, Path cwd) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "10", String.valueOf(timeoutSeconds)));
+        cmd.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        Path log = Files.createTempFile("kernel-it", ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds + 30L, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        int exit = p.waitFor();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Result(exit, output);
+    }
+
+    private static String tail(String s) {
+        return s.length() <= 6000 ? s : "…" + s.substring(s.length() - 6000);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.prompttune.kernel;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KernelSpecInstallerTest {
+
+    @Test
+    void writesKernelJsonUnderThePrefix(@TempDir Path prefix) throws Exception {
+        assertEquals(0, KernelSpecInstaller.run(List.of("--prefix", prefix.toString(), "--jvm-opt", "-Xmx2g")));
+        Path json = prefix.resolve("share/jupyter/kernels/prompttune-java/kernel.json");
+        JsonObject spec = new Gson().fromJson(Files.readString(json), JsonObject.class);
+        assertEquals("prompttune (Java)", spec.get("display_name").getAsString());
+        assertEquals("java", spec.get("language").getAsString());
+        assertEquals("message", spec.get("interrupt_mode").getAsString());
+        List<String> argv = spec.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
+        assertTrue(Path.of(argv.get(0)).isAbsolute() && Files.isExecutable(Path.of(argv.get(0))), argv.get(0));
+        assertTrue(argv.contains("-Xmx2g"));
+        assertEquals(List.of(KernelMain.class.getName(), "{connection_file}"), argv.subList(argv.size() - 2, argv.size()));
+        String cp = argv.get(argv.indexOf("-cp") + 1);
+        for (String entry : cp.split(File.pathSeparator)) {
+            assertTrue(Path.of(entry.replace("*", "")).isAbsolute(), entry);
+        }
+    }
+
+    @Test
+    void defaultClasspathIsTheCodeDirPlusTheLibWildcard() {
+        // Under Maven: target/classes beside target/lib (copied at process-classes).
+        String cp = KernelSpecInstaller.defaultClasspath();
+        Path code = KernelSpecInstaller.codeLocation();
+        assertEquals(code + File.pathSeparator + code.getParent().resolve("lib") + File.separator + "*", cp);
+    }
+
+    @Test
+    void userInstallGoesToTheJupyterDataDir() {
+        KernelSpecInstaller i = new KernelSpecInstaller().name("pt-test");
+        assertTrue(i.kernelDir().endsWith(Path.of("kernels", "pt-test")));
+        assertThrows(IllegalArgumentException.class, () -> i.name("bad name"));
+    }
+
+    @Test
+    void badOptionsExitWith2() {
+        assertEquals(2, KernelSpecInstaller.run(List.of("--bogus")));
+        assertEquals(2, KernelSpecInstaller.run(List.of("--prefix")));
+    }
+}
