@@ -13,7 +13,11 @@ import picocli.CommandLine.Option;
         description = {
             "Times the hot paths on a t5-small-shaped model with random weights (d_model 512, 6+6 layers, 8 heads,",
             "vocab 32128, gated-GELU, untied head, dropout 0.1), batch 8, encoder length 128, label length 4,",
-            "20-token prompt. Prints one JSON line per mode. Modes: forward, prompt_backward."})
+            "20-token prompt. Prints one JSON line per mode (median/min/max seconds, peak RSS of the mode, parameters).",
+            "Modes: forward and infer (inference: encoder, decoder, loss), infer_prompt (one soft prompt prepended),",
+            "infer_mixed8 (8 different prompts, one per row), prompt_backward (dL/dprompt, no optimizer),",
+            "prompt (prompt-tuning step: training forward, backward to the prompt, Adafactor update),",
+            "full (model-tuning step: every weight trained with Adafactor)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "NAME", description = "run only this mode (repeatable)")

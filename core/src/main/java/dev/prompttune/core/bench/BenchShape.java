@@ -15,6 +15,11 @@ public record BenchShape(int dModel, int dKv, int dFf, int layers, int heads, in
         return new BenchShape(512, 64, 2048, 6, 8, 32128, 8, 128, 4, 20, 0.1f);
     }
 
+    /** A tiny shape (2+2 layers, d_model 32, vocab 100, batch 8, 12 tokens) for tests of the benchmark itself. */
+    public static BenchShape tiny() {
+        return new BenchShape(32, 8, 64, 2, 4, 100, 8, 12, 3, 4, 0.1f);
+    }
+
     public T5Config config() {
         String json = "{\"model_type\":\"t5\",\"vocab_size\":" + vocab + ",\"d_model\":" + dModel + ",\"d_kv\":" + dKv
                 + ",\"d_ff\":" + dFf + ",\"num_layers\":" + layers + ",\"num_decoder_layers\":" + layers + ",\"num_heads\":"

@@ -35,6 +35,21 @@ public final class ProcessMemory {
         }
     }
 
+    /**
+     * Returns freed native memory to the system (glibc {@code malloc_trim(0)}), so that what one measurement freed
+     * does not count as resident in the next one's peak. glibc keeps freed memory of its arenas mapped for reuse;
+     * torch frees through it. Returns false where there is no glibc (the call is then a no-op).
+     */
+    public static boolean trim() {
+        try {
+            com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim");
+            f.invokeInt(new Object[] {0});
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
     private static long statusKib(String key) {
         try {
             for (String line : Files.readAllLines(STATUS)) {

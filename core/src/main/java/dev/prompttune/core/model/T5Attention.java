@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 
 /**
  * Multi-head attention as T5 does it: no bias terms and no 1/√d_kv scaling of the scores (the scaling is folded
@@ -90,7 +89,7 @@ final class T5Attention extends T5Module {
         DataType type = scores.getDataType();
         NDArray weightsOut = type == DataType.FLOAT32 ? scores.softmax(-1) : Casts.to(Casts.softmaxFloat32(scores), type);
         if (training && dropout > 0) {
-            weightsOut = Dropout.dropout(weightsOut, dropout, true).singletonOrThrow();
+            weightsOut = Dropouts.apply(weightsOut, dropout, true);
         }
         NDArray context = weightsOut.matMul(values);
         return linear(mergeHeads(context), o);

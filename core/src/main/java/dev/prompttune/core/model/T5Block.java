@@ -2,7 +2,6 @@ package dev.prompttune.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.norm.Dropout;
 
 /**
  * One T5 block. Encoder: self-attention, feed-forward. Decoder: causal self-attention, cross-attention over the
@@ -72,7 +71,7 @@ final class T5Block extends T5Module {
     private NDArray residual(NDArray x, NDArray sublayer, boolean training) {
         float rate = dropout.get();
         if (training && rate > 0) {
-            sublayer = Dropout.dropout(sublayer, rate, true).singletonOrThrow();
+            sublayer = Dropouts.apply(sublayer, rate, true);
         }
         NDArray out = x.add(sublayer);
         return out.getDataType() == DataType.FLOAT16 ? out.clip(-HALF_CLAMP, HALF_CLAMP) : out;

@@ -3,7 +3,6 @@ package dev.prompttune.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.norm.Dropout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,12 +36,15 @@ final class T5Decoder extends T5Module {
         NDArray selfBias = selfBias(h, length, 0).add(AttentionMasks.causal(h, length, h.getDataType()));
         NDArray crossBias = AttentionMasks.padding(encoderMask, h.getDataType());
         for (T5Block block : blocks) {
-            NDArray normed = block.selfNorm.forward(h);
-            h = block.selfAttend(h, normed, block.selfAttention.project(normed, true),
-                    block.selfAttention.project(normed, false), selfBias, training);
-            h = block.crossAttend(h, block.crossAttention.project(encoderHidden, true),
-                    block.crossAttention.project(encoderHidden, false), crossBias, training);
-            h = block.feedForward(h, training);
+            NDArray in = h;
+            h = Scopes.keepOnly(() -> {
+                NDArray normed = block.selfNorm.forward(in);
+                NDArray x = block.selfAttend(in, normed, block.selfAttention.project(normed, true),
+                        block.selfAttention.project(normed, false), selfBias, training);
+                x = block.crossAttend(x, block.crossAttention.project(encoderHidden, true),
+                        block.crossAttention.project(encoderHidden, false), crossBias, training);
+                return block.feedForward(x, training);
+            });
         }
         return dropout(finalNorm.forward(h), training);
     }
@@ -97,6 +99,6 @@ final class T5Decoder extends T5Module {
 
     private NDArray dropout(NDArray x, boolean training) {
         float rate = dropout.get();
-        return training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+        return training && rate > 0 ? Dropouts.apply(x, rate, true) : x;
     }
 }

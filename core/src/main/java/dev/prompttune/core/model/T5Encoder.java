@@ -1,7 +1,6 @@
 package dev.prompttune.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.norm.Dropout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,13 +36,15 @@ final class T5Encoder extends T5Module {
         }
         bias = bias.add(AttentionMasks.padding(attentionMask, h.getDataType()));
         for (T5Block block : blocks) {
-            h = block.encode(h, bias, training);
+            NDArray in = h;
+            NDArray blockBias = bias;
+            h = Scopes.keepOnly(() -> block.encode(in, blockBias, training));
         }
         return dropout(finalNorm.forward(h), training);
     }
 
     private NDArray dropout(NDArray x, boolean training) {
         float rate = dropout.get();
-        return training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+        return training && rate > 0 ? Dropouts.apply(x, rate, true) : x;
     }
 }

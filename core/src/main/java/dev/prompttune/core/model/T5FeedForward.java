@@ -2,7 +2,6 @@ package dev.prompttune.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 
 /**
  * T5's feed-forward block. T5 1.0: wo · dropout(relu(wi · x)). T5 1.1 (gated):
@@ -42,7 +41,7 @@ final class T5FeedForward extends T5Module {
             hidden = Activations.apply(activation, linear(x, wi0)).mul(linear(x, wi1));
         }
         if (training && dropout > 0) {
-            hidden = Dropout.dropout(hidden, dropout, true).singletonOrThrow();
+            hidden = Dropouts.apply(hidden, dropout, true);
         }
         return linear(hidden, wo);
     }

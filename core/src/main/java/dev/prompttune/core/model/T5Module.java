@@ -39,8 +39,8 @@ abstract class T5Module extends AbstractBlock {
         return new Shape[] {inputShapes[0]};
     }
 
-    /** y = x · Wᵀ for a torch-layout weight [out, in]; x [..., in] → [..., out]. */
+    /** y = x · Wᵀ for a torch-layout weight [out, in]; x [..., in] → [..., out] (see {@link Linears} for how). */
     protected static NDArray linear(NDArray x, Parameter weight) {
-        return ai.djl.nn.core.Linear.linear(x, weight.getArray()).singletonOrThrow();
+        return Linears.apply(x, weight.getArray());
     }
 }
