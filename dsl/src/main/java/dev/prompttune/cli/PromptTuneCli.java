@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prompttune", mixinStandardHelpOptions = true, version = "prompttune 0.1.0",
         description = "Prompt tuning (Lester et al. 2021) for T5 models on the JVM.",
-        subcommands = {VerifyT5Command.class, VerifyPeftCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, EvalCommand.class, ImportPeftCommand.class, ExportPeftCommand.class, VerifyT5Command.class,
+            VerifyPeftCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PromptTuneCli implements Runnable {
 
     /** Exit status for a user error (bad input, bad file). */

@@ -1,0 +1,34 @@
+package dev.prompttune.cli;
+
+import dev.prompttune.core.run.Session;
+import dev.prompttune.dsl.Evaluation;
+import dev.prompttune.dsl.Experiments;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code prompttune eval RECORD_DIR}: re-scores a saved run from its record alone. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {
+            "Re-evaluates a run record (runs/NAME-TIMESTAMP: spec.json + prompt.safetensors) with its saved prompt on the",
+            "test split (dev when there is no labelled test), or on FILE with --data. Prints one line: the metric now and",
+            "the value the run recorded. Exit 0; 2 on bad input."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RECORD_DIR", description = "a run record directory")
+    Path record;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "score this labelled file instead (same template and labels)")
+    Path data;
+
+    @Override
+    public Integer call() {
+        Experiments experiments = new Experiments(Session.shared());
+        var run = experiments.load(record.toString());
+        Evaluation e = data == null ? experiments.evaluate(run) : experiments.evaluate(run, data.toString());
+        System.out.println(record + ": " + e);
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.prompttune.cli;
+
+import dev.prompttune.core.run.RunRecord;
+import dev.prompttune.dsl.PeftFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code prompttune export-peft SOURCE --out DIR}: a run's (or a prompt file's) prompt as a PEFT adapter. */
+@Command(name = "export-peft", mixinStandardHelpOptions = true,
+        description = {
+            "Writes the prompt of a run record (runs/NAME-TIMESTAMP) or of a prompt file (NAME.safetensors) as a Hugging",
+            "Face PEFT prompt-tuning adapter directory: PeftModel.from_pretrained(base, DIR) loads it. Exit 0; 2 on bad input."})
+final class ExportPeftCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "SOURCE", description = "a run record directory or a prompt file")
+    Path source;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "adapter directory to write")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "the model the prompt belongs to (default: the run's model, or the prompt file's base model)")
+    String model;
+
+    @Option(names = "--base-model", paramLabel = "ID",
+            description = "base_model_name_or_path to record, e.g. google/t5-v1_1-small (default: the model setting)")
+    String baseModel;
+
+    @Override
+    public Integer call() {
+        Path dir = Files.isDirectory(source) && Files.isRegularFile(source.resolve("summary.json"))
+                ? PeftFiles.export(RunRecord.load(source), out, baseModel)
+                : PeftFiles.exportPrompt(source, model, out, baseModel);
+        System.out.println("exported " + source + " -> " + dir);
+        return 0;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.prompttune.dsl;
+
+import java.util.Locale;
+
+/**
+ * One baseline on its own ({@code baseline('design') { … }}): the frozen model with the template alone
+ * ({@code design}), the most frequent training class ({@code majority}), or every weight trained
+ * ({@code modelTuning}), scored on test (dev when test has no labels).
+ */
+public record BaselineResult(String kind, String task, String model, String metric, String split, double value) {
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "baseline %s on %s (%s, %s): %s %.4f", kind, task, model, split, metric, value);
+    }
+}

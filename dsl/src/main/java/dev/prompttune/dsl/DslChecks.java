@@ -1,0 +1,499 @@
+package dev.prompttune.dsl;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.spec.TaskResolver;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.codehaus.groovy.ast.ASTNode;
+import org.codehaus.groovy.ast.ClassHelper;
+import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.ast.CodeVisitorSupport;
+import org.codehaus.groovy.ast.MethodNode;
+import org.codehaus.groovy.ast.expr.ArgumentListExpression;
+import org.codehaus.groovy.ast.expr.BinaryExpression;
+import org.codehaus.groovy.ast.expr.ClosureExpression;
+import org.codehaus.groovy.ast.expr.ConstantExpression;
+import org.codehaus.groovy.ast.expr.Expression;
+import org.codehaus.groovy.ast.expr.ListExpression;
+import org.codehaus.groovy.ast.expr.MapEntryExpression;
+import org.codehaus.groovy.ast.expr.MapExpression;
+import org.codehaus.groovy.ast.expr.MethodCall;
+import org.codehaus.groovy.ast.expr.MethodCallExpression;
+import org.codehaus.groovy.ast.expr.PropertyExpression;
+import org.codehaus.groovy.ast.expr.TupleExpression;
+import org.codehaus.groovy.ast.expr.UnaryMinusExpression;
+import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.runtime.InvokerHelper;
+import org.codehaus.groovy.transform.stc.AbstractTypeCheckingExtension;
+import org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor;
+import org.codehaus.groovy.transform.stc.StaticTypesMarker;
+import org.codehaus.groovy.transform.stc.TypeCheckingContext;
+
+/**
+ * The type-checking extension of prompttune scripts: turns the type checker's findings into the DSL's messages
+ * and checks literal settings before the script runs.
+ *
+ * <ul>
+ *   <li>an unknown keyword in a block, or an unknown command: {@code unknown keyword 'lenght' in promptTune { };
+ *       did you mean 'length'?} (the nearest known name, else the list);</li>
+ *   <li>a value of the wrong type: {@code wrong type for 'length': expected int, got String ('20')};</li>
+ *   <li>a literal value the spec refuses ({@code length 0}, {@code init 'labelz'}, {@code data 'spamm'}, a missing
+ *       file): the keyword's own method runs on a scratch spec at compile time, so the message is the one the run
+ *       would give, on the keyword's line;</li>
+ *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use.</li>
+ * </ul>
+ */
+public final class DslChecks extends AbstractTypeCheckingExtension {
+
+    private static final Map<String, List<String>> KEYWORDS = Map.of(
+            TuneSpec.class.getName(), TuneSpec.KEYWORDS,
+            SweepSpec.class.getName(), TuneSpec.KEYWORDS,
+            OptimizerSpec.class.getName(), OptimizerSpec.KEYWORDS);
+
+    private static final Map<String, String> BLOCK_NAMES = Map.of(
+            TuneSpec.class.getName(), "promptTune",
+            SweepSpec.class.getName(), "sweep",
+            OptimizerSpec.class.getName(), "optimizer");
+
+    private static final Set<String> NEEDS_DATA = Set.of("promptTune", "sweep", "baseline");
+
+    private static final Object NOT_CONSTANT = new Object();
+
+    private final Set<String> reported = new HashSet<>();
+
+    public DslChecks(StaticTypeCheckingVisitor visitor) {
+        super(visitor);
+    }
+
+    // ---- unknown names and wrong types -----------------------------------------------------------------------------
+
+    @Override
+    public List<MethodNode> handleMissingMethod(ClassNode receiver, String name, ArgumentListExpression arguments,
+                                                ClassNode[] argumentTypes, MethodCall call) {
+        if (!(call instanceof MethodCallExpression mce)) {
+            return List.of();
+        }
+        String message;
+        if (mce.isImplicitThis()) {
+            ClassNode block = blockType();
+            if (block != null && KEYWORDS.containsKey(block.getName())) {
+                Class<?> type = load(block);
+                message = hasMethod(type, name) ? wrongType(type, name, arguments, argumentTypes)
+                        : "unknown keyword '" + name + "' in " + blockName(block) + " { }" + suggestion(name, KEYWORDS.get(block.getName()));
+            } else if (block == null && inScript()) {
+                message = hasMethod(PromptTuneScript.class, name) ? wrongType(PromptTuneScript.class, name, arguments, argumentTypes)
+                        : "unknown command '" + name + "'" + suggestion(name, PromptTuneScript.COMMANDS);
+            } else {
+                return List.of();
+            }
+        } else if (ours(receiver)) {
+            Class<?> type = load(receiver);
+            if (type == null) {
+                return List.of();
+            }
+            message = hasMethod(type, name) ? wrongType(type, name, arguments, argumentTypes)
+                    : receiver.getNameWithoutPackage() + " has no method '" + name + "'" + didYouMean(name, methodNames(type));
+        } else {
+            return List.of();
+        }
+        error(message, mce);
+        return List.of(makeDynamic(call));
+    }
+
+    @Override
+    public boolean handleUnresolvedVariableExpression(VariableExpression vexp) {
+        ClassNode block = blockType();
+        if (block == null || !KEYWORDS.containsKey(block.getName())) {
+            return false;
+        }
+        String name = vexp.getName();
+        List<String> keywords = KEYWORDS.get(block.getName());
+        BinaryExpression assignment = getEnclosingBinaryExpression();
+        boolean assigned = assignment != null && assignment.getLeftExpression() == vexp
+                && assignment.getOperation().getText().equals("=");
+        boolean minus = assignment != null && assignment.getLeftExpression() == vexp
+                && assignment.getOperation().getText().equals("-");
+        String message;
+        if (keywords.contains(name) && minus) {
+            // `lr -0.1` is Groovy for "lr minus 0.1": check the value that was meant, else explain.
+            message = negative(block, name, assignment.getRightExpression());
+        } else if (keywords.contains(name)) {
+            message = assigned ? "write `" + name + " " + assignment.getRightExpression().getText() + "`, not `" + name
+                    + " = …`: keywords are calls" : "keyword '" + name + "' needs a value, e.g. `" + name + " …`";
+        } else {
+            message = "unknown keyword '" + name + "' in " + blockName(block) + " { }" + suggestion(name, keywords);
+        }
+        error(message, vexp);
+        makeDynamic(vexp);
+        return true;
+    }
+
+    /** The message for {@code keyword -value}: the keyword's own error for the negative value, else how to write it. */
+    private String negative(ClassNode block, String keyword, Expression right) {
+        Object value = literal(right);
+        Object negated = value instanceof Number ? literal(new UnaryMinusExpression(right)) : NOT_CONSTANT;
+        if (negated != NOT_CONSTANT) {
+            try {
+                InvokerHelper.invokeMethod(newInstance(block.getName()), keyword, new Object[] {negated});
+            } catch (RuntimeException e) {
+                PromptTuneException p = userError(e);
+                if (p != null) {
+                    return p.getMessage();
+                }
+            }
+        }
+        return "write `" + keyword + "(-" + right.getText() + ")`: Groovy reads `" + keyword + " -" + right.getText()
+                + "` as '" + keyword + " minus " + right.getText() + "'";
+    }
+
+    @Override
+    public boolean handleUnresolvedProperty(PropertyExpression pexp) {
+        ClassNode receiver = getType(pexp.getObjectExpression());
+        if (receiver != null && KEYWORDS.containsKey(receiver.getName()) && pexp.getPropertyAsString() != null
+                && pexp.getObjectExpression() instanceof MethodCallExpression) {
+            // `length 20 20` or `length 20 sentinel`: a command chain reading the extra word as a property.
+            String word = pexp.getPropertyAsString();
+            error(KEYWORDS.get(receiver.getName()).contains(word)
+                    ? "keyword '" + word + "' needs a value, e.g. `" + word + " …`"
+                    : "unexpected '" + word + "' after " + pexp.getObjectExpression().getText()
+                            + ": one value per keyword (a sweep takes several, separated by commas)", pexp);
+            makeDynamic(pexp);
+            return true;
+        }
+        if (!ours(receiver) || pexp.getPropertyAsString() == null) {
+            return false;
+        }
+        Class<?> type = load(receiver);
+        if (type == null) {
+            return false;
+        }
+        String name = pexp.getPropertyAsString();
+        error(receiver.getNameWithoutPackage() + " has no property '" + name + "'" + didYouMean(name, propertyNames(type)), pexp);
+        makeDynamic(pexp);
+        return true;
+    }
+
+    // ---- literal values --------------------------------------------------------------------------------------------
+
+    @Override
+    public void afterMethodCall(MethodCall call) {
+        if (!(call instanceof MethodCallExpression mce) || !mce.isImplicitThis()) {
+            return;
+        }
+        MethodNode target = getTargetMethod(mce);
+        if (target == null || target.getDeclaringClass() == null) {
+            return;
+        }
+        String owner = target.getDeclaringClass().getName();
+        if (KEYWORDS.containsKey(owner)) {
+            Object[] args = literals(mce);
+            if (args != null) {
+                try {
+                    InvokerHelper.invokeMethod(newInstance(owner), mce.getMethodAsString(), args);
+                } catch (RuntimeException e) {
+                    PromptTuneException p = userError(e);
+                    if (p != null) {
+                        error(p.getMessage(), mce);
+                    }
+                }
+            }
+        } else if (owner.equals(PromptTuneScript.class.getName()) && NEEDS_DATA.contains(mce.getMethodAsString())) {
+            checkBlock(mce);
+        }
+    }
+
+    /** A promptTune / sweep / baseline call: its block must name data; a baseline's kind must be known. */
+    private void checkBlock(MethodCallExpression mce) {
+        List<Expression> args = arguments(mce);
+        if (mce.getMethodAsString().equals("baseline") && !args.isEmpty() && args.get(0) instanceof ConstantExpression c
+                && c.getValue() instanceof String kind && !PromptTuneSpec.BASELINES.contains(kind)) {
+            error("baseline '" + kind + "' is not known" + Suggestions.didYouMean(kind, PromptTuneSpec.BASELINES)
+                    + "; allowed: " + String.join(", ", PromptTuneSpec.BASELINES), mce);
+        }
+        if (args.isEmpty() || !(args.get(args.size() - 1) instanceof ClosureExpression block)) {
+            return;
+        }
+        boolean[] named = new boolean[1];
+        block.getCode().visit(new CodeVisitorSupport() {
+            @Override
+            public void visitMethodCallExpression(MethodCallExpression call) {
+                if (call.isImplicitThis() && ("data".equals(call.getMethodAsString()) || "train".equals(call.getMethodAsString()))) {
+                    named[0] = true;
+                }
+                super.visitMethodCallExpression(call);
+            }
+        });
+        if (!named[0]) {
+            error("data is missing in " + mce.getMethodAsString() + " { }: give a registered task (data 'spam') or files "
+                    + "(data train: 'train.jsonl', test: 'test.jsonl'); registered tasks: " + TaskResolver.registered(), mce);
+        }
+    }
+
+    /** The call's arguments as Java values, or null when any is not a literal. */
+    private Object[] literals(MethodCallExpression mce) {
+        List<Expression> args = arguments(mce);
+        Object[] out = new Object[args.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = literal(args.get(i));
+            if (out[i] == NOT_CONSTANT) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    private Object literal(Expression e) {
+        if (e instanceof ConstantExpression c) {
+            return c.getValue();
+        }
+        if (e instanceof UnaryMinusExpression u) {
+            Object v = literal(u.getExpression());
+            if (v instanceof Integer i) {
+                return -i;
+            } else if (v instanceof Long l) {
+                return -l;
+            } else if (v instanceof BigDecimal d) {
+                return d.negate();
+            } else if (v instanceof BigInteger b) {
+                return b.negate();
+            } else if (v instanceof Double d) {
+                return -d;
+            } else if (v instanceof Float f) {
+                return -f;
+            }
+            return NOT_CONSTANT;
+        }
+        if (e instanceof ListExpression l) {
+            List<Object> out = new ArrayList<>();
+            for (Expression x : l.getExpressions()) {
+                Object v = literal(x);
+                if (v == NOT_CONSTANT) {
+                    return NOT_CONSTANT;
+                }
+                out.add(v);
+            }
+            return out;
+        }
+        if (e instanceof MapExpression m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (MapEntryExpression entry : m.getMapEntryExpressions()) {
+                Object k = literal(entry.getKeyExpression());
+                Object v = literal(entry.getValueExpression());
+                if (k == NOT_CONSTANT || v == NOT_CONSTANT) {
+                    return NOT_CONSTANT;
+                }
+                out.put(k, v);
+            }
+            return out;
+        }
+        if (e instanceof MethodCallExpression call && call.isImplicitThis()) {
+            // text('…') / file('…') inside a block: evaluate them the same way (errors are reported on their own call).
+            MethodNode target = getTargetMethod(call);
+            if (target != null && target.getDeclaringClass() != null && KEYWORDS.containsKey(target.getDeclaringClass().getName())) {
+                Object[] args = literals(call);
+                if (args != null) {
+                    try {
+                        return InvokerHelper.invokeMethod(newInstance(target.getDeclaringClass().getName()), call.getMethodAsString(), args);
+                    } catch (RuntimeException ignored) {
+                        return NOT_CONSTANT;
+                    }
+                }
+            }
+        }
+        return NOT_CONSTANT;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /** The spec type of the innermost enclosing block (a closure with @DelegatesTo), or null outside any block. */
+    private ClassNode blockType() {
+        for (TypeCheckingContext.EnclosingClosure c : getEnclosingClosureStack()) {
+            Object d = c.getClosureExpression().getNodeMetaData(StaticTypesMarker.DELEGATION_METADATA);
+            if (d != null) {
+                return delegateType(d);
+            }
+        }
+        return null;
+    }
+
+    /** The verb whose block we are in ({@code promptTune}, {@code baseline}, …), for messages. */
+    private String blockName(ClassNode block) {
+        TypeCheckingContext.EnclosingClosure innermost = null;
+        for (TypeCheckingContext.EnclosingClosure c : getEnclosingClosureStack()) {
+            if (c.getClosureExpression().getNodeMetaData(StaticTypesMarker.DELEGATION_METADATA) != null) {
+                innermost = c;
+                break;
+            }
+        }
+        if (innermost != null) {
+            for (Expression call : getEnclosingMethodCalls()) {
+                if (call instanceof MethodCallExpression mce && arguments(mce).contains(innermost.getClosureExpression())) {
+                    return mce.getMethodAsString();
+                }
+            }
+        }
+        return BLOCK_NAMES.getOrDefault(block.getName(), block.getNameWithoutPackage());
+    }
+
+    /** DelegationMetadata#getType (the class is package-private in Groovy; its getter is read reflectively). */
+    private static ClassNode delegateType(Object metadata) {
+        try {
+            Method getType = metadata.getClass().getDeclaredMethod("getType");
+            getType.setAccessible(true);
+            return (ClassNode) getType.invoke(metadata);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private boolean inScript() {
+        ClassNode c = getEnclosingClassNode();
+        return c != null && (c.isScript() || c.isDerivedFrom(ClassHelper.make(PromptTuneScript.class)));
+    }
+
+    private static boolean ours(ClassNode type) {
+        return type != null && type.getName().startsWith("dev.prompttune.");
+    }
+
+    private static List<Expression> arguments(MethodCallExpression mce) {
+        Expression a = mce.getArguments();
+        return a instanceof TupleExpression t ? t.getExpressions() : List.of(a);
+    }
+
+    private void error(String message, ASTNode node) {
+        if (reported.add(node.getLineNumber() + ":" + node.getColumnNumber() + ":" + message)) {
+            addStaticTypeError(message, node);
+        }
+    }
+
+    private static String suggestion(String name, List<String> known) {
+        String n = Suggestions.nearest(name, known);
+        return n != null ? "; did you mean '" + n + "'?" : "; known: " + String.join(", ", known);
+    }
+
+    private static String didYouMean(String name, Set<String> known) {
+        return Suggestions.didYouMean(name, known);
+    }
+
+    private static String wrongType(Class<?> type, String name, ArgumentListExpression arguments, ClassNode[] argumentTypes) {
+        Set<String> expected = new LinkedHashSet<>();
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(name) && m.getDeclaringClass() != Object.class) {
+                expected.add(signature(m));
+            }
+        }
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < argumentTypes.length; i++) {
+            Expression e = i < arguments.getExpressions().size() ? arguments.getExpressions().get(i) : null;
+            String text = e instanceof ConstantExpression c && c.getValue() instanceof String s ? "'" + s + "'" : e == null ? "" : e.getText();
+            got.add(argumentTypes[i].getNameWithoutPackage() + (text.isEmpty() ? "" : " (" + text + ")"));
+        }
+        // A sweep keyword takes one value or several: say so once.
+        for (String e : List.copyOf(expected)) {
+            if (e.endsWith(", …")) {
+                String single = e.substring(0, e.indexOf(','));
+                expected.remove(single);
+                expected.remove(e);
+                expected.add(single + " (one or more, comma-separated)");
+            }
+        }
+        return "wrong type for '" + name + "': expected " + String.join(" or ", expected) + ", got "
+                + (got.isEmpty() ? "no value" : String.join(", ", got));
+    }
+
+    private static String signature(Method m) {
+        Class<?>[] p = m.getParameterTypes();
+        if (p.length == 0) {
+            return "no value";
+        }
+        if (m.isVarArgs() && p.length == 2 && p[1].getComponentType() == p[0]) {
+            return simple(p[0]) + ", " + simple(p[0]) + ", …";
+        }
+        if (m.isVarArgs() && p.length == 1) {
+            return simple(p[0].getComponentType()) + ", …";
+        }
+        List<String> names = new ArrayList<>();
+        for (Class<?> c : p) {
+            names.add(simple(c));
+        }
+        return p.length == 1 ? names.get(0) : "(" + String.join(", ", names) + ")";
+    }
+
+    private static String simple(Class<?> c) {
+        return c.getSimpleName().equals("Closure") ? "{ block }" : c.getSimpleName();
+    }
+
+    private static boolean hasMethod(Class<?> type, String name) {
+        if (type == null) {
+            return false;
+        }
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(name) && m.getDeclaringClass() != Object.class) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> methodNames(Class<?> type) {
+        Set<String> names = new TreeSet<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() != Object.class && !Modifier.isStatic(m.getModifiers())) {
+                names.add(m.getName());
+            }
+        }
+        return names;
+    }
+
+    /** Record components, getters as properties, and no-argument methods. */
+    private static Set<String> propertyNames(Class<?> type) {
+        Set<String> names = new TreeSet<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() == Object.class || m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            String n = m.getName();
+            if (n.startsWith("get") && n.length() > 3) {
+                n = Character.toLowerCase(n.charAt(3)) + n.substring(4);
+            }
+            names.add(n);
+        }
+        return names;
+    }
+
+    private static Class<?> load(ClassNode node) {
+        try {
+            return Class.forName(node.getName(), false, DslChecks.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static Object newInstance(String className) {
+        try {
+            return Class.forName(className, true, DslChecks.class.getClassLoader()).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a scratch " + className, e);
+        }
+    }
+
+    private static PromptTuneException userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PromptTuneException p) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

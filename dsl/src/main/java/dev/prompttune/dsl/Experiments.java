@@ -1,0 +1,416 @@
+package dev.prompttune.dsl;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.data.Example;
+import dev.prompttune.core.ensemble.PromptEnsemble;
+import dev.prompttune.core.interpret.NearestTokens;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.peft.PeftAdapter;
+import dev.prompttune.core.prompt.EncoderInput;
+import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.PromptTuning;
+import dev.prompttune.core.run.RunComparison;
+import dev.prompttune.core.run.RunRecord;
+import dev.prompttune.core.run.Scorer;
+import dev.prompttune.core.run.Session;
+import dev.prompttune.core.run.TaskSetup;
+import dev.prompttune.core.spec.ModelResolver;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.text.T5Tokenizer;
+import dev.prompttune.core.train.Trainable;
+import dev.prompttune.core.train.Trainer;
+import dev.prompttune.core.train.TrainingListener;
+import dev.prompttune.core.train.TrainingSettings;
+import dev.prompttune.core.train.optim.Adafactor;
+import dev.prompttune.core.train.optim.Optimizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The DSL's verbs as a Java API (the twin of the Groovy script base class): every verb a script can call, taking
+ * {@code Consumer<TuneSpec>} where the script takes a closure. Runs share one {@link Session}, so a model is
+ * loaded once however many runs, sweeps, predictions and ensembles use it.
+ *
+ * <pre>
+ * var ex = new Experiments();
+ * var run = ex.promptTune(s -> s.model("t5-mini").data("spam").length(20).init("labels").steps(300));
+ * System.out.println(run.table());
+ * </pre>
+ */
+public class Experiments {
+
+    private final Session session;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<PromptTuneRun> runs = new ArrayList<>();
+
+    /** Experiments in the process-wide session. */
+    public Experiments() {
+        this(Session.shared());
+    }
+
+    public Experiments(Session session) {
+        this.session = session;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    /** Adds a listener to every training run (a progress bar, a live display). */
+    public Experiments listener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** The runs made through this object, in order. */
+    public List<PromptTuneRun> runs() {
+        return List.copyOf(runs);
+    }
+
+    // ---- promptTune, sweep -----------------------------------------------------------------------------------------
+
+    /** Trains one prompt: the block's spec, validated, run, recorded. */
+    public PromptTuneRun promptTune(Consumer<TuneSpec> block) {
+        TuneSpec spec = new TuneSpec();
+        block.accept(spec);
+        return run(spec.build());
+    }
+
+    /** Trains one prompt from a ready spec ({@code PromptTuneSpec.builder()…build()}). */
+    public PromptTuneRun run(PromptTuneSpec spec) {
+        PromptTuneRun run = execute(spec);
+        runs.add(run);
+        return run;
+    }
+
+    /**
+     * Trains a grid of prompts in one session (the model is loaded once). Every point is validated before the first
+     * one trains. Baselines are scored once per distinct task/model setting, not once per point.
+     */
+    public SweepResult sweep(Consumer<SweepSpec> block) {
+        SweepSpec spec = new SweepSpec();
+        block.accept(spec);
+        List<SweepSpec.Point> points = spec.points();
+        for (SweepSpec.Point p : points) {
+            prepare(p.spec());
+        }
+        int loads = modelLoads();
+        Set<JsonObject> scored = new HashSet<>();
+        List<PromptTuneRun> out = new ArrayList<>();
+        for (SweepSpec.Point p : points) {
+            PromptTuneSpec s = p.spec();
+            if (!scored.add(baselineKey(s))) {
+                s = s.toBuilder().baselines().build();
+            }
+            out.add(run(s));
+        }
+        return new SweepResult(spec.axes().stream().map(SweepSpec.Axis::keyword).toList(), points, out,
+                modelLoads() - loads);
+    }
+
+    /** Trains a spec (tests override this to record specs without training). */
+    protected PromptTuneRun execute(PromptTuneSpec spec) {
+        return new PromptTuning(session).execute(spec, listeners);
+    }
+
+    /** Models loaded so far in this object's session. */
+    protected int modelLoads() {
+        return session.modelLoads();
+    }
+
+    /** Validates a spec as far as possible without loading weights. */
+    protected void prepare(PromptTuneSpec spec) {
+        new PromptTuning(session).prepare(spec);
+    }
+
+    /** What baselines depend on: the spec without the prompt's own settings. */
+    private static JsonObject baselineKey(PromptTuneSpec spec) {
+        JsonObject key = spec.toJson().deepCopy();
+        for (String promptOnly : List.of("name", "length", "init", "placement", "optimizer", "lr", "weightDecay", "schedule")) {
+            key.remove(promptOnly);
+        }
+        return key;
+    }
+
+    // ---- compare, load, evaluate -----------------------------------------------------------------------------------
+
+    /** Runs side by side: table and curves. */
+    public RunComparison compare(List<PromptTuneRun> runs) {
+        if (runs.isEmpty()) {
+            throw new PromptTuneException("compare: no runs given; allowed: one or more runs");
+        }
+        return RunComparison.of(runs);
+    }
+
+    public RunComparison compare(PromptTuneRun... runs) {
+        return compare(List.of(runs));
+    }
+
+    /** A saved run from its record directory ({@code runs/NAME-TIMESTAMP}). */
+    public PromptTuneRun load(String recordDir) {
+        return RunRecord.load(Path.of(recordDir));
+    }
+
+    /** Re-scores a run from its record alone (test, or dev when there is no labelled test split). */
+    public Evaluation evaluate(PromptTuneRun run) {
+        if (run.record() == null) {
+            throw new PromptTuneException("evaluate: run " + run.name() + " has no record on disk");
+        }
+        Scorer.Scored scored = new PromptTuning(session).reevaluate(run.record());
+        boolean test = !Double.isNaN(run.test());
+        return new Evaluation(run.name(), test ? "test" : "dev", run.metric(), scored.value(), test ? run.test() : run.dev(),
+                scored.predictions());
+    }
+
+    /** Scores a run's prompt on another labelled file (same template and labels). */
+    public Evaluation evaluate(PromptTuneRun run, String file) {
+        PromptTuneSpec spec = run.spec().toBuilder().test(existing(file)).build();
+        TaskContext ctx = TaskContext.of(session, spec);
+        TaskContext.Tokenized split = ctx.tokenize(ctx.data().test().orElseThrow());
+        if (!split.labelled()) {
+            throw new PromptTuneException("evaluate: " + file + " has examples without the label field '"
+                    + ctx.data().labelField() + "'; use predict for unlabelled data");
+        }
+        try (SoftPrompt prompt = prompt(run, ctx)) {
+            TaskContext.Scored scored = ctx.score(EncoderInput.prompted(prompt, spec.placement()), split);
+            List<PromptTuneRun.Prediction> predictions = new ArrayList<>();
+            for (int i = 0; i < split.inputs().length; i++) {
+                predictions.add(new PromptTuneRun.Prediction(i, ctx.tokenizer.decode(split.inputs()[i]),
+                        ctx.targetTexts.get(split.classes()[i]), target(ctx, scored, i), scored.scores() == null ? null : scored.scores()[i]));
+            }
+            return new Evaluation(run.name(), file, ctx.metric(), scored.value(), Double.NaN, predictions);
+        }
+    }
+
+    // ---- predict ---------------------------------------------------------------------------------------------------
+
+    /** The label a run's prompt gives one text (the template must have one slot). */
+    public Prediction predict(PromptTuneRun run, String text) {
+        return predict(run, List.of(text)).get(0);
+    }
+
+    /** The label for one example given by its fields: {@code predict(run, [subject: '…', body: '…'])}. */
+    public Prediction predict(PromptTuneRun run, Map<String, ?> fields) {
+        return predict(run, List.of(fields)).get(0);
+    }
+
+    /** Labels for several inputs, each a text or a map of fields, in one batched pass. */
+    public List<Prediction> predict(PromptTuneRun run, List<?> inputs) {
+        TaskContext ctx = TaskContext.of(session, run.spec());
+        List<String> slots = ctx.data().template().slots();
+        List<Example> examples = new ArrayList<>();
+        for (Object input : inputs) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (input instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
+            } else if (input instanceof CharSequence text) {
+                if (slots.size() != 1) {
+                    throw new PromptTuneException("predict: the template '" + ctx.data().template().text() + "' has slots "
+                            + slots + "; give a map of fields, e.g. predict(run, [" + String.join(": '…', ", slots) + ": '…'])");
+                }
+                fields.put(slots.get(0), text.toString());
+            } else {
+                throw new PromptTuneException("predict: input " + input + " is neither a text nor a map of fields");
+            }
+            fields.remove(ctx.data().labelField());
+            examples.add(Example.of("predict input " + (examples.size() + 1), fields));
+        }
+        TaskContext.Tokenized split = ctx.tokenize(examples);
+        List<String> labels = ctx.data().verbalizer().labels();
+        try (SoftPrompt prompt = prompt(run, ctx)) {
+            TaskContext.Scored scored = ctx.score(EncoderInput.prompted(prompt, run.spec().placement()), split);
+            List<Prediction> out = new ArrayList<>();
+            for (int i = 0; i < examples.size(); i++) {
+                int c = scored.predicted()[i];
+                Map<String, Double> scores = new LinkedHashMap<>();
+                if (scored.scores() != null) {
+                    for (int k = 0; k < labels.size(); k++) {
+                        scores.put(labels.get(k), (double) scored.scores()[i][k]);
+                    }
+                }
+                out.add(new Prediction(ctx.data().template().render(examples.get(i)), c >= 0 ? labels.get(c) : null,
+                        target(ctx, scored, i), scores));
+            }
+            return out;
+        }
+    }
+
+    // ---- ensemble --------------------------------------------------------------------------------------------------
+
+    /** Prompts of one task voting by majority, all members scored in one batched pass (paper §7). */
+    public EnsembleResult ensemble(List<PromptTuneRun> members) {
+        if (members.isEmpty()) {
+            throw new PromptTuneException("ensemble: no runs given; allowed: one or more runs of one task and model");
+        }
+        PromptTuneSpec first = members.get(0).spec();
+        for (PromptTuneRun m : members) {
+            PromptTuneSpec s = m.spec();
+            String differs = !s.model().equals(first.model()) ? "model"
+                    : !java.util.Objects.equals(s.data(), first.data()) || !java.util.Objects.equals(s.train(), first.train())
+                        || !java.util.Objects.equals(s.test(), first.test()) ? "data"
+                    : !java.util.Objects.equals(s.template(), first.template()) || !java.util.Objects.equals(s.labels(), first.labels()) ? "template or labels"
+                    : s.placement() != first.placement() ? "placement" : null;
+            if (differs != null) {
+                throw new PromptTuneException("ensemble: " + m.name() + " differs from " + members.get(0).name() + " in " + differs
+                        + "; members must share model, data, template, labels and placement");
+            }
+        }
+        TaskContext ctx = TaskContext.of(session, first);
+        TaskContext.Tokenized split = ctx.target();
+        List<SoftPrompt> prompts = new ArrayList<>();
+        try {
+            List<NDArray> values = new ArrayList<>();
+            for (PromptTuneRun m : members) {
+                SoftPrompt p = prompt(m, ctx);
+                prompts.add(p);
+                values.add(p.value());
+            }
+            PromptEnsemble.Result r = PromptEnsemble.evaluate(ctx.model(), values, first.placement(), split.inputs(), ctx.classTargets,
+                    split.classes(), PromptEnsemble.Vote.MAJORITY, Math.max(1, first.evalBatch() / members.size()), session.manager());
+            List<Double> memberValues = new ArrayList<>();
+            for (double a : r.memberAccuracies()) {
+                memberValues.add(a);
+            }
+            return new EnsembleResult(members.stream().map(PromptTuneRun::name).toList(), split.name(), r.accuracy(), memberValues,
+                    r.meanMemberAccuracy(), members.get(r.bestMember()).name(), r.bestMemberAccuracy(), r.predictions());
+        } finally {
+            prompts.forEach(SoftPrompt::close);
+        }
+    }
+
+    public EnsembleResult ensemble(PromptTuneRun... members) {
+        return ensemble(List.of(members));
+    }
+
+    // ---- baseline --------------------------------------------------------------------------------------------------
+
+    /**
+     * One baseline alone, on the task the block describes: {@code design} (the frozen model with the template),
+     * {@code majority} (the most frequent training class) or {@code modelTuning} (every weight trained with the
+     * block's steps and batch, Adafactor at 1e-3, on a fresh copy of the model).
+     */
+    public BaselineResult baseline(String kind, Consumer<TuneSpec> block) {
+        if (!PromptTuneSpec.BASELINES.contains(kind)) {
+            throw new PromptTuneException("baseline '" + kind + "' is not known" + Suggestions.didYouMean(kind, PromptTuneSpec.BASELINES)
+                    + "; allowed: " + String.join(", ", PromptTuneSpec.BASELINES));
+        }
+        TuneSpec tune = new TuneSpec();
+        block.accept(tune);
+        PromptTuneSpec spec = tune.build();
+        TaskContext ctx = TaskContext.of(session, spec);
+        TaskContext.Tokenized target = ctx.target();
+        double value = switch (kind) {
+            case "design" -> ctx.score(EncoderInput.plain(), target).value();
+            case "majority" -> {
+                TaskContext.Tokenized train = ctx.tokenize(ctx.data().train());
+                int[] counts = new int[ctx.targetTexts.size()];
+                for (int c : train.classes()) {
+                    counts[c]++;
+                }
+                int best = 0;
+                for (int c = 1; c < counts.length; c++) {
+                    best = counts[c] > counts[best] ? c : best;
+                }
+                int[] predicted = new int[target.classes().length];
+                java.util.Arrays.fill(predicted, best);
+                yield ctx.metric(target.classes(), predicted);
+            }
+            default -> modelTuning(ctx, target);
+        };
+        return new BaselineResult(kind, ctx.prepared.task().taskName(), spec.model(), ctx.metric(), target.name(), value);
+    }
+
+    private double modelTuning(TaskContext ctx, TaskContext.Tokenized target) {
+        PromptTuneSpec spec = ctx.spec;
+        TaskContext.Tokenized train = ctx.tokenize(ctx.data().train());
+        TaskContext.Tokenized dev = ctx.data().dev().map(ctx::tokenize).orElse(null);
+        int steps = spec.steps();
+        if (spec.epochs() > 0) {
+            long perStep = (long) spec.batch() * spec.gradientAccumulation();
+            steps = (int) Math.max(1, (spec.epochs() * (long) train.inputs().length + perStep - 1) / perStep);
+        }
+        TrainingSettings settings = new TrainingSettings(steps, spec.batch(), spec.gradientAccumulation(), spec.evalEvery(),
+                spec.patience(), spec.seed(), spec.dropout() == null ? null : spec.dropout().floatValue(), spec.evalBatch());
+        try (T5Model copy = session.freshModel(ctx.prepared.modelDir(), spec.precision(), spec.device());
+             Optimizer optimizer = Adafactor.paper(1e-3f).build(session.manager())) {
+            copy.setTrainable(true);
+            Trainer trainer = new Trainer(copy, Trainable.model(copy), optimizer, settings, ctx.metric(), listeners);
+            if (dev != null) {
+                trainer.withDevEvaluator(input -> ctx.score(copy, input, dev).value());
+            }
+            trainer.run(spec.name() + "-model-tuning", train.task(ctx.classTargets),
+                    dev == null ? null : dev.task(ctx.classTargets), session.manager());
+            return ctx.score(copy, EncoderInput.plain(), target).value();
+        }
+    }
+
+    // ---- PEFT, interpretation --------------------------------------------------------------------------------------
+
+    /** Writes a run's prompt as a Hugging Face PEFT prompt-tuning adapter directory; returns it. */
+    public Path exportPeft(PromptTuneRun run, String dir) {
+        return PeftFiles.export(run, Path.of(dir), null);
+    }
+
+    /** Reads a PEFT prompt-tuning adapter (use it to start a run: {@code init file('DIR')}). */
+    public PeftAdapter importPeft(String dir) {
+        return PeftAdapter.importFrom(Path.of(dir));
+    }
+
+    /** For each prompt position, the {@code k} nearest vocabulary tokens (cosine); label positions marked. */
+    public Interpretation nearest(PromptTuneRun run, int k) {
+        PromptTuneSpec spec = run.spec();
+        Path modelDir = ModelResolver.resolve(spec.model());
+        T5Model model = session.model(modelDir, spec.precision(), spec.device());
+        T5Tokenizer tokenizer = session.tokenizer(modelDir);
+        if (model.config().dModel != run.width()) {
+            throw new PromptTuneException("nearest: prompt width " + run.width() + " differs from model " + spec.model()
+                    + "'s width " + model.config().dModel);
+        }
+        NearestTokens tokens = NearestTokens.of(run.prompt(), run.length(), run.width(), model.embeddingTable(), tokenizer, k);
+        List<NearestTokens.LabelMark> marks = List.of();
+        if (spec.init().kind().equals("labels")) {
+            marks = tokens.markLabels(TaskSetup.resolve(spec).data().verbalizer().targets(), tokenizer);
+        }
+        return new Interpretation(run.name(), tokens, marks);
+    }
+
+    public Interpretation nearest(PromptTuneRun run) {
+        return nearest(run, 5);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    private static SoftPrompt prompt(PromptTuneRun run, TaskContext ctx) {
+        int width = ctx.model().config().dModel;
+        if (run.width() != width) {
+            throw new PromptTuneException(run.name() + ": its prompt has width " + run.width() + " but model "
+                    + run.spec().model() + " has width " + width);
+        }
+        return SoftPrompt.of(run.prompt(), run.length(), run.width(), ctx.session.manager());
+    }
+
+    private static String target(TaskContext ctx, TaskContext.Scored scored, int i) {
+        if (scored.generated() != null) {
+            return scored.generated().get(i);
+        }
+        int c = scored.predicted()[i];
+        return c >= 0 ? ctx.targetTexts.get(c) : null;
+    }
+
+    private static Path existing(String file) {
+        Path p = Path.of(file);
+        if (!java.nio.file.Files.isRegularFile(p)) {
+            throw new PromptTuneException("data file " + p + " does not exist");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,214 @@
+package dev.prompttune.dsl;
+
+import dev.prompttune.core.PromptTuneException;
+import groovy.lang.Binding;
+import groovy.lang.GroovyClassLoader;
+import groovy.lang.GroovyCodeSource;
+import groovy.lang.GroovyRuntimeException;
+import groovy.lang.Script;
+import groovy.transform.TypeChecked;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.codehaus.groovy.control.CompilationFailedException;
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
+import org.codehaus.groovy.control.customizers.ImportCustomizer;
+import org.codehaus.groovy.control.messages.ExceptionMessage;
+import org.codehaus.groovy.control.messages.Message;
+import org.codehaus.groovy.control.messages.SimpleMessage;
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+import org.codehaus.groovy.runtime.InvokerInvocationException;
+import org.codehaus.groovy.syntax.SyntaxException;
+
+/**
+ * Compiles and runs prompttune scripts. Scripts extend {@link PromptTuneScript} (the verbs), get the DSL's
+ * imports, and are type checked with {@link DslChecks}, so a misspelt keyword, a value of the wrong type or a
+ * literal value out of range fails before the script starts. Every user error comes out as one
+ * {@link ScriptError} line, {@code SCRIPT:LINE: message}, without a stack trace.
+ */
+public final class ScriptRunner {
+
+    private static final String STC_PREFIX = "[Static type checking] - ";
+
+    private final Experiments experiments;
+
+    public ScriptRunner(Experiments experiments) {
+        this.experiments = experiments;
+    }
+
+    /** The compiler settings of every prompttune script (a notebook kernel uses the same). */
+    public static CompilerConfiguration configuration() {
+        CompilerConfiguration config = new CompilerConfiguration();
+        config.setScriptBaseClass(PromptTuneScript.class.getName());
+        ImportCustomizer imports = new ImportCustomizer();
+        imports.addStarImports("dev.prompttune.dsl", "dev.prompttune.core.run", "java.nio.file");
+        imports.addImports("dev.prompttune.core.prompt.PromptInit", "dev.prompttune.core.spec.PromptTuneSpec",
+                "dev.prompttune.core.peft.PeftAdapter");
+        config.addCompilationCustomizers(imports,
+                new ASTTransformationCustomizer(Map.of("extensions", List.of(DslChecks.class.getName())), TypeChecked.class));
+        return config;
+    }
+
+    /** Compiles and runs a script file; returns the script's value (its last expression). */
+    public Object run(Path script) {
+        return run(read(script), script.toString());
+    }
+
+    /** Compiles and runs script text; {@code name} is how errors name it (e.g. the file's path). */
+    public Object run(String code, String name) {
+        Script script = compile(code, name);
+        return execute(script, name);
+    }
+
+    /** Compiles (and so type checks and validates every literal setting) without running anything. */
+    public Script compile(Path script) {
+        return compile(read(script), script.toString());
+    }
+
+    public Script compile(String code, String name) {
+        String className = className(name);
+        Binding binding = new Binding();
+        binding.setVariable(PromptTuneScript.EXPERIMENTS, experiments);
+        // Not closed: the script's classes (closures included) stay loadable while the script runs.
+        GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), configuration());
+        try {
+            Class<?> type = loader.parseClass(new GroovyCodeSource(code, className + ".groovy", "/groovy/script"), false);
+            Script script = (Script) type.getDeclaredConstructor().newInstance();
+            script.setBinding(binding);
+            return script;
+        } catch (MultipleCompilationErrorsException e) {
+            throw firstError(e, name, code);
+        } catch (CompilationFailedException e) {
+            throw new ScriptError(name, 0, e.getMessage(), e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate the compiled script " + name, e);
+        }
+    }
+
+    /** Runs a compiled script; user errors become a {@link ScriptError} naming the script's line. */
+    public Object execute(Script script, String name) {
+        String className = script.getClass().getName();
+        try {
+            return script.run();
+        } catch (InvokerInvocationException e) {
+            throw runtimeError(e.getCause() != null ? e.getCause() : e, className, name);
+        } catch (RuntimeException | Error e) {
+            throw runtimeError(e, className, name);
+        }
+    }
+
+    private static RuntimeException runtimeError(Throwable e, String className, String name) {
+        PromptTuneException user = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ScriptError s) {
+                return s;
+            }
+            if (t instanceof PromptTuneException p) {
+                user = p;
+                break;
+            }
+        }
+        if (user != null) {
+            return new ScriptError(name, line(user, className), user.getMessage(), user);
+        }
+        if (e instanceof GroovyRuntimeException || e instanceof AssertionError || thrownByScript(e, className)) {
+            // A mistake in the script's own code (a missing property, a failed assert, null.x): one line too.
+            String message = e instanceof GroovyRuntimeException g ? g.getMessageWithoutLocationText() : e.getMessage();
+            String kind = e instanceof AssertionError ? "assertion failed" : e.getClass().getSimpleName();
+            return new ScriptError(name, line(e, className), message == null ? kind : kind + ": " + message, e);
+        }
+        // A bug in prompttune: keep the stack trace, but say where in the script it happened.
+        return new IllegalStateException(name + ":" + line(e, className) + ": " + e, e);
+    }
+
+    /** The script line of the innermost frame in the script (closures included). */
+    static int line(Throwable e, String className) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (StackTraceElement f : t.getStackTrace()) {
+                String c = f.getClassName();
+                if ((c.equals(className) || c.startsWith(className + "$")) && f.getLineNumber() > 0) {
+                    return f.getLineNumber();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Whether the first frame outside the JDK and Groovy's runtime is the script's. */
+    private static boolean thrownByScript(Throwable e, String className) {
+        for (StackTraceElement f : e.getStackTrace()) {
+            String c = f.getClassName();
+            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("org.codehaus.groovy.")
+                    || c.startsWith("groovy.") || c.startsWith("org.apache.groovy.")) {
+                continue;
+            }
+            return c.equals(className) || c.startsWith(className + "$");
+        }
+        return false;
+    }
+
+    private static ScriptError firstError(MultipleCompilationErrorsException e, String name, String code) {
+        int bestLine = Integer.MAX_VALUE;
+        String bestMessage = null;
+        for (Message m : e.getErrorCollector().getErrors()) {
+            int line = 0;
+            String message;
+            if (m instanceof SyntaxErrorMessage s) {
+                SyntaxException cause = s.getCause();
+                line = cause.getLine();
+                message = cause.getOriginalMessage();
+            } else if (m instanceof ExceptionMessage x) {
+                message = x.getCause().getMessage();
+            } else if (m instanceof SimpleMessage s) {
+                message = s.getMessage();
+            } else {
+                message = m.toString();
+            }
+            if (message.startsWith(STC_PREFIX)) {
+                message = message.substring(STC_PREFIX.length());
+            }
+            int key = line > 0 ? line : Integer.MAX_VALUE - 1;
+            if (bestMessage == null || key < bestLine) {
+                bestLine = key;
+                bestMessage = message;
+            }
+        }
+        int line = bestLine >= Integer.MAX_VALUE - 1 ? 0 : bestLine;
+        if (bestMessage.startsWith("Unexpected input") && line > 0) {
+            ScriptError hint = Brackets.hint(code, line, name, e);
+            if (hint != null) {
+                return hint;
+            }
+        }
+        return new ScriptError(name, line, bestMessage, e);
+    }
+
+    /** A class name from a script's file name ({@code ablation.groovy} → {@code ablation}). */
+    static String className(String name) {
+        String file = Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString();
+        String base = file.endsWith(".groovy") ? file.substring(0, file.length() - ".groovy".length()) : file;
+        StringBuilder b = new StringBuilder();
+        for (char c : base.toCharArray()) {
+            b.append(Character.isJavaIdentifierPart(c) ? c : '_');
+        }
+        if (b.length() == 0 || !Character.isJavaIdentifierStart(b.charAt(0))) {
+            b.insert(0, "script_");
+        }
+        return b.toString();
+    }
+
+    private static String read(Path script) {
+        if (!Files.isRegularFile(script)) {
+            throw new PromptTuneException("script " + script + " does not exist");
+        }
+        try {
+            return Files.readString(script);
+        } catch (IOException e) {
+            throw new PromptTuneException("cannot read script " + script + ": " + e.getMessage(), e);
+        }
+    }
+}

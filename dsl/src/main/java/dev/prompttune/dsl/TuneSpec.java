@@ -1,0 +1,349 @@
+package dev.prompttune.dsl;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.data.Template;
+import dev.prompttune.core.prompt.PromptInit;
+import dev.prompttune.core.spec.ModelResolver;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.spec.TaskResolver;
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The {@code promptTune { … }} block, and its Java twin ({@code Consumer<TuneSpec>}): one method per keyword of
+ * {@link PromptTuneSpec}, with the same name. Each validates its value at once (through the spec's builder, plus
+ * the checks that need no model weights: registered model and task names, files that must exist), so a bad value
+ * fails on its own line; the script type checker runs the same methods on literal values before the script starts.
+ *
+ * <pre>
+ * promptTune {
+ *     model 't5-mini'; data 'spam'; length 20; init 'labels'
+ *     optimizer('adafactor') { lr 0.3 }
+ *     steps 300; batch 16; evalEvery 100
+ * }
+ * </pre>
+ *
+ * Java (JShell): {@code experiments.promptTune(s -> s.model("t5-mini").data("spam").length(20).init("labels"))}.
+ */
+public class TuneSpec {
+
+    /** The keywords, in the order the docs list them (the type checker suggests the nearest of these). */
+    public static final List<String> KEYWORDS = List.of("name", "model", "length", "init", "text", "file", "placement",
+            "data", "train", "dev", "test", "template", "labels", "labelField", "optimizer", "lr", "weightDecay",
+            "schedule", "batch", "steps", "epochs", "gradientAccumulation", "evalEvery", "patience", "seed", "dropout",
+            "device", "precision", "sentinel", "metric", "evaluation", "maxInputLength", "maxTargetLength", "evalBatch",
+            "save", "baselines");
+
+    private static final List<String> SPLITS = List.of("train", "dev", "test");
+
+    private final PromptTuneSpec.Builder builder = PromptTuneSpec.builder();
+    private final List<Consumer<PromptTuneSpec.Builder>> settings = new ArrayList<>();
+
+    public TuneSpec() {}
+
+    /** Applies one setting now (validating it) and remembers it, so a sweep can replay the block per grid point. */
+    protected TuneSpec set(Consumer<PromptTuneSpec.Builder> setting) {
+        setting.accept(builder);
+        settings.add(setting);
+        return this;
+    }
+
+    /** The spec this block describes; fails when a required part (data) is missing. */
+    public PromptTuneSpec build() {
+        return builder.build();
+    }
+
+    /** A fresh builder with this block's settings replayed in order. */
+    PromptTuneSpec.Builder replay() {
+        PromptTuneSpec.Builder b = PromptTuneSpec.builder();
+        replayOnto(b);
+        return b;
+    }
+
+    /** This block's settings applied, in order, to {@code b}. */
+    void replayOnto(PromptTuneSpec.Builder b) {
+        settings.forEach(s -> s.accept(b));
+    }
+
+    /** The run's name (default: DATA-INIT-LENGTH); its record goes to SAVE/NAME-TIMESTAMP. */
+    public TuneSpec name(String v) {
+        if (v == null || v.isBlank()) {
+            throw new PromptTuneException("name is empty; allowed: a non-empty name");
+        }
+        return set(b -> b.name(v));
+    }
+
+    /** The frozen model: a registered name (folders under models/), a Hugging Face directory, or a cached hub id. */
+    public TuneSpec model(String v) {
+        if (v != null && !v.isBlank()) {
+            ModelResolver.resolve(v); // exists? (no weights are read)
+        }
+        return set(b -> b.model(v));
+    }
+
+    /** Prompt length p (number of soft-prompt vectors), {@code >= 1}; the paper's default is 100. */
+    public TuneSpec length(int v) {
+        return set(b -> b.length(v));
+    }
+
+    /** Initialisation: {@code 'random'}, {@code 'vocab'}, {@code 'labels'}. */
+    public TuneSpec init(String v) {
+        PromptInit init = PromptInit.parse(v);
+        return set(b -> b.init(init));
+    }
+
+    /** Initialisation from {@link #text(String)} or {@link #file(String)}. */
+    public TuneSpec init(PromptInit v) {
+        if (v == null) {
+            throw new PromptTuneException("init is null; allowed: random, vocab, labels, text('…'), file('…')");
+        }
+        return set(b -> b.init(v));
+    }
+
+    /** {@code init text('classify the e-mail')}: the prompt starts as the embeddings of this text's tokens. */
+    public PromptInit text(String v) {
+        if (v == null || v.isBlank()) {
+            throw new PromptTuneException("init text is empty; allowed: a non-empty text");
+        }
+        return PromptInit.text(v);
+    }
+
+    /** {@code init file('runs/x/prompt.safetensors')}: a saved prompt or a PEFT adapter directory. */
+    public PromptInit file(String v) {
+        Path p = Path.of(v);
+        if (!Files.exists(p)) {
+            throw new PromptTuneException("init file: " + p + " does not exist");
+        }
+        return PromptInit.file(p);
+    }
+
+    /** Where the prompt goes: {@code 'prefix'} (default), {@code 'after_first'}, {@code 'suffix'}. */
+    public TuneSpec placement(String v) {
+        return set(b -> b.placement(v));
+    }
+
+    /** A registered task (folders under data/tasks/): its splits, template and labels. */
+    public TuneSpec data(String v) {
+        if (v == null || v.isBlank()) {
+            throw new PromptTuneException("data is empty; allowed: a registered task " + TaskResolver.registered()
+                    + " or train/dev/test files");
+        }
+        TaskResolver.resolve(v); // registered?
+        return set(b -> b.data(v));
+    }
+
+    /** Files instead of a registered task: {@code data train: 'a.jsonl', dev: 'b.jsonl', test: 'c.jsonl'}. */
+    public TuneSpec data(Map<String, ?> files) {
+        for (String split : files == null ? List.<String>of() : files.keySet()) {
+            if (!SPLITS.contains(split)) {
+                throw new PromptTuneException("data: unknown split '" + split + "'" + Suggestions.didYouMean(split, SPLITS)
+                        + "; allowed: train, dev, test");
+            }
+        }
+        if (files == null || !files.containsKey("train")) {
+            throw new PromptTuneException("data needs a train file: data train: 'train.jsonl', dev: 'dev.jsonl', test: 'test.jsonl'");
+        }
+        files.forEach((split, file) -> {
+            String f = String.valueOf(file);
+            switch (split) {
+                case "train" -> train(f);
+                case "dev" -> dev(f);
+                default -> test(f);
+            }
+        });
+        return this;
+    }
+
+    /** The training file (JSONL, CSV or TSV). */
+    public TuneSpec train(String v) {
+        return train(Path.of(v));
+    }
+
+    public TuneSpec train(Path v) {
+        Path p = existing(v);
+        return set(b -> b.train(p));
+    }
+
+    /** The dev file (default: 10% of train, carved with the seed). */
+    public TuneSpec dev(String v) {
+        return dev(Path.of(v));
+    }
+
+    public TuneSpec dev(Path v) {
+        Path p = existing(v);
+        return set(b -> b.dev(p));
+    }
+
+    /** The test file. */
+    public TuneSpec test(String v) {
+        return test(Path.of(v));
+    }
+
+    public TuneSpec test(Path v) {
+        Path p = existing(v);
+        return set(b -> b.test(p));
+    }
+
+    /** The input template, fields in braces: {@code 'subject: {subject} message: {body}'}. */
+    public TuneSpec template(String v) {
+        if (v == null) {
+            throw new PromptTuneException("template is null; allowed: a text with {field} slots");
+        }
+        Template.of(v); // parses?
+        return set(b -> b.template(v));
+    }
+
+    /** The verbalizer, label value → target text: {@code labels spam: 'spam', ham: 'normal'}. */
+    public TuneSpec labels(Map<String, String> v) {
+        Map<String, String> copy = v == null ? null : new LinkedHashMap<>(v);
+        return set(b -> b.labels(copy));
+    }
+
+    /** The field holding the label (default {@code label}). */
+    public TuneSpec labelField(String v) {
+        if (v == null || v.isBlank()) {
+            throw new PromptTuneException("labelField is empty; allowed: a field name");
+        }
+        return set(b -> b.labelField(v));
+    }
+
+    /** {@code 'adafactor'} (the paper's, default), {@code 'adafactor-hf'} (Hugging Face's) or {@code 'adamw'}. */
+    public TuneSpec optimizer(String v) {
+        return set(b -> b.optimizer(v));
+    }
+
+    /** The optimiser with its settings: {@code optimizer('adamw') { lr 1e-3; weightDecay 0.01 }}. */
+    public TuneSpec optimizer(String v,
+            @DelegatesTo(value = OptimizerSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> settings) {
+        optimizer(v);
+        Closures.apply(settings, new OptimizerSpec(this));
+        return this;
+    }
+
+    /** Java twin of {@link #optimizer(String, Closure)}. */
+    public TuneSpec optimizer(String v, Consumer<OptimizerSpec> settings) {
+        optimizer(v);
+        settings.accept(new OptimizerSpec(this));
+        return this;
+    }
+
+    /** Learning rate, {@code > 0}. */
+    public TuneSpec lr(double v) {
+        return set(b -> b.lr(v));
+    }
+
+    public TuneSpec weightDecay(double v) {
+        return set(b -> b.weightDecay(v));
+    }
+
+    /** {@code 'constant'}, {@code 'warmup:N'}, {@code 'linear:N:TOTAL'}. */
+    public TuneSpec schedule(String v) {
+        if (v == null) {
+            throw new PromptTuneException("schedule is null; allowed: constant, warmup:N, linear:N:TOTAL");
+        }
+        return set(b -> b.schedule(v));
+    }
+
+    public TuneSpec batch(int v) {
+        return set(b -> b.batch(v));
+    }
+
+    /** Optimiser steps (the paper: 30,000). */
+    public TuneSpec steps(int v) {
+        return set(b -> b.steps(v));
+    }
+
+    /** Whole passes over the training data instead of a step count. */
+    public TuneSpec epochs(int v) {
+        return set(b -> b.epochs(v));
+    }
+
+    public TuneSpec gradientAccumulation(int v) {
+        return set(b -> b.gradientAccumulation(v));
+    }
+
+    /** Evaluate on dev every N steps, keeping the best prompt (0: at the end only). */
+    public TuneSpec evalEvery(int v) {
+        return set(b -> b.evalEvery(v));
+    }
+
+    /** Stop after N evaluations without improvement (0: never). */
+    public TuneSpec patience(int v) {
+        return set(b -> b.patience(v));
+    }
+
+    public TuneSpec seed(long v) {
+        return set(b -> b.seed(v));
+    }
+
+    /** Dropout while training the prompt, {@code 0 <= dropout < 1} (default: the model's). */
+    public TuneSpec dropout(double v) {
+        return set(b -> b.dropout(v));
+    }
+
+    /** {@code 'auto'} (default), {@code 'cpu'}, {@code 'gpu'}. */
+    public TuneSpec device(String v) {
+        return set(b -> b.device(v));
+    }
+
+    /** {@code 'fp32'} (default) or {@code 'fp16'}. */
+    public TuneSpec precision(String v) {
+        return set(b -> b.precision(v));
+    }
+
+    /** Prepend {@code <extra_id_0>} to every target (for span-corruption-only checkpoints). */
+    public TuneSpec sentinel(boolean v) {
+        return set(b -> b.sentinel(v));
+    }
+
+    /** {@code 'accuracy'} or {@code 'macro_f1'} (default: the task's). */
+    public TuneSpec metric(String v) {
+        return set(b -> b.metric(v));
+    }
+
+    /** {@code 'rank'} (rank classification, default) or {@code 'generate'} (generation + exact match). */
+    public TuneSpec evaluation(String v) {
+        return set(b -> b.evaluation(v));
+    }
+
+    public TuneSpec maxInputLength(int v) {
+        return set(b -> b.maxInputLength(v));
+    }
+
+    public TuneSpec maxTargetLength(int v) {
+        return set(b -> b.maxTargetLength(v));
+    }
+
+    public TuneSpec evalBatch(int v) {
+        return set(b -> b.evalBatch(v));
+    }
+
+    /** Where run records go (default {@code runs}). */
+    public TuneSpec save(String v) {
+        return save(Path.of(v));
+    }
+
+    public TuneSpec save(Path v) {
+        return set(b -> b.save(v));
+    }
+
+    /** Baselines scored next to the prompt: {@code 'design'}, {@code 'majority'}, {@code 'modelTuning'}; none with no argument. */
+    public TuneSpec baselines(String... v) {
+        String[] copy = v.clone();
+        return set(b -> b.baselines(copy));
+    }
+
+    private static Path existing(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new PromptTuneException("data file " + p + " does not exist");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands end to end: run (table at the end, one-line errors), eval, export-peft, import-peft, --help. */
+class CliTest {
+
+    @TempDir
+    static Path tmp;
+    static Path home;
+
+    /** What a command printed and returned. */
+    record Result(int status, String out, String err) {}
+
+    @BeforeAll
+    static void home() throws Exception {
+        home = dev.prompttune.dsl.TestHomes.tiny();
+    }
+
+    static Result cli(String... args) {
+        return cli(home, args);
+    }
+
+    static synchronized Result cli(Path home, String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        String previous = System.getProperty("prompttune.home");
+        System.setProperty("prompttune.home", home.toString());
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int status = PromptTuneCli.execute(args);
+            return new Result(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            if (previous == null) {
+                System.clearProperty("prompttune.home");
+            } else {
+                System.setProperty("prompttune.home", previous);
+            }
+        }
+    }
+
+    static Path script(String name, String text) throws Exception {
+        return Files.writeString(tmp.resolve(name), text);
+    }
+
+    @Test
+    void runPrintsProgressAndEndsWithTheTable() throws Exception {
+        Path s = script("ok.groovy", "promptTune {\n  model 'tiny'; data 'markers'; length 4; steps 20; batch 8; evalEvery 10\n  save '"
+                + tmp.resolve("runs") + "'\n}\n");
+        Result r = cli("run", s.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("training markers-labels-4: 20 steps"), r.out());
+        List<String> lines = r.out().strip().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).startsWith("record: " + tmp.resolve("runs")), r.out());
+        assertTrue(r.out().contains("prompt tuning: markers-labels-4"), r.out());
+        assertTrue(r.out().contains("baseline: design"), r.out());
+
+        // eval re-scores the record; export-peft / import-peft round-trip its prompt.
+        Path record = Files.list(tmp.resolve("runs")).filter(p -> p.getFileName().toString().startsWith("markers-labels-4")).findFirst().orElseThrow();
+        Result eval = cli("eval", record.toString());
+        assertEquals(0, eval.status(), eval.err());
+        assertTrue(eval.out().contains("test accuracy") && eval.out().contains("(recorded"), eval.out());
+
+        Path adapter = tmp.resolve("adapter");
+        Result export = cli("export-peft", record.toString(), "--out", adapter.toString());
+        assertEquals(0, export.status(), export.err());
+        assertTrue(Files.isRegularFile(adapter.resolve("adapter_config.json")));
+        Result imported = cli("import-peft", adapter.toString(), "--out", tmp.resolve("prompts/imported").toString(), "--model", "tiny");
+        assertEquals(0, imported.status(), imported.err());
+        assertTrue(Files.isRegularFile(tmp.resolve("prompts/imported.safetensors")));
+        Result again = cli("export-peft", tmp.resolve("prompts/imported.safetensors").toString(), "--out", tmp.resolve("adapter2").toString());
+        assertEquals(0, again.status(), again.err());
+    }
+
+    @Test
+    void badScriptExitsTwoWithOneLine() throws Exception {
+        Path s = script("bad.groovy", "promptTune {\n  model 'tiny'\n  data 'markers'\n  lenght 20\n}\n");
+        Result r = cli("run", s.toString());
+        assertEquals(2, r.status());
+        assertEquals(s + ":4: unknown keyword 'lenght' in promptTune { }; did you mean 'length'?", r.err().strip());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void checkValidatesWithoutTraining() throws Exception {
+        Path s = script("check.groovy", "promptTune { model 'tiny'; data 'markers' }\n");
+        Result r = cli("run", "--check", s.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(s + ": ok", r.out().strip());
+    }
+
+    @Test
+    void badInputToOtherCommandsIsOneLine() {
+        Result r = cli("eval", tmp.resolve("no-such-record").toString());
+        assertEquals(2, r.status());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("is not a run record"), r.err());
+        Result i = cli("import-peft", tmp.resolve("no-adapter").toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(2, i.status());
+        assertTrue(i.err().contains("PEFT adapter"), i.err());
+    }
+
+    /**
+     * The README's first command, {@code prompttune run examples/quickstart.groovy}, on the repository's spam task
+     * with a tiny stand-in for t5-mini: it ends with the table (baselines, record, prompt).
+     */
+    @Test
+    void quickstartEndsWithTheTable() throws Exception {
+        Path standIn = dev.prompttune.dsl.TestHomes.t5MiniStandIn();
+        Path quickstart = dev.prompttune.dsl.TestHomes.repo().resolve("examples/quickstart.groovy");
+        String script = Files.readString(quickstart).replaceAll("steps \\d+", "steps 10").replaceAll("evalEvery \\d+", "evalEvery 5")
+                + "\n// (test copy: fewer steps, records in a temp dir)\n";
+        script = script.replace("    evalEvery 5\n", "    evalEvery 5\n    save '" + tmp.resolve("quickstart-runs") + "'\n");
+        Result r = cli(standIn, "run", "-q", script("quickstart.groovy", script).toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertTrue(lines.get(lines.size() - 6).startsWith("run "), r.out());
+        assertTrue(lines.get(lines.size() - 5).startsWith("prompt tuning: spam-labels-20"), r.out());
+        assertTrue(lines.get(lines.size() - 4).startsWith("baseline: design"), r.out());
+        assertTrue(lines.get(lines.size() - 3).startsWith("baseline: majority"), r.out());
+        assertTrue(lines.get(lines.size() - 2).startsWith("steps 10"), r.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("record: " + tmp.resolve("quickstart-runs")), r.out());
+        assertTrue(lines.get(lines.size() - 1).contains("prompt.safetensors"), r.out());
+    }
+
+    @Test
+    void examplesCompileAndValidate() throws Exception {
+        Path standIn = dev.prompttune.dsl.TestHomes.t5MiniStandIn();
+        for (String example : List.of("quickstart.groovy", "ablation.groovy")) {
+            Path file = dev.prompttune.dsl.TestHomes.repo().resolve("examples").resolve(example);
+            Result r = cli(standIn, "run", "--check", file.toString());
+            assertEquals(0, r.status(), example + ": " + r.err());
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        Stream.of("run", "eval", "import-peft", "export-peft", "verify-t5", "verify-peft", "bench").forEach(c -> {
+            Result r = cli(c, "--help");
+            assertEquals(0, r.status(), c);
+            assertTrue(r.out().startsWith("Usage: prompttune " + c), c + ": " + r.out());
+        });
+        Result top = cli("--help");
+        assertEquals(0, top.status());
+        for (String c : List.of("run", "eval", "import-peft", "export-peft")) {
+            assertTrue(top.out().contains(c), c);
+        }
+    }
+}

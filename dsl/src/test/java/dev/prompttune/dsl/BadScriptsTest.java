@@ -1,0 +1,100 @@
+package dev.prompttune.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.run.Session;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bad scripts, each failing with one line that names the right line, before any model is loaded (the session's
+ * load count stays 0 across all of them).
+ */
+@ExtendWith(HomeExtension.class)
+class BadScriptsTest {
+
+    static Session session;
+
+    @BeforeAll
+    static void session() {
+        session = new Session();
+    }
+
+    @AfterAll
+    static void noModelWasLoaded() {
+        assertEquals(0, session.modelLoads(), "a model was loaded");
+        session.close();
+    }
+
+    /** The script, the line it must name, fragments the message must contain. */
+    static Stream<Arguments> scripts() {
+        String head = "promptTune {\n    model 'tiny'\n    data 'markers'\n";
+        return Stream.of(
+                bad(head + "    lenght 20\n}\n", 4, "unknown keyword 'lenght'", "did you mean 'length'?"),
+                bad(head + "    steps 10\n    evalevery 5\n}\n", 5, "did you mean 'evalEvery'?"),
+                bad(head + "    colour 'red'\n}\n", 4, "unknown keyword 'colour'", "known: name, model"),
+                bad(head + "    length '20'\n}\n", 4, "wrong type for 'length'", "expected int", "String"),
+                bad(head + "    lr 'fast'\n}\n", 4, "wrong type for 'lr'", "expected double"),
+                bad(head + "    sentinel 'yes'\n}\n", 4, "wrong type for 'sentinel'", "boolean"),
+                bad(head + "    length 0\n}\n", 4, "length is 0; allowed: length >= 1"),
+                bad(head + "    lr -0.1\n}\n", 4, "lr is -0.1; allowed: lr > 0"),
+                bad(head + "    batch 0\n}\n", 4, "batch is 0; allowed: batch >= 1"),
+                bad(head + "    dropout 1.5\n}\n", 4, "dropout is 1.5", "0 <= dropout < 1"),
+                bad(head + "    steps -5\n}\n", 4, "steps is -5"),
+                bad(head + "    epochs 0\n}\n", 4, "epochs is 0"),
+                bad(head + "    init 'labelz'\n}\n", 4, "init 'labelz' is not known", "random, vocab, labels"),
+                bad(head + "    optimizer 'sgd'\n}\n", 4, "optimizer 'sgd' is not known", "adafactor, adafactor-hf, adamw"),
+                bad(head + "    precision 'bf16'\n}\n", 4, "precision 'bf16' is not available"),
+                bad(head + "    device 'tpu'\n}\n", 4, "device 'tpu' is not known", "auto, cpu, gpu"),
+                bad(head + "    placement 'middle'\n}\n", 4, "placement 'middle' is not known", "prefix"),
+                bad(head + "    schedule 'cosine'\n}\n", 4, "cosine"),
+                bad(head + "    template 'classify: {text'\n}\n", 4, "never closed"),
+                bad("promptTune {\n    model 'tiny'\n    train 'nope.jsonl'\n}\n", 3, "data file nope.jsonl does not exist"),
+                bad(head + "    init file('missing.safetensors')\n}\n", 4, "init file: missing.safetensors does not exist"),
+                bad("promptTune {\n    model 't5-maxi'\n    data 'markers'\n}\n", 2, "model 't5-maxi'", "registered name [tiny]"),
+                bad("promptTune {\n    model 'tiny'\n    data 'spamm'\n}\n", 3, "data 'spamm' is not a registered task", "[markers]"),
+                bad("promptTune {\n    model 'tiny'\n    data trian: 'x.jsonl'\n}\n", 3, "unknown split 'trian'", "did you mean 'train'?"),
+                bad("promptTune {\n    model 'tiny'\n    length 5\n}\n", 1, "data is missing"),
+                bad("def r = promptTun {\n    data 'markers'\n}\n", 1, "unknown command 'promptTun'", "did you mean 'promptTune'?"),
+                bad(head + "    optimizer('adamw') {\n        lrr 0.1\n    }\n}\n", 5, "unknown keyword 'lrr' in optimizer { }", "'lr'"),
+                bad(head + "    optimizer('adamw') { lr 0 }\n}\n", 4, "lr is 0"),
+                bad(head + "    length = 5\n}\n", 4, "write `length 5`"),
+                bad("sweep {\n    model 'tiny'; data 'markers'\n    length 1, 0, 5\n}\n", 3, "length is 0"),
+                bad("sweep {\n    model 'tiny'; data 'markers'\n    inits 'random', 'vocab'\n}\n", 3, "did you mean 'init'?"),
+                bad("sweep {\n    model 'tiny'; data 'markers'\n    init 'random', 'labelz'\n}\n", 3, "init 'labelz' is not known"),
+                bad("def n = 0\n" + head + "    length n\n}\n", 5, "length is 0"),
+                bad("def r = promptTune { model 'tiny'; data 'markers' }\nprintln r.tset\n", 2, "no property 'tset'", "did you mean 'test'?"),
+                bad("def r = promptTune { model 'tiny'; data 'markers' }\nprintln r.tabel()\n", 2, "no method 'tabel'", "did you mean 'table'?"),
+                bad("def r = promptTune { model 'tiny'; data 'markers' }\n\nevaluate 5\n", 3, "wrong type for 'evaluate'"),
+                bad("def b = baseline('desing') {\n    model 'tiny'; data 'markers'\n}\n", 1, "baseline 'desing' is not known", "did you mean 'design'?"),
+                bad("promptTune {\n    model 'tiny'\n    data 'markers'\n    length 20\n", 1, "'{' on this line is never closed"),
+                bad(head + "    steps 10\n    length 20)\n}\n", 5, "')' has no matching '('"),
+                bad(head + "    length 20 20\n}\n", 4, "unexpected '20' after"),
+                bad(head + "    seed -1\n}\n", 4, "write `seed(-1)`"),
+                bad(head + "    labels([:])\n}\n", 4, "labels is {}"),
+                bad(head + "    template 'classify: {txt}'\n    steps 5\n}\n", 1, "txt"));
+    }
+
+    private static Arguments bad(String script, int line, String... fragments) {
+        return Arguments.of(script, line, fragments);
+    }
+
+    @ParameterizedTest
+    @MethodSource("scripts")
+    void failsWithOneLineNamingTheLine(String script, int line, String[] fragments) {
+        ScriptError e = assertThrows(ScriptError.class, () -> new ScriptRunner(new Experiments(session)).run(script, "bad.groovy"));
+        String message = e.getMessage();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("bad.groovy:" + line + ": "), message);
+        for (String f : fragments) {
+            assertTrue(message.contains(f), "'" + f + "' not in: " + message);
+        }
+    }
+}

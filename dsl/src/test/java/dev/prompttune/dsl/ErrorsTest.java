@@ -1,0 +1,138 @@
+package dev.prompttune.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.run.Session;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * One test per error class: the message, exactly, and the script line it names. All of these fail before the
+ * script starts (compile time) except where noted, and never load a model.
+ */
+@ExtendWith(HomeExtension.class)
+class ErrorsTest {
+
+    static Session session;
+
+    @BeforeAll
+    static void session() {
+        session = new Session();
+    }
+
+    @AfterAll
+    static void noModelWasLoaded() {
+        assertEquals(0, session.modelLoads(), "a model was loaded");
+        session.close();
+    }
+
+    static ScriptError fail(String script) {
+        return assertThrows(ScriptError.class, () -> new ScriptRunner(new Experiments(session)).run(script, "bad.groovy"));
+    }
+
+    static void expect(String script, int line, String message) {
+        ScriptError e = fail(script);
+        assertEquals(line, e.line(), e.getMessage());
+        assertEquals(message, e.reason());
+        assertEquals("bad.groovy:" + line + ": " + message, e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1, "one line");
+    }
+
+    @Test
+    void unknownKeywordSuggestsTheNearest() {
+        expect("""
+                promptTune {
+                    data 'markers'
+                    lenght 20
+                }
+                """, 3, "unknown keyword 'lenght' in promptTune { }; did you mean 'length'?");
+    }
+
+    @Test
+    void unknownKeywordFarFromAnyListsThem() {
+        ScriptError e = fail("promptTune {\n  data 'markers'\n  colour 'red'\n}\n");
+        assertEquals(3, e.line());
+        assertTrue(e.reason().startsWith("unknown keyword 'colour' in promptTune { }; known: name, model, length, init"), e.reason());
+    }
+
+    @Test
+    void unknownCommandSuggestsTheNearest() {
+        expect("def run = promptTun {\n  data 'markers'\n}\n", 1, "unknown command 'promptTun'; did you mean 'promptTune'?");
+    }
+
+    @Test
+    void wrongType() {
+        expect("promptTune {\n  data 'markers'\n  length '20'\n}\n", 3, "wrong type for 'length': expected int, got String ('20')");
+    }
+
+    @Test
+    void wrongTypeOfARealNumber() {
+        expect("promptTune {\n  data 'markers'\n  batch 2.5\n}\n", 3, "wrong type for 'batch': expected int, got BigDecimal (2.5)");
+    }
+
+    @Test
+    void outOfRange() {
+        expect("promptTune {\n  data 'markers'\n  length 0\n}\n", 3, "length is 0; allowed: length >= 1");
+        expect("promptTune {\n  data 'markers'\n\n  lr -0.5\n}\n", 4, "lr is -0.5; allowed: lr > 0");
+    }
+
+    @Test
+    void outOfRangeAtRunTimeNamesTheKeywordLine() {
+        // The value is a variable, so the type checker cannot see it; the run fails on the keyword's line.
+        expect("def n = 0\npromptTune {\n  data 'markers'\n  length n\n}\n", 4, "length is 0; allowed: length >= 1");
+    }
+
+    @Test
+    void unknownInitListsTheValidOnes() {
+        expect("promptTune {\n  data 'markers'\n  init 'labelz'\n}\n", 3,
+                "init 'labelz' is not known; allowed: random, vocab, labels, text('…'), file('…')");
+    }
+
+    @Test
+    void unknownOptimizerListsTheValidOnes() {
+        expect("promptTune {\n  data 'markers'\n  optimizer 'sgd'\n}\n", 3,
+                "optimizer 'sgd' is not known; allowed: adafactor, adafactor-hf, adamw");
+    }
+
+    @Test
+    void missingFile() {
+        expect("promptTune {\n  train 'no/such/train.jsonl'\n}\n", 2, "data file no/such/train.jsonl does not exist");
+        expect("promptTune {\n  data 'markers'\n  init file('no-such-prompt.safetensors')\n}\n", 3,
+                "init file: no-such-prompt.safetensors does not exist");
+    }
+
+    @Test
+    void unknownModelListsRegisteredOnes() {
+        ScriptError e = fail("promptTune {\n  data 'markers'\n  model 't5-maxi'\n}\n");
+        assertEquals(3, e.line());
+        assertTrue(e.reason().startsWith("model 't5-maxi' is neither a registered name [tiny]"), e.reason());
+    }
+
+    @Test
+    void unknownDatasetListsRegisteredOnes() {
+        expect("promptTune {\n  model 'tiny'\n  data 'spamm'\n}\n", 3,
+                "data 'spamm' is not a registered task; registered: [markers] (or give train/dev/test files)");
+    }
+
+    @Test
+    void missingData() {
+        expect("\npromptTune {\n  length 5\n}\n", 2, "data is missing in promptTune { }: give a registered task (data 'spam') "
+                + "or files (data train: 'train.jsonl', test: 'test.jsonl'); registered tasks: [markers]");
+    }
+
+    @Test
+    void syntaxErrorNamesItsLine() {
+        expect("promptTune {\n  data 'markers'\n  length 20)\n}\n", 3, "syntax error: ')' has no matching '(' on this line");
+    }
+
+    @Test
+    void laterErrorsDoNotRunEarlierStatements() {
+        // Line 1 would train; the typo on line 2 stops the script before it starts.
+        expect("def run = promptTune { model 'tiny'; data 'markers' }\nprintln run.tset\n", 2,
+                "PromptTuneRun has no property 'tset'; did you mean 'test'?");
+    }
+}

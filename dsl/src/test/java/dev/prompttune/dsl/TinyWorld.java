@@ -1,0 +1,80 @@
+package dev.prompttune.dsl;
+
+import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.model.T5CheckpointWriter;
+import dev.prompttune.core.model.T5Config;
+import dev.prompttune.core.model.T5Model;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A complete, tiny experiment on disk (the core's test helper of the same name, duplicated): a random T5 (vocab
+ * 300 = the fixture sentencepiece model's 200 pieces + 100 sentinels, d_model 32) with that tokenizer, and a JSONL
+ * task whose label is a marker word in the text.
+ */
+final class TinyWorld {
+
+    static final List<String> FILLER = List.of("the", "to", "very", "off", "most", "this", "time", "when", "also", "any");
+
+    private TinyWorld() {}
+
+    /** The fixture root ({@code ../shared/fixtures/t5}, from -Dprompttune.fixtures). */
+    static Path fixtures() {
+        String configured = System.getProperty("prompttune.fixtures");
+        Path root = (configured != null ? Path.of(configured) : Path.of("../../shared/fixtures/t5")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new AssertionError("fixtures not found at " + root + " (set -Dprompttune.fixtures=DIR)");
+        }
+        return root;
+    }
+
+    static Path model(Path dir) throws IOException {
+        String json = "{\"model_type\":\"t5\",\"vocab_size\":300,\"d_model\":32,\"d_kv\":8,\"d_ff\":64,\"num_layers\":2,"
+                + "\"num_heads\":4,\"feed_forward_proj\":\"gated-gelu\",\"tie_word_embeddings\":false,\"dropout_rate\":0.0,"
+                + "\"relative_attention_num_buckets\":8,\"relative_attention_max_distance\":20}";
+        Files.createDirectories(dir);
+        try (NDManager m = NDManager.newBaseManager(); T5Model model = T5Model.random(T5Config.parse(json, "tiny"), m, 1)) {
+            T5CheckpointWriter.save(model, dir, "F32");
+        }
+        Files.copy(fixtures().resolve("tokenizer").resolve("spiece.model"), dir.resolve("spiece.model"));
+        return dir;
+    }
+
+    /** Lines of {"text": …, "label": "a"|"b"}: marker "city" means a, "weather" means b. */
+    static Path split(Path file, int n, long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            boolean a = r.nextBoolean();
+            int length = 3 + r.nextInt(4);
+            int marker = r.nextInt(length);
+            StringBuilder text = new StringBuilder();
+            for (int t = 0; t < length; t++) {
+                text.append(t == marker ? (a ? "city" : "weather") : FILLER.get(r.nextInt(FILLER.size()))).append(' ');
+            }
+            b.append("{\"text\": \"").append(text.toString().trim()).append("\", \"label\": \"").append(a ? "a" : "b").append("\"}\n");
+        }
+        Files.writeString(file, b.toString());
+        return file;
+    }
+
+    /**
+     * A home (models/ and data/tasks/) holding the tiny model as {@code models/tiny} and the marker task as
+     * {@code data/tasks/markers}: scripts can then say {@code model 'tiny'; data 'markers'}.
+     */
+    static Path home(Path dir) throws IOException {
+        model(dir.resolve("models").resolve("tiny"));
+        Path task = Files.createDirectories(dir.resolve("data").resolve("tasks").resolve("markers"));
+        split(task.resolve("train.jsonl"), 200, 1);
+        split(task.resolve("dev.jsonl"), 40, 2);
+        split(task.resolve("test.jsonl"), 60, 3);
+        Files.writeString(task.resolve("task.json"), """
+                {"name": "markers", "template": "classify: {text}", "label_field": "label",
+                 "verbalizer": {"a": "good", "b": "never"}}
+                """);
+        return dir;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.prompttune.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.interpret.NearestTokens;
+import dev.prompttune.core.peft.PeftAdapter;
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.RunComparison;
+import dev.prompttune.core.run.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every verb of the DSL, run as a script against two prompts trained on the tiny task. */
+@ExtendWith(HomeExtension.class)
+class VerbsTest {
+
+    @TempDir
+    static Path tmp;
+    static Session session;
+    static Experiments experiments;
+    static PromptTuneRun a;
+    static PromptTuneRun b;
+    static int loadsAfterTraining;
+
+    @BeforeAll
+    static void train() {
+        session = new Session();
+        experiments = new Experiments(session);
+        a = (PromptTuneRun) run("""
+                promptTune {
+                    model 'tiny'; data 'markers'; name 'a'
+                    length 8; init 'labels'; steps 120; batch 16; evalEvery 40
+                    save '%s'
+                }
+                """.formatted(tmp.resolve("runs")));
+        b = (PromptTuneRun) run("""
+                def run = promptTune {
+                    model 'tiny'; data 'markers'; name 'b'
+                    length 8; init 'random'; seed 2; steps 60; batch 16; evalEvery 30
+                    save '%s'
+                }
+                run
+                """.formatted(tmp.resolve("runs")));
+        loadsAfterTraining = session.modelLoads();
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    static Object run(String script) {
+        return new ScriptRunner(experiments).run(script, "verbs.groovy");
+    }
+
+    static String load(PromptTuneRun r) {
+        return "load('" + r.record() + "')";
+    }
+
+    @Test
+    void promptTuneReturnsARunWithMetricsPromptAndRecord() {
+        assertEquals(8 * 32, a.prompt().length);
+        assertTrue(a.test() >= 0 && a.test() <= 1);
+        assertTrue(Files.isRegularFile(a.record().resolve("prompt.safetensors")));
+        assertEquals(Set.of("design", "majority"), a.baselines().keySet());
+        assertEquals(1, loadsAfterTraining, "both runs share one loaded model");
+        // The run is usable in the next statement.
+        assertEquals(a.test(), (Double) run("def r = " + load(a) + "\nr.test"));
+    }
+
+    @Test
+    void compare() {
+        RunComparison c = (RunComparison) run("compare(" + load(a) + ", " + load(b) + ")");
+        assertEquals(List.of("a", "b"), c.rows().stream().map(RunComparison.Row::name).toList());
+        assertEquals(a.test(), c.rows().get(0).test());
+    }
+
+    @Test
+    void loadReadsTheRecordBack() {
+        PromptTuneRun loaded = (PromptTuneRun) run(load(a));
+        assertArrayEquals(a.prompt(), loaded.prompt());
+        assertEquals(a.spec().toJson(), loaded.spec().toJson());
+    }
+
+    @Test
+    void evaluateRescoresFromTheRecord() throws Exception {
+        Evaluation e = (Evaluation) run("evaluate(" + load(a) + ")");
+        assertEquals("test", e.split());
+        assertEquals(a.test(), e.value(), 0.0);
+        assertEquals(a.test(), e.recorded(), 0.0);
+        Evaluation byDir = (Evaluation) run("evaluate '" + a.record() + "'");
+        assertEquals(a.test(), byDir.value(), 0.0);
+        Path testFile = HomeExtension.home().resolve("data/tasks/markers/test.jsonl");
+        Evaluation f = (Evaluation) run("evaluate(" + load(a) + ", '" + testFile + "')");
+        assertEquals(a.test(), f.value(), 0.0, "the same file scores the same");
+        assertEquals(60, f.predictions().size());
+    }
+
+    @Test
+    void predictAgreesWithTheRecordedTestPredictions() throws Exception {
+        List<String> texts = Files.readAllLines(HomeExtension.home().resolve("data/tasks/markers/test.jsonl")).stream().limit(6)
+                .map(l -> l.replaceAll(".*\"text\": \"([^\"]*)\".*", "$1")).toList();
+        StringBuilder list = new StringBuilder("[");
+        texts.forEach(t -> list.append("'").append(t).append("', "));
+        list.append("]");
+        @SuppressWarnings("unchecked")
+        List<Prediction> p = (List<Prediction>) run("predict(" + load(a) + ", " + list + ")");
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(a.predictions().get(i).predicted(), p.get(i).target(), texts.get(i));
+            assertEquals(Set.of("a", "b"), p.get(i).scores().keySet());
+            assertEquals("classify: " + texts.get(i), p.get(i).input());
+        }
+        Prediction one = (Prediction) run("predict(" + load(a) + ", '" + texts.get(0) + "')");
+        assertEquals(p.get(0).label(), one.label());
+        assertEquals(p.get(0).scores().get("a"), one.scores().get("a"), 1e-4, "alone or in a batch: the same scores");
+        Prediction named = (Prediction) run("predict(" + load(a) + ", text: '" + texts.get(0) + "')");
+        assertEquals(p.get(0).label(), named.label());
+        Prediction map = (Prediction) run("predict(" + load(a) + ", [text: '" + texts.get(0) + "'])");
+        assertEquals(p.get(0).label(), map.label());
+    }
+
+    @Test
+    void ensembleVotesOverMembers() {
+        EnsembleResult e = (EnsembleResult) run("ensemble(" + load(a) + ", " + load(b) + ")");
+        assertEquals(List.of("a", "b"), e.members());
+        assertEquals("test", e.split());
+        assertEquals(60, e.predictions().length);
+        assertEquals(a.test(), e.memberValues().get(0), 1e-9, "a member scores as it does alone");
+        assertEquals(b.test(), e.memberValues().get(1), 1e-9);
+        assertTrue(e.table().contains("ensemble (majority vote)"));
+    }
+
+    @Test
+    void baselineAlone() {
+        BaselineResult design = (BaselineResult) run("baseline('design') { model 'tiny'; data 'markers' }");
+        assertEquals(a.baselines().get("design"), design.value(), 0.0, "the same baseline as scored next to the run");
+        BaselineResult majority = (BaselineResult) run("baseline('majority') { model 'tiny'; data 'markers' }");
+        assertEquals(a.baselines().get("majority"), majority.value(), 0.0);
+        int loads = session.modelLoads();
+        BaselineResult tuned = (BaselineResult) run("baseline('modelTuning') { model 'tiny'; data 'markers'; steps 4; batch 8; evalEvery 2 }");
+        assertTrue(tuned.value() >= 0 && tuned.value() <= 1);
+        assertEquals(loads + 1, session.modelLoads(), "model tuning trains a fresh copy");
+        assertEquals("markers", tuned.task());
+    }
+
+    @Test
+    void exportAndImportPeft() {
+        Path out = tmp.resolve("adapter");
+        Path dir = (Path) run("exportPeft(" + load(a) + ", '" + out + "')");
+        assertEquals(out, dir);
+        PeftAdapter adapter = (PeftAdapter) run("importPeft('" + out + "')");
+        assertArrayEquals(a.prompt(), adapter.values());
+        assertEquals(8, adapter.length());
+        // The adapter starts a new run.
+        PromptTuneRun c = (PromptTuneRun) run("promptTune { model 'tiny'; data 'markers'; length 8; init file('" + out
+                + "'); steps 1; evalEvery 0; baselines(); save '" + tmp.resolve("runs") + "' }");
+        assertEquals("file", c.spec().init().kind());
+    }
+
+    @Test
+    void nearestTokens() {
+        Interpretation i = (Interpretation) run("nearest(" + load(a) + ", 3)");
+        assertEquals(8, i.tokens().positions().size());
+        for (NearestTokens.Position p : i.tokens().positions()) {
+            assertEquals(3, p.ids().length);
+        }
+        assertEquals(2, i.labels().size(), "a's first two positions started as its labels");
+        assertTrue(i.table().startsWith("nearest tokens of a"));
+        assertEquals(5, ((Interpretation) run("nearest(" + load(b) + ")")).tokens().positions().get(0).ids().length);
+    }
+
+    @Test
+    void sweepVerbIsCoveredBySweepTest() {
+        assertTrue(PromptTuneScript.COMMANDS.contains("sweep"));
+    }
+}
