@@ -12,6 +12,7 @@ import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.Session;
+import dev.prompttune.core.run.TaskArrays;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.train.TokenizedTask;
@@ -155,20 +156,10 @@ final class TaskContext {
     }
 
     private long[] withSentinel(long[] ids) {
-        if (!spec.sentinel()) {
-            return ids;
-        }
-        long[] out = new long[ids.length + 1];
-        out[0] = tokenizer.sentinelId(0);
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
+        return TaskArrays.withSentinel(ids, spec.sentinel(), tokenizer);
     }
 
     private static long[] longs(int[] ids) {
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = ids[i];
-        }
-        return out;
+        return TaskArrays.toLong(ids);
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * ids; with {@code sentinel}, every target starts with {@code <extra_id_0>} (the paper's span-corruption +
  * sentinel setting).
  */
-record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask test, long[][] classTargets, List<String> targetTexts) {
+public record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask test, long[][] classTargets, List<String> targetTexts) {
 
     static TaskArrays of(TaskData data, T5Tokenizer tokenizer, int maxIn, int maxTarget, boolean sentinel) {
         List<String> targets = data.verbalizer().targets();
@@ -42,7 +42,8 @@ record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask test, lo
         return new TokenizedTask(split.name(), inputs, outputs, classes, classTargets);
     }
 
-    static long[] withSentinel(long[] ids, boolean sentinel, T5Tokenizer tokenizer) {
+    /** {@code ids} with {@code <extra_id_0>} in front when {@code sentinel} is set (else {@code ids} itself). */
+    public static long[] withSentinel(long[] ids, boolean sentinel, T5Tokenizer tokenizer) {
         if (!sentinel) {
             return ids;
         }
@@ -52,7 +53,8 @@ record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask test, lo
         return out;
     }
 
-    private static long[] toLong(int[] ids) {
+    /** int token ids as the long ids the model takes. */
+    public static long[] toLong(int[] ids) {
         long[] out = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = ids[i];
