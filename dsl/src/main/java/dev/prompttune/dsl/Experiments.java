@@ -206,24 +206,7 @@ public class Experiments {
     /** Labels for several inputs, each a text or a map of fields, in one batched pass. */
     public List<Prediction> predict(PromptTuneRun run, List<?> inputs) {
         TaskContext ctx = TaskContext.of(session, run.spec());
-        List<String> slots = ctx.data().template().slots();
-        List<Example> examples = new ArrayList<>();
-        for (Object input : inputs) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            if (input instanceof Map<?, ?> m) {
-                m.forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
-            } else if (input instanceof CharSequence text) {
-                if (slots.size() != 1) {
-                    throw new PromptTuneException("predict: the template '" + ctx.data().template().text() + "' has slots "
-                            + slots + "; give a map of fields, e.g. predict(run, [" + String.join(": '…', ", slots) + ": '…'])");
-                }
-                fields.put(slots.get(0), text.toString());
-            } else {
-                throw new PromptTuneException("predict: input " + input + " is neither a text nor a map of fields");
-            }
-            fields.remove(ctx.data().labelField());
-            examples.add(Example.of("predict input " + (examples.size() + 1), fields));
-        }
+        List<Example> examples = examples(ctx, inputs, "predict");
         TaskContext.Tokenized split = ctx.tokenize(examples);
         List<String> labels = ctx.data().verbalizer().labels();
         try (SoftPrompt prompt = prompt(run, ctx)) {
@@ -242,6 +225,38 @@ public class Experiments {
             }
             return out;
         }
+    }
+
+    /**
+     * One mixed batch: row i is {@code inputs.get(i)} under {@code runs.get(i)}'s prompt, task, template and labels;
+     * rows of different tasks and prompt lengths share one encoder pass and one decoder pass over one frozen model
+     * (the paper's multi-task serving). The runs must share a model.
+     */
+    public List<Prediction> predictMixed(List<PromptTuneRun> runs, List<?> inputs) {
+        return MixedBatch.predict(session, runs, inputs);
+    }
+
+    /** Inputs (texts for a one-slot template, or maps of fields) as examples of {@code ctx}'s task. */
+    static List<Example> examples(TaskContext ctx, List<?> inputs, String verb) {
+        List<String> slots = ctx.data().template().slots();
+        List<Example> examples = new ArrayList<>();
+        for (Object input : inputs) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (input instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
+            } else if (input instanceof CharSequence text) {
+                if (slots.size() != 1) {
+                    throw new PromptTuneException(verb + ": the template '" + ctx.data().template().text() + "' has slots "
+                            + slots + "; give a map of fields, e.g. predict(run, [" + String.join(": '…', ", slots) + ": '…'])");
+                }
+                fields.put(slots.get(0), text.toString());
+            } else {
+                throw new PromptTuneException(verb + ": input " + input + " is neither a text nor a map of fields");
+            }
+            fields.remove(ctx.data().labelField());
+            examples.add(Example.of(verb + " input " + (examples.size() + 1), fields));
+        }
+        return examples;
     }
 
     // ---- ensemble --------------------------------------------------------------------------------------------------
@@ -351,6 +366,18 @@ public class Experiments {
                     dev == null ? null : dev.task(ctx.classTargets), session.manager());
             return ctx.score(copy, EncoderInput.plain(), target).value();
         }
+    }
+
+    // ---- prompt files ----------------------------------------------------------------------------------------------
+
+    /** Saves a run's best prompt as {@code PATH.safetensors} + {@code PATH.json} (atomic); returns the .safetensors file. */
+    public Path savePrompt(PromptTuneRun run, String path) {
+        return PromptFiles.save(run, Path.of(path));
+    }
+
+    /** A saved prompt back as a run (a prompt file from savePrompt, a run record directory, or a record's prompt). */
+    public PromptTuneRun loadPrompt(String path) {
+        return PromptFiles.load(Path.of(path));
     }
 
     // ---- PEFT, interpretation --------------------------------------------------------------------------------------

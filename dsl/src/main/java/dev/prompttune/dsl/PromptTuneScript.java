@@ -31,7 +31,7 @@ public abstract class PromptTuneScript extends Script {
 
     /** The verbs (the type checker suggests the nearest of these for an unknown one). */
     public static final List<String> COMMANDS = List.of("promptTune", "sweep", "compare", "evaluate", "predict", "ensemble",
-            "baseline", "load", "exportPeft", "importPeft", "nearest");
+            "predictMixed", "baseline", "load", "savePrompt", "loadPrompt", "exportPeft", "importPeft", "nearest");
 
     protected PromptTuneScript() {}
 
@@ -106,6 +106,10 @@ public abstract class PromptTuneScript extends Script {
         return getExperiments().predict(run, inputs);
     }
 
+    public List<Prediction> predictMixed(List<PromptTuneRun> runs, List<?> inputs) {
+        return getExperiments().predictMixed(runs, inputs);
+    }
+
     public EnsembleResult ensemble(PromptTuneRun... runs) {
         return getExperiments().ensemble(runs);
     }
@@ -127,6 +131,14 @@ public abstract class PromptTuneScript extends Script {
     /** A saved run from its record directory. */
     public PromptTuneRun load(String recordDir) {
         return getExperiments().load(recordDir);
+    }
+
+    public Path savePrompt(PromptTuneRun run, String path) {
+        return getExperiments().savePrompt(run, path);
+    }
+
+    public PromptTuneRun loadPrompt(String path) {
+        return getExperiments().loadPrompt(path);
     }
 
     public Path exportPeft(PromptTuneRun run, String dir) {

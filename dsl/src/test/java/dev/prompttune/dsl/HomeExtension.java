@@ -1,5 +1,6 @@
 package dev.prompttune.dsl;
 
+import dev.prompttune.core.testing.TinyWorld;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterAllCallback;

@@ -79,6 +79,23 @@ public final class Notebook {
         }
     }
 
+    /**
+     * Binds {@code value} to the Java variable {@code name} in the notebook (a magic's way to hand back a run:
+     * {@code %%promptTune a} makes {@code a} a variable of the next cells). The prompttune kernel declares the
+     * variable right after the statement that bound it, typed as the value's class (or its nearest public
+     * superclass the notebook can see); other JJava kernels only keep it for {@link #bound(String)}.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a Java identifier
+     */
+    public static void bind(String name, Object value) {
+        Bindings.bind(name, value);
+    }
+
+    /** The value last bound to {@code name} with {@link #bind}, or null. */
+    public static Object bound(String name) {
+        return Bindings.get(name);
+    }
+
     /** Called by code the magic transpiler generates for {@code %name args}; returns the magic's value. */
     public static Object runLineMagic(String name, List<String> args) {
         BaseKernel k = kernel();

@@ -63,6 +63,26 @@ public class PromptTuneKernel extends BaseKernel {
         Renderers.register(renderer, java.awt.image.BufferedImage.class, Notebook::image);
     }
 
+    /**
+     * Starts the kernel: JJava's {@code Extension} discovery (ServiceLoader over the class path, unless
+     * {@code -Dprompttune.kernel.extensions=false}), extensions from the jars in
+     * {@code -Dprompttune.kernel.extensionClasspath} (as a stock JJava kernel loads a user's extension jar), then the
+     * built-in prompttune magics (skipped with {@code -Dprompttune.kernel.builtinMagics=false}; an extension
+     * already loaded is not installed twice). Tests start the kernel without the built-in registration to prove the
+     * magics load as a plain extension.
+     */
+    @Override
+    public void onStartup() {
+        super.onStartup();
+        String extra = System.getProperty("prompttune.kernel.extensionClasspath");
+        if (extra != null && !extra.isBlank()) {
+            installExtensions(extra);
+        }
+        if (Boolean.parseBoolean(System.getProperty("prompttune.kernel.builtinMagics", "true"))) {
+            installExtension(new dev.prompttune.kernel.magics.PromptTuneExtension());
+        }
+    }
+
     public static PromptTuneKernelBuilder builder() {
         return new PromptTuneKernelBuilder();
     }

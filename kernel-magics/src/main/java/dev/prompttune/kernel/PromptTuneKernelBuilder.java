@@ -63,6 +63,8 @@ public class PromptTuneKernelBuilder extends BaseKernelBuilder<PromptTuneKernelB
         return new PromptTuneKernel(
                 buildName(), buildVersion(), language, help,
                 new KernelIO(buildJupyterIOEncoding()), buildCommManager(), buildRenderer(), parser,
-                buildMagicsRegistry(), buildExtensionsEnabled(), buildErrorStyler(), evaluator);
+                buildMagicsRegistry(),
+                buildExtensionsEnabled() && Boolean.parseBoolean(System.getProperty("prompttune.kernel.extensions", "true")),
+                buildErrorStyler(), evaluator);
     }
 }

@@ -123,6 +123,12 @@ class KernelIntegrationTest {
 
     /** Runs under {@code timeout} (TERM, then KILL 10 s later); stdout+stderr merged. */
     static Result run(List<String> command, int timeoutSeconds, Path cwd) throws IOException, InterruptedException {
+        return run(command, timeoutSeconds, cwd, env);
+    }
+
+    /** Like {@link #run(List, int, Path)} with the given extra environment. */
+    static Result run(List<String> command, int timeoutSeconds, Path cwd, Map<String, String> env)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "10", String.valueOf(timeoutSeconds)));
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -145,7 +151,7 @@ class KernelIntegrationTest {
         return new Result(exit, output);
     }
 
-    private static String tail(String s) {
+    static String tail(String s) {
         return s.length() <= 6000 ? s : "…" + s.substring(s.length() - 6000);
     }
 }

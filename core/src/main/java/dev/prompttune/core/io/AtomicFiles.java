@@ -12,17 +12,37 @@ import java.nio.file.StandardOpenOption;
 /**
  * Write-then-rename: readers see either the old file or the complete new one, never a half-written file, even
  * if the process dies mid-write (a crash during training must not destroy the last good checkpoint).
+ * <p>
+ * A pending thread interrupt is held back while writing: FileChannel is an interruptible channel, so a thread
+ * whose interrupt flag is set (a notebook's stop button pressed during training) would otherwise fail with
+ * ClosedByInterruptException exactly when it saves the best prompt. The flag is restored afterwards.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     private AtomicFiles() {}
 
     /** Fills a channel; may throw anything, the temp file is removed and the target left untouched. */
-    interface Body {
+    public interface Body {
         void write(FileChannel channel) throws IOException;
     }
 
-    static void write(Path target, Body body) throws IOException {
+    public static void write(Path target, Body body) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            writeUninterrupted(target, body);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, channel -> writeFully(channel, ByteBuffer.wrap(bytes)));
+    }
+
+    private static void writeUninterrupted(Path target, Body body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
@@ -49,7 +69,7 @@ final class AtomicFiles {
     }
 
     /** FileChannel.write may write less than asked: loop until the buffer is drained. */
-    static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    public static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }

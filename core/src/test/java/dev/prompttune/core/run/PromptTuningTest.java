@@ -1,5 +1,6 @@
 package dev.prompttune.core.run;
 
+import dev.prompttune.core.testing.TinyWorld;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

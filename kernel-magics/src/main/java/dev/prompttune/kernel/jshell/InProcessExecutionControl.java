@@ -1,5 +1,6 @@
 package dev.prompttune.kernel.jshell;
 
+import dev.prompttune.kernel.CooperativeInterrupt;
 import jdk.jshell.execution.LocalExecutionControl;
 
 import java.lang.reflect.Field;
@@ -98,8 +99,20 @@ public class InProcessExecutionControl extends LocalExecutionControl {
         // The snippet thread may not exist yet (stop right after clientCodeEnter): interrupt once it does,
         // but only once, so code cleaning up after the interrupt is not interrupted again.
         boolean interrupted = interruptSnippetThreads() > 0;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        while (running && System.nanoTime() < deadline) {
+        // Inside a cooperative section (CooperativeInterrupt.run: a training run saving its best prompt) the
+        // work gets a long grace period, and the grace restarts when the section ends.
+        long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        long cooperativeEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CooperativeInterrupt.graceMillis());
+        boolean wasCooperative = false;
+        while (running) {
+            boolean cooperative = CooperativeInterrupt.isActive();
+            if (wasCooperative && !cooperative) {
+                graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+            }
+            wasCooperative = cooperative;
+            if (System.nanoTime() >= (cooperative ? cooperativeEnd : graceEnd)) {
+                break;
+            }
             if (!interrupted) {
                 interrupted = interruptSnippetThreads() > 0;
             }

@@ -1,6 +1,8 @@
 package dev.prompttune.kernel.jshell;
 
+import dev.prompttune.kernel.Bindings;
 import dev.prompttune.kernel.CellException;
+import dev.prompttune.kernel.CooperativeInterrupt;
 import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
@@ -156,6 +158,8 @@ public final class JavaEvaluator implements AutoCloseable {
         }
         generation.incrementAndGet();
         interruptRequested = false;
+        CooperativeInterrupt.consumeHandled();
+        Bindings.takePending();
         evaluating = Thread.currentThread();
         try {
             List<Chunk> chunks = split(code);
@@ -172,7 +176,11 @@ public final class JavaEvaluator implements AutoCloseable {
                 Chunk chunk = chunks.get(i);
                 int startLine = lineIndex(code, chunk.start());
                 SnippetEvent ev = primaryEvent(shell.eval(chunk.source()));
-                if (interruptRequested) {
+                declareBindings();
+                // Work that handled the interrupt itself (a training run that stopped and kept its best prompt)
+                // ends the cell normally when it was the cell's last statement, so its result is shown.
+                boolean handled = interruptRequested && CooperativeInterrupt.consumeHandled();
+                if (interruptRequested && !(handled && i == chunks.size() - 1)) {
                     throw CellException.interrupted();
                 }
                 if (ev == null) {
@@ -372,6 +380,17 @@ public final class JavaEvaluator implements AutoCloseable {
             rest = remaining;
         }
         return offset;
+    }
+
+    /** Declares the variables magics bound ({@code Notebook.bind}) during the last snippet. */
+    private void declareBindings() {
+        for (Map.Entry<String, String> b : Bindings.takePending().entrySet()) {
+            String code = "var " + b.getKey() + " = (" + b.getValue() + ") " + NOTEBOOK_CLASS + ".bound(\"" + b.getKey() + "\");";
+            SnippetEvent ev = primaryEvent(shell.eval(code));
+            if (ev == null || ev.status() != Snippet.Status.VALID || ev.exception() != null) {
+                System.err.println("prompttune kernel: could not declare variable " + b.getKey() + " as " + b.getValue());
+            }
+        }
     }
 
     private static SnippetEvent primaryEvent(List<SnippetEvent> events) {

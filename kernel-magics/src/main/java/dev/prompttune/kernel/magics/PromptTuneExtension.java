@@ -26,10 +26,21 @@ public class PromptTuneExtension implements Extension {
     @Override
     public void install(BaseKernel kernel) {
         registerMagics(kernel.getMagicsRegistry());
+        ResultViews.register(kernel.getRenderer());
     }
 
-    /** Every prompttune magic. Add %%promptTune, %compare, … here (they call the DSL module). */
+    /** Every prompttune magic (each a small class with a declared {@link MagicSignature}). */
     public static void registerMagics(MagicsRegistry magics) {
+        magics.registerCellMagic("promptTune", (kernel, args, body) -> PromptTuneMagic.run(args, body));
+        magics.registerCellMagic("groovy", (kernel, args, body) -> GroovyMagic.run(args, body));
+        magics.registerLineMagic("prompts", (kernel, args) -> PromptsMagic.run(args));
+        magics.registerLineMagic("compare", (kernel, args) -> CompareMagic.run(args));
+        magics.registerLineMagic("savePrompt", (kernel, args) -> PromptFileMagics.save(args));
+        magics.registerLineMagic("loadPrompt", (kernel, args) -> PromptFileMagics.load(args));
+        magics.registerLineMagic("exportPeft", (kernel, args) -> PromptFileMagics.exportPeft(args));
+        magics.registerLineMagic("predict", (kernel, args) -> PredictMagic.run(args));
+        magics.registerLineMagic("nearest", (kernel, args) -> NearestMagic.run(args));
+
         // %prompttune_version — line magic: the versions in use, as the cell's value.
         magics.registerLineMagic("prompttune_version", (kernel, args) -> KernelVersion.describe());
 
@@ -44,8 +55,14 @@ public class PromptTuneExtension implements Extension {
         magics.registerCellMagic("html", (kernel, args, body) -> RichOutput.of(body.strip()).html(body));
     }
 
-    /** Names registered by {@link #registerMagics}; handy for tests and completion. */
+    /** Cell magic names registered by {@link #registerMagics}. */
+    public static List<String> cellMagicNames() {
+        return List.of("html", "promptTune", "groovy");
+    }
+
+    /** Line magic names registered by {@link #registerMagics}; handy for tests and completion. */
     public static List<String> lineMagicNames() {
-        return List.of("prompttune_version", "lsmagic");
+        return List.of("prompttune_version", "lsmagic", "prompts", "compare", "savePrompt", "loadPrompt", "exportPeft",
+                "predict", "nearest");
     }
 }

@@ -1,10 +1,9 @@
-package dev.prompttune.core.run;
+package dev.prompttune.core.testing;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.model.T5CheckpointWriter;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
-import dev.prompttune.core.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,20 +11,21 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A complete, tiny experiment on disk: a random T5 (vocab 300 = the fixture sentencepiece model's 200 pieces +
+ * A complete, tiny experiment on disk (shared with the dsl and kernel tests through core's test jar): a random T5 (vocab 300 = the fixture sentencepiece model's 200 pieces +
  * 100 sentinels, d_model 32) with that tokenizer, and a JSONL task whose label is a marker word in the text.
  */
-final class TinyWorld {
+public final class TinyWorld {
 
     // Words the fixture tokenizer (200 pieces, mostly characters) keeps as single pieces.
-    static final List<String> FILLER = List.of("the", "to", "very", "off", "most", "this", "time", "when", "also", "any");
+    public static final List<String> FILLER = List.of("the", "to", "very", "off", "most", "this", "time", "when", "also", "any");
 
     private TinyWorld() {}
 
-    static Path model(Path dir) throws IOException {
+    public static Path model(Path dir) throws IOException {
         String json = "{\"model_type\":\"t5\",\"vocab_size\":300,\"d_model\":32,\"d_kv\":8,\"d_ff\":64,\"num_layers\":2,"
                 + "\"num_heads\":4,\"feed_forward_proj\":\"gated-gelu\",\"tie_word_embeddings\":false,\"dropout_rate\":0.0,"
                 + "\"relative_attention_num_buckets\":8,\"relative_attention_max_distance\":20}";
+        Files.createDirectories(dir);
         try (NDManager m = NDManager.newBaseManager(); T5Model model = T5Model.random(T5Config.parse(json, "tiny"), m, 1)) {
             T5CheckpointWriter.save(model, dir, "F32");
         }
@@ -34,7 +34,7 @@ final class TinyWorld {
     }
 
     /** Lines of {"text": …, "label": "a"|"b"}: marker "city" means a, "weather" means b. */
-    static Path split(Path file, int n, long seed) throws IOException {
+    public static Path split(Path file, int n, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -49,5 +49,22 @@ final class TinyWorld {
         }
         Files.writeString(file, b.toString());
         return file;
+    }
+
+    /**
+     * A home (models/ and data/tasks/) holding the tiny model as {@code models/tiny} and the marker task as
+     * {@code data/tasks/markers}: scripts can then say {@code model 'tiny'; data 'markers'}.
+     */
+    public static Path home(Path dir) throws IOException {
+        model(dir.resolve("models").resolve("tiny"));
+        Path task = Files.createDirectories(dir.resolve("data").resolve("tasks").resolve("markers"));
+        split(task.resolve("train.jsonl"), 200, 1);
+        split(task.resolve("dev.jsonl"), 40, 2);
+        split(task.resolve("test.jsonl"), 60, 3);
+        Files.writeString(task.resolve("task.json"), """
+                {"name": "markers", "template": "classify: {text}", "label_field": "label",
+                 "verbalizer": {"a": "good", "b": "never"}}
+                """);
+        return dir;
     }
 }

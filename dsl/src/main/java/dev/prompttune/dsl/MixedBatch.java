@@ -1,0 +1,88 @@
+package dev.prompttune.dsl;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.data.Example;
+import dev.prompttune.core.ensemble.PromptBank;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.Session;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rows of different tasks in one forward pass over one frozen model ({@code predictMixed(runs, inputs)}): each row
+ * is tokenized with its own run's template, scored against its own task's labels, under its own prompt, through a
+ * {@link PromptBank}. This is the paper's case for prompt tuning as a serving format: one model, many tasks, one batch.
+ */
+final class MixedBatch {
+
+    private MixedBatch() {
+    }
+
+    static List<Prediction> predict(Session session, List<PromptTuneRun> runs, List<?> inputs) {
+        if (runs.size() != inputs.size() || runs.isEmpty()) {
+            throw new PromptTuneException("predictMixed: " + runs.size() + " runs for " + inputs.size()
+                    + " inputs; allowed: one run per input, at least one");
+        }
+        Map<PromptTuneRun, TaskContext> contexts = new IdentityHashMap<>();
+        for (PromptTuneRun run : runs) {
+            contexts.computeIfAbsent(run, r -> TaskContext.of(session, r.spec()));
+        }
+        T5Model model = contexts.get(runs.get(0)).model();
+        for (PromptTuneRun run : runs) {
+            TaskContext ctx = contexts.get(run);
+            if (ctx.model() != model) {
+                throw new PromptTuneException("predictMixed: run " + run.name() + " uses model " + run.spec().model() + " but "
+                        + runs.get(0).name() + " uses " + runs.get(0).spec().model() + "; a mixed batch runs on one frozen model");
+            }
+            if (run.spec().placement() != runs.get(0).spec().placement()) {
+                throw new PromptTuneException("predictMixed: runs " + run.name() + " and " + runs.get(0).name()
+                        + " place their prompts differently; a mixed batch needs one placement");
+            }
+        }
+        PromptBank bank = new PromptBank(model, runs.get(0).spec().placement());
+        Map<PromptTuneRun, String> keys = new IdentityHashMap<>();
+        List<SoftPrompt> prompts = new ArrayList<>();
+        try {
+            List<PromptBank.Row> rows = new ArrayList<>();
+            List<Example> examples = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                PromptTuneRun run = runs.get(i);
+                TaskContext ctx = contexts.get(run);
+                String key = keys.computeIfAbsent(run, r -> {
+                    SoftPrompt p = SoftPrompt.of(r.prompt(), r.length(), r.width(), session.manager());
+                    prompts.add(p);
+                    String k = "p" + keys.size();
+                    bank.put(k, p);
+                    return k;
+                });
+                Example ex = Experiments.examples(ctx, List.of(inputs.get(i)), "predictMixed").get(0);
+                examples.add(ex);
+                rows.add(new PromptBank.Row(key, ctx.tokenize(List.of(ex)).inputs()[0], ctx.classTargets));
+            }
+            float[][] scores = bank.score(rows);
+            List<Prediction> out = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                TaskContext ctx = contexts.get(runs.get(i));
+                List<String> labels = ctx.data().verbalizer().labels();
+                int best = 0;
+                Map<String, Double> s = new LinkedHashMap<>();
+                for (int c = 0; c < scores[i].length; c++) {
+                    s.put(labels.get(c), (double) scores[i][c]);
+                    if (scores[i][c] > scores[i][best]) {
+                        best = c;
+                    }
+                }
+                out.add(new Prediction(ctx.data().template().render(examples.get(i)), labels.get(best),
+                        ctx.targetTexts.get(best), s));
+            }
+            return out;
+        } finally {
+            prompts.forEach(SoftPrompt::close);
+        }
+    }
+}

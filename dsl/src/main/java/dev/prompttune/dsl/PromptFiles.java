@@ -1,0 +1,94 @@
+package dev.prompttune.dsl;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.promptio.PromptFile;
+import dev.prompttune.core.promptio.PromptMetadata;
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.RunRecord;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's prompt as a file and back ({@code savePrompt}/{@code loadPrompt}): {@code NAME.safetensors} +
+ * {@code NAME.json} (see {@link PromptFile}). A prompt file carries what is needed to use it again (base model,
+ * task, template, labels, placement), so a loaded prompt predicts, scores and exports like the run it came from.
+ */
+final class PromptFiles {
+
+    private PromptFiles() {
+    }
+
+    /** Writes the run's best prompt to {@code path} ({@code DIR/NAME}, extension optional); returns the .safetensors file. */
+    static Path save(PromptTuneRun run, Path path) {
+        PromptMetadata meta;
+        if (run.record() != null && Files.isRegularFile(run.record().resolve("prompt.safetensors"))) {
+            meta = PromptFile.load(run.record().resolve("prompt.safetensors")).metadata();
+        } else {
+            meta = fromSpec(run);
+        }
+        return PromptFile.save(path, run.prompt(), run.length(), run.width(), meta);
+    }
+
+    /**
+     * A prompt back as a run: a run record directory ({@code runs/NAME-TIME}), the prompt inside one, or a prompt
+     * file written by {@link #save}.
+     */
+    static PromptTuneRun load(Path path) {
+        Path record = recordOf(path);
+        if (record != null) {
+            return RunRecord.load(record);
+        }
+        PromptFile.Loaded loaded = PromptFile.load(path);
+        PromptMetadata m = loaded.metadata();
+        String name = loaded.file().getFileName().toString().replaceFirst("\\.safetensors$", "");
+        if (m.baseModel() == null || m.task() == null) {
+            throw new PromptTuneException("prompt file " + loaded.file() + " does not say which model and task it was "
+                    + "trained for (its metadata lacks base model or task); use it as an initialisation instead: init file('"
+                    + path + "')");
+        }
+        PromptTuneSpec.Builder spec = PromptTuneSpec.builder().name(name).model(m.baseModel()).data(m.task())
+                .length(loaded.length());
+        if (m.template() != null) {
+            spec.template(m.template());
+        }
+        if (m.verbalizer() != null && !m.verbalizer().isEmpty()) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            m.verbalizer().forEach((k, v) -> labels.put(k, String.valueOf(v)));
+            spec.labels(labels);
+        }
+        if (m.placement() != null) {
+            spec.placement(m.placement());
+        }
+        String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
+        double dev = m.bestValue() == null ? Double.NaN : m.bestValue();
+        int bestStep = m.bestStep() == null ? 0 : m.bestStep().intValue();
+        return new PromptTuneRun(spec.build(), name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
+                0, (long) loaded.length() * loaded.width(), 0, "LOADED", loaded.values(), loaded.length(), loaded.width(),
+                List.of(), List.of(), List.of());
+    }
+
+    /** The record directory {@code path} names (itself, or the folder of its prompt.safetensors), else null. */
+    private static Path recordOf(Path path) {
+        if (Files.isDirectory(path) && Files.isRegularFile(path.resolve("summary.json"))) {
+            return path;
+        }
+        Path parent = path.toAbsolutePath().getParent();
+        String file = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (parent != null && file.startsWith("prompt.") && Files.isRegularFile(parent.resolve("summary.json"))) {
+            return parent;
+        }
+        return null;
+    }
+
+    private static PromptMetadata fromSpec(PromptTuneRun run) {
+        PromptTuneSpec s = run.spec();
+        Map<String, Object> verbalizer = s.labels() == null ? null : new LinkedHashMap<>(s.labels());
+        return PromptMetadata.builder().baseModel(s.model()).task(s.data()).template(s.template()).verbalizer(verbalizer)
+                .placement(s.placement().key()).init(s.init().describe())
+                .best(run.metric(), Double.isNaN(run.dev()) ? null : run.dev(), (long) run.bestStep()).build();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.prompttune.kernel.magics;
+
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.dsl.Experiments;
+import dev.prompttune.dsl.ScriptRunner;
+import dev.prompttune.dsl.SweepResult;
+import dev.prompttune.kernel.Bindings;
+import dev.prompttune.kernel.CooperativeInterrupt;
+import dev.prompttune.kernel.Notebook;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code %%groovy [name]}: runs a whole DSL script (sweeps, ensembles, comparisons) with live progress. The
+ * notebook's runs are visible in the script under their names; runs the script makes join the notebook's runs; the
+ * script's value is the cell's result and, with {@code name}, the Java variable {@code name}.
+ */
+final class GroovyMagic {
+
+    static final MagicSignature SIGNATURE = MagicSignature.cell("groovy").optional("name");
+
+    private static final String RUN_TYPE = PromptTuneRun.class.getName();
+
+    private GroovyMagic() {
+    }
+
+    static Object run(List<String> args, String body) {
+        MagicSignature.Args a = SIGNATURE.parse(args);
+        String name = a.get("name");
+        if (name != null && !Bindings.isIdentifier(name)) {
+            throw SIGNATURE.error("NAME '" + name + "' must be a Java variable name (letters, digits, _)");
+        }
+        Experiments ex = NotebookRuns.get().experiments(new LiveProgress());
+        String script = declarations(body) + body;
+        Object value = CooperativeInterrupt.run(() -> new ScriptRunner(ex).run(script, "cell"));
+        for (PromptTuneRun run : ex.runs()) {
+            NotebookRuns.get().put(run.name(), run);
+        }
+        if (value instanceof SweepResult sweep) {
+            sweep.runs().forEach(r -> NotebookRuns.get().put(r.name(), r));
+        }
+        if (name != null) {
+            Notebook.bind(name, value);
+            if (value instanceof PromptTuneRun run) {
+                NotebookRuns.get().put(name, run);
+            }
+        }
+        return value;
+    }
+
+    /**
+     * Typed declarations of the notebook's runs the script mentions and does not declare itself, on one line that
+     * is prepended to the script's first line (so error line numbers stay the cell's).
+     */
+    static String declarations(String body) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, PromptTuneRun> e : NotebookRuns.get().runs().entrySet()) {
+            String n = e.getKey();
+            if (!Bindings.isIdentifier(n) || !Pattern.compile("\\b" + Pattern.quote(n) + "\\b").matcher(body).find()
+                    || Pattern.compile("\\b(def|var|PromptTuneRun|" + Pattern.quote(RUN_TYPE) + ")\\s+" + Pattern.quote(n) + "\\b")
+                    .matcher(body).find()) {
+                continue;
+            }
+            b.append(RUN_TYPE).append(' ').append(n).append(" = (").append(RUN_TYPE).append(") ")
+                    .append(NotebookRuns.class.getName()).append(".get().runs().get('").append(n).append("'); ");
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.prompttune.kernel.magics;
+
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.dsl.Experiments;
+import dev.prompttune.dsl.ScriptRunner;
+import dev.prompttune.kernel.Bindings;
+import dev.prompttune.kernel.CooperativeInterrupt;
+import dev.prompttune.kernel.Notebook;
+import java.util.List;
+
+/**
+ * {@code %%promptTune [name]}: the cell body is the inside of a DSL {@code promptTune { }} block
+ * ({@code model 't5-mini'; length 20; init 'labels'; data 'spam'}). Trains with a live progress display and chart,
+ * returns the run (shown as its result table), keeps it under {@code name} for the other magics, and binds it to the
+ * Java variable {@code name}. An interrupt stops at the next step; the best prompt is scored, saved with the
+ * record, and shown.
+ */
+final class PromptTuneMagic {
+
+    static final MagicSignature SIGNATURE = MagicSignature.cell("promptTune").optional("name");
+
+    private PromptTuneMagic() {
+    }
+
+    static Object run(List<String> args, String body) {
+        MagicSignature.Args a = SIGNATURE.parse(args);
+        String name = a.get("name");
+        if (name != null && !Bindings.isIdentifier(name)) {
+            throw SIGNATURE.error("NAME '" + name + "' must be a Java variable name (letters, digits, _), e.g. spamRun");
+        }
+        Experiments ex = NotebookRuns.get().experiments(new LiveProgress());
+        // Same first line as the cell body, so DSL errors name the cell's own line numbers.
+        String script = "promptTune { " + (name == null ? "" : "name '" + name + "'; ") + body + "\n}";
+        PromptTuneRun run = CooperativeInterrupt.run(() -> (PromptTuneRun) new ScriptRunner(ex).run(script, "cell"));
+        NotebookRuns.get().put(run.name(), run);
+        if (name != null) {
+            Notebook.bind(name, run);
+        }
+        if ("INTERRUPTED".equals(run.stopReason())) {
+            CooperativeInterrupt.markHandled();
+        }
+        return ResultViews.run(run);
+    }
+}

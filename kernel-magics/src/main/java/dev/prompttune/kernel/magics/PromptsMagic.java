@@ -1,0 +1,113 @@
+package dev.prompttune.kernel.magics;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.kernel.RichOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code %prompts [--dir DIR]}: this notebook's runs (by name), the prompt files saved in this session, and the run
+ * records on disk under {@code DIR} (default {@code runs}, where runs save their records) that are not loaded.
+ */
+final class PromptsMagic {
+
+    static final MagicSignature SIGNATURE = MagicSignature.line("prompts")
+            .option("dir", "DIR", "run records directory (default: runs)");
+
+    private static final List<String> HEADER = List.of("name", "source", "model", "task", "init", "length", "dev", "test",
+            "steps", "where");
+
+    private PromptsMagic() {
+    }
+
+    static Object run(List<String> args) {
+        MagicSignature.Args a = SIGNATURE.parse(args);
+        Path dir = Path.of(a.get("dir") == null ? "runs" : a.get("dir"));
+        List<List<String>> rows = new ArrayList<>();
+        Set<Path> shown = new HashSet<>();
+        for (Map.Entry<String, PromptTuneRun> e : NotebookRuns.get().runs().entrySet()) {
+            PromptTuneRun r = e.getValue();
+            rows.add(List.of(e.getKey(), "notebook", r.spec().model(), String.valueOf(r.spec().data()), r.spec().init().kind(),
+                    String.valueOf(r.length()), ResultViews.fmt(r.dev()), ResultViews.fmt(r.test()), String.valueOf(r.steps()),
+                    r.record() == null ? "-" : r.record().toString()));
+            if (r.record() != null) {
+                shown.add(r.record().toAbsolutePath().normalize());
+            }
+        }
+        for (Path p : NotebookRuns.get().savedPrompts()) {
+            rows.add(List.of(p.getFileName().toString().replaceFirst("\\.safetensors$", ""), "saved prompt", "", "", "", "", "", "",
+                    "", p.toString()));
+        }
+        for (Path record : records(dir)) {
+            if (shown.contains(record.toAbsolutePath().normalize())) {
+                continue;
+            }
+            rows.add(diskRow(record));
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "%-24s %-12s %-12s %-14s %-7s %6s %8s %8s %6s  %s%n", HEADER.toArray()));
+        for (List<String> r : rows) {
+            text.append(String.format(Locale.ROOT, "%-24s %-12s %-12s %-14s %-7s %6s %8s %8s %6s  %s%n", r.toArray()));
+        }
+        if (rows.isEmpty()) {
+            text.append("(no runs yet: train one with %%promptTune NAME; no records under ").append(dir).append(")\n");
+        }
+        return RichOutput.of(text.toString()).html(Html.table(HEADER, rows));
+    }
+
+    private static List<Path> records(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).sorted().toList();
+        } catch (IOException e) {
+            throw new MagicError("%prompts: cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> diskRow(Path record) {
+        try {
+            JsonObject s = JsonParser.parseString(Files.readString(record.resolve("summary.json"))).getAsJsonObject();
+            JsonObject spec = Files.isRegularFile(record.resolve("spec.json"))
+                    ? JsonParser.parseString(Files.readString(record.resolve("spec.json"))).getAsJsonObject() : new JsonObject();
+            return List.of(str(s, "name"), "disk", str(spec, "model"), str(spec, "data"), initKind(spec), str(spec, "length"),
+                    num(s, "dev"), num(s, "test"), str(s, "steps"), record.toString());
+        } catch (IOException | RuntimeException e) {
+            return List.of(record.getFileName().toString(), "disk (unreadable)", "", "", "", "", "", "", "", record.toString());
+        }
+    }
+
+    private static String initKind(JsonObject spec) {
+        JsonElement init = spec.get("init");
+        if (init != null && init.isJsonObject() && init.getAsJsonObject().has("kind")) {
+            return init.getAsJsonObject().get("kind").getAsString();
+        }
+        return init == null || init.isJsonNull() ? "" : init.isJsonPrimitive() ? init.getAsString() : init.toString();
+    }
+
+    private static String str(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "" : e.isJsonPrimitive() ? e.getAsString() : e.toString();
+    }
+
+    private static String num(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        try {
+            return e == null || e.isJsonNull() ? "-" : ResultViews.fmt(e.getAsDouble());
+        } catch (RuntimeException ex) {
+            return e.getAsString();
+        }
+    }
+}
