@@ -161,9 +161,9 @@ class MagicsTests(unittest.TestCase):
         self.assertEqual(reply["status"], "error")
         self.assertIn("no run named 'nosuchrun'", reply["evalue"])
         self.assertIn("tinyA", reply["evalue"])
-        reply, _ = execute(self.kc, "%%promptTune bad\nmodel 'tiny'\nlenght 3")
+        reply, _ = execute(self.kc, "%%promptTune bad\nmodel 'tiny'\ndata 'markers'\nlenght 3")
         self.assertEqual(reply["status"], "error")
-        self.assertIn("cell:2", reply["evalue"])
+        self.assertIn("cell:3", reply["evalue"])
         self.assertIn("length", reply["evalue"])
 
     def test_6_interrupt_keeps_the_best_prompt_and_the_kernel(self):

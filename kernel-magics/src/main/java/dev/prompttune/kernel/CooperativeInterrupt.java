@@ -48,7 +48,7 @@ public final class CooperativeInterrupt {
     }
 
     /** Grace period for cooperative sections, in milliseconds. */
-    static long graceMillis() {
+    public static long graceMillis() {
         return Long.getLong("prompttune.kernel.cooperativeGraceMs", 600_000L);
     }
 }

@@ -41,7 +41,10 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     private RunRecord(Path dir) throws IOException {
         this.dir = dir;
         this.id = dir.getFileName().toString();
-        this.metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+        // A FileOutputStream, not Files.newBufferedWriter: that one writes through an interruptible channel, which an
+        // interrupt (a notebook's stop button) would close mid-run, losing the rest of the metrics.
+        this.metrics = new BufferedWriter(new java.io.OutputStreamWriter(
+                new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile()), StandardCharsets.UTF_8));
     }
 
     /** Creates {@code saveDir/<name>-<timestamp>[-n]/} and writes spec.json. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.eval.RankClassifier;
+import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.PromptLayout;
 import dev.prompttune.core.train.optim.Optimizer;
@@ -54,6 +55,13 @@ public final class Trainer {
     }
 
     public TrainingResult run(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
+        // Gradients are recorded only inside each step's GradientCollector (see GradMode: a new thread starts on).
+        try (GradMode.Scope noGrad = GradMode.off()) {
+            return runWithoutGradMode(name, train, dev, root);
+        }
+    }
+
+    private TrainingResult runWithoutGradMode(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
         train.requireNonEmpty();
         boolean hasDev = dev != null && dev.size() > 0 && (dev.isClassification() || devEvaluator != null);
         float originalDropout = model.dropoutRate();

@@ -8,6 +8,7 @@ import dev.prompttune.kernel.Bindings;
 import dev.prompttune.kernel.CooperativeInterrupt;
 import dev.prompttune.kernel.Notebook;
 import java.util.List;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -25,15 +26,20 @@ final class GroovyMagic {
     private GroovyMagic() {
     }
 
-    static Object run(List<String> args, String body) {
+    static Object run(BaseKernel kernel, List<String> args, String body) {
         MagicSignature.Args a = SIGNATURE.parse(args);
         String name = a.get("name");
         if (name != null && !Bindings.isIdentifier(name)) {
             throw SIGNATURE.error("NAME '" + name + "' must be a Java variable name (letters, digits, _)");
         }
-        Experiments ex = NotebookRuns.get().experiments(new LiveProgress());
         String script = declarations(body) + body;
-        Object value = CooperativeInterrupt.run(() -> new ScriptRunner(ex).run(script, "cell"));
+        Experiments ex;
+        Object value;
+        try (DisplayPublisher publisher = new DisplayPublisher(kernel)) {
+            ex = NotebookRuns.get().experiments(new LiveProgress(publisher));
+            Experiments running = ex;
+            value = CooperativeInterrupt.run(() -> new ScriptRunner(running).run(script, "cell"));
+        }
         for (PromptTuneRun run : ex.runs()) {
             NotebookRuns.get().put(run.name(), run);
         }

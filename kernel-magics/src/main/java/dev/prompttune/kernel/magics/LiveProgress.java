@@ -2,7 +2,6 @@ package dev.prompttune.kernel.magics;
 
 import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.TrainingListener;
-import dev.prompttune.kernel.Notebook;
 import dev.prompttune.kernel.RichOutput;
 import dev.prompttune.kernel.charts.Charts;
 import java.util.Locale;
@@ -29,6 +28,11 @@ final class LiveProgress implements TrainingListener {
     private long lastProgress;
     private long lastChart;
     private boolean interrupted;
+    private final DisplayPublisher publisher;
+
+    LiveProgress(DisplayPublisher publisher) {
+        this.publisher = publisher;
+    }
 
     @Override
     public void onStart(StartEvent e) {
@@ -40,9 +44,9 @@ final class LiveProgress implements TrainingListener {
         dev = new Curve();
         last = null;
         lastEval = null;
-        progressId = Notebook.display(progress(String.format(Locale.ROOT, "%s: %,d steps, %,d train / %,d dev examples, %,d trainable of %,d parameters",
+        progressId = publisher.display(progress(String.format(Locale.ROOT, "%s: %,d steps, %,d train / %,d dev examples, %,d trainable of %,d parameters",
                 e.name(), e.totalSteps(), e.trainExamples(), e.devExamples(), e.paramsTrainable(), e.paramsTotal()), 0, e.totalSteps()));
-        chartId = Notebook.display(chart());
+        chartId = publisher.display(chart());
         lastProgress = lastChart = System.nanoTime();
     }
 
@@ -112,12 +116,12 @@ final class LiveProgress implements TrainingListener {
         if (status != null) {
             t.append("  — ").append(status);
         }
-        Notebook.updateDisplay(progressId, progress(t.toString(), step, total));
+        publisher.update(progressId, progress(t.toString(), step, total));
     }
 
     private void redrawChart() {
         if (chartId != null) {
-            Notebook.updateDisplay(chartId, chart());
+            publisher.update(chartId, chart());
         }
     }
 

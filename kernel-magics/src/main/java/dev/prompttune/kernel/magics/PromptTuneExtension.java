@@ -31,8 +31,8 @@ public class PromptTuneExtension implements Extension {
 
     /** Every prompttune magic (each a small class with a declared {@link MagicSignature}). */
     public static void registerMagics(MagicsRegistry magics) {
-        magics.registerCellMagic("promptTune", (kernel, args, body) -> PromptTuneMagic.run(args, body));
-        magics.registerCellMagic("groovy", (kernel, args, body) -> GroovyMagic.run(args, body));
+        magics.registerCellMagic("promptTune", (kernel, args, body) -> PromptTuneMagic.run(kernel, args, body));
+        magics.registerCellMagic("groovy", (kernel, args, body) -> GroovyMagic.run(kernel, args, body));
         magics.registerLineMagic("prompts", (kernel, args) -> PromptsMagic.run(args));
         magics.registerLineMagic("compare", (kernel, args) -> CompareMagic.run(args));
         magics.registerLineMagic("savePrompt", (kernel, args) -> PromptFileMagics.save(args));

@@ -7,6 +7,7 @@ import dev.prompttune.kernel.Bindings;
 import dev.prompttune.kernel.CooperativeInterrupt;
 import dev.prompttune.kernel.Notebook;
 import java.util.List;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
 
 /**
  * {@code %%promptTune [name]}: the cell body is the inside of a DSL {@code promptTune { }} block
@@ -22,16 +23,19 @@ final class PromptTuneMagic {
     private PromptTuneMagic() {
     }
 
-    static Object run(List<String> args, String body) {
+    static Object run(BaseKernel kernel, List<String> args, String body) {
         MagicSignature.Args a = SIGNATURE.parse(args);
         String name = a.get("name");
         if (name != null && !Bindings.isIdentifier(name)) {
             throw SIGNATURE.error("NAME '" + name + "' must be a Java variable name (letters, digits, _), e.g. spamRun");
         }
-        Experiments ex = NotebookRuns.get().experiments(new LiveProgress());
         // Same first line as the cell body, so DSL errors name the cell's own line numbers.
         String script = "promptTune { " + (name == null ? "" : "name '" + name + "'; ") + body + "\n}";
-        PromptTuneRun run = CooperativeInterrupt.run(() -> (PromptTuneRun) new ScriptRunner(ex).run(script, "cell"));
+        PromptTuneRun run;
+        try (DisplayPublisher publisher = new DisplayPublisher(kernel)) {
+            Experiments ex = NotebookRuns.get().experiments(new LiveProgress(publisher));
+            run = CooperativeInterrupt.run(() -> (PromptTuneRun) new ScriptRunner(ex).run(script, "cell"));
+        }
         NotebookRuns.get().put(run.name(), run);
         if (name != null) {
             Notebook.bind(name, run);
