@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptLayout;
@@ -101,13 +102,14 @@ public final class PromptBank {
                     .toType(combined.mask().getDataType(), false);
             NDArray labels = padded(targets, T5Model.IGNORE_INDEX, m).toDevice(hidden.getDevice(), false);
             NDArray logits = model.logits(model.decode(model.shiftRight(labels), pairHidden, pairMaskArray, false));
-            float[] flat = logLikelihood(logits, labels).toFloatArray();
+            double[] flat = RankClassifier.sequenceLogLikelihoods(logits, labels);
             float[][] out = new float[rows.size()][];
             int at = 0;
             for (int r = 0; r < rows.size(); r++) {
                 out[r] = new float[rows.get(r).classTargets().length];
-                System.arraycopy(flat, at, out[r], 0, out[r].length);
-                at += out[r].length;
+                for (int c = 0; c < out[r].length; c++) {
+                    out[r][c] = (float) flat[at++];
+                }
             }
             return out;
         }
@@ -175,13 +177,5 @@ public final class PromptBank {
             System.arraycopy(rows.get(i), 0, flat, i * length, rows.get(i).length);
         }
         return m.create(flat, new Shape(rows.size(), length));
-    }
-
-    /** Σ log p(label) over non-ignored positions: logits [N, L, V], labels [N, L] → [N]. */
-    private static NDArray logLikelihood(NDArray logits, NDArray labels) {
-        NDArray valid = labels.neq(T5Model.IGNORE_INDEX);
-        NDArray safe = labels.mul(valid.toType(DataType.INT64, false));
-        NDArray picked = logits.logSoftmax(-1).gather(safe.expandDims(-1), -1).squeeze(-1);
-        return picked.mul(valid.toType(DataType.FLOAT32, false)).sum(new int[] {1});
     }
 }

@@ -14,13 +14,18 @@ import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptLayout;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.testing.Fixtures;
+import dev.prompttune.core.text.T5Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A batch mixing three tasks (prompts of lengths 3, 5, 8) equals each task run alone. */
+/**
+ * A batch mixing three tasks equals each task run alone: on t5-mini with real task data (prompts of lengths 5, 10,
+ * 20; scores within 1e-5 absolute), and on the random fixture model with targets of 2–5 tokens (prompts of lengths
+ * 3, 5, 8; scores near −50, so within {@link PromptEnsembleTest#tolerance}); generations token for token in both.
+ */
 class PromptBankTest {
 
     private static final Map<String, long[][]> TASK_CLASSES = Map.of(
@@ -29,6 +34,12 @@ class PromptBankTest {
             "c", new long[][] {{20, 21, 22, 23, 1}, {24, 1}});
     private static final Map<String, Integer> LENGTHS = Map.of("a", 3, "b", 5, "c", 8);
     private static final String[] ORDER = {"a", "b", "c"};
+
+    /** Real tasks on t5-mini: label scores of realistic size. brown-genre's targets carry the sentinel (3 tokens). */
+    private static final String[] MINI_TASKS = {"spam", "brown-genre", "fortune-topic"};
+    private static final int[] MINI_LENGTHS = {5, 10, 20};
+    private static final int MINI_EXAMPLES = 8;
+    private static final int MINI_NEW_TOKENS = 12;
 
     @Test
     void mixedBatchScoresAndGenerationsEqualPerTaskRuns() {
@@ -87,6 +98,98 @@ class PromptBankTest {
         }
     }
 
+    /**
+     * The issue's property as stated: a batch mixing three tasks whose prompts have different lengths (5, 10, 20),
+     * rows interleaved, gives every row the scores its task gets when run alone within 1e-5 absolute, and the same
+     * greedy generation token for token; for each placement. A control scores the same rows under the wrong
+     * prompts and must move far beyond the tolerance, so the comparison can fail.
+     */
+    @Test
+    void mixedTaskBatchOnT5MiniEqualsPerTaskRunsWithin1e5() {
+        try (NDManager root = NDManager.newBaseManager();
+             T5Model model = T5Model.load(MiniTasks.modelDir(), root);
+             T5Tokenizer tokenizer = MiniTasks.tokenizer()) {
+            List<MiniTasks.Task> tasks = new ArrayList<>();
+            List<SoftPrompt> prompts = new ArrayList<>();
+            for (int t = 0; t < MINI_TASKS.length; t++) {
+                tasks.add(MiniTasks.task(MINI_TASKS[t], MINI_EXAMPLES, 48, t == 1, tokenizer));
+                prompts.add(MiniTasks.vocabPrompt(model, MINI_LENGTHS[t], 100 + t, root));
+            }
+            // Row i belongs to task taskOf[i], its example exampleOf[i]: tasks interleaved, not grouped.
+            int rowCount = MINI_EXAMPLES * tasks.size();
+            int[] taskOf = new int[rowCount];
+            int[] exampleOf = new int[rowCount];
+            int[] used = new int[tasks.size()];
+            for (int i = 0; i < rowCount; i++) {
+                int t = (i * 7 + i / 4) % 3;
+                if (used[t] == MINI_EXAMPLES) {
+                    t = used[(t + 1) % 3] < MINI_EXAMPLES ? (t + 1) % 3 : (t + 2) % 3;
+                }
+                taskOf[i] = t;
+                exampleOf[i] = used[t]++;
+            }
+            for (Placement placement : new Placement[] {Placement.PREFIX, Placement.AFTER_FIRST, Placement.SUFFIX}) {
+                PromptBank bank = new PromptBank(model, placement);
+                for (int t = 0; t < tasks.size(); t++) {
+                    bank.put(MINI_TASKS[t], prompts.get(t));
+                }
+                List<PromptBank.Row> rows = new ArrayList<>();
+                List<PromptBank.Row> wrongRows = new ArrayList<>();
+                List<PromptBank.Input> genRows = new ArrayList<>();
+                List<PromptBank.Input> wrongGenRows = new ArrayList<>();
+                for (int i = 0; i < rowCount; i++) {
+                    MiniTasks.Task task = tasks.get(taskOf[i]);
+                    long[] input = task.inputs()[exampleOf[i]];
+                    rows.add(new PromptBank.Row(MINI_TASKS[taskOf[i]], input, task.classTargets()));
+                    wrongRows.add(new PromptBank.Row(MINI_TASKS[(taskOf[i] + 1) % 3], input, task.classTargets()));
+                    genRows.add(new PromptBank.Input(MINI_TASKS[taskOf[i]], input));
+                    wrongGenRows.add(new PromptBank.Input(MINI_TASKS[(taskOf[i] + 1) % 3], input));
+                }
+                float[][] mixed = bank.score(rows);
+                float[][] wrong = bank.score(wrongRows);
+                long[][] generated = bank.generate(genRows, MINI_NEW_TOKENS);
+                long[][] wrongGenerated = bank.generate(wrongGenRows, MINI_NEW_TOKENS);
+                double maxErr = 0;
+                double wrongErr = 0;
+                double minScore = 0;
+                int differentGenerations = 0;
+                for (int t = 0; t < tasks.size(); t++) {
+                    MiniTasks.Task task = tasks.get(t);
+                    float[][] alone = RankClassifier.score(model, EncoderInput.prompted(prompts.get(t), placement),
+                            task.inputs(), task.classTargets(), 16, root);
+                    long[][] aloneGen = generateAlone(model, prompts.get(t), placement, task.inputs(), MINI_NEW_TOKENS, root);
+                    for (int row = 0; row < rowCount; row++) {
+                        if (taskOf[row] != t) {
+                            continue;
+                        }
+                        int e = exampleOf[row];
+                        assertEquals(task.classTargets().length, mixed[row].length);
+                        for (int c = 0; c < mixed[row].length; c++) {
+                            maxErr = Math.max(maxErr, Math.abs(mixed[row][c] - alone[e][c]));
+                            wrongErr = Math.max(wrongErr, Math.abs(wrong[row][c] - alone[e][c]));
+                            minScore = Math.min(minScore, alone[e][c]);
+                            assertEquals(alone[e][c], mixed[row][c], 1e-5,
+                                    placement + " row " + row + " (" + task.name() + " example " + e + ") class " + c);
+                        }
+                        long[] expected = trim(aloneGen[e], model);
+                        assertArrayEquals(expected, generated[row], placement + " generation of row " + row);
+                        if (!Arrays.equals(expected, wrongGenerated[row])) {
+                            differentGenerations++;
+                        }
+                    }
+                }
+                System.out.printf("prompt bank on t5-mini (%s): max |score err| vs per-task %.3g (scores down to %.3g); "
+                        + "rows under a wrong prompt: scores differ by up to %.3g, %d of %d generations differ%n",
+                        placement, maxErr, minScore, wrongErr, differentGenerations, rowCount);
+                assertTrue(minScore < -1, "scores of realistic size, not all near 0: lowest " + minScore);
+                assertTrue(wrongErr > 1e-2, "a row scored under another task's prompt must differ: " + wrongErr);
+                assertTrue(differentGenerations >= rowCount / 4, "only " + differentGenerations + " of " + rowCount
+                        + " generations change under a wrong prompt: the comparison would hardly see a mix-up");
+            }
+            prompts.forEach(SoftPrompt::close);
+        }
+    }
+
     @Test
     void unknownPromptsAndWrongWidthsAreRefused() {
         try (NDManager root = NDManager.newBaseManager();
@@ -105,6 +208,11 @@ class PromptBankTest {
 
     private static long[][] generateAlone(T5Model model, SoftPrompt prompt, Placement placement, long[][] inputs,
                                           NDManager root) {
+        return generateAlone(model, prompt, placement, inputs, 6, root);
+    }
+
+    private static long[][] generateAlone(T5Model model, SoftPrompt prompt, Placement placement, long[][] inputs,
+                                          int maxNewTokens, NDManager root) {
         try (NDManager m = root.newSubManager()) {
             int length = Arrays.stream(inputs).mapToInt(r -> r.length).max().orElse(1);
             long[] ids = new long[inputs.length * length];
@@ -118,7 +226,7 @@ class PromptBankTest {
             ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(inputs.length, length);
             PromptLayout.Combined c = PromptLayout.combine(model.embed(m.create(ids, shape)), m.create(mask, shape),
                     prompt.value(), placement);
-            return model.generate(c.embeddings(), c.mask(), 6);
+            return model.generate(c.embeddings(), c.mask(), maxNewTokens);
         }
     }
 
