@@ -134,6 +134,7 @@ class MagicsTests(unittest.TestCase):
         b = result(self.ok('%%predict back "%s"' % text))
         self.assertEqual(a, b, "a saved and reloaded prompt predicts the same, scores included")
         self.assertIn("scores", a)
+        self.assertEqual(a, result(self.ok('%%predict tinyA text="%s"' % text)), "field=value form")
         self.assertEqual(result(self.ok("java.util.Arrays.equals(tinyA.prompt(), back.prompt())")), "true")
         near = result(self.ok("%nearest tinyA 3"))
         self.assertIn("nearest tokens of tinyA", near)

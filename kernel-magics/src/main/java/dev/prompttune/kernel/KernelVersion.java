@@ -25,9 +25,28 @@ public final class KernelVersion {
         return System.getProperty("java.version");
     }
 
-    /** One line: what {@code %prompttune_version} prints. */
+    /** One line: what {@code %prompttune_version} prints (loads the engine to read PyTorch's version). */
     public static String describe() {
-        return "prompttune " + prompttune() + " (Java " + java() + ", jjava-jupyter " + jjava() + ")";
+        return "prompttune " + prompttune() + " (Java " + java() + ", jjava-jupyter " + jjava() + ", DJL " + djl()
+                + ", PyTorch " + pytorch() + ")";
+    }
+
+    public static String djl() {
+        try {
+            return ai.djl.engine.Engine.getDjlVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown";
+        }
+    }
+
+    /** The PyTorch engine's version and device (e.g. {@code 2.7.1 cpu}). */
+    public static String pytorch() {
+        try {
+            ai.djl.engine.Engine e = ai.djl.engine.Engine.getEngine("PyTorch");
+            return e.getVersion() + " " + e.defaultDevice().getDeviceType();
+        } catch (RuntimeException | LinkageError e) {
+            return "unavailable (" + e.getMessage() + ")";
+        }
     }
 
     private static Properties load() {

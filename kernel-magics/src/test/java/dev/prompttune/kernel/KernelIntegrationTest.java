@@ -93,6 +93,48 @@ class KernelIntegrationTest {
         assertNotNull(outputs(cells, 4).get(0).getAsJsonObject("data").get("image/png"));
     }
 
+    /**
+     * The example notebooks (notebooks/*.ipynb, the project's experiment records) re-executed from scratch: no cell
+     * may fail, and each must draw its charts as image/png outputs. The kernel runs in notebooks/, as in Jupyter.
+     */
+    @Test
+    void exampleNotebooksExecuteWithTheirCharts() throws Exception {
+        Path notebooks = basedir.normalize().getParent().resolve("notebooks");
+        List<Path> all;
+        try (var s = Files.list(notebooks)) {
+            all = s.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+        }
+        assertTrue(all.size() >= 3, "expected the quickstart, ablations and multitask notebooks in " + notebooks);
+        Path out = work.resolve("notebooks");
+        Files.createDirectories(out);
+        for (Path nb : all) {
+            String name = nb.getFileName().toString().replace(".ipynb", "");
+            long start = System.nanoTime();
+            Result r = run(List.of("/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
+                    "--ExecutePreprocessor.kernel_name=" + KERNEL_NAME, "--ExecutePreprocessor.timeout=900",
+                    "--output-dir", out.toString(), "--output", name + ".executed", nb.toString()), 1500, notebooks);
+            System.out.printf("%s executed in %.0f s%n", nb.getFileName(), (System.nanoTime() - start) / 1e9);
+            assertEquals(0, r.exit, nb + " failed under nbconvert:\n" + tail(r.output));
+            JsonArray cells = new Gson().fromJson(Files.readString(out.resolve(name + ".executed.ipynb")), JsonObject.class)
+                    .getAsJsonArray("cells");
+            int pngs = 0;
+            for (int i = 0; i < cells.size(); i++) {
+                JsonObject cell = cells.get(i).getAsJsonObject();
+                if (!cell.has("outputs")) {
+                    continue;
+                }
+                for (JsonElement e : cell.getAsJsonArray("outputs")) {
+                    JsonObject o = e.getAsJsonObject();
+                    assertTrue(!"error".equals(o.get("output_type").getAsString()), nb + " cell " + i + " failed: " + o);
+                    if (o.has("data") && o.getAsJsonObject("data").has("image/png")) {
+                        pngs++;
+                    }
+                }
+            }
+            assertTrue(pngs >= 1, nb + " drew no image/png chart");
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static List<JsonObject> outputs(JsonArray cells, int i) {

@@ -10,12 +10,12 @@ import java.util.Map;
 
 /**
  * {@code %predict name "text"}: the label a run's prompt gives one input, with each label's score. The input is the
- * text of a one-slot template, or a JSON object of the template's fields
- * ({@code %predict spam '{"subject": "…", "body": "…"}'}).
+ * text of a one-slot template, the template's fields as {@code field="value"} pairs
+ * ({@code %predict spam subject="Cheap meds" body="Click here"}), or a JSON object of them.
  */
 final class PredictMagic {
 
-    static final MagicSignature SIGNATURE = MagicSignature.line("predict").required("name").required("text");
+    static final MagicSignature SIGNATURE = MagicSignature.line("predict").required("name").rest("input", 1);
 
     private PredictMagic() {
     }
@@ -23,14 +23,29 @@ final class PredictMagic {
     static Object run(List<String> args) {
         MagicSignature.Args a = SIGNATURE.parse(args);
         PromptTuneRun run = NotebookRuns.get().find(SIGNATURE, a.get("name"));
-        String text = a.get("text");
+        List<String> input = a.rest();
         Prediction p;
-        if (text.strip().startsWith("{")) {
-            p = NotebookRuns.get().experiments().predict(run, fields(text));
+        if (input.size() == 1 && input.get(0).strip().startsWith("{")) {
+            p = NotebookRuns.get().experiments().predict(run, fields(input.get(0)));
+        } else if (input.stream().allMatch(PredictMagic::isField)) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (String f : input) {
+                int eq = f.indexOf('=');
+                fields.put(f.substring(0, eq), f.substring(eq + 1));
+            }
+            p = NotebookRuns.get().experiments().predict(run, fields);
+        } else if (input.size() == 1) {
+            p = NotebookRuns.get().experiments().predict(run, input.get(0));
         } else {
-            p = NotebookRuns.get().experiments().predict(run, text);
+            throw SIGNATURE.error("give one quoted text, or field=\"value\" pairs for the template's fields; got "
+                    + input.size() + " words (quote a text with spaces)");
         }
         return ResultViews.prediction(p);
+    }
+
+    private static boolean isField(String arg) {
+        int eq = arg.indexOf('=');
+        return eq > 0 && arg.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*");
     }
 
     private static Map<String, Object> fields(String json) {
