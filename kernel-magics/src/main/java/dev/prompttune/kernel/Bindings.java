@@ -36,6 +36,16 @@ public final class Bindings {
         return VALUES.get(name);
     }
 
+    /** Every bound value by name (a snapshot). */
+    public static Map<String, Object> all() {
+        return new LinkedHashMap<>(VALUES);
+    }
+
+    /** The type a binding of {@code value} is declared with: its nearest public class the notebook can name. */
+    public static String typeOf(Object value) {
+        return value == null ? "Object" : visibleType(value.getClass());
+    }
+
     /** The bindings made since the last call: name → the type to declare. */
     public static Map<String, String> takePending() {
         synchronized (PENDING) {

@@ -7,6 +7,7 @@ import dev.prompttune.dsl.SweepResult;
 import dev.prompttune.kernel.Bindings;
 import dev.prompttune.kernel.CooperativeInterrupt;
 import dev.prompttune.kernel.Notebook;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import java.util.Map;
@@ -17,11 +18,9 @@ import java.util.regex.Pattern;
  * notebook's runs are visible in the script under their names; runs the script makes join the notebook's runs; the
  * script's value is the cell's result and, with {@code name}, the Java variable {@code name}.
  */
-final class GroovyMagic {
+public final class GroovyMagic {
 
     static final MagicSignature SIGNATURE = MagicSignature.cell("groovy").optional("name");
-
-    private static final String RUN_TYPE = PromptTuneRun.class.getName();
 
     private GroovyMagic() {
     }
@@ -56,21 +55,37 @@ final class GroovyMagic {
     }
 
     /**
-     * Typed declarations of the notebook's runs the script mentions and does not declare itself, on one line that
-     * is prepended to the script's first line (so error line numbers stay the cell's).
+     * Typed declarations of the notebook's runs and bound values ({@code Notebook.bind}: sweeps, comparisons, …) that
+     * the script mentions and does not declare itself, on one line prepended to the script's first line (so error
+     * line numbers stay the cell's).
      */
     static String declarations(String body) {
+        Map<String, Object> visible = new LinkedHashMap<>(NotebookRuns.get().runs());
+        Bindings.all().forEach(visible::putIfAbsent);
         StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, PromptTuneRun> e : NotebookRuns.get().runs().entrySet()) {
+        for (Map.Entry<String, Object> e : visible.entrySet()) {
             String n = e.getKey();
-            if (!Bindings.isIdentifier(n) || !Pattern.compile("\\b" + Pattern.quote(n) + "\\b").matcher(body).find()
-                    || Pattern.compile("\\b(def|var|PromptTuneRun|" + Pattern.quote(RUN_TYPE) + ")\\s+" + Pattern.quote(n) + "\\b")
-                    .matcher(body).find()) {
+            String type = Bindings.typeOf(e.getValue());
+            if (!Bindings.isIdentifier(n) || !mentions(body, n) || declares(body, n)) {
                 continue;
             }
-            b.append(RUN_TYPE).append(' ').append(n).append(" = (").append(RUN_TYPE).append(") ")
-                    .append(NotebookRuns.class.getName()).append(".get().runs().get('").append(n).append("'); ");
+            b.append(type).append(' ').append(n).append(" = (").append(type).append(") ")
+                    .append(GroovyMagic.class.getName()).append(".visible('").append(n).append("'); ");
         }
         return b.toString();
+    }
+
+    /** A notebook run or bound value by name (called by the declarations above). */
+    public static Object visible(String name) {
+        PromptTuneRun run = NotebookRuns.get().runs().get(name);
+        return run != null ? run : Bindings.all().get(name);
+    }
+
+    private static boolean mentions(String body, String name) {
+        return Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(body).find();
+    }
+
+    private static boolean declares(String body, String name) {
+        return Pattern.compile("\\b(def|var|[A-Z][\\w.<>]*)\\s+" + Pattern.quote(name) + "\\s*=").matcher(body).find();
     }
 }
