@@ -5,6 +5,7 @@ import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.promptio.PromptMetadata;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunRecord;
+import dev.prompttune.core.spec.Home;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class PromptFiles {
                     + "trained for (its metadata lacks base model or task); use it as an initialisation instead: init file('"
                     + path + "')");
         }
-        PromptTuneSpec.Builder spec = PromptTuneSpec.builder().name(name).model(m.baseModel()).data(m.task())
+        PromptTuneSpec.Builder spec = PromptTuneSpec.builder().name(name).model(shortModelName(m.baseModel())).data(m.task())
                 .length(loaded.length());
         if (m.template() != null) {
             spec.template(m.template());
@@ -69,6 +70,19 @@ final class PromptFiles {
         return new PromptTuneRun(spec.build(), name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
                 0, (long) loaded.length() * loaded.width(), 0, "LOADED", loaded.values(), loaded.length(), loaded.width(),
                 List.of(), List.of(), List.of());
+    }
+
+    /** A shipped model's directory ({@code HOME/models/NAME}) as its registered name, so the prompt travels. */
+    private static String shortModelName(String model) {
+        try {
+            Path dir = Path.of(model).toAbsolutePath().normalize();
+            if (dir.getParent() != null && dir.getParent().equals(Home.models().toAbsolutePath().normalize())) {
+                return dir.getFileName().toString();
+            }
+        } catch (RuntimeException ignored) {
+            // not a path: already a name or a hub id
+        }
+        return model;
     }
 
     /** The record directory {@code path} names (itself, or the folder of its prompt.safetensors), else null. */

@@ -36,6 +36,9 @@ public final class ResultViews {
 
     /** One run: dev and test next to its baselines, what it was, and where it is saved. */
     public static RichOutput run(PromptTuneRun r) {
+        if ("LOADED".equals(r.stopReason())) {
+            return loaded(r);
+        }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("prompt tuning: " + r.name(), fmt(r.dev()), fmt(r.test())));
         r.baselines().forEach((k, v) -> rows.add(List.of("baseline: " + k, "", fmt(v))));
@@ -47,6 +50,14 @@ public final class ResultViews {
                 + Html.table(List.of("run", r.metric() + " (dev)", r.metric() + " (test)"), rows)
                 + (r.record() == null ? "" : "<div>record: <code>" + Html.escape(r.record().toString()) + "</code></div>");
         return RichOutput.of(r.table()).html(html);
+    }
+
+    /** A prompt loaded from a file: what it is for, and its recorded best dev score (it has no training history here). */
+    static RichOutput loaded(PromptTuneRun r) {
+        String text = String.format(Locale.ROOT, "prompt %s: %d × %d for model %s, task %s (init %s, placement %s); best dev %s %s at step %d",
+                r.name(), r.length(), r.width(), r.spec().model(), r.spec().data(), r.spec().init().kind(),
+                r.spec().placement().key(), r.metric(), fmt(r.dev()), r.bestStep());
+        return RichOutput.of(text).html("<div>" + Html.escape(text) + "</div>");
     }
 
     /** Several runs: the comparison table and their loss and dev curves overlaid. */
