@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.RankClassifier;
+import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptLayout;
@@ -70,6 +71,13 @@ public final class PromptBank {
      * @return [row][class of that row's task]
      */
     public float[][] score(List<Row> rows) {
+        // No gradients when scoring or generating (see GradMode: grad mode is on in new threads).
+        try (GradMode.Scope noGrad = GradMode.off()) {
+            return scoreWithoutGrad(rows);
+        }
+    }
+
+    private float[][] scoreWithoutGrad(List<Row> rows) {
         if (rows.isEmpty()) {
             return new float[0][];
         }
@@ -121,6 +129,13 @@ public final class PromptBank {
      * @return per row: the decoder start token, the generated ids, up to and including eos (no trailing padding)
      */
     public long[][] generate(List<Input> rows, int maxNewTokens) {
+        // No gradients when scoring or generating (see GradMode: grad mode is on in new threads).
+        try (GradMode.Scope noGrad = GradMode.off()) {
+            return generateWithoutGrad(rows, maxNewTokens);
+        }
+    }
+
+    private long[][] generateWithoutGrad(List<Input> rows, int maxNewTokens) {
         if (rows.isEmpty()) {
             return new long[0][];
         }

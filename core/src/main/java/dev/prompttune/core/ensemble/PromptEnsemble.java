@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.eval.RankClassifier;
+import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.Placement;
@@ -54,6 +55,14 @@ public final class PromptEnsemble {
      * @return [member][example][class]
      */
     public static float[][][] score(T5Model model, List<NDArray> prompts, Placement placement, long[][] inputs,
+                                    long[][] classTargets, int examplesPerBatch, NDManager parent) {
+        // No gradients when scoring or generating (see GradMode: grad mode is on in new threads).
+        try (GradMode.Scope noGrad = GradMode.off()) {
+            return scoreWithoutGrad(model, prompts, placement, inputs, classTargets, examplesPerBatch, parent);
+        }
+    }
+
+    private static float[][][] scoreWithoutGrad(T5Model model, List<NDArray> prompts, Placement placement, long[][] inputs,
                                     long[][] classTargets, int examplesPerBatch, NDManager parent) {
         int n = prompts.size();
         if (n < 1) {

@@ -1,6 +1,7 @@
 package dev.prompttune.core.eval;
 
 import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.PromptLayout;
@@ -20,6 +21,14 @@ public final class GenerationEvaluator {
 
     /** Greedy outputs, as text, one per input. */
     public static List<String> generate(T5Model model, EncoderInput input, long[][] inputs, T5Tokenizer tokenizer,
+                                        int maxNewTokens, int batchSize, NDManager parent) {
+        // No gradients when scoring or generating (see GradMode: grad mode is on in new threads).
+        try (GradMode.Scope noGrad = GradMode.off()) {
+            return generateWithoutGrad(model, input, inputs, tokenizer, maxNewTokens, batchSize, parent);
+        }
+    }
+
+    private static List<String> generateWithoutGrad(T5Model model, EncoderInput input, long[][] inputs, T5Tokenizer tokenizer,
                                         int maxNewTokens, int batchSize, NDManager parent) {
         List<String> out = new ArrayList<>(inputs.length);
         for (int start = 0; start < inputs.length; start += batchSize) {

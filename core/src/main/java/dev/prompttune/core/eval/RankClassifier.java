@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.PromptLayout;
@@ -26,6 +27,15 @@ public final class RankClassifier {
      * @return scores [examples][classes]
      */
     public static float[][] score(T5Model model, EncoderInput input, long[][] inputs, long[][] classTargets,
+                                  int batchSize, NDManager parent) {
+        // Scoring never needs gradients; without this, a prompt that was trained (requires grad) makes PyTorch
+        // record the whole forward pass on threads where grad mode is on (see GradMode).
+        try (GradMode.Scope noGrad = GradMode.off()) {
+            return scoreWithoutGrad(model, input, inputs, classTargets, batchSize, parent);
+        }
+    }
+
+    private static float[][] scoreWithoutGrad(T5Model model, EncoderInput input, long[][] inputs, long[][] classTargets,
                                   int batchSize, NDManager parent) {
         int classes = classTargets.length;
         float[][] scores = new float[inputs.length][];
