@@ -23,18 +23,38 @@ import java.util.SplittableRandom;
  * Example ex = lm.split(tokenizer.encode(text, false), new SplittableRandom(7)); // ids without eos, length >= 2
  * }</pre>
  *
+ * <p>With a maximum target length, the continuation is cut after that many tokens (then eos). Only the first
+ * tokens of a continuation depend much on the encoder (later ones are predictable from the decoder's own prefix),
+ * so short targets put more of the loss on reading the encoder: for a small, briefly trained model that is what
+ * makes its decoder condition on the input at all (measured: see models/README.md), and it is what prompt tuning
+ * needs (a label word is a one-token continuation).
+ *
  * <p>Deterministic in the random state; immutable and thread-safe.
  */
 public final class PrefixLm {
 
     private final long eosId;
+    private final int maxTarget;
 
     public PrefixLm(long eosId) {
+        this(eosId, 0);
+    }
+
+    /** @param maxTarget longest continuation kept (tokens before eos); 0 keeps all of it */
+    public PrefixLm(long eosId, int maxTarget) {
+        if (maxTarget < 0) {
+            throw new IllegalArgumentException("max target length " + maxTarget + " is negative; allowed: 0 (all) or more");
+        }
         this.eosId = eosId;
+        this.maxTarget = maxTarget;
     }
 
     public static PrefixLm of(T5Tokenizer tokenizer) {
         return new PrefixLm(tokenizer.eosId());
+    }
+
+    public static PrefixLm of(T5Tokenizer tokenizer, int maxTarget) {
+        return new PrefixLm(tokenizer.eosId(), maxTarget);
     }
 
     /** A split point uniform in {@code [1, length − 1]}: the prefix length. */
@@ -51,7 +71,8 @@ public final class PrefixLm {
     }
 
     /**
-     * Splits {@code tokens} after {@code prefixLength} tokens: input = prefix + eos, target = continuation + eos.
+     * Splits {@code tokens} after {@code prefixLength} tokens: input = prefix + eos, target = continuation (at most
+     * the maximum target length) + eos.
      *
      * @param prefixLength in {@code [1, tokens.length − 1]}
      */
@@ -61,8 +82,12 @@ public final class PrefixLm {
         }
         long[] input = Arrays.copyOf(tokens, prefixLength + 1);
         input[prefixLength] = eosId;
-        long[] target = new long[tokens.length - prefixLength + 1];
-        System.arraycopy(tokens, prefixLength, target, 0, tokens.length - prefixLength);
+        int kept = tokens.length - prefixLength;
+        if (maxTarget > 0) {
+            kept = Math.min(kept, maxTarget);
+        }
+        long[] target = new long[kept + 1];
+        System.arraycopy(tokens, prefixLength, target, 0, kept);
         target[target.length - 1] = eosId;
         return new Example(input, target);
     }

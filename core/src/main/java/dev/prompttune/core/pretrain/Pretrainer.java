@@ -90,7 +90,7 @@ public final class Pretrainer {
                           int dModel, int dKv, int heads, int dFf, int encoderLayers, int decoderLayers,
                           float trainDropout, float savedDropout, int batch,
                           int spanSteps, int spanChunk, float spanLr,
-                          int lmSteps, int lmChunk, float lmLr,
+                          int lmSteps, int lmChunk, int lmTarget, float lmLr,
                           String optimizer, int warmup, int logEvery, int evalEvery, int devExamples,
                           String dtype, String phases, String spanName, String lmName, boolean save) {
 
@@ -100,7 +100,7 @@ public final class Pretrainer {
                     192, 32, 4, 512, 4, 4,
                     0f, 0.1f, 32,
                     1500, 128, 3e-3f,
-                    500, 128, 1e-3f,
+                    500, 128, 0, 1e-3f,
                     "adamw", 100, 50, 250, 256,
                     "BF16", "span,lm", "t5-mini-span", "t5-mini", true);
         }
@@ -134,6 +134,7 @@ public final class Pretrainer {
                     Float.parseFloat(a.getOrDefault("span-lr", "" + d.spanLr)),
                     Integer.parseInt(a.getOrDefault("lm-steps", "" + d.lmSteps)),
                     Integer.parseInt(a.getOrDefault("lm-chunk", "" + d.lmChunk)),
+                    Integer.parseInt(a.getOrDefault("lm-target", "" + d.lmTarget)),
                     Float.parseFloat(a.getOrDefault("lm-lr", "" + d.lmLr)),
                     a.getOrDefault("optimizer", d.optimizer),
                     Integer.parseInt(a.getOrDefault("warmup", "" + d.warmup)),
@@ -155,7 +156,7 @@ public final class Pretrainer {
 
         private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
                 "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
-                "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-lr", "optimizer", "warmup", "log-every",
+                "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "optimizer", "warmup", "log-every",
                 "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save");
 
         /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
@@ -199,6 +200,7 @@ public final class Pretrainer {
             m.put("span_lr", spanLr);
             m.put("lm_steps", lmSteps);
             m.put("lm_chunk", lmChunk);
+            m.put("lm_target", lmTarget);
             m.put("lm_lr", lmLr);
             m.put("optimizer", optimizer);
             m.put("warmup", warmup);
@@ -288,7 +290,7 @@ public final class Pretrainer {
         float lr = objective == Objective.SPAN_CORRUPTION ? options.spanLr() : options.lmLr();
         long seed = options.seed() * 1_000_003L + objective.ordinal();
         SpanCorruption spans = SpanCorruption.t5(tokenizer);
-        PrefixLm prefixLm = PrefixLm.of(tokenizer);
+        PrefixLm prefixLm = PrefixLm.of(tokenizer, options.lmTarget());
         java.util.function.BiFunction<long[], SplittableRandom, Example> make = objective == Objective.SPAN_CORRUPTION
                 ? spans::corrupt : prefixLm::split;
 
@@ -323,7 +325,8 @@ public final class Pretrainer {
         TokenizedTask train = new TokenizedTask(objective.key + "-train", inputs, targets, null, null);
         TokenizedTask held = new TokenizedTask(objective.key + "-dev", devIn, devOut, null, null);
         int inLen = objective == Objective.SPAN_CORRUPTION ? spans.inputLength(chunk) : chunk / 2 + 1;
-        int outLen = objective == Objective.SPAN_CORRUPTION ? spans.targetLength(chunk) : chunk / 2 + 1;
+        int outLen = objective == Objective.SPAN_CORRUPTION ? spans.targetLength(chunk)
+                : options.lmTarget() > 0 ? Math.min(options.lmTarget(), chunk / 2) + 1 : chunk / 2 + 1;
         model.setTrainable(true);
         int warmup = objective == Objective.SPAN_CORRUPTION ? options.warmup() : Math.min(options.warmup(), Math.max(1, steps / 8));
         warmup = Math.min(warmup, steps - 1);

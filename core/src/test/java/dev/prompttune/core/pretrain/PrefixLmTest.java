@@ -56,4 +56,24 @@ class PrefixLmTest {
         assertThrows(IllegalArgumentException.class, () -> LM.split(new long[] {5, 6}, 2));
         assertThrows(IllegalArgumentException.class, () -> LM.split(new long[] {5}, new SplittableRandom(1)));
     }
+
+    @Test
+    void aMaximumTargetKeepsTheFirstTokensOfTheContinuation() {
+        PrefixLm capped = new PrefixLm(1, 3);
+        long[] text = {10, 11, 12, 13, 14, 15, 16, 17};
+        Example ex = capped.split(text, 2);
+        assertArrayEquals(new long[] {10, 11, 1}, ex.input());
+        assertArrayEquals(new long[] {12, 13, 14, 1}, ex.target(), "continuation cut after 3 tokens, then eos");
+        assertArrayEquals(new long[] {16, 17, 1}, capped.split(text, 6).target(), "a shorter continuation is kept whole");
+        SplittableRandom r = new SplittableRandom(9);
+        for (int k = 0; k < 200; k++) {
+            Example e = capped.split(text, r);
+            int prefix = e.input().length - 1;
+            assertTrue(e.target().length - 1 <= 3 && e.target().length >= 2);
+            for (int t = 0; t < e.target().length - 1; t++) {
+                assertEquals(text[prefix + t], e.target()[t], "the target continues the prefix");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new PrefixLm(1, -1));
+    }
 }
