@@ -99,9 +99,10 @@ class PromptTuneKernelTest {
     @Test
     void completesMagicNamesAndJava() {
         ReplacementOptions line = kernel.complete("int a = 1;\n%prompt", "int a = 1;\n%prompt".length());
-        assertEquals(List.of("prompttune_version"), line.getReplacements());
+        assertEquals(List.of("prompts", "prompttune_version"), line.getReplacements().stream().sorted().toList());
         assertEquals("int a = 1;\n%".length(), line.getSourceStart());
         assertEquals(List.of("html"), kernel.complete("%%ht", 4).getReplacements());
+        assertEquals(List.of("promptTune"), kernel.complete("%%promptT", 9).getReplacements());
         assertEquals(List.of("max("), kernel.complete("Math.ma", 7).getReplacements());
     }
 

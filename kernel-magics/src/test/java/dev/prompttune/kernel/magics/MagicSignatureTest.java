@@ -1,0 +1,59 @@
+package dev.prompttune.kernel.magics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Declared magic arguments: what parses, and that everything else fails naming the problem and the usage. */
+class MagicSignatureTest {
+
+    static final MagicSignature NEAREST = MagicSignature.line("nearest").required("name").optional("k")
+            .option("dir", "DIR", "where");
+    static final MagicSignature LOAD = MagicSignature.line("loadPrompt").required("path").as("name");
+    static final MagicSignature COMPARE = MagicSignature.line("compare").rest("runs", 1).option("quiet", null, "no chart");
+
+    @Test
+    void parsesPositionalOptionalAndOptions() {
+        MagicSignature.Args a = NEAREST.parse(List.of("run1", "7", "--dir", "x"));
+        assertEquals("run1", a.get("name"));
+        assertEquals(7, a.integer("k", 5, 1));
+        assertEquals("x", a.get("dir"));
+        MagicSignature.Args b = NEAREST.parse(List.of("--dir=y", "run2"));
+        assertEquals("y", b.get("dir"));
+        assertEquals(5, b.integer("k", 5, 1), "absent: the default");
+        assertEquals("%nearest NAME [K] [--dir DIR]", NEAREST.usage());
+    }
+
+    @Test
+    void asClauseAndRest() {
+        assertEquals("p", LOAD.parse(List.of("a/b", "as", "p")).get("name"));
+        assertNull(LOAD.parse(List.of("a/b")).get("name"));
+        MagicSignature.Args c = COMPARE.parse(List.of("a", "b", "--quiet", "c"));
+        assertEquals(List.of("a", "b", "c"), c.rest());
+        assertTrue(c.flag("quiet"));
+    }
+
+    @Test
+    void rejectsWhatIsNotDeclared() {
+        assertMessage(() -> NEAREST.parse(List.of("r", "--kk", "3")), "%nearest: unknown option --kk", "allowed: --dir",
+                "usage: %nearest NAME [K] [--dir DIR]");
+        assertMessage(() -> LOAD.parse(List.of("p", "--x")), "unknown option --x; it takes no options");
+        assertMessage(() -> NEAREST.parse(List.of()), "missing NAME");
+        assertMessage(() -> NEAREST.parse(List.of("r", "3", "extra")), "unexpected argument 'extra'");
+        assertMessage(() -> NEAREST.parse(List.of("r", "--dir")), "option --dir needs a value (DIR)");
+        assertMessage(() -> COMPARE.parse(List.of("--quiet")), "missing RUNS");
+        assertMessage(() -> NEAREST.parse(List.of("r", "zero")).integer("k", 5, 1), "K must be an integer >= 1, got 'zero'");
+        assertMessage(() -> NEAREST.parse(List.of("r", "0")).integer("k", 5, 1), "K must be an integer >= 1, got '0'");
+    }
+
+    private static void assertMessage(Runnable r, String... parts) {
+        MagicError e = assertThrows(MagicError.class, r::run);
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should contain '" + p + "'");
+        }
+    }
+}
