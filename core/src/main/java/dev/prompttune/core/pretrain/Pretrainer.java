@@ -99,8 +99,8 @@ public final class Pretrainer {
             return new Options(1, Path.of("data/corpus/pretrain.txt.gz"), Path.of("data/tokenizer"), Path.of("models"),
                     192, 32, 4, 512, 4, 4,
                     0f, 0.1f, 32,
-                    1500, 128, 3e-3f,
-                    500, 128, 0, 1e-3f,
+                    4500, 128, 3e-3f,
+                    3000, 128, 16, 2e-3f,
                     "adamw", 100, 50, 250, 256,
                     "BF16", "span,lm", "t5-mini-span", "t5-mini", true);
         }
