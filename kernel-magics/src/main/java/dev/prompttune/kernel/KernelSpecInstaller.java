@@ -94,6 +94,10 @@ public final class KernelSpecInstaller {
         spec.put("display_name", displayName);
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
+        // PyTorch's OpenMP threads spin while they wait for work by default; when anything else needs the CPU
+        // (the notebook server, a browser, another kernel) that made training steps ~10x slower (measured on 2
+        // cores: 2.4 s instead of 0.2 s). Passive waiting costs little when the machine is idle.
+        spec.put("env", Map.of("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE")));
         spec.put("metadata", Map.of("debugger", false));
         return spec;
     }
