@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.RankClassifier;
+import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptLayout;
@@ -73,7 +74,8 @@ public final class PromptBank {
         if (rows.isEmpty()) {
             return new float[0][];
         }
-        try (NDManager m = model.manager().newSubManager()) {
+        // Autograd off (see RankClassifier.score): scoring never runs backward.
+        try (GradMode.Scope noGrad = GradMode.off(); NDManager m = model.manager().newSubManager()) {
             List<Input> inputs = rows.stream().map(r -> new Input(r.prompt(), r.input())).toList();
             PromptLayout.Combined combined = combine(inputs, m);
             NDArray hidden = model.encode(combined.embeddings(), combined.mask(), false); // [B, L, H]
@@ -124,7 +126,7 @@ public final class PromptBank {
         if (rows.isEmpty()) {
             return new long[0][];
         }
-        try (NDManager m = model.manager().newSubManager()) {
+        try (GradMode.Scope noGrad = GradMode.off(); NDManager m = model.manager().newSubManager()) {
             PromptLayout.Combined combined = combine(rows, m);
             long[][] generated = model.generate(combined.embeddings(), combined.mask(), maxNewTokens);
             long eos = model.config().eosTokenId;
