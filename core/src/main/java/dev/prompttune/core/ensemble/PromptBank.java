@@ -71,17 +71,11 @@ public final class PromptBank {
      * @return [row][class of that row's task]
      */
     public float[][] score(List<Row> rows) {
-        // No gradients when scoring or generating (see GradMode: grad mode is on in new threads).
-        try (GradMode.Scope noGrad = GradMode.off()) {
-            return scoreWithoutGrad(rows);
-        }
-    }
-
-    private float[][] scoreWithoutGrad(List<Row> rows) {
         if (rows.isEmpty()) {
             return new float[0][];
         }
-        try (NDManager m = model.manager().newSubManager()) {
+        // Autograd off (see RankClassifier.score): scoring never runs backward.
+        try (GradMode.Scope noGrad = GradMode.off(); NDManager m = model.manager().newSubManager()) {
             List<Input> inputs = rows.stream().map(r -> new Input(r.prompt(), r.input())).toList();
             PromptLayout.Combined combined = combine(inputs, m);
             NDArray hidden = model.encode(combined.embeddings(), combined.mask(), false); // [B, L, H]
@@ -129,17 +123,10 @@ public final class PromptBank {
      * @return per row: the decoder start token, the generated ids, up to and including eos (no trailing padding)
      */
     public long[][] generate(List<Input> rows, int maxNewTokens) {
-        // No gradients when scoring or generating (see GradMode: grad mode is on in new threads).
-        try (GradMode.Scope noGrad = GradMode.off()) {
-            return generateWithoutGrad(rows, maxNewTokens);
-        }
-    }
-
-    private long[][] generateWithoutGrad(List<Input> rows, int maxNewTokens) {
         if (rows.isEmpty()) {
             return new long[0][];
         }
-        try (NDManager m = model.manager().newSubManager()) {
+        try (GradMode.Scope noGrad = GradMode.off(); NDManager m = model.manager().newSubManager()) {
             PromptLayout.Combined combined = combine(rows, m);
             long[][] generated = model.generate(combined.embeddings(), combined.mask(), maxNewTokens);
             long eos = model.config().eosTokenId;

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Evaluation by generation: greedy decoding of every input (prompted or not), decoded to text and compared with
  * the reference text after trimming (exact match). For classification, a generated text that equals no label's
- * target counts as wrong (class −1).
+ * target counts as wrong (class −1). Batches group inputs of similar length ({@link LengthBatches}).
  */
 public final class GenerationEvaluator {
 
@@ -22,27 +22,25 @@ public final class GenerationEvaluator {
     /** Greedy outputs, as text, one per input. */
     public static List<String> generate(T5Model model, EncoderInput input, long[][] inputs, T5Tokenizer tokenizer,
                                         int maxNewTokens, int batchSize, NDManager parent) {
-        // No gradients when scoring or generating (see GradMode: grad mode is on in new threads).
-        try (GradMode.Scope noGrad = GradMode.off()) {
-            return generateWithoutGrad(model, input, inputs, tokenizer, maxNewTokens, batchSize, parent);
-        }
-    }
-
-    private static List<String> generateWithoutGrad(T5Model model, EncoderInput input, long[][] inputs, T5Tokenizer tokenizer,
-                                        int maxNewTokens, int batchSize, NDManager parent) {
-        List<String> out = new ArrayList<>(inputs.length);
-        for (int start = 0; start < inputs.length; start += batchSize) {
-            int rows = Math.min(batchSize, inputs.length - start);
-            try (NDManager m = parent.newSubManager()) {
-                long[][] slice = Arrays.copyOfRange(inputs, start, start + rows);
-                RankClassifier.Padded enc = RankClassifier.Padded.of(slice, 0, m);
-                PromptLayout.Combined combined = input.build(model, enc.ids(), enc.mask());
-                for (long[] ids : model.generate(combined.embeddings(), combined.mask(), maxNewTokens)) {
-                    out.add(tokenizer.decode(Arrays.copyOfRange(ids, 1, ids.length)).trim());
+        String[] out = new String[inputs.length];
+        try (GradMode.Scope noGrad = GradMode.off()) { // see RankClassifier.score
+            for (int[] batch : LengthBatches.of(inputs, batchSize)) {
+                try (NDManager m = parent.newSubManager()) {
+                    long[][] slice = new long[batch.length][];
+                    for (int r = 0; r < batch.length; r++) {
+                        slice[r] = inputs[batch[r]];
+                    }
+                    RankClassifier.Padded enc = RankClassifier.Padded.of(slice, 0, m);
+                    PromptLayout.Combined combined = input.build(model, enc.ids(), enc.mask());
+                    long[][] generated = model.generate(combined.embeddings(), combined.mask(), maxNewTokens);
+                    for (int r = 0; r < batch.length; r++) {
+                        long[] ids = generated[r];
+                        out[batch[r]] = tokenizer.decode(Arrays.copyOfRange(ids, 1, ids.length)).trim();
+                    }
                 }
             }
         }
-        return out;
+        return new ArrayList<>(Arrays.asList(out));
     }
 
     /** Fraction of outputs equal to their references (both trimmed). */

@@ -15,7 +15,7 @@ import dev.prompttune.core.prompt.PromptLayout;
  * yet generate the exact label words.
  *
  * <p>Per batch, the encoder runs once; its output is repeated once per class and the decoder scores all
- * (example, class) pairs in one pass.
+ * (example, class) pairs in one pass. Batches group inputs of similar length ({@link LengthBatches}).
  */
 public final class RankClassifier {
 
@@ -28,41 +28,39 @@ public final class RankClassifier {
      */
     public static float[][] score(T5Model model, EncoderInput input, long[][] inputs, long[][] classTargets,
                                   int batchSize, NDManager parent) {
-        // Scoring never needs gradients; without this, a prompt that was trained (requires grad) makes PyTorch
-        // record the whole forward pass on threads where grad mode is on (see GradMode).
-        try (GradMode.Scope noGrad = GradMode.off()) {
-            return scoreWithoutGrad(model, input, inputs, classTargets, batchSize, parent);
-        }
-    }
-
-    private static float[][] scoreWithoutGrad(T5Model model, EncoderInput input, long[][] inputs, long[][] classTargets,
-                                  int batchSize, NDManager parent) {
         int classes = classTargets.length;
         float[][] scores = new float[inputs.length][];
-        for (int start = 0; start < inputs.length; start += batchSize) {
-            int rows = Math.min(batchSize, inputs.length - start);
-            try (NDManager m = parent.newSubManager()) {
-                long[][] slice = new long[rows][];
-                System.arraycopy(inputs, start, slice, 0, rows);
-                Padded enc = Padded.of(slice, 0, m);
-                PromptLayout.Combined combined = input.build(model, enc.ids, enc.mask);
-                NDArray hidden = model.encode(combined.embeddings(), combined.mask(), false);
-                // Repeat each example's encoding once per class: row r·C + c scores class c for example r.
-                NDArray repeated = hidden.repeat(0, classes);
-                NDArray repeatedMask = combined.mask().repeat(0, classes);
-                long[][] labelRows = new long[rows * classes][];
-                for (int r = 0; r < rows; r++) {
-                    for (int c = 0; c < classes; c++) {
-                        labelRows[r * classes + c] = classTargets[c];
+        // Autograd off: on a thread where it is on (a notebook cell) and with a prompt that requires grad (after
+        // training), every batch would keep all its intermediates for a backward pass that never comes.
+        try (GradMode.Scope noGrad = GradMode.off()) {
+            for (int[] batch : LengthBatches.of(inputs, batchSize)) {
+                int rows = batch.length;
+                try (NDManager m = parent.newSubManager()) {
+                    long[][] slice = new long[rows][];
+                    for (int r = 0; r < rows; r++) {
+                        slice[r] = inputs[batch[r]];
                     }
-                }
-                NDArray labels = Padded.of(labelRows, T5Model.IGNORE_INDEX, m).ids;
-                NDArray logits = model.logits(model.decode(model.shiftRight(labels), repeated, repeatedMask, false));
-                double[] flat = sequenceLogLikelihoods(logits, labels);
-                for (int r = 0; r < rows; r++) {
-                    scores[start + r] = new float[classes];
-                    for (int c = 0; c < classes; c++) {
-                        scores[start + r][c] = (float) flat[r * classes + c];
+                    Padded enc = Padded.of(slice, 0, m);
+                    PromptLayout.Combined combined = input.build(model, enc.ids, enc.mask);
+                    NDArray hidden = model.encode(combined.embeddings(), combined.mask(), false);
+                    // Repeat each example's encoding once per class: row r·C + c scores class c for example r.
+                    NDArray repeated = hidden.repeat(0, classes);
+                    NDArray repeatedMask = combined.mask().repeat(0, classes);
+                    long[][] labelRows = new long[rows * classes][];
+                    for (int r = 0; r < rows; r++) {
+                        for (int c = 0; c < classes; c++) {
+                            labelRows[r * classes + c] = classTargets[c];
+                        }
+                    }
+                    NDArray labels = Padded.of(labelRows, T5Model.IGNORE_INDEX, m).ids;
+                    NDArray logits = model.logits(model.decode(model.shiftRight(labels), repeated, repeatedMask, false));
+                    double[] flat = sequenceLogLikelihoods(logits, labels);
+                    for (int r = 0; r < rows; r++) {
+                        float[] row = new float[classes];
+                        for (int c = 0; c < classes; c++) {
+                            row[c] = (float) flat[r * classes + c];
+                        }
+                        scores[batch[r]] = row;
                     }
                 }
             }

@@ -23,6 +23,20 @@ public final class Casts {
         return JniUtils.cumProd((PtNDArray) x.expandDims(-1), -1, type).squeeze(-1);
     }
 
+    /**
+     * An array's values as float32, leaving nothing behind: {@code toType} of a non-float32 array makes a copy in
+     * the array's own manager, which for a weight or a prompt lives as long as the model (a snapshot per step of a
+     * half-precision model kept a float32 copy of every weight per step).
+     */
+    public static float[] floats(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT32) {
+            return x.toFloatArray();
+        }
+        try (NDArray copy = x.toType(DataType.FLOAT32, true)) {
+            return copy.toFloatArray();
+        }
+    }
+
     /** Softmax over the last axis computed (and returned) in float32, differentiably. */
     public static NDArray softmaxFloat32(NDArray x) {
         return JniUtils.softmax((PtNDArray) x, -1, DataType.FLOAT32);

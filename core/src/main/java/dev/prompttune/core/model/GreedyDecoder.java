@@ -19,7 +19,8 @@ final class GreedyDecoder {
         long[][] out = new long[rows][maxNewTokens + 1];
         boolean[] finished = new boolean[rows];
         int produced = 0;
-        try (NDManager scope = embeddings.getManager().newSubManager()) {
+        // Autograd off: a prompt that requires grad would otherwise keep every step's intermediates (see GradMode).
+        try (GradMode.Scope noGrad = GradMode.off(); NDManager scope = embeddings.getManager().newSubManager()) {
             // Work on copies owned by this scope, so every intermediate (cache included) is freed with it.
             NDArray emb = embeddings.duplicate();
             emb.attach(scope);

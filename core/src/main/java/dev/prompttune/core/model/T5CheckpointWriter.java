@@ -23,7 +23,7 @@ public final class T5CheckpointWriter {
             SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
             for (T5Weights.Declared d : model.weights().all().values()) {
                 writer.addFloats(d.name(), d.shape().getShape(), dtype,
-                        () -> d.parameter().getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+                        () -> Casts.floats(d.parameter().getArray()));
             }
             writer.write(dir.resolve("model.safetensors"));
             Path tmp = Files.createTempFile(dir, ".config", ".tmp");

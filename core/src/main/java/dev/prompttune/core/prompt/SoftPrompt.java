@@ -3,7 +3,6 @@ package dev.prompttune.core.prompt;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.prompttune.core.PromptTuneException;
 
@@ -62,7 +61,7 @@ public final class SoftPrompt implements AutoCloseable {
 
     /** A copy of the current values, row-major [p, H]. */
     public float[] toFloats() {
-        return value.toType(DataType.FLOAT32, false).toFloatArray();
+        return dev.prompttune.core.model.Casts.floats(value);
     }
 
     /** Overwrites the values in place (e.g. restoring the best prompt). */

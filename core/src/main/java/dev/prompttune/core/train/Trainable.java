@@ -1,7 +1,7 @@
 package dev.prompttune.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
+import dev.prompttune.core.model.Casts;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.model.T5Weights;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -83,7 +83,7 @@ public interface Trainable {
             public float[][] snapshot() {
                 float[][] out = new float[params.size()][];
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = params.get(i).toType(DataType.FLOAT32, false).toFloatArray();
+                    out[i] = Casts.floats(params.get(i)); // no float32 copy left in the model per step
                 }
                 return out;
             }
