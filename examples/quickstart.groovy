@@ -1,4 +1,4 @@
-// Quickstart: prompt-tune the default model (t5-mini) on the default task (spam: is an e-mail spam or normal?).
+// Quickstart: prompt-tune the built-in model on the default task (spam: is an e-mail spam or normal?).
 //
 //     bin/prompttune run examples/quickstart.groovy
 //
@@ -10,7 +10,8 @@
 // (prompt.safetensors) and the run's record (spec, metrics, predictions) were saved.
 
 promptTune {
-    model 't5-mini'
+    model 't5-mini-span' // the span-corruption checkpoint: at this size LM adaptation made the decoder ignore
+                         // its encoder, and a prompt only acts through the encoder (models/README.md)
     data 'spam'        // data/tasks/spam: "subject: {subject} message: {body}" → spam | normal
     length 20
     init 'labels'
