@@ -24,7 +24,8 @@ import ai.djl.nn.core.Linear;
  * with 32 rows both take the same time, so short inputs (the decoder, one-token decoding steps) keep
  * {@code linear}. Results differ from MKL's by float32 rounding only (summation order).
  *
- * <p>Only for float32 on the CPU; other dtypes and devices use {@code linear}.
+ * <p>Only for float32 on the CPU, and only where {@link ConvLinearGate} allows it (oneDNN kills the process on
+ * machines that hide their cache sizes); everything else uses {@code linear}.
  */
 final class Linears {
 
@@ -48,7 +49,8 @@ final class Linears {
         Shape shape = x.getShape();
         long in = shape.get(shape.dimension() - 1);
         long rows = in == 0 ? 0 : shape.size() / in;
-        if (rows < minRows || x.getDataType() != DataType.FLOAT32 || weight.getDataType() != DataType.FLOAT32
+        if (!ConvLinearGate.allowed() || rows < minRows
+                || x.getDataType() != DataType.FLOAT32 || weight.getDataType() != DataType.FLOAT32
                 || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
             return Linear.linear(x, weight).singletonOrThrow();
         }
