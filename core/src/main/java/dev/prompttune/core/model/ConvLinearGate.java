@@ -1,5 +1,6 @@
 package dev.prompttune.core.model;
 
+import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +25,22 @@ public final class ConvLinearGate {
 
     private static final Path LINUX_CACHES = Path.of("/sys/devices/system/cpu/cpu0/cache");
 
-    private static final boolean ALLOWED = decide(System.getProperty(PROPERTY, "auto"), LINUX_CACHES);
+    /**
+     * Decided on first use, not in a static initialiser: a bad setting must reach the caller as a
+     * {@link PromptTuneException} (one line in the CLI and the kernel), not as an ExceptionInInitializerError.
+     */
+    private static volatile Boolean allowed;
 
     private ConvLinearGate() {}
 
     /** True when the convolution route is switched on for this process. */
     public static boolean allowed() {
-        return ALLOWED;
+        Boolean decided = allowed;
+        if (decided == null) {
+            decided = decide(System.getProperty(PROPERTY, "auto"), LINUX_CACHES);
+            allowed = decided;
+        }
+        return decided;
     }
 
     static boolean decide(String setting, Path cacheDir) {
@@ -42,7 +52,7 @@ public final class ConvLinearGate {
             case "auto":
                 return cachesVisible(cacheDir);
             default:
-                throw new IllegalArgumentException(
+                throw new PromptTuneException(
                         "-D" + PROPERTY + "=" + setting + " is not a setting; allowed: auto, on, off");
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class ConvLinearGateTest {
     void explicitSettingsWinAndBadOnesAreNamed() {
         assertTrue(ConvLinearGate.decide("on", dir.resolve("absent")));
         assertFalse(ConvLinearGate.decide(" OFF ", dir));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        PromptTuneException e = assertThrows(PromptTuneException.class,
                 () -> ConvLinearGate.decide("fast", dir));
         assertTrue(e.getMessage().contains("prompttune.convLinear=fast") && e.getMessage().contains("auto, on, off"),
                 e.getMessage());
