@@ -85,6 +85,9 @@ public final class Pretrainer {
      *               warms up over min(warmup, lmSteps / 8) steps
      * @param phases {@code span}, {@code lm} or {@code span,lm}; {@code lm} alone starts from {@code out/spanName}
      * @param save false to train without writing checkpoints (timing and learning-rate trials)
+     * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
+     *              losses with {@code out/NAME/pretrain-log.jsonl} ({@link RebuildCheck}); 0: a normal build
+     * @param checkTolerance the largest relative difference {@code check} accepts (0.01 = 1 %)
      */
     public record Options(long seed, Path corpus, Path tokenizer, Path out,
                           int dModel, int dKv, int heads, int dFf, int encoderLayers, int decoderLayers,
@@ -92,7 +95,8 @@ public final class Pretrainer {
                           int spanSteps, int spanChunk, float spanLr,
                           int lmSteps, int lmChunk, int lmTarget, float lmLr,
                           String optimizer, int warmup, int logEvery, int evalEvery, int devExamples,
-                          String dtype, String phases, String spanName, String lmName, boolean save) {
+                          String dtype, String phases, String spanName, String lmName, boolean save,
+                          int check, double checkTolerance) {
 
         /** The recipe of the shipped {@code models/t5-mini} (seed 1). */
         public static Options defaults() {
@@ -102,7 +106,8 @@ public final class Pretrainer {
                     4500, 128, 3e-3f,
                     3000, 128, 16, 2e-3f,
                     "adamw", 100, 50, 250, 256,
-                    "BF16", "span,lm", "t5-mini-span", "t5-mini", true);
+                    "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
+                    0, 0.01);
         }
 
         /** Parses {@code --key value} pairs over the defaults. */
@@ -114,8 +119,27 @@ public final class Pretrainer {
                 }
                 a.put(args[i].substring(2), args[++i]);
             }
+            for (String k : a.keySet()) {
+                if (!KNOWN.contains(k)) {
+                    throw new PromptTuneException("unknown option --" + k + "; known: " + KNOWN);
+                }
+            }
             Options d = defaults();
-            Options o = new Options(
+            Options o;
+            try {
+                o = parseOver(d, a);
+            } catch (NumberFormatException e) {
+                throw new PromptTuneException("a pretraining option is not a number (" + e.getMessage() + "); options: "
+                        + a);
+            }
+            if (o.check() < 0) {
+                throw new PromptTuneException("--check must be 0 (build) or a number of steps >= 1, got " + o.check());
+            }
+            return o;
+        }
+
+        private static Options parseOver(Options d, Map<String, String> a) {
+            return new Options(
                     Long.parseLong(a.getOrDefault("seed", "" + d.seed)),
                     Path.of(a.getOrDefault("corpus", d.corpus.toString())),
                     Path.of(a.getOrDefault("tokenizer", d.tokenizer.toString())),
@@ -145,19 +169,15 @@ public final class Pretrainer {
                     a.getOrDefault("phases", d.phases),
                     a.getOrDefault("span-name", d.spanName),
                     a.getOrDefault("lm-name", d.lmName),
-                    Boolean.parseBoolean(a.getOrDefault("save", "" + d.save)));
-            for (String k : a.keySet()) {
-                if (!KNOWN.contains(k)) {
-                    throw new PromptTuneException("unknown option --" + k + "; known: " + KNOWN);
-                }
-            }
-            return o;
+                    Boolean.parseBoolean(a.getOrDefault("save", "" + d.save)),
+                    Integer.parseInt(a.getOrDefault("check", "" + d.check)),
+                    Double.parseDouble(a.getOrDefault("check-tolerance", "" + d.checkTolerance)));
         }
 
         private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
                 "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
                 "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "optimizer", "warmup", "log-every",
-                "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save");
+                "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance");
 
         /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
         public T5Config config(int vocabSize) {
@@ -224,6 +244,7 @@ public final class Pretrainer {
     private final T5Tokenizer tokenizer;
     private final NDManager root;
     private PretrainCorpus corpus;
+    private final List<List<RebuildCheck.Row>> checks = new ArrayList<>();
 
     public Pretrainer(Options options, T5Tokenizer tokenizer, NDManager root) {
         this.options = options;
@@ -232,13 +253,35 @@ public final class Pretrainer {
     }
 
     public static void main(String[] args) {
+        try {
+            System.exit(build(args));
+        } catch (PromptTuneException e) {
+            System.err.println("pretrain: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Runs a build (or a {@code --check}); returns the exit status: 0, or 1 for a failed check. */
+    static int build(String[] args) {
         Options o = Options.parse(args);
         long start = System.nanoTime();
+        int status = 0;
         try (NDManager root = NDManager.newBaseManager();
              T5Tokenizer tokenizer = T5Tokenizers.load(o.tokenizer())) {
-            new Pretrainer(o, tokenizer, root).run();
+            Pretrainer pretrainer = new Pretrainer(o, tokenizer, root);
+            pretrainer.run();
+            if (o.check() > 0) {
+                List<RebuildCheck.Row> all = new ArrayList<>();
+                pretrainer.checks().forEach(all::addAll);
+                double worst = RebuildCheck.worst(all);
+                boolean ok = !all.isEmpty() && worst <= o.checkTolerance();
+                System.out.printf(Locale.ROOT, "check %s: %d values compared, largest relative difference %.3f%% (tolerance %.3f%%)%n",
+                        ok ? "passed" : "FAILED", all.size(), 100 * worst, 100 * o.checkTolerance());
+                status = ok ? 0 : 1;
+            }
         }
         System.out.printf(Locale.ROOT, "pretraining done in %.1f min%n", (System.nanoTime() - start) / 60e9);
+        return status;
     }
 
     /** Runs the phases the options name; returns their results. */
@@ -289,6 +332,12 @@ public final class Pretrainer {
         int steps = objective == Objective.SPAN_CORRUPTION ? options.spanSteps() : options.lmSteps();
         float lr = objective == Objective.SPAN_CORRUPTION ? options.spanLr() : options.lmLr();
         long seed = options.seed() * 1_000_003L + objective.ordinal();
+        Path logFile = options.out().resolve(name).resolve("pretrain-log.jsonl");
+        JsonObject logged = null;
+        if (options.check() > 0) {
+            logged = RebuildCheck.loggedPhase(logFile, objective.key);
+            RebuildCheck.requireSameRecipe(logged, objective.key, options.asMap(), logFile);
+        }
         SpanCorruption spans = SpanCorruption.t5(tokenizer);
         PrefixLm prefixLm = PrefixLm.of(tokenizer, options.lmTarget());
         java.util.function.BiFunction<long[], SplittableRandom, Example> make = objective == Objective.SPAN_CORRUPTION
@@ -342,7 +391,8 @@ public final class Pretrainer {
         long start = System.nanoTime();
         TrainingResult result;
         try (Optimizer optimizer = optimizer(lr, schedule)) {
-            Trainer trainer = new Trainer(model, Trainable.model(model), optimizer, settings, "accuracy", List.of(log))
+            List<TrainingListener> listeners = options.check() > 0 ? List.of(log, stopAfter(options.check())) : List.of(log);
+            Trainer trainer = new Trainer(model, Trainable.model(model), optimizer, settings, "accuracy", listeners)
                     .withDevEvaluator(input -> -heldOutLoss(model, held, 32, root));
             result = trainer.run(name, train, held, root);
         }
@@ -351,7 +401,13 @@ public final class Pretrainer {
         if (result.failure() != null) {
             throw new PromptTuneException("phase " + objective.key + " failed: " + result.failure());
         }
-        List<String[]> samples = samples(model, objective);
+        if (logged != null) {
+            List<RebuildCheck.Row> rows = RebuildCheck.compare(logged, log.windows, log.vals, result.steps());
+            System.out.printf(Locale.ROOT, "check: the first %d steps of %s against %s%n%s", result.steps(), name, logFile,
+                    RebuildCheck.table(objective.key, rows));
+            checks.add(rows);
+        }
+        List<String[]> samples = logged != null ? List.of() : samples(model, objective);
         List<Double> losses = result.losses();
         PhaseResult pr = new PhaseResult(objective, name, result.steps(), lr, warmup, seconds, seconds / Math.max(1, result.steps()),
                 losses.get(0), tail(losses, options.logEvery()), log.windows, log.vals, n, dev, inLen, outLen,
@@ -359,10 +415,27 @@ public final class Pretrainer {
         for (String[] s : samples) {
             System.out.println("  " + s[0] + "  ->  " + s[1]);
         }
-        if (options.save()) {
+        if (options.save() && logged == null) {
             save(model, dir, pr, log.lines);
         }
         return pr;
+    }
+
+    /** Stops the trainer at the end of step {@code steps} (an interrupt ends a run at the next step boundary). */
+    private static TrainingListener stopAfter(int steps) {
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepEvent e) {
+                if (e.step() == steps && e.step() < e.totalSteps()) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
+    /** With {@code --check}: the compared rows of each phase run, in order. */
+    List<List<RebuildCheck.Row>> checks() {
+        return checks;
     }
 
     private Optimizer optimizer(float lr, LearningRateSchedule schedule) {
@@ -543,7 +616,12 @@ public final class Pretrainer {
         s.append("builds the core module if needed and runs `dev.prompttune.core.pretrain.Pretrainer` with the recipe above "
                 + "(both phases; each writes its directory under `models/`). Same seed ⇒ same data order, noise masks, "
                 + "split points and initialisation; the weights match up to floating-point differences of multi-threaded "
-                + "CPU kernels. Times above were measured on a shared 2-core machine.\n");
+                + "CPU kernels. Times above were measured on a shared 2-core machine.\n\n");
+        String phase = lm ? "lm" : "span";
+        s.append("Check without rebuilding (a few minutes): `models/build-t5-mini.sh --phases ").append(phase)
+                .append(" --check 300` replays the first 300 steps of this recipe, writes nothing, and compares the loss "
+                        + "windows and held-out losses with `pretrain-log.jsonl` (exit status 1 beyond a 1 % relative "
+                        + "difference; `--check` with the phase's step count replays the whole phase).\n");
         return s.toString();
     }
 

@@ -2,11 +2,13 @@ package dev.prompttune.core.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.corpus.RepoData;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.text.T5Tokenizer;
@@ -82,6 +84,76 @@ class PretrainerTest {
         }
         String card = Files.readString(out.resolve("t5-mini").resolve("README.md"));
         assertTrue(card.contains("t5-mini-span") && card.contains("| t5-mini |"), card);
+    }
+
+    /**
+     * {@code --check N} replays the first N steps of a logged build: against its own build it passes (same seed ⇒ same
+     * initialisation and batches), a doctored log fails it, and a different recipe (here the number of steps, which
+     * changes the data order) is refused before training, naming the option.
+     */
+    @Test
+    void checkReplaysTheLoggedRecipe(@TempDir Path tmp) throws Exception {
+        Path corpus = tmp.resolve("corpus.txt");
+        Files.write(corpus, sentences(200));
+        Path out = tmp.resolve("models");
+        List<String> recipe = List.of("--corpus", corpus.toString(), "--tokenizer", RepoData.tokenizer().toString(),
+            "--out", out.toString(), "--d-model", "32", "--d-kv", "8", "--heads", "2", "--d-ff", "64",
+            "--encoder-layers", "1", "--decoder-layers", "1", "--batch", "4", "--span-steps", "6", "--span-chunk", "32",
+            "--warmup", "1", "--log-every", "2", "--eval-every", "3", "--dev-examples", "8", "--phases", "span");
+        assertEquals(0, Pretrainer.build(recipe.toArray(String[]::new)));
+        Path log = out.resolve("t5-mini-span").resolve("pretrain-log.jsonl");
+        List<String> built = Files.readAllLines(log);
+
+        List<String> check = new ArrayList<>(recipe);
+        check.addAll(List.of("--check", "4"));
+        assertEquals(0, Pretrainer.build(check.toArray(String[]::new)), "a replay of the same build passes");
+        assertEquals(built, Files.readAllLines(log), "a check writes nothing");
+
+        // The summary's first window (step 1) raised by 5 %: the replay must notice.
+        List<String> doctored = new ArrayList<>();
+        for (String line : built) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (o.has("summary")) {
+                com.google.gson.JsonArray first = o.getAsJsonObject("summary").getAsJsonArray("windows").get(0).getAsJsonArray();
+                first.set(1, new com.google.gson.JsonPrimitive(first.get(1).getAsDouble() * 1.05));
+                line = o.toString();
+            }
+            doctored.add(line);
+        }
+        Files.write(log, doctored);
+        assertEquals(1, Pretrainer.build(check.toArray(String[]::new)), "a 5 % difference fails the 1 % tolerance");
+
+        List<String> otherSteps = new ArrayList<>(check);
+        otherSteps.set(otherSteps.indexOf("--span-steps") + 1, "7");
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> Pretrainer.build(otherSteps.toArray(String[]::new)));
+        assertTrue(e.getMessage().contains("span_steps 6 in the log, 7 now"), e.getMessage());
+    }
+
+    @Test
+    void badOptionsNameTheOption() {
+        PromptTuneException unknown = assertThrows(PromptTuneException.class,
+                () -> Pretrainer.Options.parse(new String[] {"--span-step", "10"}));
+        assertTrue(unknown.getMessage().contains("--span-step"), unknown.getMessage());
+        PromptTuneException number = assertThrows(PromptTuneException.class,
+                () -> Pretrainer.Options.parse(new String[] {"--check", "many"}));
+        assertTrue(number.getMessage().contains("many"), number.getMessage());
+        PromptTuneException negative = assertThrows(PromptTuneException.class,
+                () -> Pretrainer.Options.parse(new String[] {"--check", "-3"}));
+        assertTrue(negative.getMessage().contains("--check"), negative.getMessage());
+    }
+
+    private static List<String> sentences(int count) {
+        String[] words = {"the", "monkey", "was", "quite", "old", "and", "both", "its", "legs", "were", "tired", "money"};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            StringBuilder s = new StringBuilder();
+            for (int w = 0; w < 10; w++) {
+                s.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
+            }
+            lines.add(s.append('.').toString());
+        }
+        return lines;
     }
 
     @Test
