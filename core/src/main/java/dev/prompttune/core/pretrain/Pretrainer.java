@@ -83,6 +83,9 @@ public final class Pretrainer {
      * @param optimizer {@code adamw} or {@code adafactor} (T5's: factored, parameter-scaled, clipped at RMS 1)
      * @param warmup warm-up steps of the span phase's learning-rate schedule (then linear decay to 0); the LM phase
      *               warms up over min(warmup, lmSteps / 8) steps
+     * @param maxGradNorm gradient clipping by global norm before each update (0: off). Without it, a rare huge
+     *               gradient at the peak learning rate sets off a loss spike, and whether one does depends on
+     *               rounding, so two CPUs that sum in a different order could end several per cent apart
      * @param phases {@code span}, {@code lm} or {@code span,lm}; {@code lm} alone starts from {@code out/spanName}
      * @param save false to train without writing checkpoints (timing and learning-rate trials)
      * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
@@ -94,7 +97,7 @@ public final class Pretrainer {
                           float trainDropout, float savedDropout, int batch,
                           int spanSteps, int spanChunk, float spanLr,
                           int lmSteps, int lmChunk, int lmTarget, float lmLr,
-                          String optimizer, int warmup, int logEvery, int evalEvery, int devExamples,
+                          String optimizer, int warmup, float maxGradNorm, int logEvery, int evalEvery, int devExamples,
                           String dtype, String phases, String spanName, String lmName, boolean save,
                           int check, double checkTolerance) {
 
@@ -105,7 +108,7 @@ public final class Pretrainer {
                     0f, 0.1f, 32,
                     4500, 128, 3e-3f,
                     3000, 128, 16, 2e-3f,
-                    "adamw", 100, 50, 250, 256,
+                    "adamw", 100, 1f, 50, 250, 256,
                     "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
                     0, 0.01);
         }
@@ -162,6 +165,7 @@ public final class Pretrainer {
                     Float.parseFloat(a.getOrDefault("lm-lr", "" + d.lmLr)),
                     a.getOrDefault("optimizer", d.optimizer),
                     Integer.parseInt(a.getOrDefault("warmup", "" + d.warmup)),
+                    Float.parseFloat(a.getOrDefault("max-grad-norm", "" + d.maxGradNorm)),
                     Integer.parseInt(a.getOrDefault("log-every", "" + d.logEvery)),
                     Integer.parseInt(a.getOrDefault("eval-every", "" + d.evalEvery)),
                     Integer.parseInt(a.getOrDefault("dev-examples", "" + d.devExamples)),
@@ -176,7 +180,7 @@ public final class Pretrainer {
 
         private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
                 "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
-                "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "optimizer", "warmup", "log-every",
+                "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "optimizer", "warmup", "max-grad-norm", "log-every",
                 "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance");
 
         /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
@@ -224,6 +228,7 @@ public final class Pretrainer {
             m.put("lm_lr", lmLr);
             m.put("optimizer", optimizer);
             m.put("warmup", warmup);
+            m.put("max_grad_norm", maxGradNorm);
             m.put("dev_examples", devExamples);
             m.put("dtype", dtype);
             return m;
@@ -387,7 +392,7 @@ public final class Pretrainer {
         Path dir = options.out().resolve(name);
         Log log = new Log(objective.key, options.logEvery());
         TrainingSettings settings = new TrainingSettings(steps, options.batch(), 1, options.evalEvery(), 0, seed,
-                options.trainDropout(), 64);
+                options.trainDropout(), 64, options.maxGradNorm());
         long start = System.nanoTime();
         TrainingResult result;
         try (Optimizer optimizer = optimizer(lr, schedule)) {
@@ -436,6 +441,13 @@ public final class Pretrainer {
     /** With {@code --check}: the compared rows of each phase run, in order. */
     List<List<RebuildCheck.Row>> checks() {
         return checks;
+    }
+
+    /** The optimizer as the model card's recipe table names it, with the gradient clipping. */
+    private String optimizerText() {
+        return options.maxGradNorm() > 0
+                ? String.format(Locale.ROOT, "%s, gradients clipped to global norm %s", options.optimizer(), options.maxGradNorm())
+                : options.optimizer();
     }
 
     private Optimizer optimizer(float lr, LearningRateSchedule schedule) {
@@ -590,7 +602,7 @@ public final class Pretrainer {
             s.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s → %d / %d%s | %,d | %s | %s, warm-up %s then linear decay to 0 |%n",
                     p.name(), sp ? "span corruption (density 0.15, mean span 3)" : "prefix LM (split uniform in [1, L−1])",
                     p.steps(), o.get("batch"), sp ? o.get("span_chunk") : o.get("lm_chunk"), p.inputLength(), p.targetLength(),
-                    sp ? "" : " (mean)", p.trainExamples(), o.get("optimizer"), p.lr(), p.warmup()));
+                    sp ? "" : " (mean)", p.trainExamples(), optimizerText(), p.lr(), p.warmup()));
         }
         s.append("\nT5 1.1 initialisation (`T5Model.random`), except the untied LM head: N(0, 1/d_model) as Mesh "
                 + "TensorFlow initialises it rather than Hugging Face's N(0, 1). Every weight trained in float32 through "

@@ -38,7 +38,7 @@ final class RebuildCheck {
 
     /** The options that decide a phase's numbers (the other logged options belong to the other phase). */
     private static final List<String> SHARED = List.of("seed", "d_model", "d_kv", "num_heads", "d_ff", "encoder_layers",
-            "decoder_layers", "train_dropout", "batch", "optimizer", "warmup", "dev_examples");
+            "decoder_layers", "train_dropout", "batch", "optimizer", "warmup", "max_grad_norm", "dev_examples");
     private static final List<String> SPAN = List.of("span_steps", "span_chunk", "span_lr");
     private static final List<String> LM = List.of("lm_steps", "lm_chunk", "lm_target", "lm_lr");
 

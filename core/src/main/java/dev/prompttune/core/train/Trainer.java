@@ -112,6 +112,9 @@ public final class Trainer {
                 }
                 lastGood = trainable.snapshot();
                 List<NDArray> grads = gradients();
+                if (settings.maxGradNorm() > 0) {
+                    GradientClipping.clip(grads, settings.maxGradNorm());
+                }
                 optimizer.step(trainable.parameters(), grads);
                 grads.forEach(NDArray::close);
                 Optimizer.zeroGradients(trainable.parameters());

@@ -15,9 +15,12 @@ import java.util.Map;
  * @param seed batching order, dropout and initialisation
  * @param dropout override of the checkpoint's dropout rate, or null to keep it
  * @param evalBatchSize examples per evaluation batch
+ * @param maxGradNorm before each update, gradients are scaled down so that their global L2 norm (over every
+ *        trained array together) is at most this; 0 turns clipping off. It caps the damage of the rare huge gradient
+ *        that otherwise sends full-model training into a loss spike.
  */
 public record TrainingSettings(int steps, int batchSize, int gradientAccumulation, int evalEvery, int patience, long seed,
-                               Float dropout, int evalBatchSize) {
+                               Float dropout, int evalBatchSize, float maxGradNorm) {
 
     public TrainingSettings {
         require(steps >= 1, "steps", steps, "steps >= 1");
@@ -29,6 +32,14 @@ public record TrainingSettings(int steps, int batchSize, int gradientAccumulatio
         if (dropout != null) {
             require(dropout >= 0 && dropout < 1, "dropout", dropout, "0 <= dropout < 1");
         }
+        require(maxGradNorm >= 0 && Float.isFinite(maxGradNorm), "maxGradNorm", maxGradNorm,
+                "a finite number >= 0 (0: no gradient clipping)");
+    }
+
+    /** Without gradient clipping. */
+    public TrainingSettings(int steps, int batchSize, int gradientAccumulation, int evalEvery, int patience, long seed,
+                            Float dropout, int evalBatchSize) {
+        this(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, 0f);
     }
 
     /** The paper's recipe at a given step budget: batch 32, evaluate every 100 steps, no early stopping. */
@@ -37,27 +48,31 @@ public record TrainingSettings(int steps, int batchSize, int gradientAccumulatio
     }
 
     public TrainingSettings withSteps(int n) {
-        return new TrainingSettings(n, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize);
+        return new TrainingSettings(n, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm);
     }
 
     public TrainingSettings withBatch(int n) {
-        return new TrainingSettings(steps, n, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize);
+        return new TrainingSettings(steps, n, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm);
     }
 
     public TrainingSettings withEval(int every, int patienceEvals) {
-        return new TrainingSettings(steps, batchSize, gradientAccumulation, every, patienceEvals, seed, dropout, evalBatchSize);
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, every, patienceEvals, seed, dropout, evalBatchSize, maxGradNorm);
     }
 
     public TrainingSettings withSeed(long s) {
-        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, s, dropout, evalBatchSize);
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, s, dropout, evalBatchSize, maxGradNorm);
     }
 
     public TrainingSettings withDropout(Float d) {
-        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, d, evalBatchSize);
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, d, evalBatchSize, maxGradNorm);
     }
 
     public TrainingSettings withGradientAccumulation(int n) {
-        return new TrainingSettings(steps, batchSize, n, evalEvery, patience, seed, dropout, evalBatchSize);
+        return new TrainingSettings(steps, batchSize, n, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm);
+    }
+
+    public TrainingSettings withMaxGradNorm(float norm) {
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, norm);
     }
 
     public Map<String, Object> describe() {
@@ -70,6 +85,7 @@ public record TrainingSettings(int steps, int batchSize, int gradientAccumulatio
         d.put("seed", seed);
         d.put("dropout", dropout);
         d.put("evalBatch", evalBatchSize);
+        d.put("maxGradNorm", maxGradNorm);
         return d;
     }
 
