@@ -250,6 +250,7 @@ public final class Pretrainer {
     private final NDManager root;
     private PretrainCorpus corpus;
     private final List<List<RebuildCheck.Row>> checks = new ArrayList<>();
+    private final List<String> numericsDifferences = new ArrayList<>();
 
     public Pretrainer(Options options, T5Tokenizer tokenizer, NDManager root) {
         this.options = options;
@@ -282,6 +283,9 @@ public final class Pretrainer {
                 boolean ok = !all.isEmpty() && worst <= o.checkTolerance();
                 System.out.printf(Locale.ROOT, "check %s: %d values compared, largest relative difference %.3f%% (tolerance %.3f%%)%n",
                         ok ? "passed" : "FAILED", all.size(), 100 * worst, 100 * o.checkTolerance());
+                if (!ok) {
+                    pretrainer.numericsDifferences().forEach(d -> System.out.println("  differs from the logged build: " + d));
+                }
                 status = ok ? 0 : 1;
             }
         }
@@ -411,6 +415,15 @@ public final class Pretrainer {
             System.out.printf(Locale.ROOT, "check: the first %d steps of %s against %s%n%s", result.steps(), name, logFile,
                     RebuildCheck.table(objective.key, rows));
             checks.add(rows);
+            Map<String, Object> was = logged.has("numerics")
+                    ? GSON.fromJson(logged.get("numerics"), new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType())
+                    : Map.of();
+            Map<String, Object> now = BuildNumerics.current();
+            List<String> differences = new ArrayList<>(BuildNumerics.differences(was, now));
+            if (!String.valueOf(was.get("cpu")).equals(now.get("cpu"))) {
+                differences.add(0, "cpu " + was.getOrDefault("cpu", "(not logged)") + " → " + now.get("cpu"));
+            }
+            differences.forEach(d -> numericsDifferences.add(objective.key + ": " + d));
         }
         List<String[]> samples = logged != null ? List.of() : samples(model, objective);
         List<Double> losses = result.losses();
@@ -436,6 +449,11 @@ public final class Pretrainer {
                 }
             }
         };
+    }
+
+    /** With {@code --check}: how this run's numerics differ from each checked phase's logged ones (cpu included). */
+    List<String> numericsDifferences() {
+        return numericsDifferences;
     }
 
     /** With {@code --check}: the compared rows of each phase run, in order. */
@@ -553,6 +571,7 @@ public final class Pretrainer {
             summary.put("phase", pr.objective().key);
             summary.put("summary", pr);
             summary.put("options", options.asMap());
+            summary.put("numerics", BuildNumerics.current());
             history.add(GSON.toJson(summary));
             Files.write(dir.resolve("pretrain-log.jsonl"), history);
             List<PhaseResult> all = new ArrayList<>(previous);

@@ -42,6 +42,9 @@ final class RebuildCheck {
     private static final List<String> SPAN = List.of("span_steps", "span_chunk", "span_lr");
     private static final List<String> LM = List.of("lm_steps", "lm_chunk", "lm_target", "lm_lr");
 
+    /** Options added after some logs were written, with the behaviour those logs had (no clipping before it existed). */
+    private static final Map<String, String> IMPLIED_WHEN_ABSENT = Map.of("max_grad_norm", "0");
+
     private RebuildCheck() {}
 
     /** The {@code summary} line of {@code phase} in a checkpoint log (the last one, if a log holds several). */
@@ -77,7 +80,8 @@ final class RebuildCheck {
         for (String key : keys) {
             Object now = options.get(key);
             JsonElement before = was.get(key);
-            String beforeText = before == null ? "(not logged)" : before.getAsString();
+            String beforeText = before != null ? before.getAsString()
+                    : IMPLIED_WHEN_ABSENT.getOrDefault(key, "(not logged)");
             if (!sameValue(beforeText, now)) {
                 differences.add(key + " " + beforeText + " in the log, " + now + " now");
             }
