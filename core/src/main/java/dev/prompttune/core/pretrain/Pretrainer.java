@@ -83,9 +83,9 @@ public final class Pretrainer {
      * @param optimizer {@code adamw} or {@code adafactor} (T5's: factored, parameter-scaled, clipped at RMS 1)
      * @param warmup warm-up steps of the span phase's learning-rate schedule (then linear decay to 0); the LM phase
      *               warms up over min(warmup, lmSteps / 8) steps
-     * @param maxGradNorm gradient clipping by global norm before each update (0: off). Without it, a rare huge
-     *               gradient at the peak learning rate sets off a loss spike, and whether one does depends on
-     *               rounding, so two CPUs that sum in a different order could end several per cent apart
+     * @param maxGradNorm gradient clipping by global norm before each update (0: off, as the shipped checkpoints
+     *               were built). Caps the rare huge gradient that sets off a loss spike at the peak learning rate;
+     *               a clipped build (1.0) was tried and not shipped (models/README.md, Rebuild)
      * @param phases {@code span}, {@code lm} or {@code span,lm}; {@code lm} alone starts from {@code out/spanName}
      * @param save false to train without writing checkpoints (timing and learning-rate trials)
      * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
@@ -108,7 +108,7 @@ public final class Pretrainer {
                     0f, 0.1f, 32,
                     4500, 128, 3e-3f,
                     3000, 128, 16, 2e-3f,
-                    "adamw", 100, 1f, 50, 250, 256,
+                    "adamw", 100, 0f, 50, 250, 256,
                     "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
                     0, 0.01);
         }
@@ -644,15 +644,20 @@ public final class Pretrainer {
             s.append("| `").append(x[0].replace("|", "\\|")).append("` | `").append(x[1].replace("|", "\\|")).append("` |\n");
         }
         s.append("\n## Rebuild\n\n```bash\n").append(BUILD_COMMAND).append("\n```\n\n");
+        Map<String, Object> numerics = BuildNumerics.current();
         s.append("builds the core module if needed and runs `dev.prompttune.core.pretrain.Pretrainer` with the recipe above "
                 + "(both phases; each writes its directory under `models/`). Same seed ⇒ same data order, noise masks, "
-                + "split points and initialisation; the weights match up to floating-point differences of multi-threaded "
-                + "CPU kernels. Times above were measured on a shared 2-core machine.\n\n");
+                + "split points and initialisation. Training amplifies any rounding difference into a different loss "
+                + "curve within a few hundred steps, so the script also pins the CPU code paths (MKL, ATen and oneDNN at "
+                + "AVX2, the convolution route off, 2 threads; each phase's `numerics` in `pretrain-log.jsonl` says what "
+                + "a build had): with the same numerics the losses repeat exactly. Times above: ")
+                .append(numerics.get("cpu")).append(", ").append(numerics.get("threads")).append(" threads.\n\n");
         String phase = lm ? "lm" : "span";
-        s.append("Check without rebuilding (a few minutes): `models/build-t5-mini.sh --phases ").append(phase)
+        s.append("Check without rebuilding (about 5 minutes): `models/build-t5-mini.sh --phases ").append(phase)
                 .append(" --check 300` replays the first 300 steps of this recipe, writes nothing, and compares the loss "
                         + "windows and held-out losses with `pretrain-log.jsonl` (exit status 1 beyond a 1 % relative "
-                        + "difference; `--check` with the phase's step count replays the whole phase).\n");
+                        + "difference, listing how the numerics differ from the logged build's; `--check` with the "
+                        + "phase's step count replays the whole phase).\n");
         return s.toString();
     }
 

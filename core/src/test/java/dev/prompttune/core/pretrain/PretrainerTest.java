@@ -127,6 +127,44 @@ class PretrainerTest {
         otherSteps.set(otherSteps.indexOf("--span-steps") + 1, "7");
         PromptTuneException e = assertThrows(PromptTuneException.class, () -> Pretrainer.build(otherSteps.toArray(String[]::new)));
         assertTrue(e.getMessage().contains("span_steps 6 in the log, 7 now"), e.getMessage());
+
+        // The summary records the numerics the build had.
+        JsonObject summary = summaryOf(built);
+        JsonObject numerics = summary.getAsJsonObject("numerics");
+        assertTrue(numerics.has("cpu") && numerics.has("threads") && numerics.has("conv_linear"), numerics.toString());
+
+        // Logs written before gradient clipping existed say nothing of it: they were unclipped, so a check with
+        // --max-grad-norm 1 is refused, by name, and one without clipping (the default) is accepted and passes.
+        summary.getAsJsonObject("options").remove("max_grad_norm");
+        Files.write(log, List.of(summary.toString()));
+        List<String> clippedCheck = new ArrayList<>(check);
+        clippedCheck.addAll(List.of("--max-grad-norm", "1"));
+        PromptTuneException clipped = assertThrows(PromptTuneException.class, () -> Pretrainer.build(clippedCheck.toArray(String[]::new)));
+        assertTrue(clipped.getMessage().contains("max_grad_norm 0 in the log, 1.0 now"), clipped.getMessage());
+        assertEquals(0, Pretrainer.build(check.toArray(String[]::new)));
+    }
+
+    private static JsonObject summaryOf(List<String> log) {
+        JsonObject found = null;
+        for (String line : log) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (o.has("summary")) {
+                found = o;
+            }
+        }
+        assertTrue(found != null, "no summary line in " + log);
+        return found;
+    }
+
+    @Test
+    void numericsDifferencesNameTheSettingAndBothValues() {
+        java.util.Map<String, Object> logged = java.util.Map.of("cpu", "A", "threads", "2", "conv_linear", "on");
+        java.util.Map<String, Object> now = new java.util.LinkedHashMap<>();
+        now.put("cpu", "B");
+        now.put("threads", "2");
+        now.put("conv_linear", "off");
+        now.put("MKL_CBWR", "AVX2");
+        assertEquals(List.of("conv_linear on → off", "MKL_CBWR (not logged) → AVX2"), BuildNumerics.differences(logged, now));
     }
 
     @Test
