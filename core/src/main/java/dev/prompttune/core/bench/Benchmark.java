@@ -106,15 +106,10 @@ public final class Benchmark {
         r.addProperty("warmup", warmup);
         r.addProperty("peak_rss_mib", ProcessMemory.peakRssMib());
         r.addProperty("peak_rss_scope", reset ? "mode" : "process");
-        r.addProperty("threads", threads());
+        r.addProperty("threads", dev.prompttune.core.model.EngineThreads.intraOp());
         r.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         r.add("shape", shape.toJson());
         return r;
-    }
-
-    private static int threads() {
-        String configured = System.getProperty("ai.djl.pytorch.num_threads");
-        return configured != null ? Integer.parseInt(configured) : Runtime.getRuntime().availableProcessors();
     }
 
     private static double round(double s) {

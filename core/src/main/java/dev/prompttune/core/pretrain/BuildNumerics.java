@@ -1,6 +1,8 @@
 package dev.prompttune.core.pretrain;
 
 import dev.prompttune.core.model.ConvLinearGate;
+import dev.prompttune.core.model.EngineThreads;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ final class BuildNumerics {
     static Map<String, Object> current() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", cpuModel());
-        m.put("threads", String.valueOf(intraOpThreads()));
+        m.put("threads", String.valueOf(EngineThreads.intraOp()));
         m.put("conv_linear", ConvLinearGate.allowed() ? "on" : "off");
         for (String pin : PINS) {
             String v = System.getenv(pin);
@@ -36,27 +38,24 @@ final class BuildNumerics {
         return m;
     }
 
-    /** The settings (everything but the cpu's name) on which {@code logged} and {@code now} differ, as "key a → b". */
+    /**
+     * How this process's numerics differ from those a log's summary line recorded (none recorded: every one differs).
+     */
+    static List<String> differencesFrom(JsonObject loggedSummary) {
+        Map<String, Object> logged = new LinkedHashMap<>();
+        if (loggedSummary.has("numerics")) {
+            loggedSummary.getAsJsonObject("numerics").entrySet().forEach(e -> logged.put(e.getKey(), e.getValue().getAsString()));
+        }
+        return differences(logged, current());
+    }
+
+    /** The entries (cpu included) on which {@code logged} and {@code now} differ, in {@code now}'s order, as "key a → b". */
     static List<String> differences(Map<String, Object> logged, Map<String, Object> now) {
         return now.entrySet().stream()
-                .filter(e -> !e.getKey().equals("cpu"))
                 .filter(e -> !String.valueOf(logged.get(e.getKey())).equals(String.valueOf(e.getValue())))
                 .map(e -> e.getKey() + " " + (logged.containsKey(e.getKey()) ? logged.get(e.getKey()) : "(not logged)")
                         + " → " + e.getValue())
                 .toList();
-    }
-
-    private static int intraOpThreads() {
-        String set = System.getProperty("ai.djl.pytorch.num_threads");
-        if (set != null) {
-            try {
-                return Integer.parseInt(set.trim());
-            } catch (NumberFormatException e) {
-                // DJL rejects it itself; report the default below
-            }
-        }
-        // DJL leaves PyTorch's default: one thread per core.
-        return Runtime.getRuntime().availableProcessors();
     }
 
     private static String cpuModel() {

@@ -415,15 +415,7 @@ public final class Pretrainer {
             System.out.printf(Locale.ROOT, "check: the first %d steps of %s against %s%n%s", result.steps(), name, logFile,
                     RebuildCheck.table(objective.key, rows));
             checks.add(rows);
-            Map<String, Object> was = logged.has("numerics")
-                    ? GSON.fromJson(logged.get("numerics"), new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType())
-                    : Map.of();
-            Map<String, Object> now = BuildNumerics.current();
-            List<String> differences = new ArrayList<>(BuildNumerics.differences(was, now));
-            if (!String.valueOf(was.get("cpu")).equals(now.get("cpu"))) {
-                differences.add(0, "cpu " + was.getOrDefault("cpu", "(not logged)") + " → " + now.get("cpu"));
-            }
-            differences.forEach(d -> numericsDifferences.add(objective.key + ": " + d));
+            BuildNumerics.differencesFrom(logged).forEach(d -> numericsDifferences.add(objective.key + ": " + d));
         }
         List<String[]> samples = logged != null ? List.of() : samples(model, objective);
         List<Double> losses = result.losses();

@@ -164,7 +164,8 @@ class PretrainerTest {
         now.put("threads", "2");
         now.put("conv_linear", "off");
         now.put("MKL_CBWR", "AVX2");
-        assertEquals(List.of("conv_linear on → off", "MKL_CBWR (not logged) → AVX2"), BuildNumerics.differences(logged, now));
+        assertEquals(List.of("cpu A → B", "conv_linear on → off", "MKL_CBWR (not logged) → AVX2"),
+                BuildNumerics.differences(logged, now));
     }
 
     @Test
