@@ -362,7 +362,9 @@ public class Experiments {
             if (dev != null) {
                 trainer.withDevEvaluator(input -> ctx.score(copy, input, dev).value());
             }
-            trainer.run(spec.name() + "-model-tuning", train.task(ctx.classTargets),
+            // Named after the task: a baseline block has no prompt, so the default DATA-INIT-LENGTH name would
+            // describe a prompt that does not exist.
+            trainer.run(ctx.prepared.task().taskName() + "-model-tuning", train.task(ctx.classTargets),
                     dev == null ? null : dev.task(ctx.classTargets), session.manager());
             return ctx.score(copy, EncoderInput.plain(), target).value();
         }
