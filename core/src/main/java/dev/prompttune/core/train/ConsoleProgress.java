@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * A console progress bar: one line redrawn in place ({@code \r}) with step, loss, learning rate, speed, ETA and
  * the latest dev metric; evaluations and the end are printed on lines of their own. When output is not a
- * terminal (CI logs), it prints a line every {@code logEvery} steps instead of redrawing.
+ * terminal (CI logs), it prints a line every {@code logEvery} steps instead of redrawing. One instance serves every
+ * run of a sweep, so each start forgets the previous run's dev metric.
  */
 public final class ConsoleProgress implements TrainingListener {
 
@@ -29,6 +30,7 @@ public final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onStart(StartEvent e) {
+        lastEval = "";
         out.printf(Locale.ROOT, "training %s: %d steps, %d train / %d dev examples, %,d trainable of %,d parameters (%.4f%%)%n",
                 e.name(), e.totalSteps(), e.trainExamples(), e.devExamples(), e.paramsTrainable(), e.paramsTotal(),
                 100.0 * e.paramsTrainable() / Math.max(1, e.paramsTotal()));
@@ -55,6 +57,14 @@ public final class ConsoleProgress implements TrainingListener {
     @Override
     public void onEval(EvalEvent e) {
         lastEval = String.format(Locale.ROOT, " | dev %s %.4f (best %.4f @%d)", e.metric(), e.value(), e.bestValue(), e.bestStep());
+        // The step line for this step was drawn before the evaluation ran; without its own line this value would
+        // only show on the next step line, and never for the last evaluation.
+        if (redraw) {
+            out.println();
+        }
+        out.printf(Locale.ROOT, "eval at step %d: dev %s %.4f (best %.4f at step %d)%n",
+                e.step(), e.metric(), e.value(), e.bestValue(), e.bestStep());
+        out.flush();
     }
 
     @Override
