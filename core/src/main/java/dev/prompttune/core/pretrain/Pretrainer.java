@@ -62,7 +62,7 @@ public final class Pretrainer {
 
     /** The two objectives, with the names used in logs and options. */
     public enum Objective {
-        SPAN_CORRUPTION("span"), PREFIX_LM("lm");
+        SPAN_CORRUPTION("span"), PREFIX_LM("lm"), MIXTURE("mix");
 
         public final String key;
 
@@ -97,6 +97,7 @@ public final class Pretrainer {
                           float trainDropout, float savedDropout, int batch,
                           int spanSteps, int spanChunk, float spanLr,
                           int lmSteps, int lmChunk, int lmTarget, float lmLr,
+                          int mixSteps, int mixInput, float mixLr, float mixSavedDropout, Path tasks, String mixName,
                           String optimizer, int warmup, float maxGradNorm, int logEvery, int evalEvery, int devExamples,
                           String dtype, String phases, String spanName, String lmName, boolean save,
                           int check, double checkTolerance) {
@@ -108,8 +109,9 @@ public final class Pretrainer {
                     0f, 0.1f, 32,
                     4500, 128, 3e-3f,
                     3000, 128, 16, 2e-3f,
+                    1500, 128, 1e-3f, 0f, Path.of("data/tasks"), "t5-mini-mix",
                     "adamw", 100, 0f, 50, 250, 256,
-                    "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
+                    "BF16", "span,lm,mix", "t5-mini-span", "t5-mini", true,
                     0, 0.01);
         }
 
@@ -163,6 +165,12 @@ public final class Pretrainer {
                     Integer.parseInt(a.getOrDefault("lm-chunk", "" + d.lmChunk)),
                     Integer.parseInt(a.getOrDefault("lm-target", "" + d.lmTarget)),
                     Float.parseFloat(a.getOrDefault("lm-lr", "" + d.lmLr)),
+                    Integer.parseInt(a.getOrDefault("mix-steps", "" + d.mixSteps)),
+                    Integer.parseInt(a.getOrDefault("mix-input", "" + d.mixInput)),
+                    Float.parseFloat(a.getOrDefault("mix-lr", "" + d.mixLr)),
+                    Float.parseFloat(a.getOrDefault("mix-saved-dropout", "" + d.mixSavedDropout)),
+                    Path.of(a.getOrDefault("tasks", d.tasks.toString())),
+                    a.getOrDefault("mix-name", d.mixName),
                     a.getOrDefault("optimizer", d.optimizer),
                     Integer.parseInt(a.getOrDefault("warmup", "" + d.warmup)),
                     Float.parseFloat(a.getOrDefault("max-grad-norm", "" + d.maxGradNorm)),
@@ -180,7 +188,8 @@ public final class Pretrainer {
 
         private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
                 "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
-                "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "optimizer", "warmup", "max-grad-norm", "log-every",
+                "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "mix-steps", "mix-input", "mix-lr",
+                "mix-saved-dropout", "tasks", "mix-name", "optimizer", "warmup", "max-grad-norm", "log-every",
                 "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance");
 
         /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
@@ -226,6 +235,10 @@ public final class Pretrainer {
             m.put("lm_chunk", lmChunk);
             m.put("lm_target", lmTarget);
             m.put("lm_lr", lmLr);
+            m.put("mix_steps", mixSteps);
+            m.put("mix_input", mixInput);
+            m.put("mix_lr", mixLr);
+            m.put("mix_saved_dropout_rate", mixSavedDropout);
             m.put("optimizer", optimizer);
             m.put("warmup", warmup);
             m.put("max_grad_norm", maxGradNorm);
@@ -249,6 +262,7 @@ public final class Pretrainer {
     private final T5Tokenizer tokenizer;
     private final NDManager root;
     private PretrainCorpus corpus;
+    private dev.prompttune.core.pretrain.mix.PromptabilityMixture mixture;
     private final List<List<RebuildCheck.Row>> checks = new ArrayList<>();
     private final List<String> numericsDifferences = new ArrayList<>();
 
@@ -295,13 +309,15 @@ public final class Pretrainer {
 
     /** Runs the phases the options name; returns their results. */
     public List<PhaseResult> run() {
-        long t0 = System.nanoTime();
-        corpus = PretrainCorpus.read(options.corpus(), tokenizer);
-        double tokenizeSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "corpus: %,d paragraphs, %,d tokens (%.1f s)%n", corpus.paragraphs(), corpus.size(),
-                tokenizeSeconds);
         List<PhaseResult> results = new ArrayList<>();
         List<String> phases = List.of(options.phases().split(","));
+        if (phases.contains("span") || phases.contains("lm")) {
+            long t0 = System.nanoTime();
+            corpus = PretrainCorpus.read(options.corpus(), tokenizer);
+            double tokenizeSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "corpus: %,d paragraphs, %,d tokens (%.1f s)%n", corpus.paragraphs(), corpus.size(),
+                    tokenizeSeconds);
+        }
         PhaseResult span = null;
         if (phases.contains("span")) {
             T5Config config = options.config(tokenizer.vocabSize());
@@ -316,6 +332,12 @@ public final class Pretrainer {
             try (T5Model model = T5Model.load(from, root)) {
                 PhaseResult lm = phase(Objective.PREFIX_LM, model, options.lmName());
                 results.add(lm);
+            }
+        }
+        if (phases.contains("mix")) {
+            Path from = options.out().resolve(options.spanName());
+            try (T5Model model = T5Model.load(from, root)) {
+                results.add(phase(Objective.MIXTURE, model, options.mixName()));
             }
         }
         return results;
@@ -337,9 +359,21 @@ public final class Pretrainer {
     }
 
     private PhaseResult phase(Objective objective, T5Model model, String name) {
-        int chunk = objective == Objective.SPAN_CORRUPTION ? options.spanChunk() : options.lmChunk();
-        int steps = objective == Objective.SPAN_CORRUPTION ? options.spanSteps() : options.lmSteps();
-        float lr = objective == Objective.SPAN_CORRUPTION ? options.spanLr() : options.lmLr();
+        int chunk = switch (objective) {
+            case SPAN_CORRUPTION -> options.spanChunk();
+            case PREFIX_LM -> options.lmChunk();
+            case MIXTURE -> options.mixInput();
+        };
+        int steps = switch (objective) {
+            case SPAN_CORRUPTION -> options.spanSteps();
+            case PREFIX_LM -> options.lmSteps();
+            case MIXTURE -> options.mixSteps();
+        };
+        float lr = switch (objective) {
+            case SPAN_CORRUPTION -> options.spanLr();
+            case PREFIX_LM -> options.lmLr();
+            case MIXTURE -> options.mixLr();
+        };
         long seed = options.seed() * 1_000_003L + objective.ordinal();
         Path logFile = options.out().resolve(name).resolve("pretrain-log.jsonl");
         JsonObject logged = null;
@@ -352,10 +386,26 @@ public final class Pretrainer {
         java.util.function.BiFunction<long[], SplittableRandom, Example> make = objective == Objective.SPAN_CORRUPTION
                 ? spans::corrupt : prefixLm::split;
 
-        int chunks = corpus.chunkCount(chunk);
-        int dev = Math.min(options.devExamples(), chunks / 10);
-        int trainChunks = chunks - dev;
         int n = Math.multiplyExact(steps, options.batch());
+        TokenizedTask train;
+        TokenizedTask held;
+        int dev;
+        int trainChunks;
+        int inLen;
+        int outLen;
+        if (objective == Objective.MIXTURE) {
+            mixture = mixture != null ? mixture : MixtureBuild.of(options, tokenizer);
+            SplittableRandom random = new SplittableRandom(seed);
+            train = MixtureBuild.task("mix-train", mixture.sample(n, false, random));
+            dev = options.devExamples();
+            held = MixtureBuild.task("mix-dev", mixture.sample(dev, true, new SplittableRandom(seed ^ 0x5DEECE66DL)));
+            trainChunks = mixture.trainPassages();
+            inLen = MixtureBuild.meanLength(train.inputs());
+            outLen = MixtureBuild.meanLength(train.targets());
+        } else {
+        int chunks = corpus.chunkCount(chunk);
+        dev = Math.min(options.devExamples(), chunks / 10);
+        trainChunks = chunks - dev;
         long[][] inputs = new long[n][];
         long[][] targets = new long[n][];
         SplittableRandom random = new SplittableRandom(seed);
@@ -380,16 +430,17 @@ public final class Pretrainer {
             devIn[i] = ex.input();
             devOut[i] = ex.target();
         }
-        TokenizedTask train = new TokenizedTask(objective.key + "-train", inputs, targets, null, null);
-        TokenizedTask held = new TokenizedTask(objective.key + "-dev", devIn, devOut, null, null);
-        int inLen = objective == Objective.SPAN_CORRUPTION ? spans.inputLength(chunk) : chunk / 2 + 1;
-        int outLen = objective == Objective.SPAN_CORRUPTION ? spans.targetLength(chunk)
+        train = new TokenizedTask(objective.key + "-train", inputs, targets, null, null);
+        held = new TokenizedTask(objective.key + "-dev", devIn, devOut, null, null);
+        inLen = objective == Objective.SPAN_CORRUPTION ? spans.inputLength(chunk) : chunk / 2 + 1;
+        outLen = objective == Objective.SPAN_CORRUPTION ? spans.targetLength(chunk)
                 : options.lmTarget() > 0 ? Math.min(options.lmTarget(), chunk / 2) + 1 : chunk / 2 + 1;
+        }
         model.setTrainable(true);
         int warmup = objective == Objective.SPAN_CORRUPTION ? options.warmup() : Math.min(options.warmup(), Math.max(1, steps / 8));
         warmup = Math.min(warmup, steps - 1);
         LearningRateSchedule schedule = LearningRateSchedule.warmupLinearDecay(warmup, steps);
-        System.out.printf(Locale.ROOT, "phase %s: %d steps x batch %d = %,d examples from %,d chunks of %d tokens "
+        System.out.printf(Locale.ROOT, "phase %s: %d steps x batch %d = %,d examples from %,d chunks (passages) of %d tokens "
                         + "(%.2f passes), %d held out; input ~%d, target ~%d tokens; %,d parameters; %s lr %.2g, warm-up %d%n",
                 objective.key, steps, options.batch(), n, trainChunks, chunk, (double) n / trainChunks, dev, inLen, outLen,
                 model.parameterCount(), options.optimizer(), lr, warmup);
@@ -512,7 +563,11 @@ public final class Pretrainer {
 
     /** Greedy outputs for a few fixed inputs: sentinel filling after span corruption, continuations after LM adaptation. */
     private List<String[]> samples(T5Model model, Objective objective) {
-        List<String> prompts = objective == Objective.SPAN_CORRUPTION
+        List<String> prompts = objective == Objective.MIXTURE
+                ? List.of("sale paper Dear friend, you have been selected to receive a free offer. Reply now to claim it.",
+                        "sale paper The committee met on Tuesday to discuss the budget for the coming year.",
+                        "yellow house church The cat sat on the mat and looked at the yellow house.")
+                : objective == Objective.SPAN_CORRUPTION
                 ? List.of("The man went to the <extra_id_0> to buy some <extra_id_1> for his wife.",
                         "Thank you for <extra_id_0> me to your party last <extra_id_1>.",
                         "Click here to <extra_id_0> from our mailing list.")
@@ -533,6 +588,9 @@ public final class Pretrainer {
 
     private void save(T5Model model, Path dir, PhaseResult pr, List<String> logLines) {
         T5CheckpointWriter.save(model, dir, options.dtype());
+        if (pr.objective() == Objective.MIXTURE) {
+            MixtureBuild.setDropoutRate(dir.resolve("config.json"), options.mixSavedDropout());
+        }
         try {
             for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
                 Files.copy(options.tokenizer().resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
@@ -546,7 +604,7 @@ public final class Pretrainer {
             // The log of this checkpoint's whole history: the span phase's lines come first in the LM checkpoint.
             List<String> history = new ArrayList<>();
             List<PhaseResult> previous = new ArrayList<>();
-            if (pr.objective() == Objective.PREFIX_LM) {
+            if (pr.objective() != Objective.SPAN_CORRUPTION) {
                 Path spanLog = options.out().resolve(options.spanName()).resolve("pretrain-log.jsonl");
                 if (Files.isRegularFile(spanLog)) {
                     history.addAll(Files.readAllLines(spanLog));
@@ -580,8 +638,16 @@ public final class Pretrainer {
         long bytes = Files.size(options.out().resolve(name).resolve("model.safetensors"));
         StringBuilder s = new StringBuilder();
         s.append("# ").append(name).append("\n\n");
-        boolean lm = phases.get(phases.size() - 1).objective() == Objective.PREFIX_LM;
-        s.append(lm ? "A small T5 1.1-style encoder-decoder pretrained from scratch on prompttune's own corpus with span "
+        Objective last = phases.get(phases.size() - 1).objective();
+        boolean lm = last == Objective.PREFIX_LM;
+        s.append(last == Objective.MIXTURE
+                ? "A small T5 1.1-style encoder-decoder pretrained from scratch on prompttune's own corpus with span "
+                + "corruption, then trained further on a promptability mixture: self-supervised classification tasks "
+                + "built from the same text, phrased text-to-text with one-word answers, in the shape of a "
+                + "label-initialised soft prompt (`PromptabilityMixture`; PPT, Gu et al. 2022, at toy scale). Its "
+                + "decoder reads the encoder from the first answer token on, which is what prompt tuning needs. "
+                + "prompttune's default model.\n\n"
+                : lm ? "A small T5 1.1-style encoder-decoder pretrained from scratch on prompttune's own corpus with span "
                 + "corruption, then LM-adapted (prefix LM), the recipe of the LM-adapted T5 that the prompt-tuning paper "
                 + "found best for prompt tuning, at toy scale.\n\n"
                 : "A small T5 1.1-style encoder-decoder pretrained from scratch on prompttune's own corpus with T5's span "
@@ -609,11 +675,16 @@ public final class Pretrainer {
         s.append("|---|---|---|---|---|---|---|---|\n");
         for (PhaseResult p : phases) {
             boolean sp = p.objective() == Objective.SPAN_CORRUPTION;
+            boolean mix = p.objective() == Objective.MIXTURE;
             Map<String, Object> o = options.asMap();
             s.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s → %d / %d%s | %,d | %s | %s, warm-up %s then linear decay to 0 |%n",
-                    p.name(), sp ? "span corruption (density 0.15, mean span 3)" : "prefix LM (split uniform in [1, L−1])",
-                    p.steps(), o.get("batch"), sp ? o.get("span_chunk") : o.get("lm_chunk"), p.inputLength(), p.targetLength(),
-                    sp ? "" : " (mean)", p.trainExamples(), optimizerText(), p.lr(), p.warmup()));
+                    p.name(), sp ? "span corruption (density 0.15, mean span 3)" : mix
+                            ? "promptability mixture (below)" : "prefix LM (split uniform in [1, L−1])",
+                    p.steps(), o.get("batch"), sp ? o.get("span_chunk") : mix ? o.get("mix_input") : o.get("lm_chunk"),
+                    p.inputLength(), p.targetLength(), sp ? "" : " (mean)", p.trainExamples(), optimizerText(), p.lr(), p.warmup()));
+        }
+        if (last == Objective.MIXTURE && mixture != null) {
+            s.append(MixtureCard.section(mixture, options));
         }
         s.append("\nT5 1.1 initialisation (`T5Model.random`), except the untied LM head: N(0, 1/d_model) as Mesh "
                 + "TensorFlow initialises it rather than Hugging Face's N(0, 1). Every weight trained in float32 through "

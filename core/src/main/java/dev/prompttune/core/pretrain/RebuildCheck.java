@@ -41,6 +41,7 @@ final class RebuildCheck {
             "decoder_layers", "train_dropout", "batch", "optimizer", "warmup", "max_grad_norm", "dev_examples");
     private static final List<String> SPAN = List.of("span_steps", "span_chunk", "span_lr");
     private static final List<String> LM = List.of("lm_steps", "lm_chunk", "lm_target", "lm_lr");
+    private static final List<String> MIX = List.of("mix_steps", "mix_input", "mix_lr");
 
     /** Options added after some logs were written, with the behaviour those logs had (no clipping before it existed). */
     private static final Map<String, String> IMPLIED_WHEN_ABSENT = Map.of("max_grad_norm", "0");
@@ -75,7 +76,11 @@ final class RebuildCheck {
     static void requireSameRecipe(JsonObject logged, String phase, Map<String, Object> options, Path log) {
         JsonObject was = logged.getAsJsonObject("options");
         List<String> keys = new ArrayList<>(SHARED);
-        keys.addAll(phase.equals("span") ? SPAN : LM);
+        keys.addAll(switch (phase) {
+            case "span" -> SPAN;
+            case "mix" -> MIX;
+            default -> LM;
+        });
         List<String> differences = new ArrayList<>();
         for (String key : keys) {
             Object now = options.get(key);
