@@ -45,7 +45,8 @@ final class Interrupts implements AutoCloseable {
             return;
         }
         received = signal;
-        err.println("prompttune: SIG" + signal.getName() + ": stopping at the next step, then scoring the best prompt and "
+        // On a terminal the progress line is being redrawn in place: start a line of our own.
+        err.println((System.console() != null ? "\n" : "") + "prompttune: SIG" + signal.getName() + ": stopping at the next step, then scoring the best prompt and "
                 + "writing the record (Ctrl-C again aborts at once)");
         worker.interrupt();
     }
