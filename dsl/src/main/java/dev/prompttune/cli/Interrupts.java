@@ -31,9 +31,13 @@ final class Interrupts implements AutoCloseable {
     static Interrupts install(Thread worker, PrintStream err) {
         Interrupts interrupts = new Interrupts(worker, err);
         for (String name : SIGNALS) {
-            Signal signal = new Signal(name);
-            SignalHandler previous = Signal.handle(signal, interrupts::handle);
-            interrupts.restore.add(() -> Signal.handle(signal, previous));
+            try {
+                Signal signal = new Signal(name);
+                SignalHandler previous = Signal.handle(signal, interrupts::handle);
+                interrupts.restore.add(() -> Signal.handle(signal, previous));
+            } catch (IllegalArgumentException reserved) {
+                // the JVM keeps this signal (java -Xrs): it then ends the process as it always does
+            }
         }
         return interrupts;
     }

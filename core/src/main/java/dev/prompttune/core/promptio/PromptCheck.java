@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 public final class PromptCheck {
 
     /** How to override a fingerprint mismatch, on every surface (one text for every message). */
-    public static final String ANY_MODEL = "--any-model (command line, %loadPrompt) or init file('…', anyModel: true)";
+    public static final String ANY_MODEL = "--any-model (command line, %loadPrompt) or anyModel: true (DSL: "
+            + "init file('…', anyModel: true), loadPrompt('…', anyModel: true))";
 
     private PromptCheck() {}
 
@@ -73,10 +74,14 @@ public final class PromptCheck {
         }
         String own = target.fingerprint().get();
         if (!saved.equals(own)) {
-            String trainedOn = meta.baseModel() == null ? "another model" : "model " + meta.baseModel();
-            throw new PromptTuneException(file + ": the prompt was trained on " + trainedOn + " (embedding fingerprint "
-                    + shortly(saved) + ") but is being used with model " + target.name() + " (" + shortly(own)
-                    + "); allowed: a prompt trained on " + target.name() + ", or " + ANY_MODEL + " to use it anyway");
+            String what = target.name().equals(meta.baseModel())
+                    ? "the prompt was trained on model " + target.name() + " when its embedding fingerprint was " + shortly(saved)
+                            + ", but its weights have changed since (" + shortly(own) + " now)"
+                    : "the prompt was trained on " + (meta.baseModel() == null ? "another model" : "model " + meta.baseModel())
+                            + " (embedding fingerprint " + shortly(saved) + ") but is being used with model " + target.name()
+                            + " (" + shortly(own) + ")";
+            throw new PromptTuneException(file + ": " + what + "; allowed: a prompt trained on " + target.name()
+                    + "; to use this one anyway: " + ANY_MODEL);
         }
     }
 
