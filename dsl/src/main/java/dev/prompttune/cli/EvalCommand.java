@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Re-evaluates a run record (runs/NAME-TIMESTAMP: spec.json + prompt.safetensors) with its saved prompt on the",
             "test split (dev when there is no labelled test), or on FILE with --data. Prints one line: the metric now and",
-            "the value the run recorded. The prompt must fit the run's model: its width, finite values, and the embedding",
-            "fingerprint it records (--any-model skips only the fingerprint). Exit 0; 2 on bad input."})
+            "the value the run recorded.",
+            "The prompt must fit the run's model: its width, finite values, and the embedding fingerprint it records "
+                + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RECORD_DIR", description = "a run record directory")

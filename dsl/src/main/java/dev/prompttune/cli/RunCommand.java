@@ -27,11 +27,11 @@ import picocli.CommandLine.Parameters;
             "The script is type checked and every literal setting validated before anything runs: a bad script exits 2",
             "with one line, SCRIPT:LINE: message. While training, a progress bar; at the end, the table of the script's",
             "value (its last expression: a run, a sweep, a comparison) or of every run it made.",
-            "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record",
-            "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed",
-            "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",
-            "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED);",
-            "2 bad script or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
+            "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record "
+                + "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed "
+                + "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",
+            "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED); "
+                + "2 bad script or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SCRIPT", description = "the script (.groovy)")
