@@ -19,7 +19,8 @@ final class AnyModel {
     static boolean of(Map<String, ?> options, String call) {
         for (Map.Entry<String, ?> e : options.entrySet()) {
             if (!NAME.equals(e.getKey())) {
-                throw new PromptTuneException(call + ": option '" + e.getKey() + "' is not known; allowed: " + NAME + ": true");
+                throw new PromptTuneException(call + ": option '" + e.getKey() + "' is not known"
+                        + Suggestions.didYouMean(e.getKey(), java.util.List.of(NAME)) + "; allowed: " + NAME + ": true");
             }
             if (!(e.getValue() instanceof Boolean)) {
                 throw new PromptTuneException(call + ": " + NAME + " is " + e.getValue() + "; allowed: true or false");
