@@ -11,19 +11,13 @@ import dev.prompttune.core.run.Session;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.dsl.Evaluation;
 import dev.prompttune.dsl.Experiments;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +45,7 @@ class InterruptTest {
     @Test
     void ctrlCAfterTheFirstEvaluationKeepsTheWholeRecordWhosePromptScoresTheLoggedDevValue() throws Exception {
         Path runs = tmp.resolve("ctrl-c");
-        Child child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("INT");
         assertEquals(130, child.exit(), child.toString());
@@ -86,7 +80,7 @@ class InterruptTest {
     @Test
     void sigtermInASweepKeepsTheFinishedRunAndTheInterruptedOneAndStartsNoOther() throws Exception {
         Path runs = tmp.resolve("sweep");
-        Child child = start(runs, "sweep { model 'tiny'; data 'markers'; length 4; batch 8; evalEvery 5; steps 10, 100000, 20 }");
+        CliProcess child = start(runs, "sweep { model 'tiny'; data 'markers'; length 4; batch 8; evalEvery 5; steps 10, 100000, 20 }");
         child.await(l -> l.startsWith("training markers-labels-4-steps100000"));
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("TERM");
@@ -108,7 +102,7 @@ class InterruptTest {
     @Test
     void aSecondCtrlCAbortsAtOnceLeavingNoPartialFile() throws Exception {
         Path runs = tmp.resolve("twice");
-        Child child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("INT");
         Thread.sleep(20);
@@ -126,89 +120,11 @@ class InterruptTest {
 
     // ---- a child `prompttune run` ----------------------------------------------------------------------------------
 
-    private static Child start(Path runs, String block) throws IOException {
+    /** {@code prompttune run} of {@code block} (saving its records under {@code runs}) in a child JVM. */
+    private static CliProcess start(Path runs, String block) throws IOException {
         String script = block.replaceFirst("\\}\\s*$", "; save '" + runs + "' }\n");
         Path file = Files.writeString(tmp.resolve("script-" + runs.getFileName() + ".groovy"), script);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dprompttune.home=" + home, "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), PromptTuneCli.class.getName(), "run", "--threads", "1",
-                file.toString());
-        return new Child(pb.start());
-    }
-
-    /** A child process whose output lines are collected as they come. */
-    private static final class Child {
-        private final Process process;
-        private final List<String> out = new ArrayList<>();
-        private final List<String> err = new ArrayList<>();
-        private int seen;
-
-        Child(Process process) {
-            this.process = process;
-            collect(process.getInputStream(), out);
-            collect(process.getErrorStream(), err);
-        }
-
-        private void collect(InputStream stream, List<String> lines) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        synchronized (this) {
-                            lines.add(line);
-                            notifyAll();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the child ended
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        /** Waits (up to 2 minutes) for a new line of standard output that matches. */
-        synchronized void await(Predicate<String> line) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (true) {
-                while (seen < out.size()) {
-                    if (line.test(out.get(seen++))) {
-                        return;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.isAlive() && seen == out.size()) {
-                    process.destroyForcibly();
-                    throw new AssertionError("the expected line never came: " + this);
-                }
-                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, TimeUnit.SECONDS.toNanos(1)))));
-            }
-        }
-
-        void signal(String name) throws Exception {
-            assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor());
-        }
-
-        int exit() throws InterruptedException {
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("the child did not exit within 2 minutes: " + this);
-            }
-            Thread.sleep(200); // let the readers drain
-            return process.exitValue();
-        }
-
-        synchronized String out() {
-            return String.join("\n", out);
-        }
-
-        synchronized String err() {
-            return String.join("\n", err);
-        }
-
-        @Override
-        public synchronized String toString() {
-            return "stdout:\n" + out() + "\nstderr:\n" + err();
-        }
+        return CliProcess.start(home, "run", "--threads", "1", file.toString());
     }
 
     // ---- records ---------------------------------------------------------------------------------------------------
