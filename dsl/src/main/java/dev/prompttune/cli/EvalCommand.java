@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Re-evaluates a run record (runs/NAME-TIMESTAMP: spec.json + prompt.safetensors) with its saved prompt on the",
             "test split (dev when there is no labelled test), or on FILE with --data. Prints one line: the metric now and",
-            "the value the run recorded. Exit 0; 2 on bad input."})
+            "the value the run recorded.",
+            "The prompt must fit the run's model: its width, finite values, and the embedding fingerprint it records "
+                + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RECORD_DIR", description = "a run record directory")
@@ -23,11 +25,16 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "score this labelled file instead (same template and labels)")
     Path data;
 
+    @Option(names = "--any-model", description = "use the prompt even if it records another model's embedding fingerprint")
+    boolean anyModel;
+
     @Override
     public Integer call() {
         Experiments experiments = new Experiments(Session.shared());
         var run = experiments.load(record.toString());
-        Evaluation e = data == null ? experiments.evaluate(run) : experiments.evaluate(run, data.toString());
+        // Either way the saved prompt is checked against the model: by the re-evaluation itself, or as it is loaded.
+        Evaluation e = data == null ? experiments.evaluate(run, anyModel)
+                : experiments.evaluate(experiments.loadPrompt(record.toString(), anyModel), data.toString());
         System.out.println(record + ": " + e);
         return 0;
     }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export-peft", mixinStandardHelpOptions = true,
         description = {
             "Writes the prompt of a run record (runs/NAME-TIMESTAMP) or of a prompt file (NAME.safetensors) as a Hugging",
-            "Face PEFT prompt-tuning adapter directory: PeftModel.from_pretrained(base, DIR) loads it. Exit 0; 2 on bad input."})
+            "Face PEFT prompt-tuning adapter directory: PeftModel.from_pretrained(base, DIR) loads it.",
+            "The prompt must fit the model: its width, finite values, and the embedding fingerprint it records "
+                + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input."})
 final class ExportPeftCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SOURCE", description = "a run record directory or a prompt file")
@@ -30,11 +32,14 @@ final class ExportPeftCommand implements Callable<Integer> {
             description = "base_model_name_or_path to record, e.g. google/t5-v1_1-small (default: the model setting)")
     String baseModel;
 
+    @Option(names = "--any-model", description = "export even if the prompt records another model's embedding fingerprint")
+    boolean anyModel;
+
     @Override
     public Integer call() {
         Path dir = Files.isDirectory(source) && Files.isRegularFile(source.resolve("summary.json"))
-                ? PeftFiles.export(RunRecord.load(source), out, baseModel)
-                : PeftFiles.exportPrompt(source, model, out, baseModel);
+                ? PeftFiles.export(RunRecord.load(source), out, baseModel, anyModel)
+                : PeftFiles.exportPrompt(source, model, out, baseModel, anyModel);
         System.out.println("exported " + source + " -> " + dir);
         return 0;
     }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Imports a Hugging Face PEFT prompt-tuning adapter (adapter_config.json + adapter_model.safetensors) as a",
             "prompttune prompt file (OUT.safetensors + OUT.json), usable as init file('OUT.safetensors') or for predict.",
-            "With --model, the adapter's width is checked against that model first. Exit 0; 2 on bad input."})
+            "Its values must be finite; with --model, its width is checked against that model too. Exit 0; 2 on bad input."})
 final class ImportPeftCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ADAPTER_DIR", description = "PEFT adapter directory")

@@ -6,13 +6,17 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code bin/prompttune}: the one launcher for every command of the project. User errors
- * ({@link PromptTuneException}) print as one line without a stack trace and exit with status 2.
+ * ({@link PromptTuneException}) print as one line without a stack trace and exit with status 2. {@code run} also
+ * exits 1 when a run failed and 130 / 143 when SIGINT / SIGTERM interrupted it (see {@link RunCommand}).
  */
 @Command(name = "prompttune", mixinStandardHelpOptions = true, version = "prompttune 0.1.0",
         description = "Prompt tuning (Lester et al. 2021) for T5 models on the JVM.",
         subcommands = {RunCommand.class, EvalCommand.class, ImportPeftCommand.class, ExportPeftCommand.class, VerifyT5Command.class,
             VerifyPeftCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PromptTuneCli implements Runnable {
+
+    /** Exit status for a run that failed: its first step had no finite loss, so nothing was trained. */
+    public static final int RUN_FAILED = 1;
 
     /** Exit status for a user error (bad input, bad file). */
     public static final int USER_ERROR = 2;

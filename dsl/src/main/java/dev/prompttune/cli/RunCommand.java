@@ -2,6 +2,7 @@ package dev.prompttune.cli;
 
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunComparison;
+import dev.prompttune.core.run.RunFailed;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.train.ConsoleProgress;
 import dev.prompttune.dsl.BaselineResult;
@@ -25,7 +26,12 @@ import picocli.CommandLine.Parameters;
             "Runs a prompttune Groovy script (promptTune { … }, sweep { … }, compare, evaluate, predict, ensemble, …).",
             "The script is type checked and every literal setting validated before anything runs: a bad script exits 2",
             "with one line, SCRIPT:LINE: message. While training, a progress bar; at the end, the table of the script's",
-            "value (its last expression: a run, a sweep, a comparison) or of every run it made."})
+            "value (its last expression: a run, a sweep, a comparison) or of every run it made.",
+            "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record "
+                + "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed "
+                + "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",
+            "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED); "
+                + "2 bad script or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SCRIPT", description = "the script (.groovy)")
@@ -51,22 +57,57 @@ final class RunCommand implements Callable<Integer> {
             experiments.listener(new ConsoleProgress(System.out));
         }
         ScriptRunner runner = new ScriptRunner(experiments);
-        try {
-            if (check) {
+        if (check) {
+            try {
                 runner.compile(script);
-                System.out.println(script + ": ok");
-                return 0;
+            } catch (ScriptError e) {
+                System.err.println(e.getMessage());
+                return PromptTuneCli.USER_ERROR;
             }
-            Object value = runner.run(script);
-            String table = table(value, experiments.runs());
-            if (!table.isEmpty()) {
-                System.out.println();
-                System.out.print(table);
-            }
+            System.out.println(script + ": ok");
             return 0;
-        } catch (ScriptError e) {
-            System.err.println(e.getMessage());
-            return PromptTuneCli.USER_ERROR;
+        }
+        try (Interrupts interrupts = Interrupts.install(Thread.currentThread(), System.err)) {
+            Object value = null;
+            RuntimeException error = null;
+            try {
+                value = runner.run(script);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            if (interrupts.received()) {
+                return interrupted(interrupts, error == null ? value : null, experiments.runs());
+            }
+            if (error instanceof ScriptError e) {
+                System.err.println(e.getMessage());
+                return e.getCause() instanceof RunFailed ? PromptTuneCli.RUN_FAILED : PromptTuneCli.USER_ERROR;
+            }
+            if (error != null) {
+                throw error;
+            }
+            print(table(value, experiments.runs()));
+            return 0;
+        }
+    }
+
+    /** After a signal: what was recorded, labelled interrupted, and 128 + the signal's number. */
+    private static int interrupted(Interrupts interrupts, Object value, List<PromptTuneRun> runs) {
+        if (runs.size() > 1) {
+            System.out.println();
+            runs.stream().filter(PromptTuneRun::interrupted).forEach(r -> System.out.println("INTERRUPTED: " + r.name()
+                    + " after " + r.steps() + " steps; its scores are those of its best prompt so far"));
+        }
+        print(table(value, runs));
+        System.err.println("prompttune: interrupted by " + interrupts.signalName() + ": " + runs.size() + " run(s) recorded"
+                + (runs.stream().anyMatch(PromptTuneRun::interrupted) ? ", the last one marked INTERRUPTED" : "")
+                + "; no later run started; exit " + interrupts.exitCode());
+        return interrupts.exitCode();
+    }
+
+    private static void print(String table) {
+        if (!table.isEmpty()) {
+            System.out.println();
+            System.out.print(table);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.promptio.PromptCheck;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunComparison;
@@ -85,8 +86,17 @@ public class Experiments {
         return run(spec.build());
     }
 
-    /** Trains one prompt from a ready spec ({@code PromptTuneSpec.builder()…build()}). */
+    /**
+     * Trains one prompt from a ready spec ({@code PromptTuneSpec.builder()…build()}). After an interrupt (this
+     * thread's, or one that stopped an earlier run of this object) no further run starts: a sweep or script keeps
+     * the runs it finished and the interrupted one, and starts no later ones.
+     */
     public PromptTuneRun run(PromptTuneSpec spec) {
+        boolean stopped = Thread.currentThread().isInterrupted() || runs.stream().anyMatch(PromptTuneRun::interrupted);
+        if (stopped) {
+            throw new PromptTuneException("interrupted: not starting run " + spec.name() + " (an earlier run was stopped; "
+                    + runs.size() + " run(s) recorded)");
+        }
         PromptTuneRun run = execute(spec);
         runs.add(run);
         return run;
@@ -162,10 +172,15 @@ public class Experiments {
 
     /** Re-scores a run from its record alone (test, or dev when there is no labelled test split). */
     public Evaluation evaluate(PromptTuneRun run) {
+        return evaluate(run, false);
+    }
+
+    /** {@link #evaluate(PromptTuneRun)}; {@code anyModel}: even if its prompt records another model's fingerprint. */
+    public Evaluation evaluate(PromptTuneRun run, boolean anyModel) {
         if (run.record() == null) {
             throw new PromptTuneException("evaluate: run " + run.name() + " has no record on disk");
         }
-        Scorer.Scored scored = new PromptTuning(session).reevaluate(run.record());
+        Scorer.Scored scored = new PromptTuning(session).reevaluate(run.record(), anyModel);
         boolean test = !Double.isNaN(run.test());
         return new Evaluation(run.name(), test ? "test" : "dev", run.metric(), scored.value(), test ? run.test() : run.dev(),
                 scored.predictions());
@@ -377,9 +392,17 @@ public class Experiments {
         return PromptFiles.save(run, Path.of(path));
     }
 
-    /** A saved prompt back as a run (a prompt file from savePrompt, a run record directory, or a record's prompt). */
+    /**
+     * A saved prompt back as a run (a prompt file from savePrompt, a run record directory, or a record's prompt),
+     * checked against its model ({@link dev.prompttune.core.promptio.PromptCheck}: width, finite values, fingerprint).
+     */
     public PromptTuneRun loadPrompt(String path) {
-        return PromptFiles.load(Path.of(path));
+        return loadPrompt(path, false);
+    }
+
+    /** {@link #loadPrompt(String)}; {@code anyModel}: even if the prompt records another model's fingerprint. */
+    public PromptTuneRun loadPrompt(String path, boolean anyModel) {
+        return PromptFiles.load(Path.of(path), anyModel);
     }
 
     // ---- PEFT, interpretation --------------------------------------------------------------------------------------
@@ -419,11 +442,10 @@ public class Experiments {
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     private static SoftPrompt prompt(PromptTuneRun run, TaskContext ctx) {
-        int width = ctx.model().config().dModel;
-        if (run.width() != width) {
-            throw new PromptTuneException(run.name() + ": its prompt has width " + run.width() + " but model "
-                    + run.spec().model() + " has width " + width);
-        }
+        // Width and values here; the embedding fingerprint is checked where a prompt file is read for a model
+        // (init file, loadPrompt, eval, export-peft), where the metadata that records it is at hand.
+        PromptCheck.check(run.name(), run.prompt(), run.length(), run.width(), null,
+                PromptCheck.Target.widthOnly(run.spec().model(), ctx.model().config().dModel), false);
         return SoftPrompt.of(run.prompt(), run.length(), run.width(), ctx.session.manager());
     }
 

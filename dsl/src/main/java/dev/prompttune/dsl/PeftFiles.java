@@ -3,6 +3,7 @@ package dev.prompttune.dsl;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.peft.PeftAdapter;
+import dev.prompttune.core.promptio.PromptCheck;
 import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.promptio.PromptMetadata;
 import dev.prompttune.core.run.PromptTuneRun;
@@ -19,30 +20,45 @@ public final class PeftFiles {
     private PeftFiles() {}
 
     /**
-     * Writes a run's prompt as a PEFT prompt-tuning adapter directory.
+     * Writes a run's prompt as a PEFT prompt-tuning adapter directory. A run with a record is checked against its
+     * model as its prompt file says ({@link PromptCheck}: width, finite values, fingerprint unless {@code anyModel});
+     * a run in memory, for width and finite values.
      *
      * @param baseModel {@code base_model_name_or_path} to record (null: the run's model setting)
      */
-    public static Path export(PromptTuneRun run, Path dir, String baseModel) {
-        return export(run.prompt(), run.length(), run.width(), run.spec().model(), dir, baseModel);
+    public static Path export(PromptTuneRun run, Path dir, String baseModel, boolean anyModel) {
+        Path file = run.record() == null ? null : run.record().resolve("prompt.safetensors");
+        PromptMetadata meta = file != null && Files.isRegularFile(file) ? PromptFile.load(file).metadata() : null;
+        String source = file != null ? file.toString() : run.name();
+        return export(source, run.prompt(), run.length(), run.width(), meta, run.spec().model(), run.spec().precision(), dir,
+                baseModel, anyModel);
     }
 
-    /** Writes a saved prompt file ({@code NAME.safetensors}) as a PEFT adapter; {@code model} gives heads and layers. */
-    public static Path exportPrompt(Path promptFile, String model, Path dir, String baseModel) {
+    /** {@link #export(PromptTuneRun, Path, String, boolean)} with the fingerprint checked. */
+    public static Path export(PromptTuneRun run, Path dir, String baseModel) {
+        return export(run, dir, baseModel, false);
+    }
+
+    /**
+     * Writes a saved prompt file ({@code NAME.safetensors}) as a PEFT adapter; {@code model} (null: the file's base
+     * model) gives width, heads and layers, and is what the prompt is checked against.
+     */
+    public static Path exportPrompt(Path promptFile, String model, Path dir, String baseModel, boolean anyModel) {
         PromptFile.Loaded loaded = PromptFile.load(promptFile);
         String m = model != null ? model : loaded.metadata().baseModel();
         if (m == null) {
             throw new PromptTuneException("export-peft: " + promptFile + " does not record its base model; give --model");
         }
-        return export(loaded.values(), loaded.length(), loaded.width(), m, dir, baseModel);
+        Object precision = loaded.metadata().hyperParameters().get("precision");
+        return export(loaded.file().toString(), loaded.values(), loaded.length(), loaded.width(), loaded.metadata(), m,
+                precision == null ? "fp32" : precision.toString(), dir, baseModel, anyModel);
     }
 
-    private static Path export(float[] values, int length, int width, String model, Path dir, String baseModel) {
-        T5Config config = T5Config.load(ModelResolver.resolve(model));
-        if (config.dModel != width) {
-            throw new PromptTuneException("export-peft: the prompt has width " + width + " but model " + model + " has width "
-                    + config.dModel);
-        }
+    private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, String model,
+                               String precision, Path dir, String baseModel, boolean anyModel) {
+        Path modelDir = ModelResolver.resolve(model);
+        PromptCheck.check(source, values, length, width, meta, PromptCheck.Target.ofCheckpoint(model, modelDir, precision), anyModel);
+        T5Config config = T5Config.load(modelDir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -60,13 +76,11 @@ public final class PeftFiles {
      */
     public static Path importAsPrompt(Path adapterDir, Path out, String model) {
         PeftAdapter adapter = PeftAdapter.importFrom(adapterDir);
-        if (model != null) {
-            T5Config config = T5Config.load(ModelResolver.resolve(model));
-            if (config.dModel != adapter.width()) {
-                throw new PromptTuneException("import-peft: " + adapterDir + " holds prompt vectors of width " + adapter.width()
-                        + " but model " + model + " has width " + config.dModel);
-            }
-        }
+        // An adapter records no embedding fingerprint: width (with --model) and finite values are what can be checked.
+        PromptCheck.Target target = model == null ? null
+                : PromptCheck.Target.widthOnly(model, T5Config.load(ModelResolver.resolve(model)).dModel);
+        PromptCheck.check(adapterDir.resolve(PeftAdapter.WEIGHTS).toString(), adapter.values(), adapter.length(), adapter.width(),
+                null, target, false);
         Map<String, Object> init = new LinkedHashMap<>();
         init.put("kind", "peft");
         init.put("source", adapterDir.toString());

@@ -1,11 +1,13 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.promptio.PromptCheck;
 import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.promptio.PromptMetadata;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.core.spec.Home;
+import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +38,15 @@ final class PromptFiles {
 
     /**
      * A prompt back as a run: a run record directory ({@code runs/NAME-TIME}), the prompt inside one, or a prompt
-     * file written by {@link #save}.
+     * file written by {@link #save}. The prompt passes {@link PromptCheck} against the model it names (width,
+     * finite values, and its embedding fingerprint unless {@code anyModel}).
      */
-    static PromptTuneRun load(Path path) {
+    static PromptTuneRun load(Path path, boolean anyModel) {
         Path record = recordOf(path);
         if (record != null) {
-            return RunRecord.load(record);
+            PromptTuneRun run = RunRecord.load(record);
+            PromptCheck.check(PromptFile.load(record.resolve("prompt.safetensors")), target(run.spec()), anyModel);
+            return run;
         }
         PromptFile.Loaded loaded = PromptFile.load(path);
         PromptMetadata m = loaded.metadata();
@@ -64,12 +69,22 @@ final class PromptFiles {
         if (m.placement() != null) {
             spec.placement(m.placement());
         }
+        if (m.hyperParameters().get("precision") instanceof String precision) {
+            spec.precision(precision); // the precision its fingerprint was taken at
+        }
+        PromptTuneSpec built = spec.build();
+        PromptCheck.check(loaded, target(built), anyModel);
         String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
         double dev = m.bestValue() == null ? Double.NaN : m.bestValue();
         int bestStep = m.bestStep() == null ? 0 : m.bestStep().intValue();
-        return new PromptTuneRun(spec.build(), name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
+        return new PromptTuneRun(built, name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
                 0, (long) loaded.length() * loaded.width(), 0, "LOADED", loaded.values(), loaded.length(), loaded.width(),
                 List.of(), List.of(), List.of());
+    }
+
+    /** The model a spec names, as what a prompt is checked against. */
+    static PromptCheck.Target target(PromptTuneSpec spec) {
+        return PromptCheck.Target.ofCheckpoint(spec.model(), ModelResolver.resolve(spec.model()), spec.precision());
     }
 
     /** A shipped model's directory ({@code HOME/models/NAME}) as its registered name, so the prompt travels. */

@@ -141,6 +141,11 @@ public abstract class PromptTuneScript extends Script {
         return getExperiments().loadPrompt(path);
     }
 
+    /** {@code loadPrompt('p', anyModel: true)}: even if the prompt records another model's embedding fingerprint. */
+    public PromptTuneRun loadPrompt(Map<String, ?> options, String path) {
+        return getExperiments().loadPrompt(path, AnyModel.of(options, "loadPrompt"));
+    }
+
     public Path exportPeft(PromptTuneRun run, String dir) {
         return getExperiments().exportPeft(run, dir);
     }

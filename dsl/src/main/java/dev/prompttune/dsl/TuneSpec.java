@@ -115,13 +115,22 @@ public class TuneSpec {
         return PromptInit.text(v);
     }
 
-    /** {@code init file('runs/x/prompt.safetensors')}: a saved prompt or a PEFT adapter directory. */
+    /**
+     * {@code init file('runs/x/prompt.safetensors')}: a saved prompt or a PEFT adapter directory. It must fit the
+     * model (width, finite values) and, when it records one, have been trained on it (its embedding fingerprint).
+     */
     public PromptInit file(String v) {
+        return file(Map.of(), v);
+    }
+
+    /** {@code init file('p.safetensors', anyModel: true)}: a prompt trained on another model, used anyway. */
+    public PromptInit file(Map<String, ?> options, String v) {
+        boolean anyModel = AnyModel.of(options == null ? Map.of() : options, "init file");
         Path p = Path.of(v);
         if (!Files.exists(p)) {
             throw new PromptTuneException("init file: " + p + " does not exist");
         }
-        return PromptInit.file(p);
+        return PromptInit.file(p, anyModel);
     }
 
     /** Where the prompt goes: {@code 'prefix'} (default), {@code 'after_first'}, {@code 'suffix'}. */

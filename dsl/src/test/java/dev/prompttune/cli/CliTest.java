@@ -56,6 +56,14 @@ class CliTest {
         }
     }
 
+    /**
+     * The lines of a command's standard error that are its own: without the lines DJL and PyTorch log as the engine
+     * starts on a machine without a GPU ({@code [WARN] …}, {@code [W… …]}).
+     */
+    static List<String> withoutEngineLog(String err) {
+        return err.strip().lines().filter(l -> !l.startsWith("[W")).toList();
+    }
+
     static Path script(String name, String text) throws Exception {
         return Files.writeString(tmp.resolve(name), text);
     }

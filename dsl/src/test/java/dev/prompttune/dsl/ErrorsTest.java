@@ -106,6 +106,14 @@ class ErrorsTest {
     }
 
     @Test
+    void theOnlyOptionOfInitFileIsAnyModel() {
+        expect("promptTune {\n  data 'markers'\n  init file('p.safetensors', anyModl: true)\n}\n", 3,
+                "init file: option 'anyModl' is not known; did you mean 'anyModel'?; allowed: anyModel: true");
+        expect("promptTune {\n  data 'markers'\n  init file('p.safetensors', anyModel: 'yes')\n}\n", 3,
+                "init file: anyModel is yes; allowed: true or false");
+    }
+
+    @Test
     void unknownModelListsRegisteredOnes() {
         ScriptError e = fail("promptTune {\n  data 'markers'\n  model 't5-maxi'\n}\n");
         assertEquals(3, e.line());

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Write-then-rename: readers see either the old file or the complete new one, never a half-written file, even
@@ -16,8 +19,27 @@ import java.nio.file.StandardOpenOption;
  * A pending thread interrupt is held back while writing: FileChannel is an interruptible channel, so a thread
  * whose interrupt flag is set (a notebook's stop button pressed during training) would otherwise fail with
  * ClosedByInterruptException exactly when it saves the best prompt. The flag is restored afterwards.
+ * <p>
+ * Temp files: {@code .NAME.<pid>.<random>.tmp} beside the target (hidden, so no {@code NAME.*} pattern matches them).
+ * A process that exits mid-write (a second Ctrl-C, {@code System.exit}) deletes its own on the way out; one killed
+ * outright (SIGKILL) cannot, so {@link #removeStaleTemps} deletes those whose process is gone: every write does it
+ * for its own target, and run records do it for their folders.
  */
 public final class AtomicFiles {
+
+    private static final String SUFFIX = ".tmp";
+    private static final long PID = ProcessHandle.current().pid();
+    /** Temp files being written now; guarded by itself. */
+    private static final Set<Path> IN_FLIGHT = new HashSet<>();
+    private static boolean exiting;
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::removeInFlight, "prompttune-temp-cleanup"));
+        } catch (IllegalStateException alreadyExiting) {
+            exiting = true;
+        }
+    }
 
     private AtomicFiles() {}
 
@@ -46,8 +68,9 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
+        removeStaleTemps(dir, "." + absolute.getFileName() + ".");
         // Same directory: a rename within one file system is atomic; a temp dir elsewhere might not be.
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        Path temp = createTemp(dir, absolute.getFileName().toString());
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -62,9 +85,76 @@ public final class AtomicFiles {
             moved = true;
             syncDirectory(dir);
         } finally {
+            synchronized (IN_FLIGHT) {
+                IN_FLIGHT.remove(temp);
+            }
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** A new temp file for {@code name}, registered so an exit mid-write removes it; none once the JVM is exiting. */
+    private static Path createTemp(Path dir, String name) throws IOException {
+        synchronized (IN_FLIGHT) {
+            if (exiting) {
+                throw new IOException("not writing " + dir.resolve(name) + ": the process is exiting");
+            }
+            Path temp = Files.createTempFile(dir, "." + name + "." + PID + ".", SUFFIX);
+            IN_FLIGHT.add(temp);
+            return temp;
+        }
+    }
+
+    /** Shutdown hook: a write cut short by the exit leaves no temp file, and none starts after this. */
+    private static void removeInFlight() {
+        synchronized (IN_FLIGHT) {
+            exiting = true;
+            for (Path temp : IN_FLIGHT) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // best effort: the next write or record load removes it (removeStaleTemps)
+                }
+            }
+            IN_FLIGHT.clear();
+        }
+    }
+
+    /** Deletes temp files in {@code dir} left by processes that no longer run (killed mid-write); returns how many. */
+    public static int removeStaleTemps(Path dir) {
+        return removeStaleTemps(dir, ".");
+    }
+
+    private static int removeStaleTemps(Path dir, String prefix) {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(SUFFIX);
+        })) {
+            for (Path f : files) {
+                long pid = writerPid(f.getFileName().toString());
+                if (pid > 0 && pid != PID && ProcessHandle.of(pid).isEmpty() && Files.deleteIfExists(f)) {
+                    removed++;
+                }
+            }
+        } catch (IOException ignored) {
+            // an unreadable folder: nothing to clean that this process could clean
+        }
+        return removed;
+    }
+
+    /** The writer's process id in {@code .NAME.<pid>.<random>.tmp}, or -1 when the name has none. */
+    static long writerPid(String tempName) {
+        String[] parts = tempName.substring(0, tempName.length() - SUFFIX.length()).split("\\.");
+        if (parts.length < 4) {
+            return -1;
+        }
+        try {
+            Long.parseUnsignedLong(parts[parts.length - 1]);
+            return Long.parseLong(parts[parts.length - 2]);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * a tied head ignores any {@code lm_head.weight}; every declared weight must be present with the shape the
  * config implies (else one error naming them); tensors nobody asked for are ignored with one warning.
  */
-final class T5CheckpointLoader {
+public final class T5CheckpointLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(T5CheckpointLoader.class);
     private static final List<String> EMBEDDING_ALIASES =
@@ -79,6 +79,20 @@ final class T5CheckpointLoader {
             }
         }
         return null;
+    }
+
+    /**
+     * The input embedding table of a checkpoint directory as float32, row-major [V, H], read without building a model
+     * (for a prompt's {@code EmbeddingFingerprint} where no model is loaded).
+     */
+    public static float[] embeddingTable(Path dir) {
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            String source = sourceName("shared.weight", checkpoint);
+            if (source == null) {
+                throw new PromptTuneException(dir + ": checkpoint has no embedding table; allowed: one of " + EMBEDDING_ALIASES);
+            }
+            return checkpoint.readFloats(source);
+        }
     }
 
     private static String describe(T5Config c) {

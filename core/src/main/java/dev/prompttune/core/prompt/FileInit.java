@@ -1,8 +1,9 @@
 package dev.prompttune.core.prompt;
 
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.io.SafetensorsFile;
-import dev.prompttune.core.io.TensorInfo;
+import dev.prompttune.core.promptio.EmbeddingFingerprint;
+import dev.prompttune.core.promptio.PromptCheck;
+import dev.prompttune.core.promptio.PromptFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -10,38 +11,44 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A saved prompt: a safetensors file with a {@code prompt_embeddings} tensor [p, H] (prompttune's prompt files
- * and PEFT adapters use this name). Its length and width must match the prompt being made.
+ * A saved prompt: a prompt file ({@code NAME.safetensors}, tensor {@code prompt_embeddings} [p, H]) or a PEFT
+ * adapter directory. It passes {@link PromptCheck} against the model being tuned (width, finite values, and the
+ * embedding fingerprint it records unless {@code anyModel}); it must hold at least the prompt's length in rows.
  */
-public record FileInit(Path path) implements PromptInit {
+public record FileInit(Path path, boolean anyModel) implements PromptInit {
 
-    public static final String TENSOR = "prompt_embeddings";
+    public static final String TENSOR = PromptFile.TENSOR;
 
-    @Override
-    public float[] values(InitContext ctx) {
-        Path file = Files.isDirectory(path) ? path.resolve("adapter_model.safetensors") : path;
+    /** A file whose fingerprint must be the model's. */
+    public FileInit(Path path) {
+        this(path, false);
+    }
+
+    /** The prompt file itself: {@code path}, or the weights inside a PEFT adapter directory. */
+    public Path file() {
+        return Files.isDirectory(path) ? path.resolve("adapter_model.safetensors") : path;
+    }
+
+    /** Reads the file and checks it against {@code target}, the model being tuned. */
+    public PromptFile.Loaded load(PromptCheck.Target target) {
+        Path file = file();
         if (!Files.isRegularFile(file)) {
             throw new PromptTuneException("init file: " + file + " does not exist");
         }
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            TensorInfo info = f.tensors().get(TENSOR);
-            if (info == null) {
-                throw new PromptTuneException("init file: " + file + " has no '" + TENSOR + "' tensor; it has "
-                        + f.tensors().keySet());
-            }
-            long[] shape = info.shape();
-            if (shape.length != 2 || shape[1] != ctx.width()) {
-                throw new PromptTuneException("init file: " + file + " holds a prompt of shape " + Arrays.toString(shape)
-                        + " but the model's width is " + ctx.width());
-            }
-            if (shape[0] < ctx.length()) {
-                throw new PromptTuneException("init file: " + file + " holds " + shape[0] + " prompt vectors; the prompt "
-                        + "needs " + ctx.length() + " (set length " + shape[0] + ")");
-            }
-            float[] all = f.readFloats(TENSOR);
-            // PEFT seq2seq adapters may hold 2p rows of which only the first p are used.
-            return Arrays.copyOf(all, ctx.length() * ctx.width());
+        return PromptCheck.check(PromptFile.load(file), target, anyModel);
+    }
+
+    @Override
+    public float[] values(InitContext ctx) {
+        String model = ctx.model();
+        PromptFile.Loaded loaded = load(new PromptCheck.Target(model, ctx.width(),
+                () -> EmbeddingFingerprint.of(ctx.embeddingTable())));
+        if (loaded.length() < ctx.length()) {
+            throw new PromptTuneException("init file " + loaded.file() + ": holds " + loaded.length() + " prompt vectors but the "
+                    + "prompt needs " + ctx.length() + "; allowed: length 1 to " + loaded.length());
         }
+        // PEFT seq2seq adapters may hold 2p rows of which only the first p are used.
+        return Arrays.copyOf(loaded.values(), ctx.length() * ctx.width());
     }
 
     @Override
@@ -54,6 +61,9 @@ public record FileInit(Path path) implements PromptInit {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("kind", kind());
         d.put("path", path.toString());
+        if (anyModel) {
+            d.put("anyModel", true);
+        }
         return d;
     }
 }

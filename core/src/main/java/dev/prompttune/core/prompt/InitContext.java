@@ -11,10 +11,17 @@ import java.util.function.Consumer;
 
 /**
  * What an initialiser may use: the prompt's size, the model's embedding table [V, H], its tokenizer, the task's
- * class labels (verbalizer targets, in class order), the seed, and a sink for warnings.
+ * class labels (verbalizer targets, in class order), the seed, a sink for warnings, and the model's name (for
+ * messages).
  */
 public record InitContext(int length, int width, NDArray embeddingTable, T5Tokenizer tokenizer, List<String> labels,
-                          long seed, Consumer<String> warnings) {
+                          long seed, Consumer<String> warnings, String model) {
+
+    /** A context whose model has no name to give in messages. */
+    public InitContext(int length, int width, NDArray embeddingTable, T5Tokenizer tokenizer, List<String> labels,
+                       long seed, Consumer<String> warnings) {
+        this(length, width, embeddingTable, tokenizer, labels, seed, warnings, "in use");
+    }
 
     /** Rows of the embedding table as float32, row-major [ids.length, H]. */
     public float[] rows(long[] ids) {

@@ -41,6 +41,11 @@ public sealed interface PromptInit permits RandomInit, VocabInit, LabelsInit, Te
         return new FileInit(path);
     }
 
+    /** A saved prompt; {@code anyModel}: used even if it records another model's embedding fingerprint. */
+    static PromptInit file(java.nio.file.Path path, boolean anyModel) {
+        return new FileInit(path, anyModel);
+    }
+
     /** Parses the simple forms: random, vocab, labels. */
     static PromptInit parse(String name) {
         return switch (name) {

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Writes a small text file atomically: a hidden temp file {@code .NAME.<random>.tmp} in the target's directory,
+ * Writes a small text file atomically through {@link AtomicFiles}: a hidden temp file in the target's directory,
  * fsync, rename over the target. Readers see the old file or the complete new one; a process killed mid-write
- * leaves at most a hidden temp file that no {@code NAME.*} pattern matches.
+ * leaves at most a hidden temp file that no {@code NAME.*} pattern matches, removed by the next write there.
  */
 public final class AtomicText {
 

@@ -2,8 +2,11 @@ package dev.prompttune.core.promptio;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.prompttune.core.io.HalfFloats;
+import dev.prompttune.core.model.T5CheckpointLoader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -34,6 +37,20 @@ public final class EmbeddingFingerprint {
             }
         }
         return PREFIX + HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * The fingerprint a model loaded from checkpoint {@code dir} at {@code precision} ("fp32", "fp16") has, from the
+     * file alone (no model built): its embedding table, rounded to fp16 first where the model would be.
+     */
+    public static String ofCheckpoint(Path dir, String precision) {
+        float[] table = T5CheckpointLoader.embeddingTable(dir);
+        if ("fp16".equals(precision)) {
+            for (int i = 0; i < table.length; i++) {
+                table[i] = HalfFloats.halfToFloat(HalfFloats.floatToHalf(table[i]));
+            }
+        }
+        return of(table);
     }
 
     /** The same hash over float32 values already in Java (row-major). */

@@ -113,27 +113,11 @@ public final class PromptFile {
     }
 
     /**
-     * Loads a prompt for {@code model}: its width must be the model's; its embedding fingerprint (when recorded)
-     * must be the model's unless {@code allowTransfer} (a prompt moved to another checkpoint of the same width).
+     * Loads a prompt for {@code model}, checked by {@link PromptCheck}: its width must be the model's, its values
+     * finite, and its embedding fingerprint (when recorded) the model's unless {@code anyModel}.
      */
-    public static Loaded loadOnto(Path path, T5Model model, boolean allowTransfer) {
-        Loaded loaded = load(path);
-        int modelWidth = model.config().dModel;
-        if (loaded.width() != modelWidth) {
-            throw new PromptTuneException("prompt file " + loaded.file() + " has width " + loaded.width() + " (["
-                    + loaded.length() + ", " + loaded.width() + "]); model " + model.source() + " has width "
-                    + modelWidth + "; a prompt only loads onto a model of its width");
-        }
-        String saved = loaded.metadata().embeddingFingerprint();
-        if (saved != null && !allowTransfer) {
-            String own = EmbeddingFingerprint.of(model.embeddingTable());
-            if (!saved.equals(own)) {
-                throw new PromptTuneException("prompt file " + loaded.file() + " was trained on a model with embedding "
-                        + "fingerprint " + saved + "; this model (" + model.source() + ") has " + own
-                        + "; pass transfer to load it anyway");
-            }
-        }
-        return loaded;
+    public static Loaded loadOnto(Path path, T5Model model, boolean anyModel) {
+        return PromptCheck.check(load(path), PromptCheck.Target.of(model, model.source()), anyModel);
     }
 
     /** Metadata pre-filled for {@code model}: base model (its source), embedding fingerprint, library versions. */

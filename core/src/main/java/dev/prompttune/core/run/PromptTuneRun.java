@@ -33,9 +33,17 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
         return 100.0 * paramsTrainable / Math.max(1, paramsTotal);
     }
 
-    /** A short table: the run, its baselines, and where it was saved. */
+    /** Whether training was stopped by an interrupt (Ctrl-C, a notebook's stop button) before it ended. */
+    public boolean interrupted() {
+        return "INTERRUPTED".equals(stopReason);
+    }
+
+    /** A short table: the run, its baselines, and where it was saved; an interrupted run says so first. */
     public String table() {
         StringBuilder b = new StringBuilder();
+        if (interrupted()) {
+            b.append(String.format(Locale.ROOT, "INTERRUPTED after %d steps: the scores are those of the best prompt so far%n", steps));
+        }
         b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "run", "metric", "dev", "test"));
         b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "prompt tuning: " + name(), metric, fmt(dev), fmt(test)));
         baselines.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "baseline: " + k, metric, "", fmt(v))));

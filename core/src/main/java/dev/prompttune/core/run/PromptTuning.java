@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.bench.ProcessMemory;
 import dev.prompttune.core.eval.Metrics;
-import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.prompt.InitContext;
 import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.promptio.PromptCheck;
 import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.promptio.PromptMetadata;
 import dev.prompttune.core.spec.ModelResolver;
@@ -26,7 +26,6 @@ import dev.prompttune.core.train.optim.Adafactor;
 import dev.prompttune.core.train.optim.AdamW;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * Prompt tuning as one call: {@code PromptTuning.run(spec, listeners)}. Everything that can be checked without the
  * model's weights is checked first (data files, template slots, labels, empty splits, model directory and width,
  * device, precision); then the frozen model is loaded (once per session), the prompt initialised, trained with
- * the given listeners and a run record, and evaluated on test alongside the requested baselines.
+ * the given listeners and a run record, and evaluated on test alongside the requested baselines. An interrupted
+ * run (the thread's interrupt: a notebook's stop button, the command line's Ctrl-C) is scored and recorded the same
+ * way, marked INTERRUPTED; a run whose first step already had no finite loss is recorded as FAILED and throws
+ * {@link RunFailed}.
  */
 public final class PromptTuning {
 
@@ -62,7 +64,8 @@ public final class PromptTuning {
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
         if (spec.init() instanceof FileInit file) {
-            checkPromptFileWidth(file.path(), config.dModel);
+            // Width and values now, before any weights load; the fingerprint once the model is loaded (FileInit.values).
+            file.load(PromptCheck.Target.widthOnly(spec.model(), config.dModel));
         }
         Session.device(spec.device());
         return new Prepared(spec, task, modelDir, config);
@@ -86,7 +89,7 @@ public final class PromptTuning {
                 arrays.targetTexts(), spec.seed(), w -> {
                     warnings.add(w);
                     LOG.warn(w);
-                });
+                }, spec.model());
         long startRss = ProcessMemory.resetPeak() ? 0 : -1;
         try (SoftPrompt prompt = SoftPrompt.of(spec.init().values(ctx), spec.length(), prepared.config().dModel, root);
              Optimizer optimizer = optimizer(spec, root);
@@ -99,16 +102,21 @@ public final class PromptTuning {
                 trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
             }
             TrainingResult result = trainer.run(spec.name(), arrays.train(), arrays.dev(), root);
+            boolean failed = result.reason() == StopReason.FAILED;
 
+            // A failed run trained nothing: there is nothing to score, only a record that says so.
             EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
-            Scorer.Scored test = arrays.test() != null ? scorer.score(tuned, arrays.test()) : null;
-            Map<String, Double> baselines = baselines(spec, prepared, arrays, scorer, root);
+            Scorer.Scored test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
+            Map<String, Double> baselines = failed ? Map.of() : baselines(spec, prepared, arrays, scorer, root);
             PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
                     result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
                     startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
                     result.reason().name(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
                     result.evals(), test != null ? test.predictions() : List.of());
-            record.finish(run, metadata(spec, prepared, model, optimizer, result));
+            record.finish(run, metadata(spec, prepared, model, optimizer, result), result.failure());
+            if (failed) {
+                throw new RunFailed(spec.name(), result.failure(), record.dir());
+            }
             if (result.reason() == StopReason.DIVERGED) {
                 LOG.warn("{}: {}", spec.name(), result.failure());
             }
@@ -118,9 +126,14 @@ public final class PromptTuning {
 
     /**
      * Re-evaluates a saved run from its record alone (spec.json + prompt.safetensors): the test split (dev when
-     * there is none) is scored afresh with the saved prompt.
+     * there is none) is scored afresh with the saved prompt, which must pass {@link PromptCheck} against the model.
      */
     public Scorer.Scored reevaluate(Path recordDir) {
+        return reevaluate(recordDir, false);
+    }
+
+    /** {@link #reevaluate(Path)}; {@code anyModel}: even if the prompt records another model's embedding fingerprint. */
+    public Scorer.Scored reevaluate(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
         PromptTuneSpec spec = saved.spec();
         Prepared prepared = prepare(spec);
@@ -130,7 +143,7 @@ public final class PromptTuning {
         T5Model model = session.model(prepared.modelDir(), spec.precision(), spec.device());
         Scorer scorer = new Scorer(model, tokenizer, arrays.targetTexts(), prepared.task().metric(), spec.evaluation(),
                 spec.evalBatch(), spec.maxTargetLength(), session.manager());
-        try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), model, false)
+        try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), model, anyModel)
                 .toSoftPrompt(session.manager())) {
             return scorer.score(EncoderInput.prompted(prompt, spec.placement()), arrays.test() != null ? arrays.test() : arrays.dev());
         }
@@ -230,19 +243,5 @@ public final class PromptTuning {
                 .dataFingerprints(prepared.task().data().fingerprints())
                 .best(result.metric(), Double.isNaN(result.bestValue()) ? null : result.bestValue(), (long) result.bestStep())
                 .timestampNow().build();
-    }
-
-    private static void checkPromptFileWidth(Path path, int width) {
-        Path file = Files.isDirectory(path) ? path.resolve("adapter_model.safetensors") : path;
-        if (!Files.isRegularFile(file)) {
-            throw new PromptTuneException("init file: " + file + " does not exist");
-        }
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            var info = f.tensors().get(FileInit.TENSOR);
-            if (info != null && info.shape().length == 2 && info.shape()[1] != width) {
-                throw new PromptTuneException("init file: " + file + " holds prompt vectors of width " + info.shape()[1]
-                        + " but the model's width (d_model) is " + width);
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.AtomicFiles;
 import dev.prompttune.core.promptio.AtomicText;
 import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.spec.PromptTuneSpec;
@@ -14,6 +15,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -47,10 +49,14 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                 new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile()), StandardCharsets.UTF_8));
     }
 
-    /** Creates {@code saveDir/<name>-<timestamp>[-n]/} and writes spec.json. */
+    /**
+     * Creates {@code saveDir/<name>-<timestamp>[-n]/} and writes spec.json. Temp files that a killed process left in
+     * the other records of {@code saveDir} are removed first.
+     */
     public static RunRecord create(Path saveDir, PromptTuneSpec spec) {
         try {
             Files.createDirectories(saveDir);
+            removeStaleTemps(saveDir);
             String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + LocalDateTime.now().format(STAMP);
             Path dir = saveDir.resolve(base);
             for (int n = 2; Files.exists(dir); n++) {
@@ -117,6 +123,15 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
 
     /** Closes the metrics and writes the prompt (with metadata), predictions and summary. */
     public void finish(PromptTuneRun run, dev.prompttune.core.promptio.PromptMetadata metadata) {
+        finish(run, metadata, null);
+    }
+
+    /**
+     * {@link #finish(PromptTuneRun, dev.prompttune.core.promptio.PromptMetadata)}; {@code failure} (null: none) is
+     * recorded in the summary (a FAILED or DIVERGED run says why). The summary is written last: a record with a
+     * summary is complete.
+     */
+    public void finish(PromptTuneRun run, dev.prompttune.core.promptio.PromptMetadata metadata, String failure) {
         close();
         PromptFile.save(dir, "prompt", run.prompt(), run.length(), run.width(), metadata);
         StringBuilder predictions = new StringBuilder();
@@ -124,7 +139,11 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             predictions.append(GSON.toJson(p)).append('\n');
         }
         AtomicText.write(dir.resolve("predictions.jsonl"), predictions.toString());
-        AtomicText.write(dir.resolve("summary.json"), GSON.toJson(summary(run)));
+        JsonObject summary = summary(run);
+        if (failure != null) {
+            summary.addProperty("failure", failure);
+        }
+        AtomicText.write(dir.resolve("summary.json"), GSON.toJson(summary));
     }
 
     static JsonObject summary(PromptTuneRun run) {
@@ -158,8 +177,23 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         }
     }
 
+    /**
+     * Deletes temp files that killed processes left in the records under {@code saveDir} (never a record's own
+     * files: only hidden {@code .*.tmp} files whose writer no longer runs, see {@link AtomicFiles}).
+     */
+    static void removeStaleTemps(Path saveDir) throws IOException {
+        try (DirectoryStream<Path> records = Files.newDirectoryStream(saveDir, Files::isDirectory)) {
+            for (Path record : records) {
+                AtomicFiles.removeStaleTemps(record);
+            }
+        }
+    }
+
     /** Reads a record back into a run object (spec, prompt, results, curves, predictions). */
     public static PromptTuneRun load(Path dir) {
+        if (Files.isDirectory(dir)) {
+            AtomicFiles.removeStaleTemps(dir);
+        }
         Path summaryFile = dir.resolve("summary.json");
         if (!Files.isRegularFile(summaryFile)) {
             throw new PromptTuneException(dir + " is not a run record: it has no summary.json");

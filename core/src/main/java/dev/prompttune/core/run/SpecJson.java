@@ -73,7 +73,7 @@ public final class SpecJson {
             case "vocab" -> new VocabInit(o.get("top_k").getAsInt());
             case "labels" -> PromptInit.labels();
             case "text" -> new TextInit(o.get("text").getAsString());
-            case "file" -> new FileInit(Path.of(o.get("path").getAsString()));
+            case "file" -> new FileInit(Path.of(o.get("path").getAsString()), o.has("anyModel") && o.get("anyModel").getAsBoolean());
             default -> PromptInit.parse(kind);
         };
     }

@@ -9,5 +9,10 @@ public enum StopReason {
     /** The thread was interrupted; stopped at the next step boundary. */
     INTERRUPTED,
     /** The loss became NaN or infinite; the last good prompt is kept. */
-    DIVERGED
+    DIVERGED,
+    /**
+     * The loss was not finite at the very first step (a broken initial prompt or model): nothing was trained, so
+     * there is no result, only a failure.
+     */
+    FAILED
 }

@@ -18,7 +18,8 @@ import java.util.List;
  * optimiser step, periodic rank-classification evaluation on dev, the best state kept, early stopping.
  *
  * <p>Faults: an interrupt stops at the next step boundary (the best state is kept); a non-finite loss stops with
- * {@link StopReason#DIVERGED}, restoring the last state that gave a finite loss. Every step's arrays live in a
+ * {@link StopReason#DIVERGED}, restoring the last state that gave a finite loss, or with {@link StopReason#FAILED}
+ * when the very first step had none. Every step's arrays live in a
  * sub-manager closed at the step's end, so memory stays flat.
  */
 public final class Trainer {
@@ -103,8 +104,10 @@ public final class Trainer {
                 if (!Double.isFinite(loss)) {
                     Optimizer.zeroGradients(trainable.parameters());
                     trainable.restore(lastGood);
-                    reason = StopReason.DIVERGED;
-                    failure = "loss became " + loss + " at step " + (step + 1) + "; kept the prompt of the last step with a finite loss";
+                    reason = step == 0 ? StopReason.FAILED : StopReason.DIVERGED;
+                    failure = "loss became " + loss + " at step " + (step + 1) + (step == 0
+                            ? ", before any step with a finite loss: nothing was trained (check the initial prompt and the model)"
+                            : "; kept the prompt of the last step with a finite loss");
                     int failedStep = step + 1;
                     String message = failure;
                     listeners.forEach(l -> l.onFailed(new TrainingListener.FailedEvent(failedStep, message)));
@@ -159,7 +162,7 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainingResult result = new TrainingResult(reason, step, metric, hasDev && bestStep > 0 ? bestValue : Double.NaN,
                 bestStep, losses, evals, seconds, trainable.count(), model.parameterCount(), failure);
-        if (reason != StopReason.DIVERGED) {
+        if (reason != StopReason.DIVERGED && reason != StopReason.FAILED) {
             TrainingListener.DoneEvent de = new TrainingListener.DoneEvent(step, reason, result.bestValue(), bestStep, seconds);
             listeners.forEach(l -> l.onDone(de));
         }

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param losses training loss per step (index = step − 1)
  * @param evals every dev evaluation, in order
- * @param failure the failure message (DIVERGED), else null
+ * @param failure the failure message (DIVERGED, FAILED), else null
  */
 public record TrainingResult(StopReason reason, int steps, String metric, double bestValue, int bestStep,
                              List<Double> losses, List<TrainingListener.EvalEvent> evals, double seconds,

@@ -157,7 +157,7 @@ class PromptInitTest {
         assertTrue(tooLong.getMessage().contains("holds 3 prompt vectors"), tooLong.getMessage());
         PromptTuneException wide = assertThrows(PromptTuneException.class,
                 () -> new FileInit(file).values(new InitContext(3, 8, table, tokenizer, null, 0, warnings::add)));
-        assertTrue(wide.getMessage().contains("width is 8"), wide.getMessage());
+        assertTrue(wide.getMessage().contains("width (d_model) 8"), wide.getMessage());
         PromptTuneException missing = assertThrows(PromptTuneException.class,
                 () -> new FileInit(tmp.resolve("nope.safetensors")).values(ctx(3, null, 0)));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());

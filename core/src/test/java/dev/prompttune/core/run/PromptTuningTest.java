@@ -111,7 +111,7 @@ class PromptTuningTest {
         expect(b -> b.template("{text} {missing}"), "missing", "text");
         Path wide = tmp.resolve("wide.safetensors");
         new SafetensorsWriter().add("prompt_embeddings", new float[8 * 64], new long[] {8, 64}, "F32").write(wide);
-        expect(b -> b.init(PromptInit.file(wide)), "width 64", "is 32");
+        expect(b -> b.init(PromptInit.file(wide)), "width 64", "width (d_model) 32");
         expect(b -> b.model(tmp.resolve("no-such-model").toString()), "no-such-model", "registered");
         assertEquals(loads, session.modelLoads(), "no model was loaded");
     }

@@ -169,6 +169,32 @@ class PromptTrainingTest {
         }
     }
 
+    /** A prompt that is NaN from the start: the first step has no finite loss, so the run FAILED (no DoneEvent). */
+    @Test
+    void aLossThatIsNeverFiniteFailsTheRun() {
+        float[] nan = new float[P * model.config().dModel];
+        java.util.Arrays.fill(nan, Float.NaN);
+        try (SoftPrompt prompt = SoftPrompt.of(nan, P, model.config().dModel, root); Adafactor opt = Adafactor.paper(0.3f).build(root)) {
+            List<String> events = new java.util.ArrayList<>();
+            TrainingListener watch = new TrainingListener() {
+                @Override
+                public void onDone(DoneEvent e) {
+                    events.add("done");
+                }
+
+                @Override
+                public void onFailed(FailedEvent e) {
+                    events.add("failed at " + e.step());
+                }
+            };
+            TrainingResult r = train(model, prompt, opt, 20, List.of(watch));
+            assertEquals(StopReason.FAILED, r.reason());
+            assertEquals(0, r.steps());
+            assertTrue(r.failure().contains("step 1") && r.failure().contains("before any step with a finite loss"), r.failure());
+            assertEquals(List.of("failed at 1"), events);
+        }
+    }
+
     @Test
     void halfPrecisionTrainsLikeFullPrecision() {
         double full;

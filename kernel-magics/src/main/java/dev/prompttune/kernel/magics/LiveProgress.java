@@ -1,6 +1,5 @@
 package dev.prompttune.kernel.magics;
 
-import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.kernel.RichOutput;
 import dev.prompttune.kernel.charts.Charts;
@@ -10,7 +9,8 @@ import java.util.Locale;
  * The live view of training runs in a notebook: for each run, one progress display (bar, step, loss, dev metric,
  * ETA) and one chart (loss and dev metric vs step), both redrawn in place with {@code updateDisplay}. Redraws are
  * throttled (progress ≤ 1/s, chart ≤ 1 per 5 s, both at every evaluation and at the end) so they cost little
- * training time. After a run stops on an interrupt, the next run of the same cell (a sweep) does not start.
+ * training time. (After a run stops on an interrupt, the next run of the same cell, a sweep's, does not start:
+ * {@code Experiments} refuses it.)
  */
 final class LiveProgress implements TrainingListener {
 
@@ -27,7 +27,6 @@ final class LiveProgress implements TrainingListener {
     private EvalEvent lastEval;
     private long lastProgress;
     private long lastChart;
-    private boolean interrupted;
     private final DisplayPublisher publisher;
 
     LiveProgress(DisplayPublisher publisher) {
@@ -36,9 +35,6 @@ final class LiveProgress implements TrainingListener {
 
     @Override
     public void onStart(StartEvent e) {
-        if (interrupted) {
-            throw new MagicError("interrupted: not starting run " + e.name() + " (an earlier run of this cell was stopped)");
-        }
         name = e.name();
         loss = new Curve();
         dev = new Curve();
@@ -76,7 +72,6 @@ final class LiveProgress implements TrainingListener {
 
     @Override
     public void onDone(DoneEvent e) {
-        interrupted |= e.reason() == StopReason.INTERRUPTED;
         String status = switch (e.reason()) {
             case INTERRUPTED -> "interrupted at step " + e.steps() + ": kept the best prompt; scoring it and saving the record";
             case DIVERGED -> "stopped at step " + e.steps() + ": the loss diverged; kept the best prompt";

@@ -8,13 +8,15 @@ import java.util.List;
 
 /**
  * Prompts to and from files: {@code %savePrompt name path} (prompttune's format: PATH.safetensors + PATH.json),
- * {@code %loadPrompt path [as name]} (a saved prompt or a run record), {@code %exportPeft name dir} (a Hugging Face
- * PEFT prompt-tuning adapter).
+ * {@code %loadPrompt path [as name] [--any-model]} (a saved prompt or a run record, checked against its model: width,
+ * finite values, embedding fingerprint unless --any-model), {@code %exportPeft name dir} (a Hugging Face PEFT
+ * prompt-tuning adapter).
  */
 final class PromptFileMagics {
 
     static final MagicSignature SAVE = MagicSignature.line("savePrompt").required("name").required("path");
-    static final MagicSignature LOAD = MagicSignature.line("loadPrompt").required("path").as("name");
+    static final MagicSignature LOAD = MagicSignature.line("loadPrompt").required("path").as("name")
+            .option("any-model", null, "load it even if it records another model's embedding fingerprint");
     static final MagicSignature EXPORT = MagicSignature.line("exportPeft").required("name").required("dir");
 
     private PromptFileMagics() {
@@ -31,7 +33,7 @@ final class PromptFileMagics {
 
     static Object load(List<String> args) {
         MagicSignature.Args a = LOAD.parse(args);
-        PromptTuneRun run = NotebookRuns.get().experiments().loadPrompt(a.get("path"));
+        PromptTuneRun run = NotebookRuns.get().experiments().loadPrompt(a.get("path"), a.flag("any-model"));
         String name = a.get("name") == null ? run.name() : a.get("name");
         if (a.get("name") != null && !Bindings.isIdentifier(name)) {
             throw LOAD.error("NAME '" + name + "' must be a Java variable name (letters, digits, _)");

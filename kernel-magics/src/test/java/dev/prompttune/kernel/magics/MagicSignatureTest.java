@@ -37,6 +37,16 @@ class MagicSignatureTest {
         assertTrue(c.flag("quiet"));
     }
 
+    /** %loadPrompt's one override of the prompt check, anywhere on the line. */
+    @Test
+    void loadPromptTakesAnyModel() {
+        MagicSignature.Args a = PromptFileMagics.LOAD.parse(List.of("runs/x", "as", "back", "--any-model"));
+        assertEquals("back", a.get("name"));
+        assertTrue(a.flag("any-model"));
+        assertTrue(!PromptFileMagics.LOAD.parse(List.of("runs/x")).flag("any-model"));
+        assertEquals("%loadPrompt PATH [as NAME] [--any-model]", PromptFileMagics.LOAD.usage());
+    }
+
     @Test
     void rejectsWhatIsNotDeclared() {
         assertMessage(() -> NEAREST.parse(List.of("r", "--kk", "3")), "%nearest: unknown option --kk", "allowed: --dir",

@@ -1,0 +1,108 @@
+package dev.prompttune.core.promptio;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.T5Config;
+import dev.prompttune.core.model.T5Model;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * The one check a prompt read from a file passes before a model uses it ({@code init file}, {@code loadPrompt} /
+ * {@code %loadPrompt}, {@code eval}, {@code export-peft}, {@code import-peft}): its width is the model's d_model,
+ * every value is finite, and, when the file records the embedding fingerprint of the model it was trained on, that
+ * fingerprint is the model's. Only the fingerprint can be overridden, and only explicitly ({@code anyModel}: the
+ * DSL's {@code init file('p.safetensors', anyModel: true)}, the command line's and {@code %loadPrompt}'s
+ * {@code --any-model}): a prompt means something only next to the embeddings it was trained with.
+ * Errors are one line: the file, what is wrong, what is allowed.
+ */
+public final class PromptCheck {
+
+    /** How to override a fingerprint mismatch, on every surface (one text for every message). */
+    public static final String ANY_MODEL = "--any-model (command line, %loadPrompt) or anyModel: true (DSL: "
+            + "init file('…', anyModel: true), loadPrompt('…', anyModel: true))";
+
+    private PromptCheck() {}
+
+    /**
+     * The model a prompt is about to be used with.
+     *
+     * @param name the model's name for messages (a registered name or a directory)
+     * @param fingerprint its {@link EmbeddingFingerprint}, computed only if the prompt records one; null: not
+     *     known here (the fingerprint is then checked where the model is)
+     */
+    public record Target(String name, int width, Supplier<String> fingerprint) {
+
+        /** A loaded model. */
+        public static Target of(T5Model model, String name) {
+            return new Target(name, model.config().dModel, () -> EmbeddingFingerprint.of(model.embeddingTable()));
+        }
+
+        /** A checkpoint directory not loaded here: its config gives the width, its file the fingerprint. */
+        public static Target ofCheckpoint(String name, Path dir, String precision) {
+            return new Target(name, T5Config.load(dir).dModel, () -> EmbeddingFingerprint.ofCheckpoint(dir, precision));
+        }
+
+        /** Width only (before weights are loaded); the fingerprint is checked later, against the loaded model. */
+        public static Target widthOnly(String name, int width) {
+            return new Target(name, width, null);
+        }
+    }
+
+    /** Checks a loaded prompt file against {@code target} (null: finiteness only); returns it. */
+    public static PromptFile.Loaded check(PromptFile.Loaded prompt, Target target, boolean anyModel) {
+        check(prompt.file().toString(), prompt.values(), prompt.length(), prompt.width(), prompt.metadata(), target, anyModel);
+        return prompt;
+    }
+
+    /**
+     * @param file how messages name the prompt's file
+     * @param values row-major [length, width]
+     * @param meta the metadata saved with the values (null: none; then the fingerprint is not checked)
+     * @param target the model that will use the prompt (null: not known; finiteness only)
+     */
+    public static void check(String file, float[] values, int length, int width, PromptMetadata meta, Target target,
+                             boolean anyModel) {
+        if (target != null && width != target.width()) {
+            throw new PromptTuneException(file + ": the prompt is [" + length + ", " + width + "], vectors of width " + width
+                    + ", but model " + target.name() + " has width (d_model) " + target.width() + "; allowed: a prompt of width "
+                    + target.width());
+        }
+        requireFinite(file, values, width);
+        String saved = meta == null ? null : meta.embeddingFingerprint();
+        if (saved == null || anyModel || target == null || target.fingerprint() == null) {
+            return;
+        }
+        String own = target.fingerprint().get();
+        if (!saved.equals(own)) {
+            String what = target.name().equals(meta.baseModel())
+                    ? "the prompt was trained on model " + target.name() + " when its embedding fingerprint was " + shortly(saved)
+                            + ", but its weights have changed since (" + shortly(own) + " now)"
+                    : "the prompt was trained on " + (meta.baseModel() == null ? "another model" : "model " + meta.baseModel())
+                            + " (embedding fingerprint " + shortly(saved) + ") but is being used with model " + target.name()
+                            + " (" + shortly(own) + ")";
+            throw new PromptTuneException(file + ": " + what + "; allowed: a prompt trained on " + target.name()
+                    + "; to use this one anyway: " + ANY_MODEL);
+        }
+    }
+
+    /** Throws naming the first non-finite value (row, column) and how many there are. */
+    public static void requireFinite(String file, float[] values, int width) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (bad > 0) {
+            throw new PromptTuneException(file + ": " + bad + " of " + values.length + " prompt values are not finite (the first, "
+                    + values[first] + ", at row " + first / width + ", column " + first % width + "); allowed: finite numbers only");
+        }
+    }
+
+    private static String shortly(String fingerprint) {
+        return fingerprint.length() > EmbeddingFingerprint.PREFIX.length() + 12
+                ? fingerprint.substring(0, EmbeddingFingerprint.PREFIX.length() + 12) + "…" : fingerprint;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.prompttune.core.run;
+
+import dev.prompttune.core.PromptTuneException;
+import java.nio.file.Path;
+
+/**
+ * A run that trained nothing (its first step had no finite loss): not a result. Its record is written, marked
+ * {@code FAILED} with the reason, and the command line exits with {@code 1}.
+ */
+public final class RunFailed extends PromptTuneException {
+
+    private final Path record;
+
+    public RunFailed(String name, String failure, Path record) {
+        super("run " + name + " failed: " + failure + "; record " + record + " (marked failed)");
+        this.record = record;
+    }
+
+    /** The run's record directory (its summary says FAILED). */
+    public Path record() {
+        return record;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.prompttune.cli.CliTest.Result;
+import dev.prompttune.core.model.T5CheckpointWriter;
+import dev.prompttune.core.model.T5Config;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.testing.TinyWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run whose loss is not finite at its very first step trained nothing: the command exits 1 with one line, prints
+ * no result table, and the record's summary says FAILED and why.
+ */
+class FailedRunTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRunThatIsNeverFiniteFailsWithoutATable() throws Exception {
+        Path home = dev.prompttune.dsl.TestHomes.tiny();
+        Path broken = nanModel(tmp.resolve("nan-tiny"));
+        Path runs = tmp.resolve("runs");
+        Path script = Files.writeString(tmp.resolve("nan.groovy"), "promptTune {\n  model '" + broken + "'; data 'markers'\n"
+                + "  init 'random'; length 4; steps 5; batch 8; evalEvery 0\n  save '" + runs + "'\n}\n");
+
+        Result r = CliTest.cli(home, "run", "-q", script.toString());
+
+        assertEquals(1, r.status(), r.out() + r.err());
+        java.util.List<String> ours = CliTest.withoutEngineLog(r.err());
+        assertEquals(1, ours.size(), r.err());
+        assertTrue(ours.get(0).startsWith(script + ":1: run markers-random-4 failed: loss became NaN at step 1"), r.err());
+        assertFalse(r.out().contains("prompt tuning:") || r.out().contains("baseline:"), "no result table: " + r.out());
+        Path record;
+        try (Stream<Path> s = Files.list(runs)) {
+            record = s.findFirst().orElseThrow();
+        }
+        JsonObject summary = JsonParser.parseString(Files.readString(record.resolve("summary.json"))).getAsJsonObject();
+        assertEquals("FAILED", summary.get("stop_reason").getAsString());
+        assertTrue(summary.get("failure").getAsString().contains("before any step with a finite loss"), summary.toString());
+        assertTrue(r.err().contains(record.toString()), "the message says where the record is: " + r.err());
+    }
+
+    /** The tiny model with every input embedding NaN: the first forward pass already gives a NaN loss. */
+    private static Path nanModel(Path dir) throws Exception {
+        Path tiny = TinyWorld.model(dir.resolveSibling("tiny-source"));
+        T5Config config = T5Config.load(tiny);
+        try (NDManager m = NDManager.newBaseManager(); T5Model model = T5Model.random(config, m, 1)) {
+            model.embeddingTable().muli(Float.NaN);
+            T5CheckpointWriter.save(model, dir, "F32");
+        }
+        Files.copy(tiny.resolve("spiece.model"), dir.resolve("spiece.model"));
+        return dir;
+    }
+}

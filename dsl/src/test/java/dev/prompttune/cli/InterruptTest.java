@@ -1,0 +1,153 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.RunRecord;
+import dev.prompttune.core.run.Session;
+import dev.prompttune.core.train.TrainingListener;
+import dev.prompttune.dsl.Evaluation;
+import dev.prompttune.dsl.Experiments;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C and SIGTERM sent to a real {@code prompttune run} process (the CLI's main in a child JVM, on the tiny model
+ * and the marker task) after its first evaluation: the run stops at the next step, its whole record is written and
+ * marked interrupted, the table says so, and the exit status is 128 + the signal's number.
+ */
+class InterruptTest {
+
+    private static final Set<String> RECORD_FILES = Set.of("metrics.jsonl", "predictions.jsonl", "prompt.json",
+            "prompt.safetensors", "spec.json", "summary.json");
+
+    @TempDir
+    static Path tmp;
+    static Path home;
+
+    @BeforeAll
+    static void home() throws Exception {
+        home = dev.prompttune.dsl.TestHomes.tiny();
+    }
+
+    @Test
+    void ctrlCAfterTheFirstEvaluationKeepsTheWholeRecordWhosePromptScoresTheLoggedDevValue() throws Exception {
+        Path runs = tmp.resolve("ctrl-c");
+        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        child.await(l -> l.startsWith("eval at step 5:"));
+        child.signal("INT");
+        assertEquals(130, child.exit(), child.toString());
+        assertTrue(child.out().contains("INTERRUPTED after"), child.toString());
+        assertTrue(child.err().contains("interrupted by SIGINT") && child.err().contains("exit 130"), child.toString());
+
+        Path record = onlyRecord(runs);
+        assertEquals(RECORD_FILES, files(record), "the whole record and nothing else (no temp file)");
+        assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
+        PromptTuneRun run = RunRecord.load(record);
+        double loggedBest = run.evals().stream().mapToDouble(TrainingListener.EvalEvent::value).max().orElseThrow();
+        assertEquals(loggedBest, run.dev(), 0.0, "the summary's dev is the best dev value logged");
+        assertTrue(run.steps() >= 5 && run.steps() < 100000, "stopped early, after step 5: " + run.steps());
+
+        String previous = System.getProperty("prompttune.home");
+        System.setProperty("prompttune.home", home.toString());
+        try {
+            Experiments experiments = new Experiments(Session.shared());
+            Evaluation dev = experiments.evaluate(run, home.resolve("data/tasks/markers/dev.jsonl").toString());
+            assertEquals(run.dev(), dev.value(), 0.0, "the saved prompt scores the logged dev value");
+            Evaluation test = experiments.evaluate(run);
+            assertEquals(run.test(), test.value(), 0.0, "and the recorded test value");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("prompttune.home");
+            } else {
+                System.setProperty("prompttune.home", previous);
+            }
+        }
+    }
+
+    @Test
+    void sigtermInASweepKeepsTheFinishedRunAndTheInterruptedOneAndStartsNoOther() throws Exception {
+        Path runs = tmp.resolve("sweep");
+        CliProcess child = start(runs, "sweep { model 'tiny'; data 'markers'; length 4; batch 8; evalEvery 5; steps 10, 100000, 20 }");
+        child.await(l -> l.startsWith("training markers-labels-4-steps100000"));
+        child.await(l -> l.startsWith("eval at step 5:"));
+        child.signal("TERM");
+        assertEquals(143, child.exit(), child.toString());
+        assertTrue(child.out().contains("INTERRUPTED: markers-labels-4-steps100000 after"), child.toString());
+        assertTrue(child.err().contains("interrupted by SIGTERM: 2 run(s) recorded"), child.toString());
+        assertTrue(!child.out().contains("training markers-labels-4-steps20"), "the third run never started");
+
+        List<String> reasons = new ArrayList<>();
+        for (Path record : records(runs)) {
+            assertEquals(RECORD_FILES, files(record), record.toString());
+            JsonObject s = summary(record);
+            reasons.add(s.get("name").getAsString() + " " + s.get("stop_reason").getAsString());
+        }
+        assertEquals(List.of("markers-labels-4-steps10 COMPLETED", "markers-labels-4-steps100000 INTERRUPTED"), reasons);
+    }
+
+    /** The second Ctrl-C exits at once: whatever it cut short, no temp file and no half-written file is left. */
+    @Test
+    void aSecondCtrlCAbortsAtOnceLeavingNoPartialFile() throws Exception {
+        Path runs = tmp.resolve("twice");
+        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        child.await(l -> l.startsWith("eval at step 5:"));
+        child.signal("INT");
+        Thread.sleep(20);
+        child.signal("INT");
+        assertEquals(130, child.exit(), child.toString());
+        for (Path record : records(runs)) {
+            for (String f : files(record)) {
+                assertTrue(RECORD_FILES.contains(f), "unexpected file " + f + " in " + record);
+                if (f.endsWith(".json")) {
+                    JsonParser.parseString(Files.readString(record.resolve(f))); // complete, or it would not parse
+                }
+            }
+        }
+    }
+
+    // ---- a child `prompttune run` ----------------------------------------------------------------------------------
+
+    /** {@code prompttune run} of {@code block} (saving its records under {@code runs}) in a child JVM. */
+    private static CliProcess start(Path runs, String block) throws IOException {
+        String script = block.replaceFirst("\\}\\s*$", "; save '" + runs + "' }\n");
+        Path file = Files.writeString(tmp.resolve("script-" + runs.getFileName() + ".groovy"), script);
+        return CliProcess.start(home, "run", "--threads", "1", file.toString());
+    }
+
+    // ---- records ---------------------------------------------------------------------------------------------------
+
+    private static List<Path> records(Path runs) throws IOException {
+        try (Stream<Path> s = Files.list(runs)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    private static Path onlyRecord(Path runs) throws IOException {
+        List<Path> records = records(runs);
+        assertEquals(1, records.size(), records.toString());
+        return records.get(0);
+    }
+
+    private static Set<String> files(Path record) throws IOException {
+        try (Stream<Path> s = Files.list(record)) {
+            return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static JsonObject summary(Path record) throws IOException {
+        return JsonParser.parseString(Files.readString(record.resolve("summary.json"))).getAsJsonObject();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.cli.CliTest.Result;
+import dev.prompttune.core.peft.PeftAdapter;
+import dev.prompttune.core.promptio.PromptFile;
+import dev.prompttune.core.promptio.PromptMetadata;
+import dev.prompttune.core.testing.TinyWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Prompt files are checked wherever they are read (init file, loadPrompt — what %loadPrompt calls —, eval,
+ * export-peft, import-peft): width, finite values, and the embedding fingerprint of the model they were trained on,
+ * which only {@code anyModel: true} / {@code --any-model} overrides. Each refusal is one line naming both models.
+ */
+class PromptFileChecksTest {
+
+    @TempDir
+    static Path tmp;
+    static Path home;
+    /** A record trained on 'tiny' (its prompt records tiny's fingerprint). */
+    static Path record;
+    /** A model of the same width as 'tiny' with other weights. */
+    static Path other;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        home = dev.prompttune.dsl.TestHomes.tiny();
+        other = TinyWorld.model(tmp.resolve("other-tiny"), 2);
+        Result r = cli("run", "-q", script("base", "promptTune { model 'tiny'; data 'markers'; length 4; steps 2; batch 8; "
+                + "evalEvery 0; save '" + tmp.resolve("runs") + "' }").toString());
+        assertEquals(0, r.status(), r.err());
+        try (Stream<Path> s = Files.list(tmp.resolve("runs"))) {
+            record = s.findFirst().orElseThrow();
+        }
+    }
+
+    static Result cli(String... args) {
+        return CliTest.cli(home, args);
+    }
+
+    static Path script(String name, String text) throws Exception {
+        return Files.writeString(tmp.resolve(name + ".groovy"), text + "\n");
+    }
+
+    private static String tune(String model, String init, String save) {
+        return "promptTune { model '" + model + "'; data 'markers'; length 4; steps 2; batch 8; evalEvery 0; init " + init
+                + "; save '" + tmp.resolve(save) + "' }";
+    }
+
+    private static void refused(Result r, String... fragments) {
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertEquals(1, CliTest.withoutEngineLog(r.err()).size(), r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "'" + f + "' not in: " + r.err());
+        }
+    }
+
+    @Test
+    void initFileFromAnotherModelIsRefusedNamingBothModelsUnlessAnyModel() throws Exception {
+        String prompt = record.resolve("prompt.safetensors").toString();
+        Result r = cli("run", "-q", script("foreign", tune(other.toString(), "file('" + prompt + "')", "foreign")).toString());
+        refused(r, prompt, "trained on model " + home.resolve("models/tiny"), "used with model " + other, "anyModel: true");
+        assertTrue(Files.notExists(tmp.resolve("foreign")), "refused before any record was made");
+
+        Result ok = cli("run", "-q", script("foreign-ok", tune(other.toString(), "file('" + prompt + "', anyModel: true)", "foreign-ok")).toString());
+        assertEquals(0, ok.status(), ok.err());
+        try (Stream<Path> s = Files.list(tmp.resolve("foreign-ok"))) {
+            Path spec = s.findFirst().orElseThrow().resolve("spec.json");
+            assertTrue(Files.readString(spec).contains("\"anyModel\":true"), "the override is recorded");
+        }
+    }
+
+    @Test
+    void aNanPromptIsRefusedAsInitBeforeTraining() throws Exception {
+        float[] values = new float[4 * 32];
+        values[37] = Float.NaN;
+        Path nan = PromptFile.save(tmp.resolve("nan"), values, 4, 32, null);
+        Result r = cli("run", "-q", script("nan", tune("tiny", "file('" + nan + "')", "nan-runs")).toString());
+        refused(r, nan.toString(), "1 of 128 prompt values are not finite", "row 1, column 5", "allowed: finite numbers only");
+        assertTrue(Files.notExists(tmp.resolve("nan-runs")));
+    }
+
+    @Test
+    void exportPeftRefusesInfiniteValuesAndAnotherModelsPrompt() throws Exception {
+        float[] values = new float[4 * 32];
+        values[0] = Float.POSITIVE_INFINITY;
+        Path inf = PromptFile.save(tmp.resolve("inf"), values, 4, 32, PromptMetadata.builder().baseModel("tiny").build());
+        refused(cli("export-peft", inf.toString(), "--out", tmp.resolve("inf-adapter").toString()), "Infinity", "not finite");
+        assertTrue(Files.notExists(tmp.resolve("inf-adapter")));
+
+        String prompt = record.resolve("prompt.safetensors").toString();
+        Path out = tmp.resolve("foreign-adapter");
+        refused(cli("export-peft", prompt, "--model", other.toString(), "--out", out.toString()), "used with model " + other);
+        Result ok = cli("export-peft", prompt, "--model", other.toString(), "--out", out.toString(), "--any-model");
+        assertEquals(0, ok.status(), ok.err());
+        assertTrue(Files.isRegularFile(out.resolve(PeftAdapter.WEIGHTS)));
+    }
+
+    @Test
+    void importPeftRefusesNonFiniteValues() {
+        float[] values = new float[4 * 32];
+        Arrays.fill(values, 64, 96, Float.NaN);
+        Path adapter = tmp.resolve("nan-adapter");
+        PeftAdapter.exportTo(adapter, values, 4, 32, "tiny", 4, 2);
+        Path out = tmp.resolve("imported/nan");
+        refused(cli("import-peft", adapter.toString(), "--out", out.toString(), "--model", "tiny"),
+                "32 of 128 prompt values are not finite", "row 2, column 0");
+        assertTrue(Files.notExists(tmp.resolve("imported/nan.safetensors")));
+    }
+
+    /** A record whose model now has other weights: eval refuses it (both ways of scoring) unless --any-model. */
+    @Test
+    void evalRefusesAPromptWhoseModelChangedUnlessAnyModel() throws Exception {
+        Path moved = tmp.resolve("moved-record");
+        Files.createDirectories(moved);
+        try (Stream<Path> s = Files.list(record)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, moved.resolve(f.getFileName()));
+            }
+        }
+        Path spec = moved.resolve("spec.json");
+        Files.writeString(spec, Files.readString(spec).replace("\"model\":\"tiny\"", "\"model\":\"" + other + "\""));
+        assertTrue(Files.readString(spec).contains(other.toString()), Files.readString(spec));
+        String dev = home.resolve("data/tasks/markers/dev.jsonl").toString();
+
+        refused(cli("eval", moved.toString()), "trained on model " + home.resolve("models/tiny"), "--any-model");
+        refused(cli("eval", moved.toString(), "--data", dev), "used with model " + other, "--any-model");
+        for (List<String> args : List.of(List.of("eval", moved.toString(), "--any-model"),
+                List.of("eval", moved.toString(), "--data", dev, "--any-model"))) {
+            Result ok = cli(args.toArray(String[]::new));
+            assertEquals(0, ok.status(), args + ": " + ok.err());
+        }
+    }
+
+    /** What %loadPrompt calls: a prompt file that names a model whose weights are not the ones it was trained on. */
+    @Test
+    void loadPromptRefusesAPromptOfAnotherModelUnlessAnyModel() throws Exception {
+        PromptFile.Loaded trained = PromptFile.load(record.resolve("prompt.safetensors"));
+        PromptMetadata claims = trained.metadata().toBuilder().baseModel(other.toString()).build();
+        Path file = PromptFile.save(tmp.resolve("claims-other"), trained.values(), trained.length(), trained.width(), claims);
+        refused(cli("run", "-q", script("load", "loadPrompt('" + file + "')").toString()), file.toString(),
+                "trained on model " + other + " when its embedding fingerprint was", "its weights have changed since", "--any-model");
+        Result ok = cli("run", "-q", script("load-any", "loadPrompt('" + file + "', anyModel: true)").toString());
+        assertEquals(0, ok.status(), ok.err());
+    }
+}
