@@ -41,6 +41,7 @@ class PromptabilityMixtureTest {
     void everyClassificationAnswerIsOneWordThatTheInputNamesBeforeItsText() {
         int classification = 0;
         int spans = 0;
+        int reconstructions = 0;
         for (Example e : mixture.sample(2000, false, new SplittableRandom(11))) {
             assertTrue(e.input().length <= 128, "input length " + e.input().length);
             assertEquals(tokenizer.eosId(), e.input()[e.input().length - 1]);
@@ -49,8 +50,11 @@ class PromptabilityMixtureTest {
                 spans++;
                 continue;
             }
+            if (e.target().length > 2) {
+                reconstructions++;
+                continue;
+            }
             classification++;
-            assertEquals(2, e.target().length, "one answer token and eos");
             long answer = e.target()[0];
             boolean named = false;
             for (int i = 0; i < 8 && i < e.input().length; i++) {
@@ -59,8 +63,10 @@ class PromptabilityMixtureTest {
             assertTrue(named, "answer " + tokenizer.idToToken(answer) + " not among the first input tokens: "
                     + tokenizer.decode(e.input(), false));
         }
-        assertTrue(spans > 350 && spans < 650, "span corruption share of 2000: " + spans);
-        assertEquals(2000 - spans, classification);
+        assertTrue(Math.abs(spans - 2000 * PromptabilityMixture.SPAN_WEIGHT) < 100, "span corruption of 2000: " + spans);
+        assertTrue(Math.abs(reconstructions - 2000 * PromptabilityMixture.RECONSTRUCT_WEIGHT) < 130,
+                "reconstructions of 2000: " + reconstructions);
+        assertEquals(2000 - spans - reconstructions, classification);
     }
 
     @Test
@@ -71,7 +77,7 @@ class PromptabilityMixtureTest {
         for (Example e : mixture.sample(3000, false, new SplittableRandom(5))) {
             String input = tokenizer.decode(e.input(), true);
             String answer = tokenizer.decode(new long[] {e.target()[0]}, true).trim();
-            if (e.target()[0] == tokenizer.sentinelId(0) || !isWordPresentShape(input)) {
+            if (e.target()[0] == tokenizer.sentinelId(0) || e.target().length > 2 || !isWordPresentShape(input)) {
                 continue;
             }
             checked++;
@@ -152,5 +158,37 @@ class PromptabilityMixtureTest {
             assertEquals(group[i % 2], group[i], "passage " + i);
         }
         assertTrue(group[0] != group[1]);
+    }
+
+    @Test
+    void aReconstructionWritesBackThePassageOpeningFromADamagedCopy() {
+        int seen = 0;
+        long matchedTokens = 0;
+        long targetTokens = 0;
+        for (Example e : mixture.sample(500, false, new SplittableRandom(8))) {
+            if (e.target()[0] == tokenizer.sentinelId(0) || e.target().length <= 2) {
+                continue;
+            }
+            seen++;
+            // Every target token but eos is in the input in order, except the dropped ones: the input is a
+            // subsequence of the passage, and the target a prefix of it.
+            long[] in = e.input();
+            long[] target = e.target();
+            assertTrue(target.length <= PromptabilityMixture.RECONSTRUCT_TARGET + 1);
+            int matched = 0;
+            int j = 0;
+            for (int i = 0; i < target.length - 1 && j < in.length - 1; i++) {
+                if (in[j] == target[i]) {
+                    matched++;
+                    j++;
+                }
+            }
+            assertTrue(matched >= (target.length - 1) * 0.5, "kept " + matched + " of " + (target.length - 1));
+            matchedTokens += matched;
+            targetTokens += target.length - 1;
+        }
+        assertTrue(seen > 100, "reconstructions seen: " + seen);
+        double kept = (double) matchedTokens / targetTokens;
+        assertTrue(kept > 0.75 && kept < 0.95, "share of target tokens found in order in the input: " + kept);
     }
 }
