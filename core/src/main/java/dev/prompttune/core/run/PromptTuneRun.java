@@ -1,5 +1,6 @@
 package dev.prompttune.core.run;
 
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.train.TrainingListener;
 import java.nio.file.Path;
@@ -36,6 +37,9 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
     /** A short table: the run, its baselines, and where it was saved. */
     public String table() {
         StringBuilder b = new StringBuilder();
+        if (spec.fastDevRun()) {
+            b.append(FastDevRun.BANNER).append('\n');
+        }
         b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "run", "metric", "dev", "test"));
         b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "prompt tuning: " + name(), metric, fmt(dev), fmt(test)));
         baselines.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "baseline: " + k, metric, "", fmt(v))));
