@@ -101,9 +101,10 @@ public final class TaskData {
         return m;
     }
 
-    /** This task with its dev and test splits (where present) replaced by {@code cut} of them; train, template and verbalizer kept. */
+    /** This task with its dev and test splits (where present) replaced by {@code cut} of them; the rest kept. */
     public TaskData withEvaluationSplits(UnaryOperator<Split> cut) {
-        return new TaskData(train, dev == null ? null : cut.apply(dev), test == null ? null : cut.apply(test), template, verbalizer);
+        return new TaskData(train, dev == null ? null : cut.apply(dev), test == null ? null : cut.apply(test), template,
+                verbalizer);
     }
 
     /** {@code split} tokenized with this task's template and verbalizer, through the shared cache. */
