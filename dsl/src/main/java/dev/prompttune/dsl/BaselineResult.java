@@ -1,16 +1,20 @@
 package dev.prompttune.dsl;
 
+import dev.prompttune.core.spec.FastDevRun;
 import java.util.Locale;
 
 /**
  * One baseline on its own ({@code baseline('design') { … }}): the frozen model with the template alone
  * ({@code design}), the most frequent training class ({@code majority}), or every weight trained
- * ({@code modelTuning}), scored on test (dev when test has no labels).
+ * ({@code modelTuning}), scored on test (dev when test has no labels). {@code fastDevRun}: scored (and for
+ * model tuning, trained) under {@link FastDevRun}'s caps.
  */
-public record BaselineResult(String kind, String task, String model, String metric, String split, double value) {
+public record BaselineResult(String kind, String task, String model, String metric, String split, double value,
+                             boolean fastDevRun) {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "baseline %s on %s (%s, %s): %s %.4f", kind, task, model, split, metric, value);
+        return (fastDevRun ? FastDevRun.BANNER + "\n" : "")
+                + String.format(Locale.ROOT, "baseline %s on %s (%s, %s): %s %.4f", kind, task, model, split, metric, value);
     }
 }

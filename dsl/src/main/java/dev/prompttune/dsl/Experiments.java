@@ -356,7 +356,8 @@ public class Experiments {
             }
             default -> modelTuning(ctx, target);
         };
-        return new BaselineResult(kind, ctx.prepared.task().taskName(), spec.model(), ctx.metric(), target.name(), value);
+        return new BaselineResult(kind, ctx.prepared.task().taskName(), spec.model(), ctx.metric(), target.name(), value,
+                ctx.spec.fastDevRun());
     }
 
     private double modelTuning(TaskContext ctx, TaskContext.Tokenized target) {

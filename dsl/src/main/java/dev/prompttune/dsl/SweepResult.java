@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.run.RunComparison;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +45,9 @@ public record SweepResult(List<String> axes, List<SweepSpec.Point> points, List<
     public String table() {
         StringBuilder b = new StringBuilder();
         if (axes.size() == 2) {
+            if (runs.stream().anyMatch(r -> r.spec().fastDevRun())) {
+                b.append(FastDevRun.BANNER).append('\n'); // compare().table() carries it otherwise
+            }
             pivot(b);
         } else {
             b.append(compare().table());

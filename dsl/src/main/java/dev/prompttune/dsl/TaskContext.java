@@ -56,8 +56,8 @@ final class TaskContext {
 
     private TaskContext(Session session, PromptTuneSpec spec) {
         this.session = session;
-        this.spec = spec;
         this.prepared = new PromptTuning(session).prepare(spec);
+        this.spec = prepared.spec(); // capped when this is a fast dev run
         this.tokenizer = session.tokenizer(prepared.modelDir());
         this.targetTexts = prepared.task().data().verbalizer().targets();
         this.classTargets = new long[targetTexts.size()][];

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Notebooks (paths relative to the repository root, comma-separated): {@code -Dprompttune.browser.notebooks=…}
  * or {@code PROMPTTUNE_BROWSER_NOTEBOOKS}; default notebooks/quickstart.ipynb when it exists, else
  * src/test/notebooks/chart-smoke.ipynb. Each notebook's kernelspec name (its metadata) is installed into
- * target/browser-jupyter, as KernelIntegrationTest does.
+ * target/browser-jupyter, as KernelIntegrationTest does. The notebooks run as fast dev runs
+ * ({@code PROMPTTUNE_FAST_DEV_RUN=1}): what the browser shows is checked here, what training reaches is not.
  * <p>
  * Needs Debian's jupyter-notebook and chromium, and node + npm ({@code npm ci} fetches playwright-core from the
  * npm registry). Skipped with a message when they are missing, unless {@code PROMPTTUNE_BROWSER_TEST=required}
@@ -93,8 +94,10 @@ class BrowserNotebookTest {
         List<String> cmd = new ArrayList<>(List.of("node", script.resolve("run-notebook.mjs").toString(), "--out", out.toString()));
         notebooks.forEach(nb -> cmd.add(nb.toString()));
         long t0 = System.nanoTime();
+        // A fast dev run: this test checks the notebook in a real browser (cells run, charts show), not what it
+        // trains; KernelIntegrationTest runs the quickstart in full and checks its lift.
         Result r = run(cmd, Map.of("JUPYTER_PATH", jupyter.resolve("prefix/share/jupyter").toString(),
-                "CHROMIUM", chromium), script, 120 + notebooks.size() * (perNotebook + 60));
+                "CHROMIUM", chromium, "PROMPTTUNE_FAST_DEV_RUN", "1"), script, 120 + notebooks.size() * (perNotebook + 60));
         System.out.println(r.output);
         System.out.printf("browser test: %.1f s for %d notebook(s)%n", (System.nanoTime() - t0) / 1e9, notebooks.size());
         assertEquals(0, r.exit, "run-notebook.mjs failed (see " + out + "):\n" + r.output);

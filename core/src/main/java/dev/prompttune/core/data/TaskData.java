@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A text-to-text task: its splits (train required; dev and test optional; dev may be carved from train), the input
@@ -98,6 +99,12 @@ public final class TaskData {
             m.put(s.name(), s.fingerprint());
         }
         return m;
+    }
+
+    /** This task with its dev and test splits (where present) replaced by {@code cut} of them; the rest kept. */
+    public TaskData withEvaluationSplits(UnaryOperator<Split> cut) {
+        return new TaskData(train, dev == null ? null : cut.apply(dev), test == null ? null : cut.apply(test), template,
+                verbalizer);
     }
 
     /** {@code split} tokenized with this task's template and verbalizer, through the shared cache. */

@@ -1,5 +1,6 @@
 package dev.prompttune.core.run;
 
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.train.TrainingListener;
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
         StringBuilder b = new StringBuilder();
         if (interrupted()) {
             b.append(String.format(Locale.ROOT, "INTERRUPTED after %d steps: the scores are those of the best prompt so far%n", steps));
+        }
+        if (spec.fastDevRun()) {
+            b.append(FastDevRun.BANNER).append('\n');
         }
         b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "run", "metric", "dev", "test"));
         b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "prompt tuning: " + name(), metric, fmt(dev), fmt(test)));

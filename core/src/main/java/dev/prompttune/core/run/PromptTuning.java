@@ -13,6 +13,7 @@ import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptio.PromptCheck;
 import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.promptio.PromptMetadata;
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
@@ -58,8 +59,12 @@ public final class PromptTuning {
         return new PromptTuning(Session.shared()).execute(spec, List.of(listeners));
     }
 
-    /** Everything checkable before loading weights; returns the resolved pieces. */
-    public Prepared prepare(PromptTuneSpec spec) {
+    /**
+     * Everything checkable before loading weights; returns the resolved pieces. The spec to run is
+     * {@link Prepared#spec()}: the one given, or capped when this is a fast dev run ({@link FastDevRun}).
+     */
+    public Prepared prepare(PromptTuneSpec requested) {
+        PromptTuneSpec spec = FastDevRun.apply(requested);
         TaskSetup task = TaskSetup.resolve(spec);
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
@@ -74,8 +79,9 @@ public final class PromptTuning {
     /** A spec resolved and validated, not yet run. */
     public record Prepared(PromptTuneSpec spec, TaskSetup task, Path modelDir, T5Config config) {}
 
-    public PromptTuneRun execute(PromptTuneSpec spec, List<TrainingListener> listeners) {
-        Prepared prepared = prepare(spec);
+    public PromptTuneRun execute(PromptTuneSpec requested, List<TrainingListener> listeners) {
+        Prepared prepared = prepare(requested);
+        PromptTuneSpec spec = prepared.spec();
         T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
         TaskArrays arrays = TaskArrays.of(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength(),
                 spec.sentinel());
@@ -135,8 +141,8 @@ public final class PromptTuning {
     /** {@link #reevaluate(Path)}; {@code anyModel}: even if the prompt records another model's embedding fingerprint. */
     public Scorer.Scored reevaluate(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
-        PromptTuneSpec spec = saved.spec();
-        Prepared prepared = prepare(spec);
+        Prepared prepared = prepare(saved.spec());
+        PromptTuneSpec spec = prepared.spec();
         T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
         TaskArrays arrays = TaskArrays.of(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength(),
                 spec.sentinel());

@@ -1,5 +1,6 @@
 package dev.prompttune.core.run;
 
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,9 @@ import java.util.Locale;
  */
 public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev) {
 
-    /** One run's line of the table. */
+    /** One run's line of the table; {@code fastDevRun}: its numbers come from a smoke run ({@link FastDevRun}). */
     public record Row(String name, String init, int length, String model, String metric, double dev, double test,
-                      int steps, double seconds, long paramsTrainable) {}
+                      int steps, double seconds, long paramsTrainable, boolean fastDevRun) {}
 
     /** A named curve: x (steps) and y values. */
     public record Series(String name, double[] x, double[] y) {}
@@ -24,7 +25,7 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
         List<Series> dev = new ArrayList<>();
         for (PromptTuneRun r : runs) {
             rows.add(new Row(r.name(), r.spec().init().kind(), r.length(), r.spec().model(), r.metric(), r.dev(), r.test(),
-                    r.steps(), r.seconds(), r.paramsTrainable()));
+                    r.steps(), r.seconds(), r.paramsTrainable(), r.spec().fastDevRun()));
             double[] steps = new double[r.losses().size()];
             double[] losses = new double[steps.length];
             for (int i = 0; i < steps.length; i++) {
@@ -48,9 +49,10 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
         return of(List.of(runs));
     }
 
-    /** The table as aligned text. */
+    /** The table as aligned text (after {@link FastDevRun#BANNER} when any run is a fast dev run). */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-24s %-7s %6s %-12s %8s %8s %7s %8s %10s%n",
+        StringBuilder b = new StringBuilder(rows.stream().anyMatch(Row::fastDevRun) ? FastDevRun.BANNER + "\n" : "");
+        b.append(String.format(Locale.ROOT, "%-24s %-7s %6s %-12s %8s %8s %7s %8s %10s%n",
                 "name", "init", "length", "model", "dev", "test", "steps", "time s", "trainable"));
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, "%-24s %-7s %6d %-12s %8s %8s %7d %8.1f %,10d%n", r.name(), r.init(), r.length(),

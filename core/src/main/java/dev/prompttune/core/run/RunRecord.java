@@ -165,6 +165,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         s.put("params_total", run.paramsTotal());
         s.put("trainable_percent", run.trainablePercent());
         s.put("stop_reason", run.stopReason());
+        s.put("fast_dev_run", run.spec().fastDevRun());
         return GSON.toJsonTree(s).getAsJsonObject();
     }
 

@@ -63,6 +63,10 @@ public final class SpecJson {
         if (o.has("baselines")) {
             b.baselines(o.getAsJsonArray("baselines").asList().stream().map(JsonElement::getAsString).toArray(String[]::new));
         }
+        // Absent from records written before the fast dev run existed: those were real runs.
+        if (o.has("fastDevRun") && !o.get("fastDevRun").isJsonNull()) {
+            b.fastDevRun(o.get("fastDevRun").getAsBoolean());
+        }
         return b.build();
     }
 

@@ -5,6 +5,7 @@ import dev.prompttune.core.data.Example;
 import dev.prompttune.core.data.ExampleReader;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.Verbalizer;
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import java.util.StringJoiner;
 /**
  * A spec's data, resolved and validated before any model is loaded: registered task or files, template (given,
  * the task's, or built from the example fields as "field: {field} …"), verbalizer, label field, and a dev split
- * carved from train (10%, seeded) when none is given.
+ * carved from train (10%, seeded) when none is given. A fast dev run's spec gets dev and test cut to
+ * {@link FastDevRun#MAX_EVAL_EXAMPLES} examples each.
  */
 public record TaskSetup(String taskName, TaskData data, String metric) {
 
@@ -61,7 +63,11 @@ public record TaskSetup(String taskName, TaskData data, String metric) {
         if (test != null) {
             b.test(test);
         }
-        return new TaskSetup(name, b.build(), metric != null ? metric : "accuracy");
+        TaskData data = b.build();
+        if (spec.fastDevRun()) {
+            data = data.withEvaluationSplits(FastDevRun::capEvaluation);
+        }
+        return new TaskSetup(name, data, metric != null ? metric : "accuracy");
     }
 
     /** "a: {a} b: {b}" over the first example's fields except the label. */

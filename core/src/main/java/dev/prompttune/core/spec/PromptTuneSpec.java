@@ -19,6 +19,9 @@ import java.util.Map;
  * <p>Defaults follow the paper (Lester et al. 2021): prompt length 100, class-label initialisation, Adafactor at a
  * constant learning rate of 0.3 with weight decay 1e-5 and decay rate 0.8, batch 32, 30,000 steps, evaluation
  * every 1,000 steps keeping the best prompt. Short experiments set {@code steps} and {@code length}.
+ *
+ * <p>{@code fastDevRun} is no keyword: {@link FastDevRun} sets it (with its caps) when its switch is on, so a
+ * record says when its numbers come from a smoke run.
  */
 public record PromptTuneSpec(
         String name, String model, int length, PromptInit init, Placement placement,
@@ -26,7 +29,7 @@ public record PromptTuneSpec(
         String optimizer, double lr, double weightDecay, String schedule, int batch, int steps, int epochs,
         int gradientAccumulation, int evalEvery, int patience, long seed, Double dropout, String device, String precision,
         boolean sentinel, String metric, String evaluation, int maxInputLength, int maxTargetLength, int evalBatch,
-        Path save, List<String> baselines) {
+        Path save, List<String> baselines, boolean fastDevRun) {
 
     public static final List<String> OPTIMIZERS = List.of("adafactor", "adafactor-hf", "adamw");
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
@@ -80,6 +83,7 @@ public record PromptTuneSpec(
         m.put("evalBatch", evalBatch);
         m.put("save", save == null ? null : save.toString());
         m.put("baselines", baselines);
+        m.put("fastDevRun", fastDevRun);
         Gson gson = new Gson();
         return gson.toJsonTree(m).getAsJsonObject();
     }
@@ -122,6 +126,7 @@ public record PromptTuneSpec(
         private int evalBatch = 64;
         private Path save = Path.of("runs");
         private List<String> baselines = List.of("design", "majority");
+        private boolean fastDevRun;
 
         Builder() {}
 
@@ -133,6 +138,7 @@ public record PromptTuneSpec(
             patience = s.patience; seed = s.seed; dropout = s.dropout; device = s.device; precision = s.precision;
             sentinel = s.sentinel; metric = s.metric; evaluation = s.evaluation; maxInputLength = s.maxInputLength;
             maxTargetLength = s.maxTargetLength; evalBatch = s.evalBatch; save = s.save; baselines = s.baselines;
+            fastDevRun = s.fastDevRun;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -245,6 +251,12 @@ public record PromptTuneSpec(
             return this;
         }
 
+        /**
+         * Marks the spec as a fast dev run (capped steps and evaluation sizes; not a result). Set by
+         * {@link FastDevRun#apply} from its switch, and by a run record's spec.json; not a DSL keyword.
+         */
+        public Builder fastDevRun(boolean v) { fastDevRun = v; return this; }
+
         /** The resolved spec; fails when a required part is missing. */
         public PromptTuneSpec build() {
             if (data == null && train == null) {
@@ -259,7 +271,7 @@ public record PromptTuneSpec(
             return new PromptTuneSpec(resolvedName, model, length, resolvedInit, placement, data, train, dev, test, template,
                     labels, labelField, optimizer, lr, decay, schedule, batch, steps, epochs, gradientAccumulation, evalEvery,
                     patience, seed, dropout, device, precision, sentinel, metric, evaluation, maxInputLength, maxTargetLength,
-                    evalBatch, save, baselines);
+                    evalBatch, save, baselines, fastDevRun);
         }
 
         private static void require(boolean ok, String name, Object value, String allowed) {

@@ -3,6 +3,7 @@ package dev.prompttune.kernel.magics;
 import dev.prompttune.core.interpret.NearestTokens;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunComparison;
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.dsl.Interpretation;
 import dev.prompttune.dsl.Prediction;
 import dev.prompttune.dsl.SweepResult;
@@ -46,10 +47,15 @@ public final class ResultViews {
                         + "trainable %,d of %,d parameters (%.4f%%)", r.spec().model(), r.spec().data(), r.length(), r.width(),
                 r.spec().init().kind(), r.steps(), r.bestStep(), r.stopReason().toLowerCase(Locale.ROOT),
                 r.seconds(), r.paramsTrainable(), r.paramsTotal(), r.trainablePercent());
-        String html = "<div>" + Html.escape(about) + "</div>"
+        String html = (r.spec().fastDevRun() ? fastDevRunHtml() : "") + "<div>" + Html.escape(about) + "</div>"
                 + Html.table(List.of("run", r.metric() + " (dev)", r.metric() + " (test)"), rows)
                 + (r.record() == null ? "" : "<div>record: <code>" + Html.escape(r.record().toString()) + "</code></div>");
         return RichOutput.of(r.table()).html(html);
+    }
+
+    /** The fast-dev-run warning, bold above a result's table. */
+    private static String fastDevRunHtml() {
+        return "<div><b>" + Html.escape(FastDevRun.BANNER) + "</b></div>";
     }
 
     /** A prompt loaded from a file: what it is for, and its recorded best dev score (it has no training history here). */
@@ -68,8 +74,8 @@ public final class ResultViews {
                     String.valueOf(r.steps()), String.format(Locale.ROOT, "%.1f", r.seconds()),
                     String.format(Locale.ROOT, "%,d", r.paramsTrainable())));
         }
-        String html = Html.table(List.of("name", "init", "length", "model", "best dev", "test", "steps", "time (s)",
-                "trainable"), rows);
+        String html = (c.rows().stream().anyMatch(RunComparison.Row::fastDevRun) ? fastDevRunHtml() : "")
+                + Html.table(List.of("name", "init", "length", "model", "best dev", "test", "steps", "time (s)", "trainable"), rows);
         return RichOutput.of(c.table()).html(html).png(Charts.curvesPng(c, title));
     }
 
