@@ -34,9 +34,14 @@ public record FileInit(Path path) implements PromptInit {
                 throw new PromptTuneException("init file: " + file + " holds a prompt of shape " + Arrays.toString(shape)
                         + " but the model's width is " + ctx.width());
             }
+            if (shape[0] < 1) {
+                // Advice must name an allowed value: no length makes an empty prompt usable.
+                throw new PromptTuneException("init file: " + file + " holds an empty prompt (shape "
+                        + Arrays.toString(shape) + "); allowed: a prompt file with at least 1 prompt vector");
+            }
             if (shape[0] < ctx.length()) {
                 throw new PromptTuneException("init file: " + file + " holds " + shape[0] + " prompt vectors; the prompt "
-                        + "needs " + ctx.length() + " (set length " + shape[0] + ")");
+                        + "needs " + ctx.length() + " (set length " + (shape[0] == 1 ? "1" : "at most " + shape[0]) + ")");
             }
             float[] all = f.readFloats(TENSOR);
             // PEFT seq2seq adapters may hold 2p rows of which only the first p are used.
