@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Runs a prompttune Groovy script (promptTune { … }, sweep { … }, compare, evaluate, predict, ensemble, …).",
             "The script is type checked and every literal setting validated before anything runs: a bad script exits 2",
-            "with one line, SCRIPT:LINE: message. While training, a progress bar; at the end, the table of the script's",
-            "value (its last expression: a run, a sweep, a comparison) or of every run it made."})
+            "with one line per mistake, SCRIPT:LINE: message, in line order (every mistake found, not only the first).",
+            "While training, a progress bar; at the end, the table of the script's value (its last expression: a run,",
+            "a sweep, a comparison) or of every run it made."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SCRIPT", description = "the script (.groovy)")

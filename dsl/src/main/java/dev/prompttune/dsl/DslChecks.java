@@ -51,8 +51,11 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  *   <li>a literal value the spec refuses ({@code length 0}, {@code init 'labelz'}, {@code data 'spamm'}, a missing
  *       file): the keyword's own method runs on a scratch spec at compile time, so the message is the one the run
  *       would give, on the keyword's line;</li>
- *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use.</li>
+ *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use, or whose
+ *       literal settings do not fit together or with the data ({@link LiteralBlock}), at the block's line.</li>
  * </ul>
+ *
+ * Every finding is an error of its own, so the script's author sees all of them at once, in line order.
  */
 public final class DslChecks extends AbstractTypeCheckingExtension {
 
@@ -92,6 +95,10 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                 message = hasMethod(type, name) ? wrongType(type, name, arguments, argumentTypes)
                         : "unknown keyword '" + name + "' in " + blockName(block) + " { }" + suggestion(name, KEYWORDS.get(block.getName()));
             } else if (block == null && inScript()) {
+                if (insideUnknownCommand()) {
+                    // `promptTun { data 'x' }`: the block's keywords are not commands; the misspelt verb is the mistake.
+                    return List.of(makeDynamic(call));
+                }
                 message = hasMethod(PromptTuneScript.class, name) ? wrongType(PromptTuneScript.class, name, arguments, argumentTypes)
                         : "unknown command '" + name + "'" + suggestion(name, PromptTuneScript.COMMANDS);
             } else {
@@ -237,8 +244,16 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         if (!named[0]) {
             error("data is missing in " + mce.getMethodAsString() + " { }: give a registered task (data 'spam') or files "
                     + "(data train: 'train.jsonl', test: 'test.jsonl'); registered tasks: " + TaskResolver.registered(), mce);
+        } else {
+            // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
+            // not have): check them together now, with the script's other mistakes, rather than at run time.
+            String problem = LiteralBlock.problem(mce.getMethodAsString(), block, this::literals);
+            if (problem != null) {
+                error(problem, mce);
+            }
         }
     }
+
 
     /** The call's arguments as Java values, or null when any is not a literal. */
     private Object[] literals(MethodCallExpression mce) {
@@ -325,6 +340,20 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             }
         }
         return null;
+    }
+
+    /** Whether we are in a closure passed to a script-level call that is not a command (already reported). */
+    private boolean insideUnknownCommand() {
+        for (TypeCheckingContext.EnclosingClosure c : getEnclosingClosureStack()) {
+            for (Expression call : getEnclosingMethodCalls()) {
+                if (call instanceof MethodCallExpression mce && mce.isImplicitThis()
+                        && arguments(mce).contains(c.getClosureExpression())
+                        && !hasMethod(PromptTuneScript.class, mce.getMethodAsString())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The verb whose block we are in ({@code promptTune}, {@code baseline}, …), for messages. */

@@ -58,13 +58,22 @@ public final class PromptTuning {
 
     /** Everything checkable before loading weights; returns the resolved pieces. */
     public Prepared prepare(PromptTuneSpec spec) {
+        Prepared prepared = resolve(spec);
+        Session.device(spec.device());
+        return prepared;
+    }
+
+    /**
+     * What {@link #prepare} checks except the device (the one check that starts the engine): data, template, labels,
+     * model directory and config, prompt file width. Cheap enough for a script's compile-time checks.
+     */
+    public static Prepared resolve(PromptTuneSpec spec) {
         TaskSetup task = TaskSetup.resolve(spec);
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
         if (spec.init() instanceof FileInit file) {
             checkPromptFileWidth(file.path(), config.dModel);
         }
-        Session.device(spec.device());
         return new Prepared(spec, task, modelDir, config);
     }
 
