@@ -34,6 +34,8 @@ import org.codehaus.groovy.ast.expr.PropertyExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.UnaryMinusExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.ast.stmt.BlockStatement;
+import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.transform.stc.AbstractTypeCheckingExtension;
 import org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor;
@@ -232,6 +234,16 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             return;
         }
         boolean[] named = new boolean[1];
+        for (Statement statement : block.getCode() instanceof BlockStatement b ? b.getStatements() : List.of(block.getCode())) {
+            // `data: 'spam'` is a Groovy statement label, not a call: it sets nothing.
+            for (String label : statement.getStatementLabels() == null ? List.<String>of() : statement.getStatementLabels()) {
+                if (TuneSpec.KEYWORDS.contains(label)) {
+                    error("write `" + label + " …` without the colon: `" + label + ":` is a Groovy label and sets nothing",
+                            statement);
+                    named[0] |= label.equals("data") || label.equals("train");
+                }
+            }
+        }
         block.getCode().visit(new CodeVisitorSupport() {
             @Override
             public void visitMethodCallExpression(MethodCallExpression call) {
@@ -247,9 +259,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         } else {
             // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
             // not have): check them together now, with the script's other mistakes, rather than at run time.
-            String problem = LiteralBlock.problem(mce.getMethodAsString(), block, this::literals);
+            LiteralBlock.Problem problem = LiteralBlock.problem(mce.getMethodAsString(), block, this::literals);
             if (problem != null) {
-                error(problem, mce);
+                error(problem.message(), problem.where() != null ? problem.where() : mce);
             }
         }
     }

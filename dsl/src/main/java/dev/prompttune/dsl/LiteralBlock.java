@@ -8,7 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.codehaus.groovy.ast.CodeVisitorSupport;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
+import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
@@ -32,7 +34,12 @@ final class LiteralBlock {
     private static final Set<String> READ_BY_RESOLVE = Set.of("model", "init", "data", "train", "dev", "test", "template",
             "labels", "labelField", "metric");
 
+    private static final Set<String> DATA_KEYWORDS = Set.of("data", "train", "dev", "test");
+
     private LiteralBlock() {}
+
+    /** A problem the run would report, and the keyword call it comes from (null: the block as a whole). */
+    record Problem(String message, MethodCallExpression where) {}
 
     /**
      * The first problem the run would report for this block before loading weights, or null when there is none or
@@ -40,7 +47,7 @@ final class LiteralBlock {
      *
      * @param literals a call's arguments as Java values, or null when any is not a literal
      */
-    static String problem(String verb, ClosureExpression block, Function<MethodCallExpression, Object[]> literals) {
+    static Problem problem(String verb, ClosureExpression block, Function<MethodCallExpression, Object[]> literals) {
         TuneSpec spec = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
         try {
             if (!replay(block, spec, literals)) {
@@ -60,7 +67,7 @@ final class LiteralBlock {
             }
             return null;
         } catch (PromptTuneException e) {
-            return e.getMessage();
+            return new Problem(e.getMessage(), cause(block, e.getMessage()));
         } catch (RuntimeException e) {
             return null; // not a user error: the run will say what it is
         }
@@ -97,6 +104,53 @@ final class LiteralBlock {
             }
         }
         return true;
+    }
+
+    /**
+     * The keyword call a problem is about, so the error points at its line: the keyword the message names (template,
+     * labels, labelField, init file, model) when the block sets it; else, for a problem of the data, the data keyword
+     * whose file the message names, else the block's first data keyword; else null (the block as a whole: a default
+     * is at fault).
+     */
+    private static MethodCallExpression cause(ClosureExpression block, String message) {
+        String named = message.startsWith("template") ? "template"
+                : message.startsWith("init file") ? "init"
+                : message.startsWith("model") ? "model"
+                : message.contains("label field") ? "labelField"
+                : message.contains("verbalizer") || message.startsWith("unknown label") ? "labels" : null;
+        MethodCallExpression firstData = null;
+        MethodCallExpression namingData = null;
+        for (Statement statement : statements(block)) {
+            if (statement instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression call
+                    && call.isImplicitThis() && call.getMethodAsString() != null) {
+                String keyword = call.getMethodAsString();
+                if (keyword.equals(named)) {
+                    return call;
+                }
+                if (DATA_KEYWORDS.contains(keyword)) {
+                    firstData = firstData != null ? firstData : call;
+                    namingData = namingData != null || !namesAFileOf(message, call) ? namingData : call;
+                }
+            }
+        }
+        if ("model".equals(named) || "init".equals(named)) {
+            return null;
+        }
+        return namingData != null ? namingData : firstData;
+    }
+
+    /** Whether the message names a file that this data call gives (as written in the script). */
+    private static boolean namesAFileOf(String message, MethodCallExpression call) {
+        boolean[] found = new boolean[1];
+        call.getArguments().visit(new CodeVisitorSupport() {
+            @Override
+            public void visitConstantExpression(ConstantExpression c) {
+                if (c.getValue() instanceof String file && file.contains(".") && message.contains(file)) {
+                    found[0] = true;
+                }
+            }
+        });
+        return found[0];
     }
 
     private static List<Statement> statements(ClosureExpression block) {

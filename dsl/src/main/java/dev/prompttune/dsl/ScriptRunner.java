@@ -178,6 +178,10 @@ public final class ScriptRunner {
             if (message.startsWith(STC_PREFIX)) {
                 message = message.substring(STC_PREFIX.length());
             }
+            if (message.matches("Unexpected character: '\\\\?['\"]'.*")) {
+                // Groovy's lexer meets a quote that starts no string: one that is never closed on its line.
+                message = "syntax error: a string opened on this line is never closed (a closing quote is missing)";
+            }
             ScriptError.Problem problem = new ScriptError.Problem(line, message);
             if (message.startsWith("Unexpected input") && line > 0) {
                 ScriptError hint = Brackets.hint(code, line, name, e);

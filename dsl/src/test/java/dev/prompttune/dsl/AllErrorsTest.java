@@ -36,9 +36,7 @@ class AllErrorsTest {
 
     private List<String> errors(String script) {
         ScriptError e = assertThrows(ScriptError.class, () -> new ScriptRunner(experiments).run(script, "bad.groovy"));
-        List<String> lines = e.getMessage().lines().toList();
-        assertEquals(e.problems().size(), lines.size(), e.getMessage());
-        return lines;
+        return e.getMessage().lines().toList();
     }
 
     @Test
@@ -105,7 +103,7 @@ class AllErrorsTest {
                 }
                 """);
         assertEquals(2, lines.size(), String.join("\n", lines));
-        assertTrue(lines.get(0).startsWith("bad.groovy:4: template slot '{txt}' has no field"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("bad.groovy:6: template slot '{txt}' has no field"), lines.get(0));
         assertTrue(lines.get(1).startsWith("bad.groovy:7: unknown keyword 'lenght'"), lines.get(1));
 
         lines = errors("""
@@ -119,7 +117,7 @@ class AllErrorsTest {
                 }
                 """);
         assertEquals(1, lines.size(), String.join("\n", lines));
-        assertTrue(lines.get(0).startsWith("bad.groovy:4: template slot '{txt}' has no field"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("bad.groovy:6: template slot '{txt}' has no field"), lines.get(0));
     }
 
     @Test
@@ -132,6 +130,41 @@ class AllErrorsTest {
                 }
                 """);
         assertEquals(1, lines.size(), String.join("\n", lines));
-        assertTrue(lines.get(0).startsWith("bad.groovy:2: template slot '{body}' has no field"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("bad.groovy:4: template slot '{body}' has no field"), lines.get(0));
+    }
+
+    @Test
+    void aProblemOfTheDataPointsAtTheKeywordThatCausesIt() {
+        List<String> lines = errors("""
+                def a = promptTune {
+                    model 'tiny'
+                    data 'markers'
+                    labels a: 'good'
+                    steps 2
+                }
+                """);
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:4: unknown label 'b'"), lines.get(0));
+    }
+
+    @Test
+    void aKeywordWrittenAsALabelIsReportedOnItsLine() {
+        List<String> lines = errors("""
+                promptTune {
+                    model 'tiny'
+                    data: 'markers'
+                    lenght 2
+                }
+                """);
+        assertEquals(List.of(
+                "bad.groovy:3: write `data …` without the colon: `data:` is a Groovy label and sets nothing",
+                "bad.groovy:4: unknown keyword 'lenght' in promptTune { }; did you mean 'length'?"), lines);
+    }
+
+    @Test
+    void aStringNeverClosedIsNamed() {
+        List<String> lines = errors("promptTune {\n    model 'tiny'\n    data 'markers\n    length 2\n}\n");
+        assertEquals(List.of("bad.groovy:3: syntax error: a string opened on this line is never closed (a closing quote is missing)"),
+                lines);
     }
 }
