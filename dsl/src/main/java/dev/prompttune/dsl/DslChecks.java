@@ -53,8 +53,9 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  *   <li>a literal value the spec refuses ({@code length 0}, {@code init 'labelz'}, {@code data 'spamm'}, a missing
  *       file): the keyword's own method runs on a scratch spec at compile time, so the message is the one the run
  *       would give, on the keyword's line;</li>
- *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use, or whose
- *       literal settings do not fit together or with the data ({@link LiteralBlock}), at the block's line.</li>
+ *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use (at the block's
+ *       line), or whose literal settings do not fit the data or model ({@link LiteralBlock}: on the line of the
+ *       keyword at fault), or that writes a keyword as a label ({@code data: 'spam'}).</li>
  * </ul>
  *
  * Every finding is an error of its own, so the script's author sees all of them at once, in line order.
@@ -265,7 +266,6 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             }
         }
     }
-
 
     /** The call's arguments as Java values, or null when any is not a literal. */
     private Object[] literals(MethodCallExpression mce) {
