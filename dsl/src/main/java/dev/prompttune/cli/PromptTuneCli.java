@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prompttune", mixinStandardHelpOptions = true, version = "prompttune 0.1.0",
         description = "Prompt tuning (Lester et al. 2021) for T5 models on the JVM.",
+        footer = {"", "If the JVM itself crashes (a fatal error in native code), bin/prompttune writes",
+            "the JVM's report to prompttune-hs_err-PID.log in $PROMPTTUNE_CRASH_DIR (else",
+            "$TMPDIR, else /tmp) and prints its path on stderr."},
         subcommands = {RunCommand.class, EvalCommand.class, ImportPeftCommand.class, ExportPeftCommand.class, VerifyT5Command.class,
             VerifyPeftCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PromptTuneCli implements Runnable {

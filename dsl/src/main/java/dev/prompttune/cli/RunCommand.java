@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Runs a prompttune Groovy script (promptTune { … }, sweep { … }, compare, evaluate, predict, ensemble, …).",
             "The script is type checked and every literal setting validated before anything runs: a bad script exits 2",
-            "with one line, SCRIPT:LINE: message. While training, a progress bar; at the end, the table of the script's",
-            "value (its last expression: a run, a sweep, a comparison) or of every run it made.",
+            "with one line per mistake, SCRIPT:LINE: message, in line order (every mistake found, not only the first).",
+            "While training, a progress bar; at the end, the table of the script's value (its last expression: a run,",
+            "a sweep, a comparison) or of every run it made.",
             "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record "
                 + "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed "
                 + "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",

@@ -34,6 +34,8 @@ import org.codehaus.groovy.ast.expr.PropertyExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.UnaryMinusExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.ast.stmt.BlockStatement;
+import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.transform.stc.AbstractTypeCheckingExtension;
 import org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor;
@@ -51,8 +53,12 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  *   <li>a literal value the spec refuses ({@code length 0}, {@code init 'labelz'}, {@code data 'spamm'}, a missing
  *       file): the keyword's own method runs on a scratch spec at compile time, so the message is the one the run
  *       would give, on the keyword's line;</li>
- *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use.</li>
+ *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use (at the block's
+ *       line), or whose literal settings do not fit the data or model ({@link LiteralBlock}: on the line of the
+ *       keyword at fault), or that writes a keyword as a label ({@code data: 'spam'}).</li>
  * </ul>
+ *
+ * Every finding is an error of its own, so the script's author sees all of them at once, in line order.
  */
 public final class DslChecks extends AbstractTypeCheckingExtension {
 
@@ -92,6 +98,10 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                 message = hasMethod(type, name) ? wrongType(type, name, arguments, argumentTypes)
                         : "unknown keyword '" + name + "' in " + blockName(block) + " { }" + suggestion(name, KEYWORDS.get(block.getName()));
             } else if (block == null && inScript()) {
+                if (insideUnknownCommand()) {
+                    // `promptTun { data 'x' }`: the block's keywords are not commands; the misspelt verb is the mistake.
+                    return List.of(makeDynamic(call));
+                }
                 message = hasMethod(PromptTuneScript.class, name) ? wrongType(PromptTuneScript.class, name, arguments, argumentTypes)
                         : "unknown command '" + name + "'" + suggestion(name, PromptTuneScript.COMMANDS);
             } else {
@@ -225,6 +235,16 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             return;
         }
         boolean[] named = new boolean[1];
+        for (Statement statement : block.getCode() instanceof BlockStatement b ? b.getStatements() : List.of(block.getCode())) {
+            // `data: 'spam'` is a Groovy statement label, not a call: it sets nothing.
+            for (String label : statement.getStatementLabels() == null ? List.<String>of() : statement.getStatementLabels()) {
+                if (TuneSpec.KEYWORDS.contains(label)) {
+                    error("write `" + label + " …` without the colon: `" + label + ":` is a Groovy label and sets nothing",
+                            statement);
+                    named[0] |= label.equals("data") || label.equals("train");
+                }
+            }
+        }
         block.getCode().visit(new CodeVisitorSupport() {
             @Override
             public void visitMethodCallExpression(MethodCallExpression call) {
@@ -237,6 +257,13 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         if (!named[0]) {
             error("data is missing in " + mce.getMethodAsString() + " { }: give a registered task (data 'spam') or files "
                     + "(data train: 'train.jsonl', test: 'test.jsonl'); registered tasks: " + TaskResolver.registered(), mce);
+        } else {
+            // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
+            // not have): check them together now, with the script's other mistakes, rather than at run time.
+            LiteralBlock.Problem problem = LiteralBlock.problem(mce.getMethodAsString(), block, this::literals);
+            if (problem != null) {
+                error(problem.message(), problem.where() != null ? problem.where() : mce);
+            }
         }
     }
 
@@ -325,6 +352,20 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             }
         }
         return null;
+    }
+
+    /** Whether we are in a closure passed to a script-level call that is not a command (already reported). */
+    private boolean insideUnknownCommand() {
+        for (TypeCheckingContext.EnclosingClosure c : getEnclosingClosureStack()) {
+            for (Expression call : getEnclosingMethodCalls()) {
+                if (call instanceof MethodCallExpression mce && mce.isImplicitThis()
+                        && arguments(mce).contains(c.getClosureExpression())
+                        && !hasMethod(PromptTuneScript.class, mce.getMethodAsString())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The verb whose block we are in ({@code promptTune}, {@code baseline}, …), for messages. */

@@ -10,8 +10,11 @@ import groovy.transform.TypeChecked;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
@@ -27,8 +30,8 @@ import org.codehaus.groovy.syntax.SyntaxException;
 /**
  * Compiles and runs prompttune scripts. Scripts extend {@link PromptTuneScript} (the verbs), get the DSL's
  * imports, and are type checked with {@link DslChecks}, so a misspelt keyword, a value of the wrong type or a
- * literal value out of range fails before the script starts. Every user error comes out as one
- * {@link ScriptError} line, {@code SCRIPT:LINE: message}, without a stack trace.
+ * literal value out of range fails before the script starts. User errors come out as a {@link ScriptError}: one line
+ * per mistake, {@code SCRIPT:LINE: message}, without a stack trace; at compile time every mistake found is reported.
  */
 public final class ScriptRunner {
 
@@ -81,7 +84,7 @@ public final class ScriptRunner {
             script.setBinding(binding);
             return script;
         } catch (MultipleCompilationErrorsException e) {
-            throw firstError(e, name, code);
+            throw allErrors(e, name, code);
         } catch (CompilationFailedException e) {
             throw new ScriptError(name, 0, e.getMessage(), e);
         } catch (ReflectiveOperationException e) {
@@ -151,15 +154,19 @@ public final class ScriptRunner {
         return false;
     }
 
-    private static ScriptError firstError(MultipleCompilationErrorsException e, String name, String code) {
-        int bestLine = Integer.MAX_VALUE;
-        String bestMessage = null;
+    /**
+     * Every compile error, each on its own line and in line order, as a compiler reports them: a missing setting does
+     * not hide a misspelt keyword further down. A parse error that Brackets can place better is moved to its line.
+     */
+    private static ScriptError allErrors(MultipleCompilationErrorsException e, String name, String code) {
+        List<ScriptError.Problem> problems = new ArrayList<>();
+        Set<ScriptError.Problem> seen = new HashSet<>();
         for (Message m : e.getErrorCollector().getErrors()) {
             int line = 0;
             String message;
             if (m instanceof SyntaxErrorMessage s) {
                 SyntaxException cause = s.getCause();
-                line = cause.getLine();
+                line = Math.max(cause.getLine(), 0);
                 message = cause.getOriginalMessage();
             } else if (m instanceof ExceptionMessage x) {
                 message = x.getCause().getMessage();
@@ -171,20 +178,22 @@ public final class ScriptRunner {
             if (message.startsWith(STC_PREFIX)) {
                 message = message.substring(STC_PREFIX.length());
             }
-            int key = line > 0 ? line : Integer.MAX_VALUE - 1;
-            if (bestMessage == null || key < bestLine) {
-                bestLine = key;
-                bestMessage = message;
+            if (message.matches("Unexpected character: '\\\\?['\"]'.*")) {
+                // Groovy's lexer meets a quote that starts no string: one that is never closed on its line.
+                message = "syntax error: a string opened on this line is never closed (a closing quote is missing)";
+            }
+            ScriptError.Problem problem = new ScriptError.Problem(line, message);
+            if (message.startsWith("Unexpected input") && line > 0) {
+                ScriptError hint = Brackets.hint(code, line, name, e);
+                if (hint != null) {
+                    problem = hint.problems().get(0);
+                }
+            }
+            if (seen.add(problem)) {
+                problems.add(problem);
             }
         }
-        int line = bestLine >= Integer.MAX_VALUE - 1 ? 0 : bestLine;
-        if (bestMessage.startsWith("Unexpected input") && line > 0) {
-            ScriptError hint = Brackets.hint(code, line, name, e);
-            if (hint != null) {
-                return hint;
-            }
-        }
-        return new ScriptError(name, line, bestMessage, e);
+        return new ScriptError(name, problems, e);
     }
 
     /** A class name from a script's file name ({@code ablation.groovy} → {@code ablation}). */

@@ -12,7 +12,7 @@
  *   <li>{@link dev.prompttune.dsl.PromptTuneScript} — the scripts' base class (the verbs with
  *       {@code @DelegatesTo(…, DELEGATE_ONLY)} closures); {@link dev.prompttune.dsl.ScriptRunner} — the compiler
  *       configuration (base class, imports, type checking with {@link dev.prompttune.dsl.DslChecks}) and
- *       {@link dev.prompttune.dsl.ScriptError}, the one-line {@code SCRIPT:LINE: message}.</li>
+ *       {@link dev.prompttune.dsl.ScriptError}: one line per mistake, {@code SCRIPT:LINE: message}, all of them at once.</li>
  * </ul>
  */
 package dev.prompttune.dsl;

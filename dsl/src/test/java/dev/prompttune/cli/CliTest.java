@@ -170,5 +170,6 @@ class CliTest {
         for (String c : List.of("run", "eval", "import-peft", "export-peft")) {
             assertTrue(top.out().contains(c), c);
         }
+        assertTrue(top.out().contains("prompttune-hs_err-PID.log"), "--help says where a crash report goes: " + top.out());
     }
 }

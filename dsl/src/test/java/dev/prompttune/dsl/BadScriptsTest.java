@@ -79,7 +79,8 @@ class BadScriptsTest {
                 bad(head + "    length 20 20\n}\n", 4, "unexpected '20' after"),
                 bad(head + "    seed -1\n}\n", 4, "write `seed(-1)`"),
                 bad(head + "    labels([:])\n}\n", 4, "labels is {}"),
-                bad(head + "    template 'classify: {txt}'\n    steps 5\n}\n", 1, "txt"));
+                // Found before anything runs, on the template's line (it used to be the block's line, at run time).
+                bad(head + "    template 'classify: {txt}'\n    steps 5\n}\n", 4, "txt"));
     }
 
     private static Arguments bad(String script, int line, String... fragments) {

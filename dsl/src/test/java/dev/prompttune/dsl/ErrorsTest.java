@@ -46,7 +46,7 @@ class ErrorsTest {
     void unknownKeywordSuggestsTheNearest() {
         expect("""
                 promptTune {
-                    data 'markers'
+                    model 'tiny'; data 'markers'
                     lenght 20
                 }
                 """, 3, "unknown keyword 'lenght' in promptTune { }; did you mean 'length'?");
@@ -54,7 +54,7 @@ class ErrorsTest {
 
     @Test
     void unknownKeywordFarFromAnyListsThem() {
-        ScriptError e = fail("promptTune {\n  data 'markers'\n  colour 'red'\n}\n");
+        ScriptError e = fail("promptTune {\n  model 'tiny'; data 'markers'\n  colour 'red'\n}\n");
         assertEquals(3, e.line());
         assertTrue(e.reason().startsWith("unknown keyword 'colour' in promptTune { }; known: name, model, length, init"), e.reason());
     }
@@ -66,42 +66,42 @@ class ErrorsTest {
 
     @Test
     void wrongType() {
-        expect("promptTune {\n  data 'markers'\n  length '20'\n}\n", 3, "wrong type for 'length': expected int, got String ('20')");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  length '20'\n}\n", 3, "wrong type for 'length': expected int, got String ('20')");
     }
 
     @Test
     void wrongTypeOfARealNumber() {
-        expect("promptTune {\n  data 'markers'\n  batch 2.5\n}\n", 3, "wrong type for 'batch': expected int, got BigDecimal (2.5)");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  batch 2.5\n}\n", 3, "wrong type for 'batch': expected int, got BigDecimal (2.5)");
     }
 
     @Test
     void outOfRange() {
-        expect("promptTune {\n  data 'markers'\n  length 0\n}\n", 3, "length is 0; allowed: length >= 1");
-        expect("promptTune {\n  data 'markers'\n\n  lr -0.5\n}\n", 4, "lr is -0.5; allowed: lr > 0");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  length 0\n}\n", 3, "length is 0; allowed: length >= 1");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n\n  lr -0.5\n}\n", 4, "lr is -0.5; allowed: lr > 0");
     }
 
     @Test
     void outOfRangeAtRunTimeNamesTheKeywordLine() {
         // The value is a variable, so the type checker cannot see it; the run fails on the keyword's line.
-        expect("def n = 0\npromptTune {\n  data 'markers'\n  length n\n}\n", 4, "length is 0; allowed: length >= 1");
+        expect("def n = 0\npromptTune {\n  model 'tiny'; data 'markers'\n  length n\n}\n", 4, "length is 0; allowed: length >= 1");
     }
 
     @Test
     void unknownInitListsTheValidOnes() {
-        expect("promptTune {\n  data 'markers'\n  init 'labelz'\n}\n", 3,
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  init 'labelz'\n}\n", 3,
                 "init 'labelz' is not known; allowed: random, vocab, labels, text('…'), file('…')");
     }
 
     @Test
     void unknownOptimizerListsTheValidOnes() {
-        expect("promptTune {\n  data 'markers'\n  optimizer 'sgd'\n}\n", 3,
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  optimizer 'sgd'\n}\n", 3,
                 "optimizer 'sgd' is not known; allowed: adafactor, adafactor-hf, adamw");
     }
 
     @Test
     void missingFile() {
-        expect("promptTune {\n  train 'no/such/train.jsonl'\n}\n", 2, "data file no/such/train.jsonl does not exist");
-        expect("promptTune {\n  data 'markers'\n  init file('no-such-prompt.safetensors')\n}\n", 3,
+        expect("promptTune {\n  model 'tiny'; train 'no/such/train.jsonl'\n}\n", 2, "data file no/such/train.jsonl does not exist");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  init file('no-such-prompt.safetensors')\n}\n", 3,
                 "init file: no-such-prompt.safetensors does not exist");
     }
 
@@ -134,7 +134,7 @@ class ErrorsTest {
 
     @Test
     void syntaxErrorNamesItsLine() {
-        expect("promptTune {\n  data 'markers'\n  length 20)\n}\n", 3, "syntax error: ')' has no matching '(' on this line");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  length 20)\n}\n", 3, "syntax error: ')' has no matching '(' on this line");
     }
 
     @Test

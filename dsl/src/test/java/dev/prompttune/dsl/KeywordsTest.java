@@ -26,12 +26,20 @@ class KeywordsTest {
 
     static Path task;
     static Path promptFile;
+    static Path tagged;
 
     @BeforeAll
     static void files() throws Exception {
         task = HomeExtension.home().resolve("data/tasks/markers");
         Path dir = Files.createTempDirectory("prompttune-keywords");
         promptFile = PromptFile.save(dir, "p", new float[4 * 32], 4, 32, null);
+        // The marker task with its label field named "tag", so `labelField 'tag'` names a field the data has (the
+        // script's settings are checked against the data before it runs).
+        tagged = Files.createDirectories(dir.resolve("tagged"));
+        for (String split : List.of("train", "dev", "test")) {
+            Files.writeString(tagged.resolve(split + ".jsonl"),
+                    Files.readString(task.resolve(split + ".jsonl")).replace("\"label\":", "\"tag\":"));
+        }
     }
 
     /** keyword, the line in the block, the spec.json key, the expected JSON value. */
@@ -56,7 +64,8 @@ class KeywordsTest {
                 Arguments.of("test", "test '" + test + "'", "test", "\"" + test + "\""),
                 Arguments.of("template", "template 'text: {text}'", "template", "\"text: {text}\""),
                 Arguments.of("labels", "labels a: 'yes', b: 'no'", "labels", "{\"a\":\"yes\",\"b\":\"no\"}"),
-                Arguments.of("labelField", "labelField 'tag'", "labelField", "\"tag\""),
+                Arguments.of("labelField", "labelField 'tag'; data train: '" + tagged.resolve("train.jsonl") + "', dev: '"
+                        + tagged.resolve("dev.jsonl") + "', test: '" + tagged.resolve("test.jsonl") + "'", "labelField", "\"tag\""),
                 Arguments.of("optimizer", "optimizer 'adamw'", "optimizer", "\"adamw\""),
                 Arguments.of("optimizer", "optimizer('adamw') { lr 0.001; weightDecay 0.02; schedule 'warmup:10' }", "weightDecay", "0.02"),
                 Arguments.of("lr", "lr 0.5", "lr", "0.5"),

@@ -33,12 +33,25 @@ public final class KernelSpecInstaller {
     /** Same defaults as bin/prompttune: headless AWT for charts, DJL never downloads. */
     public static final List<String> DEFAULT_JVM_OPTS = List.of("-Djava.awt.headless=true", "-Dai.djl.offline=true");
 
+    /**
+     * A JVM fatal error (a crash in native code) writes its report to {@code dir/prompttune-kernel-hs_err-PID.log},
+     * and the kernel's stderr (the Jupyter server's console) says where. No ';' in the message: the JVM splits
+     * {@code -XX:OnError} at semicolons.
+     */
+    static List<String> crashOpts(Path dir) {
+        String log = dir.resolve("prompttune-kernel-hs_err-%p.log").toString();
+        return List.of("-XX:ErrorFile=" + log, "-XX:OnError=echo prompttune kernel: the JVM crashed, its log is at " + log + " >&2");
+    }
+
     private String name = DEFAULT_NAME;
     private String displayName = DEFAULT_DISPLAY_NAME;
     private Path prefix;
     private String classpath;
     private String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<String> jvmOpts = new ArrayList<>(DEFAULT_JVM_OPTS);
+    {
+        jvmOpts.addAll(crashOpts(Path.of(System.getProperty("java.io.tmpdir"))));
+    }
 
     public KernelSpecInstaller name(String name) {
         if (!name.matches("[A-Za-z0-9._-]+")) {

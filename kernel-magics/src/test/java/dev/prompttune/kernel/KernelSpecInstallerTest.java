@@ -27,6 +27,11 @@ class KernelSpecInstallerTest {
         List<String> argv = spec.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
         assertTrue(Path.of(argv.get(0)).isAbsolute() && Files.isExecutable(Path.of(argv.get(0))), argv.get(0));
         assertTrue(argv.contains("-Xmx2g"));
+        // A crash leaves its report in a known place, and the kernel's stderr says where.
+        String errorFile = Path.of(System.getProperty("java.io.tmpdir"), "prompttune-kernel-hs_err-%p.log").toString();
+        assertTrue(argv.contains("-XX:ErrorFile=" + errorFile), argv.toString());
+        assertTrue(argv.stream().anyMatch(a -> a.startsWith("-XX:OnError=") && a.contains("crashed") && a.contains(errorFile)
+                && !a.contains(";")), argv.toString());
         assertEquals(List.of(KernelMain.class.getName(), "{connection_file}"), argv.subList(argv.size() - 2, argv.size()));
         String cp = argv.get(argv.indexOf("-cp") + 1);
         for (String entry : cp.split(File.pathSeparator)) {

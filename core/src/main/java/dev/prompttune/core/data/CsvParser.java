@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * RFC 4180 CSV with a header row (see {@link ExampleReader}). Lenient where the RFC is silent and it harms no one:
  * a {@code "} inside an unquoted field is kept as text, LF and CRLF line ends are both accepted, and blank lines
- * (outside quotes) are skipped. A record's line is the line where it starts.
+ * (outside quotes) are skipped. A record's line is the line where it starts, and so is a broken field's: a quote
+ * left open runs on until some later quote, so the line where parsing fails is not where the mistake is.
  */
 final class CsvParser {
 
@@ -51,6 +52,7 @@ final class CsvParser {
         while (true) {
             StringBuilder cell = new StringBuilder();
             boolean quoted = pos < text.length() && text.charAt(pos) == '"';
+            int fieldLine = line;
             if (quoted) {
                 anyQuoted = true;
                 quotedField(cell);
@@ -69,13 +71,25 @@ final class CsvParser {
                 continue;
             }
             if (quoted && !isLineEnd(c)) {
-                throw new PromptTuneException(source + ":" + line + ": unexpected '" + c
-                        + "' after a closing quote in field " + cells.size()
-                        + "; inside a quoted field write a quote as \"\"");
+                throw afterClosingQuote(c, cells.size(), fieldLine);
             }
             skipLineEnd();
             return anyQuoted;
         }
+    }
+
+    /**
+     * A quoted field whose closing quote is followed by text. When the field ran over several lines, the quote that
+     * "closed" it most likely opened another field, and the real mistake is a quote never closed where it started.
+     */
+    private PromptTuneException afterClosingQuote(char c, int field, int fieldLine) {
+        if (fieldLine == line) {
+            return new PromptTuneException(source + ":" + line + ": unexpected '" + c + "' after a closing quote in field "
+                    + field + "; inside a quoted field write a quote as \"\"");
+        }
+        return new PromptTuneException(source + ":" + fieldLine + ": the quoted field " + field + " that opens here is"
+                + " never closed on this line; it runs on to line " + line + ", where a \" followed by '" + c
+                + "' ends it; close the quote on line " + fieldLine + " (inside a quoted field write a quote as \"\")");
     }
 
     private void quotedField(StringBuilder cell) {

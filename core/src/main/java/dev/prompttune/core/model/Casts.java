@@ -1,6 +1,8 @@
 package dev.prompttune.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -40,5 +42,27 @@ public final class Casts {
     /** Softmax over the last axis computed (and returned) in float32, differentiably. */
     public static NDArray softmaxFloat32(NDArray x) {
         return JniUtils.softmax((PtNDArray) x, -1, DataType.FLOAT32);
+    }
+
+    /**
+     * Overwrites {@code target} in place with {@code values} (row-major, its shape), converted to its dtype. Not
+     * {@code NDArray.set(float[])}: DJL's native code for that enters PyTorch's deprecated
+     * {@code AutoNonVariableTypeMode}, and PyTorch then prints its deprecation warning on every run's stderr.
+     */
+    public static void assign(NDArray target, float[] values) {
+        try (NDManager scope = target.getManager().newSubManager()) {
+            assign(target, scope.create(values, target.getShape()));
+        }
+    }
+
+    /** Overwrites {@code target} in place with {@code values} (same shape), converted to its dtype; see above. */
+    public static void assign(NDArray target, NDArray values) {
+        if (values.getDataType() == target.getDataType()) {
+            target.set(new NDIndex("..."), values);
+            return;
+        }
+        try (NDArray typed = values.toType(target.getDataType(), true)) {
+            target.set(new NDIndex("..."), typed);
+        }
     }
 }

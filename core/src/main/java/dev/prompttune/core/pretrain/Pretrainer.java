@@ -9,6 +9,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.Casts;
 import dev.prompttune.core.model.Scalars;
 import dev.prompttune.core.model.T5CheckpointWriter;
 import dev.prompttune.core.model.T5Config;
@@ -353,7 +354,7 @@ public final class Pretrainer {
         if (head != null) {
             NDArray w = head.parameter().getArray();
             NDArray scaled = Scalars.mul(w, (float) Math.pow(model.config().dModel, -0.5));
-            w.set(scaled.toFloatArray());
+            Casts.assign(w, scaled);
             scaled.close();
         }
     }

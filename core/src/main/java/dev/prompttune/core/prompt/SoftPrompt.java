@@ -69,7 +69,7 @@ public final class SoftPrompt implements AutoCloseable {
         if (values.length != (long) length * width) {
             throw new IllegalArgumentException("prompt values: " + values.length + " floats for [" + length + ", " + width + "]");
         }
-        value.set(values);
+        dev.prompttune.core.model.Casts.assign(value, values);
     }
 
     /** An independent copy (for a prompt bank or an ensemble member). */

@@ -65,6 +65,16 @@ public final class PromptTuning {
      */
     public Prepared prepare(PromptTuneSpec requested) {
         PromptTuneSpec spec = FastDevRun.apply(requested);
+        Prepared prepared = resolve(spec);
+        Session.device(spec.device());
+        return prepared;
+    }
+
+    /**
+     * What {@link #prepare} checks except the device (the one check that starts the engine): data, template, labels,
+     * model directory and config, prompt file width. Cheap enough for a script's compile-time checks.
+     */
+    public static Prepared resolve(PromptTuneSpec spec) {
         TaskSetup task = TaskSetup.resolve(spec);
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
@@ -72,7 +82,6 @@ public final class PromptTuning {
             // Width and values now, before any weights load; the fingerprint once the model is loaded (FileInit.values).
             file.load(PromptCheck.Target.widthOnly(spec.model(), config.dModel));
         }
-        Session.device(spec.device());
         return new Prepared(spec, task, modelDir, config);
     }
 

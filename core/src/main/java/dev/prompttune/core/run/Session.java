@@ -2,6 +2,7 @@ package dev.prompttune.core.run;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.prompttune.core.PromptTuneException;
@@ -75,8 +76,12 @@ public final class Session implements AutoCloseable {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (gpus == 0) {
-                    throw new PromptTuneException("device 'gpu' requested but PyTorch sees no GPU (CPU natives in use; "
-                            + "run with PROMPTTUNE_FLAVOR=cuda on a CUDA machine, see README 'GPU'); allowed here: auto, cpu");
+                    // Said plainly here: DJL's own CUDA probe warnings are silenced (simplelogger.properties).
+                    boolean cudaNatives = Engine.getInstance().hasCapability(StandardCapabilities.CUDA);
+                    throw new PromptTuneException("device 'gpu' requested but PyTorch sees no GPU (" + (cudaNatives
+                            ? "the CUDA natives are loaded, but no usable GPU or driver was found; check nvidia-smi"
+                            : "CPU natives in use; run with PROMPTTUNE_FLAVOR=cuda on a CUDA machine, see README 'GPU'")
+                            + "); allowed here: auto, cpu");
                 }
                 yield Device.gpu();
             }

@@ -91,7 +91,7 @@ public interface Trainable {
             @Override
             public void restore(float[][] snapshot) {
                 for (int i = 0; i < snapshot.length; i++) {
-                    params.get(i).set(snapshot[i]);
+                    Casts.assign(params.get(i), snapshot[i]);
                 }
             }
 

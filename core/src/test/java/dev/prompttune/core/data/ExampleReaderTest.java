@@ -130,6 +130,21 @@ class ExampleReaderTest {
     }
 
     @Test
+    void csvQuoteLeftOpenIsReportedWhereTheFieldStarts() throws IOException {
+        StringBuilder csv = new StringBuilder("text,label\n");
+        for (int line = 2; line <= 14; line++) {
+            csv.append("row ").append(line).append(",ham\n");
+        }
+        csv.append("\"opens on line 15 and never closes,spam\n");   // line 15
+        csv.append("row 16,ham\n");
+        csv.append("row 17 with a \"quoted\" word,ham\n");           // the quote here "closes" the field of line 15
+        csv.append("row 18,spam\n");
+        PromptTuneException e = fails("open15.csv", csv.toString());
+        assertTrue(e.getMessage().contains("open15.csv:15: "), e.getMessage());
+        assertMessage(e, "never closed", "line 17", "'q'");
+    }
+
+    @Test
     void csvWithOnlyAHeaderHasNoExamples() throws IOException {
         assertEquals(List.of(), ExampleReader.read(write("h.csv", "a,b\n")));
         assertEquals(List.of(), ExampleReader.read(write("e.csv", "")));

@@ -164,6 +164,15 @@ class PromptInitTest {
     }
 
     @Test
+    void anEmptyPromptFileIsRefusedWithoutAdvisingLengthZero() throws Exception {
+        Path file = tmp.resolve("empty.safetensors");
+        new SafetensorsWriter().add(FileInit.TENSOR, new float[0], new long[] {0, WIDTH}, "F32").write(file);
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> new FileInit(file).values(ctx(3, null, 0)));
+        assertTrue(e.getMessage().contains("empty prompt") && e.getMessage().contains("[0, " + WIDTH + "]"), e.getMessage());
+        assertFalse(e.getMessage().matches(".*length (at most )?0\\b.*"), "advises a length that is not allowed: " + e.getMessage());
+    }
+
+    @Test
     void unknownInitListsTheValidOnes() {
         PromptTuneException e = assertThrows(PromptTuneException.class, () -> PromptInit.parse("labelz"));
         assertTrue(e.getMessage().contains("'labelz'") && e.getMessage().contains("random, vocab, labels"), e.getMessage());

@@ -1,0 +1,167 @@
+package dev.prompttune.dsl;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.run.PromptTuning;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.codehaus.groovy.ast.CodeVisitorSupport;
+import org.codehaus.groovy.ast.expr.ClosureExpression;
+import org.codehaus.groovy.ast.expr.ConstantExpression;
+import org.codehaus.groovy.ast.expr.Expression;
+import org.codehaus.groovy.ast.expr.MethodCallExpression;
+import org.codehaus.groovy.ast.expr.TupleExpression;
+import org.codehaus.groovy.ast.stmt.BlockStatement;
+import org.codehaus.groovy.ast.stmt.ExpressionStatement;
+import org.codehaus.groovy.ast.stmt.Statement;
+import org.codehaus.groovy.runtime.InvokerHelper;
+
+/**
+ * A {@code promptTune}, {@code baseline} or {@code sweep} block whose settings are all literal keyword calls, checked
+ * at compile time as the run would check it before loading weights ({@link PromptTuning#resolve}: data files,
+ * template slots, labels, empty splits, model directory, prompt file width). So a template naming a field the data
+ * lacks is reported with the script's other mistakes, not after an earlier block has trained for minutes.
+ *
+ * <p>A block with anything else in it (a loop, an {@code if}), or whose data settings are not literals, is left to
+ * run time, where the same check runs on the real values.
+ */
+final class LiteralBlock {
+
+    /** The keywords whose values {@link PromptTuning#resolve} reads. */
+    private static final Set<String> READ_BY_RESOLVE = Set.of("model", "init", "data", "train", "dev", "test", "template",
+            "labels", "labelField", "metric");
+
+    private static final Set<String> DATA_KEYWORDS = Set.of("data", "train", "dev", "test");
+
+    private LiteralBlock() {}
+
+    /** A problem the run would report, and the keyword call it comes from (null: the block as a whole). */
+    record Problem(String message, MethodCallExpression where) {}
+
+    /**
+     * The first problem the run would report for this block before loading weights, or null when there is none or
+     * the block's settings are not all literal.
+     *
+     * @param literals a call's arguments as Java values, or null when any is not a literal
+     */
+    static Problem problem(String verb, ClosureExpression block, Function<MethodCallExpression, Object[]> literals) {
+        TuneSpec spec = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
+        try {
+            if (!replay(block, spec, literals)) {
+                return null;
+            }
+            List<PromptTuneSpec> specs = new ArrayList<>();
+            if (spec instanceof SweepSpec sweep) {
+                sweep.points().forEach(p -> specs.add(p.spec()));
+            } else {
+                specs.add(spec.build());
+            }
+            Set<String> checked = new HashSet<>();
+            for (PromptTuneSpec s : specs) {
+                if (checked.add(inputsOf(s))) {
+                    PromptTuning.resolve(s);
+                }
+            }
+            return null;
+        } catch (PromptTuneException e) {
+            return new Problem(e.getMessage(), cause(block, e.getMessage()));
+        } catch (RuntimeException e) {
+            return null; // not a user error: the run will say what it is
+        }
+    }
+
+    /**
+     * Applies the block's keyword calls to {@code target}. A call that is not a literal, or that fails (its own
+     * error is reported on its line), is skipped when {@link PromptTuning#resolve} does not read it; when it does,
+     * or when the block holds anything but calls, returns false: the check would be of settings the author did not
+     * write.
+     */
+    private static boolean replay(ClosureExpression block, Object target, Function<MethodCallExpression, Object[]> literals) {
+        for (Statement statement : statements(block)) {
+            if (!(statement instanceof ExpressionStatement es) || !(es.getExpression() instanceof MethodCallExpression call)
+                    || !call.isImplicitThis()) {
+                return false;
+            }
+            String keyword = call.getMethodAsString();
+            List<Expression> args = call.getArguments() instanceof TupleExpression t ? t.getExpressions() : List.of();
+            if ("optimizer".equals(keyword) && args.size() == 2 && args.get(1) instanceof ClosureExpression) {
+                // optimizer('adamw') { lr 1e-3 }: the optimiser's settings are not read by resolve
+                continue;
+            }
+            Object[] values = literals.apply(call);
+            try {
+                if (values == null) {
+                    throw new IllegalArgumentException("not a literal");
+                }
+                InvokerHelper.invokeMethod(target, keyword, values);
+            } catch (RuntimeException e) {
+                if (READ_BY_RESOLVE.contains(keyword)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The keyword call a problem is about, so the error points at its line: the keyword the message names (template,
+     * labels, labelField, init file, model) when the block sets it; else, for a problem of the data, the data keyword
+     * whose file the message names, else the block's first data keyword; else null (the block as a whole: a default
+     * is at fault).
+     */
+    private static MethodCallExpression cause(ClosureExpression block, String message) {
+        String named = message.startsWith("template") ? "template"
+                : message.startsWith("init file") ? "init"
+                : message.startsWith("model") ? "model"
+                : message.contains("label field") ? "labelField"
+                : message.contains("verbalizer") || message.startsWith("unknown label") ? "labels" : null;
+        MethodCallExpression firstData = null;
+        MethodCallExpression namingData = null;
+        for (Statement statement : statements(block)) {
+            if (statement instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression call
+                    && call.isImplicitThis() && call.getMethodAsString() != null) {
+                String keyword = call.getMethodAsString();
+                if (keyword.equals(named)) {
+                    return call;
+                }
+                if (DATA_KEYWORDS.contains(keyword)) {
+                    firstData = firstData != null ? firstData : call;
+                    namingData = namingData != null || !namesAFileOf(message, call) ? namingData : call;
+                }
+            }
+        }
+        if ("model".equals(named) || "init".equals(named)) {
+            return null;
+        }
+        return namingData != null ? namingData : firstData;
+    }
+
+    /** Whether the message names a file that this data call gives (as written in the script). */
+    private static boolean namesAFileOf(String message, MethodCallExpression call) {
+        boolean[] found = new boolean[1];
+        call.getArguments().visit(new CodeVisitorSupport() {
+            @Override
+            public void visitConstantExpression(ConstantExpression c) {
+                if (c.getValue() instanceof String file && file.contains(".") && message.contains(file)) {
+                    found[0] = true;
+                }
+            }
+        });
+        return found[0];
+    }
+
+    private static List<Statement> statements(ClosureExpression block) {
+        Statement code = block.getCode();
+        return code instanceof BlockStatement b ? b.getStatements() : List.of(code);
+    }
+
+    /** What {@link PromptTuning#resolve} reads of a spec: grid points that agree on it need one check. */
+    private static String inputsOf(PromptTuneSpec s) {
+        return String.join("\u0000", String.valueOf(s.data()), String.valueOf(s.train()), String.valueOf(s.dev()),
+                String.valueOf(s.test()), String.valueOf(s.template()), String.valueOf(s.labels()), s.labelField(),
+                String.valueOf(s.metric()), String.valueOf(s.seed()), s.model(), s.init().describe().toString());
+    }
+}

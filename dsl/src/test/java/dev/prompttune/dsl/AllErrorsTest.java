@@ -1,0 +1,170 @@
+package dev.prompttune.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.run.Session;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A script with several mistakes gets all of them at once, one {@code SCRIPT:LINE: message} line each, in line
+ * order, as a compiler reports them; a missing setting does not hide the others, and nothing is loaded or trained.
+ */
+@ExtendWith(HomeExtension.class)
+class AllErrorsTest {
+
+    Session session;
+    Experiments experiments;
+
+    @BeforeEach
+    void session() {
+        session = new Session();
+        experiments = new Experiments(session);
+    }
+
+    @AfterEach
+    void nothingRan() {
+        assertEquals(0, session.modelLoads(), "a model was loaded");
+        assertEquals(List.of(), experiments.runs(), "a run was made");
+        session.close();
+    }
+
+    private List<String> errors(String script) {
+        ScriptError e = assertThrows(ScriptError.class, () -> new ScriptRunner(experiments).run(script, "bad.groovy"));
+        return e.getMessage().lines().toList();
+    }
+
+    @Test
+    void aMissingDataDoesNotHideATypo() {
+        List<String> lines = errors("""
+                promptTune {
+                    model 'tiny'
+                    steps 3
+                    lenght 20
+                }
+                """);
+        assertEquals(List.of(
+                "bad.groovy:1: data is missing in promptTune { }: give a registered task (data 'spam') or files (data train:"
+                        + " 'train.jsonl', test: 'test.jsonl'); registered tasks: [markers]",
+                "bad.groovy:4: unknown keyword 'lenght' in promptTune { }; did you mean 'length'?"), lines);
+    }
+
+    @Test
+    void everyMistakeOfEveryBlockInLineOrder() {
+        List<String> lines = errors("""
+                def first = promptTune {
+                    model 'tiny'
+                    data 'markers'
+                    batch 0
+                    init 'labelz'
+                }
+                def grid = sweep {
+                    model 'tiny'
+                    length 1, 0
+                    lr 'fast'
+                }
+                def r = promptTun {
+                    data 'markers'
+                }
+                """);
+        String[] expected = {
+            "bad.groovy:4: batch is 0; allowed: batch >= 1",
+            "bad.groovy:5: init 'labelz' is not known",
+            "bad.groovy:7: data is missing in sweep { }",
+            "bad.groovy:9: length is 0; allowed: length >= 1",
+            "bad.groovy:10: wrong type for 'lr'",
+            "bad.groovy:12: unknown command 'promptTun'; did you mean 'promptTune'?",
+        };
+        // One line per mistake, in line order: the keywords inside the misspelt verb's block are not reported as
+        // unknown commands of their own.
+        assertEquals(expected.length, lines.size(), String.join("\n", lines));
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(lines.get(i).startsWith(expected[i]), "line " + i + " of:\n" + String.join("\n", lines));
+        }
+    }
+
+    @Test
+    void settingsThatDoNotFitTheDataAreFoundBeforeAnEarlierBlockTrains() {
+        // Each keyword is fine alone; the template names a field the task lacks. Before, the first block trained
+        // and only then did the second fail.
+        List<String> lines = errors("""
+                def a = promptTune {
+                    model 'tiny'; data 'markers'; length 2; steps 2; evalEvery 0
+                }
+                def b = promptTune {
+                    model 'tiny'; data 'markers'
+                    template 'classify: {txt}'
+                    lenght 3
+                }
+                """);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:6: template slot '{txt}' has no field"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:7: unknown keyword 'lenght'"), lines.get(1));
+
+        lines = errors("""
+                def a = promptTune {
+                    model 'tiny'; data 'markers'; length 2; steps 2; evalEvery 0
+                }
+                def b = promptTune {
+                    model 'tiny'; data 'markers'
+                    template 'classify: {txt}'
+                    optimizer('adamw') { lr 0.01 }
+                }
+                """);
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:6: template slot '{txt}' has no field"), lines.get(0));
+    }
+
+    @Test
+    void aSweepPointThatDoesNotFitTheDataIsFoundAtCompileTime() {
+        List<String> lines = errors("""
+                def first = promptTune { model 'tiny'; data 'markers'; length 2; steps 2; evalEvery 0 }
+                def grid = sweep {
+                    model 'tiny'; data 'markers'; steps 2
+                    template 'classify: {text}', 'classify: {body}'
+                }
+                """);
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:4: template slot '{body}' has no field"), lines.get(0));
+    }
+
+    @Test
+    void aProblemOfTheDataPointsAtTheKeywordThatCausesIt() {
+        List<String> lines = errors("""
+                def a = promptTune {
+                    model 'tiny'
+                    data 'markers'
+                    labels a: 'good'
+                    steps 2
+                }
+                """);
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:4: unknown label 'b'"), lines.get(0));
+    }
+
+    @Test
+    void aKeywordWrittenAsALabelIsReportedOnItsLine() {
+        List<String> lines = errors("""
+                promptTune {
+                    model 'tiny'
+                    data: 'markers'
+                    lenght 2
+                }
+                """);
+        assertEquals(List.of(
+                "bad.groovy:3: write `data …` without the colon: `data:` is a Groovy label and sets nothing",
+                "bad.groovy:4: unknown keyword 'lenght' in promptTune { }; did you mean 'length'?"), lines);
+    }
+
+    @Test
+    void aStringNeverClosedIsNamed() {
+        List<String> lines = errors("promptTune {\n    model 'tiny'\n    data 'markers\n    length 2\n}\n");
+        assertEquals(List.of("bad.groovy:3: syntax error: a string opened on this line is never closed (a closing quote is missing)"),
+                lines);
+    }
+}
