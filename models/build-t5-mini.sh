@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Rebuilds the built-in checkpoints from data/ (corpus, tokenizer, tasks for the hold-out check) and a seed:
 # phase 1 span corruption -> models/t5-mini-span, phase 2 LM adaptation (prefix LM) -> models/t5-mini,
-# phase 3 promptability mixture from t5-mini-span -> models/t5-mini-mix (the default model).
+# optional phase 3 (--phases mix): the promptability-mixture experiment from t5-mini-span -> models/t5-mini-mix
+# (not shipped: it did not make the model promptable yet; models/README.md).
 #
 #   models/build-t5-mini.sh --seed 1                      # the shipped recipe (see models/README.md for times)
 #   models/build-t5-mini.sh --seed 1 --phases lm          # phase 2 only, from models/t5-mini-span
-#   models/build-t5-mini.sh --seed 1 --phases mix         # phase 3 only, from models/t5-mini-span
+#   models/build-t5-mini.sh --seed 1 --phases mix --out /tmp/m   # the mixture experiment (needs /tmp/m/t5-mini-span)
 #   models/build-t5-mini.sh --seed 2 --out /tmp/m         # any Pretrainer option (see Pretrainer.Options)
 #
 # Runs dev.prompttune.core.pretrain.Pretrainer through models/java-tool.sh (pinned numerics). Log: stdout.

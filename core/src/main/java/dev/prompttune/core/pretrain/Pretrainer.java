@@ -55,7 +55,7 @@ import java.util.SplittableRandom;
  * <p>Command line ({@code models/build-t5-mini.sh} runs it with the defaults, which are the recipe of the shipped
  * {@code models/t5-mini}):
  * <pre>
- *   java -cp ... dev.prompttune.core.pretrain.Pretrainer --seed 1 [--out models] [--phases span,lm]
+ *   java -cp ... dev.prompttune.core.pretrain.Pretrainer --seed 1 [--out models] [--phases span,lm,mix]
  *        [--span-steps N] [--lm-steps N] [--batch 32] [--d-model 192] ... (see {@link Options})
  * </pre>
  */
@@ -87,7 +87,14 @@ public final class Pretrainer {
      * @param maxGradNorm gradient clipping by global norm before each update (0: off, as the shipped checkpoints
      *               were built). Caps the rare huge gradient that sets off a loss spike at the peak learning rate;
      *               a clipped build (1.0) was tried and not shipped (models/README.md, Rebuild)
-     * @param phases {@code span}, {@code lm} or {@code span,lm}; {@code lm} alone starts from {@code out/spanName}
+     * @param phases a comma list of {@code span}, {@code lm}, {@code mix} (default {@code span,lm}, the shipped
+     *               checkpoints); {@code lm} and {@code mix} start from {@code out/spanName}. {@code mix} is the
+     *               promptability-mixture experiment ({@code PromptabilityMixture}); not shipped (models/README.md)
+     * @param mixSteps steps of the mixture phase
+     * @param mixInput longest mixture input in tokens (eos included)
+     * @param mixLr peak learning rate of the mixture phase
+     * @param mixSavedDropout {@code dropout_rate} written to the mixture checkpoint's config.json (0: tune as pretrained)
+     * @param tasks the evaluation tasks ({@code data/tasks}) whose dev/test text and label words the mixture holds out
      * @param save false to train without writing checkpoints (timing and learning-rate trials)
      * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
      *              losses with {@code out/NAME/pretrain-log.jsonl} ({@link RebuildCheck}); 0: a normal build
@@ -112,7 +119,7 @@ public final class Pretrainer {
                     3000, 128, 16, 2e-3f,
                     1500, 128, 1e-3f, 0f, Path.of("data/tasks"), "t5-mini-mix",
                     "adamw", 100, 0f, 50, 250, 256,
-                    "BF16", "span,lm,mix", "t5-mini-span", "t5-mini", true,
+                    "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
                     0, 0.01);
         }
 

@@ -97,6 +97,11 @@ public final class PromptFile {
                         + f.tensors().keySet());
             }
             long[] shape = info.shape();
+            if (shape.length == 2 && shape[0] == 0) {
+                // Advice must name an allowed value: no prompt length makes an empty prompt usable.
+                throw new PromptTuneException("prompt file " + tensors + " holds an empty prompt (shape "
+                        + Arrays.toString(shape) + "); allowed: a prompt file with at least 1 prompt vector");
+            }
             if (shape.length != 2 || shape[0] < 1 || shape[1] < 1 || !info.dtype().startsWith("F") && !info.dtype().startsWith("BF")) {
                 throw new PromptTuneException("prompt file " + tensors + ": '" + TENSOR + "' is " + info.dtype()
                         + " " + Arrays.toString(shape) + "; allowed: a float tensor [p, H]");

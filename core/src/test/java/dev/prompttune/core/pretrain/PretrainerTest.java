@@ -49,7 +49,9 @@ class PretrainerTest {
         String[] args = {"--corpus", corpus.toString(), "--tokenizer", RepoData.tokenizer().toString(), "--out", out.toString(),
             "--d-model", "32", "--d-kv", "8", "--heads", "2", "--d-ff", "64", "--encoder-layers", "1", "--decoder-layers", "1",
             "--batch", "4", "--span-steps", "3", "--lm-steps", "2", "--span-chunk", "32", "--lm-chunk", "32",
-            "--warmup", "1", "--log-every", "1", "--eval-every", "2", "--dev-examples", "8"};
+            "--warmup", "1", "--log-every", "1", "--eval-every", "2", "--dev-examples", "8",
+            "--tasks", RepoData.dir().resolve("tasks").toString(), "--mix-steps", "2", "--mix-input", "48",
+            "--phases", "span,lm,mix"};
         List<Pretrainer.PhaseResult> results;
         try (NDManager root = NDManager.newBaseManager(); T5Tokenizer tok = T5Tokenizers.load(RepoData.tokenizer())) {
             results = new Pretrainer(Pretrainer.Options.parse(args), tok, root).run();
@@ -68,9 +70,19 @@ class PretrainerTest {
                 assertTrue(Files.readString(dir.resolve("README.md")).contains("models/build-t5-mini.sh --seed 1"));
             }
         }
-        assertEquals(2, results.size());
+        assertEquals(3, results.size());
         assertEquals(3, results.get(0).steps());
         assertEquals(2, results.get(1).steps());
+        assertEquals(2, results.get(2).steps());
+        // The mixture checkpoint: trained without dropout and says so; its card lists the tasks and hold-out rules.
+        Path mix = out.resolve("t5-mini-mix");
+        try (NDManager root = NDManager.newBaseManager(); T5Model m = T5Model.load(mix, root)) {
+            assertEquals(0f, m.config().dropoutRate, 1e-6);
+        }
+        String mixCard = Files.readString(mix.resolve("README.md"));
+        assertTrue(mixCard.contains("promptability mixture") && mixCard.contains("word-present")
+                && mixCard.contains("Hold-out rules"), mixCard);
+        assertTrue(Files.readString(mix.resolve("pretrain-log.jsonl")).contains("\"phase\":\"mix\""));
         for (Pretrainer.PhaseResult p : results) {
             assertTrue(Double.isFinite(p.firstLoss()) && Double.isFinite(p.lastLoss()));
         }

@@ -40,13 +40,19 @@ public final class PromptabilityMixture {
 
     static final int[] GROUP_SIZES = {2, 3, 4, 5, 6, 8};
     static final int GROUP_SEEDS = 2;
-    static final double SPAN_WEIGHT = 0.25;
-    static final double PRESENT_WEIGHT = 0.15;
-    static final double SHUFFLED_WEIGHT = 0.10;
-    static final double SAME_DOCUMENT_WEIGHT = 0.10;
+    static final double RECONSTRUCT_WEIGHT = 0.40;
+    static final double SPAN_WEIGHT = 0.10;
+    static final double PRESENT_WEIGHT = 0.25;
+    static final double SHUFFLED_WEIGHT = 0.05;
+    static final double SAME_DOCUMENT_WEIGHT = 0.05;
+    /** Tokens of the original passage a reconstruction example writes back. */
+    static final int RECONSTRUCT_TARGET = 24;
+    static final double RECONSTRUCT_NOISE = 0.15;
     static final int HELD_OUT_EVERY = 50;
     static final int MAX_FILLER = 18;
     static final int FILLER_POOL = 5000;
+    /** Draws before a task gives up on a subset that has no fitting passage (tiny corpora) and writes span corruption. */
+    static final int TRIES = 100;
 
     private final T5Tokenizer tokenizer;
     private final LabelWords pool;
@@ -81,7 +87,7 @@ public final class PromptabilityMixture {
         }
         SplittableRandom random = new SplittableRandom(seed);
         PassageClusters vectors = PassageClusters.of(passages);
-        double groupWeight = (1 - SPAN_WEIGHT - PRESENT_WEIGHT - SHUFFLED_WEIGHT - SAME_DOCUMENT_WEIGHT)
+        double groupWeight = (1 - RECONSTRUCT_WEIGHT - SPAN_WEIGHT - PRESENT_WEIGHT - SHUFFLED_WEIGHT - SAME_DOCUMENT_WEIGHT)
                 / (GROUP_SIZES.length * GROUP_SEEDS);
         for (int k : GROUP_SIZES) {
             for (int s = 0; s < GROUP_SEEDS; s++) {
@@ -101,6 +107,10 @@ public final class PromptabilityMixture {
                 shuffledWords, SHUFFLED_WEIGHT));
         tasks.add(new MixtureTask("same-document", "first word: the second half continues the first; second: it is "
                 + "another passage's second half", sameDocumentWords, SAME_DOCUMENT_WEIGHT));
+        tasks.add(new MixtureTask("reconstruct", "no options: the target is the passage's first " + RECONSTRUCT_TARGET
+                + " tokens, the input the passage with " + (int) (100 * RECONSTRUCT_NOISE) + " % of its tokens dropped "
+                + "(BART-style denoising: the decoder cannot write a token without reading the encoder)", List.of(),
+                RECONSTRUCT_WEIGHT));
         tasks.add(new MixtureTask("span-corruption", "T5's span corruption of the passage (no options)", List.of(), SPAN_WEIGHT));
     }
 
@@ -153,17 +163,22 @@ public final class PromptabilityMixture {
     private Example next(boolean fromHeldOut, SplittableRandom random) {
         List<Integer> subset = fromHeldOut ? heldOut : train;
         double u = random.nextDouble();
+        if ((u -= RECONSTRUCT_WEIGHT) < 0) {
+            return reconstruct(passages.get(pick(subset, random)), random);
+        }
         if ((u -= SPAN_WEIGHT) < 0) {
             return spanCorruption(passages.get(pick(subset, random)), random);
         }
         if ((u -= PRESENT_WEIGHT) < 0) {
-            return wordPresent(subset, random);
+            Example e = wordPresent(subset, random);
+            return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
         }
         if ((u -= SHUFFLED_WEIGHT) < 0) {
             return shuffled(passages.get(pick(subset, random)), random);
         }
         if ((u -= SAME_DOCUMENT_WEIGHT) < 0) {
-            return sameDocument(subset, random);
+            Example e = sameDocument(subset, random);
+            return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
         }
         GroupTask task = groups.get(random.nextInt(groups.size()));
         List<List<Integer>> members = fromHeldOut ? task.heldOutMembers() : task.trainMembers();
@@ -190,9 +205,26 @@ public final class PromptabilityMixture {
         return spans.corrupt(ids, random);
     }
 
+    private Example reconstruct(Passage p, SplittableRandom random) {
+        long[] ids = tokenizer.encode(p.text(), false);
+        int n = Math.min(ids.length, maxInput - 1);
+        long[] kept = new long[n + 1];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            if (random.nextDouble() >= RECONSTRUCT_NOISE) {
+                kept[at++] = ids[i];
+            }
+        }
+        kept[at++] = tokenizer.eosId();
+        int t = Math.min(n, RECONSTRUCT_TARGET);
+        long[] target = Arrays.copyOf(ids, t + 1);
+        target[t] = tokenizer.eosId();
+        return new Example(Arrays.copyOf(kept, at), target);
+    }
+
     private Example wordPresent(List<Integer> subset, SplittableRandom random) {
         Set<String> all = new HashSet<>(pool.all());
-        while (true) {
+        for (int attempt = 0; attempt < TRIES; attempt++) {
             // The words that survive the input's length cut: an answer must be readable in the input.
             String text = fitted(passages.get(pick(subset, random)).text());
             Set<String> inPassage = new HashSet<>();
@@ -208,6 +240,9 @@ public final class PromptabilityMixture {
             if (present.isEmpty()) {
                 continue;
             }
+            if (pool.all().size() < 6 + inPassage.size() / 4) {
+                return null;
+            }
             Collections.sort(present);
             String answer = present.get(random.nextInt(present.size()));
             int options = 2 + random.nextInt(4);
@@ -222,6 +257,7 @@ public final class PromptabilityMixture {
             shuffle(words, random);
             return classify(words, text, answer, random);
         }
+        return null;
     }
 
     /** {@code text} cut to the tokens that fit after the most options (5) and filler an input can have. */
@@ -240,24 +276,36 @@ public final class PromptabilityMixture {
         return classify(shuffledWords, String.join(" ", words), shuffledWords.get(shuffle ? 1 : 0), random);
     }
 
+    /** Null when the subset has no two long enough passages of different documents (tiny corpora). */
     private Example sameDocument(List<Integer> subset, SplittableRandom random) {
-        Passage p;
-        do {
-            p = passages.get(pick(subset, random));
-        } while (p.words().size() < 2 * 5);
+        Passage p = longEnough(subset, -1, random);
+        if (p == null) {
+            return null;
+        }
         int half = p.words().size() / 2;
         List<String> first = p.words().subList(0, half);
         boolean same = random.nextBoolean();
         List<String> second = p.words().subList(half, p.words().size());
         if (!same) {
-            Passage other;
-            do {
-                other = passages.get(pick(subset, random));
-            } while (other.document() == p.document() || other.words().size() < 2 * 5);
+            Passage other = longEnough(subset, p.document(), random);
+            if (other == null) {
+                return null;
+            }
             second = other.words().subList(other.words().size() / 2, other.words().size());
         }
         String text = String.join(" ", first) + " " + String.join(" ", second);
         return classify(sameDocumentWords, text, sameDocumentWords.get(same ? 0 : 1), random);
+    }
+
+    /** A passage of at least 10 words from another document than {@code notDocument}, or null after many tries. */
+    private Passage longEnough(List<Integer> subset, int notDocument, SplittableRandom random) {
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            Passage p = passages.get(pick(subset, random));
+            if (p.words().size() >= 10 && p.document() != notDocument) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Options, optional random filler tokens, the text, eos → the answer word and eos. */

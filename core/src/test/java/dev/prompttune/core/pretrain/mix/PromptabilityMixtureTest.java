@@ -142,7 +142,7 @@ class PromptabilityMixtureTest {
                 }
             }
         }
-        assertTrue(a + b > 300, "groups-2a examples: " + (a + b));
+        assertTrue(a + b > 150, "groups-2a examples: " + (a + b));
         assertTrue(Math.abs(a - b) < 0.2 * (a + b), a + " vs " + b);
     }
 
