@@ -63,6 +63,14 @@ public final class SpecJson {
         if (o.has("baselines")) {
             b.baselines(o.getAsJsonArray("baselines").asList().stream().map(JsonElement::getAsString).toArray(String[]::new));
         }
+        // Absent in records written before these settings existed: the defaults are what those runs did.
+        if (o.has("calibrate")) {
+            b.calibrate(o.get("calibrate").getAsBoolean());
+        }
+        str(o, "reparam").ifPresent(b::reparam);
+        if (o.has("reparamBottleneck")) {
+            b.reparamBottleneck(o.get("reparamBottleneck").getAsInt());
+        }
         return b.build();
     }
 
