@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * differences, on a tiny case (p = 2, H = 3, bottleneck 2) chosen so that one hidden unit of each row is off
  * (tests the ReLU's mask) and γ, β are not the identity.
  */
-class ResidualReparamTest {
+public class ResidualReparamTest {
 
     private static final int P = 2;
     private static final int H = 3;
@@ -116,32 +116,61 @@ class ResidualReparamTest {
 
     // ---- the reference -------------------------------------------------------------------------------------------
 
+    /**
+     * The float64 reference projection of a prompt [length, width] under MLP values in
+     * {@link ResidualReparam#snapshot()} order (W1 [H, m], b1, W2 [m, H], b2, γ, β), row-major.
+     */
+    public static double[] reference(float[] prompt, int length, int width, int bottleneck, float[][] mlp) {
+        double[][] p = matrix(prompt, length, width);
+        double[][] out = forward(p, matrix(mlp[0], width, bottleneck), doubles(mlp[1]), matrix(mlp[2], bottleneck, width),
+                doubles(mlp[3]), doubles(mlp[4]), doubles(mlp[5]));
+        return flatDouble(out);
+    }
+
+    private static double[][] matrix(float[] v, int rows, int cols) {
+        double[][] out = new double[rows][cols];
+        for (int i = 0; i < v.length; i++) {
+            out[i / cols][i % cols] = v[i];
+        }
+        return out;
+    }
+
+    private static double[] doubles(float[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
     static double[][] forward(double[][] p, double[][] w1, double[] b1, double[][] w2, double[] b2, double[] gamma,
                               double[] beta) {
-        double[][] out = new double[p.length][H];
+        int h = p[0].length;
+        int m = b1.length;
+        double[][] out = new double[p.length][h];
         for (int r = 0; r < p.length; r++) {
-            double[] hidden = new double[M];
-            for (int j = 0; j < M; j++) {
+            double[] hidden = new double[m];
+            for (int j = 0; j < m; j++) {
                 double z = b1[j];
-                for (int i = 0; i < H; i++) {
+                for (int i = 0; i < h; i++) {
                     z += p[r][i] * w1[i][j];
                 }
                 hidden[j] = Math.max(0, z);
             }
-            double[] x = new double[H];
+            double[] x = new double[h];
             double mean = 0;
-            for (int k = 0; k < H; k++) {
+            for (int k = 0; k < h; k++) {
                 x[k] = b2[k];
-                for (int j = 0; j < M; j++) {
+                for (int j = 0; j < m; j++) {
                     x[k] += hidden[j] * w2[j][k];
                 }
-                mean += x[k] / H;
+                mean += x[k] / h;
             }
             double variance = 0;
-            for (int k = 0; k < H; k++) {
-                variance += (x[k] - mean) * (x[k] - mean) / H;
+            for (int k = 0; k < h; k++) {
+                variance += (x[k] - mean) * (x[k] - mean) / h;
             }
-            for (int k = 0; k < H; k++) {
+            for (int k = 0; k < h; k++) {
                 out[r][k] = p[r][k] + (x[k] - mean) / Math.sqrt(variance + 1e-5) * gamma[k] + beta[k];
             }
         }
