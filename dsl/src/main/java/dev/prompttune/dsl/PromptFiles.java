@@ -64,6 +64,9 @@ final class PromptFiles {
         if (m.placement() != null) {
             spec.placement(m.placement());
         }
+        if (Boolean.TRUE.equals(m.hyperParameters().get("calibrate"))) {
+            spec.calibrate(true); // the prompt was selected on calibrated scores: predict the same way
+        }
         String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
         double dev = m.bestValue() == null ? Double.NaN : m.bestValue();
         int bestStep = m.bestStep() == null ? 0 : m.bestStep().intValue();
@@ -103,6 +106,7 @@ final class PromptFiles {
         Map<String, Object> verbalizer = s.labels() == null ? null : new LinkedHashMap<>(s.labels());
         return PromptMetadata.builder().baseModel(s.model()).task(s.data()).template(s.template()).verbalizer(verbalizer)
                 .placement(s.placement().key()).init(s.init().describe())
+                .hyperParameters(s.calibrate() ? Map.of("calibrate", true) : Map.of())
                 .best(run.metric(), Double.isNaN(run.dev()) ? null : run.dev(), (long) run.bestStep()).build();
     }
 }
