@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.ensemble.PromptEnsemble;
+import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.interpret.NearestTokens;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.peft.PeftAdapter;
@@ -145,7 +146,8 @@ public class Experiments {
     /** What baselines depend on: the spec without the prompt's own settings. */
     private static JsonObject baselineKey(PromptTuneSpec spec) {
         JsonObject key = spec.toJson().deepCopy();
-        for (String promptOnly : List.of("name", "length", "init", "placement", "optimizer", "lr", "weightDecay", "schedule")) {
+        for (String promptOnly : List.of("name", "length", "init", "placement", "optimizer", "lr", "weightDecay", "schedule",
+                "reparam", "reparamBottleneck")) {
             key.remove(promptOnly);
         }
         return key;
@@ -288,10 +290,11 @@ public class Experiments {
                     : !java.util.Objects.equals(s.data(), first.data()) || !java.util.Objects.equals(s.train(), first.train())
                         || !java.util.Objects.equals(s.test(), first.test()) ? "data"
                     : !java.util.Objects.equals(s.template(), first.template()) || !java.util.Objects.equals(s.labels(), first.labels()) ? "template or labels"
-                    : s.placement() != first.placement() ? "placement" : null;
+                    : s.placement() != first.placement() ? "placement"
+                    : s.calibrate() != first.calibrate() ? "calibrate" : null;
             if (differs != null) {
                 throw new PromptTuneException("ensemble: " + m.name() + " differs from " + members.get(0).name() + " in " + differs
-                        + "; members must share model, data, template, labels and placement");
+                        + "; members must share model, data, template, labels, placement and calibrate");
             }
         }
         TaskContext ctx = TaskContext.of(session, first);
@@ -304,8 +307,18 @@ public class Experiments {
                 prompts.add(p);
                 values.add(p.value());
             }
-            PromptEnsemble.Result r = PromptEnsemble.evaluate(ctx.model(), values, first.placement(), split.inputs(), ctx.classTargets,
-                    split.classes(), PromptEnsemble.Vote.MAJORITY, Math.max(1, first.evalBatch() / members.size()), session.manager());
+            int perBatch = Math.max(1, first.evalBatch() / members.size());
+            float[][][] scores = PromptEnsemble.score(ctx.model(), values, first.placement(), split.inputs(), ctx.classTargets,
+                    perBatch, session.manager());
+            if (first.calibrate()) {
+                // Each member's scores minus its own prompt's content-free prior, before the vote.
+                float[][][] contentFree = PromptEnsemble.score(ctx.model(), values, first.placement(), ctx.contentFree(),
+                        ctx.classTargets, perBatch, session.manager());
+                for (int m = 0; m < scores.length; m++) {
+                    scores[m] = Calibration.apply(scores[m], Calibration.prior(contentFree[m]));
+                }
+            }
+            PromptEnsemble.Result r = PromptEnsemble.summarize(scores, split.classes(), PromptEnsemble.Vote.MAJORITY);
             List<Double> memberValues = new ArrayList<>();
             for (double a : r.memberAccuracies()) {
                 memberValues.add(a);
@@ -338,8 +351,8 @@ public class Experiments {
         PromptTuneSpec spec = tune.build();
         TaskContext ctx = TaskContext.of(session, spec);
         TaskContext.Tokenized target = ctx.target();
-        double value = switch (kind) {
-            case "design" -> ctx.score(EncoderInput.plain(), target).value();
+        TaskContext.Scored scored = switch (kind) {
+            case "design" -> ctx.score(EncoderInput.plain(), target);
             case "majority" -> {
                 TaskContext.Tokenized train = ctx.tokenize(ctx.data().train());
                 int[] counts = new int[ctx.targetTexts.size()];
@@ -352,15 +365,15 @@ public class Experiments {
                 }
                 int[] predicted = new int[target.classes().length];
                 java.util.Arrays.fill(predicted, best);
-                yield ctx.metric(target.classes(), predicted);
+                yield new TaskContext.Scored(ctx.metric(target.classes(), predicted), predicted, null, null, Double.NaN);
             }
             default -> modelTuning(ctx, target);
         };
-        return new BaselineResult(kind, ctx.prepared.task().taskName(), spec.model(), ctx.metric(), target.name(), value,
-                ctx.spec.fastDevRun());
+        return new BaselineResult(kind, ctx.prepared.task().taskName(), spec.model(), ctx.metric(), target.name(), scored.value(),
+                scored.uncalibrated(), ctx.spec.fastDevRun());
     }
 
-    private double modelTuning(TaskContext ctx, TaskContext.Tokenized target) {
+    private TaskContext.Scored modelTuning(TaskContext ctx, TaskContext.Tokenized target) {
         PromptTuneSpec spec = ctx.spec;
         TaskContext.Tokenized train = ctx.tokenize(ctx.data().train());
         TaskContext.Tokenized dev = ctx.data().dev().map(ctx::tokenize).orElse(null);
@@ -382,7 +395,7 @@ public class Experiments {
             // describe a prompt that does not exist.
             trainer.run(ctx.prepared.task().taskName() + "-model-tuning", train.task(ctx.classTargets),
                     dev == null ? null : dev.task(ctx.classTargets), session.manager());
-            return ctx.score(copy, EncoderInput.plain(), target).value();
+            return ctx.score(copy, EncoderInput.plain(), target);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.prompttune.dsl;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.ensemble.PromptBank;
+import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.run.PromptTuneRun;
@@ -16,7 +17,7 @@ import java.util.Map;
 /**
  * Rows of different tasks in one forward pass over one frozen model ({@code predictMixed(runs, inputs)}): each row
  * is tokenized with its own run's template, scored against its own task's labels, under its own prompt, through a
- * {@link PromptBank}. This is the paper's case for prompt tuning as a serving format: one model, many tasks, one batch.
+ * {@link PromptBank}, calibrated for runs with {@code calibrate true}. This is the paper's case for prompt tuning as a serving format: one model, many tasks, one batch.
  */
 final class MixedBatch {
 
@@ -64,7 +65,7 @@ final class MixedBatch {
                 examples.add(ex);
                 rows.add(new PromptBank.Row(key, ctx.tokenize(List.of(ex)).inputs()[0], ctx.classTargets));
             }
-            float[][] scores = bank.score(rows);
+            float[][] scores = calibrate(bank, bank.score(rows), runs, contexts, keys);
             List<Prediction> out = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
                 TaskContext ctx = contexts.get(runs.get(i));
@@ -84,5 +85,39 @@ final class MixedBatch {
         } finally {
             prompts.forEach(SoftPrompt::close);
         }
+    }
+
+    /**
+     * Rows of runs with {@code calibrate true} get their scores minus the content-free prior of their own prompt and
+     * template ({@link Calibration}); the content-free rows of all such runs are scored in one extra pass of their
+     * own, so the examples' raw scores stay those of the uncalibrated batch.
+     */
+    private static float[][] calibrate(PromptBank bank, float[][] scores, List<PromptTuneRun> runs,
+                                       Map<PromptTuneRun, TaskContext> contexts, Map<PromptTuneRun, String> keys) {
+        List<PromptBank.Row> contentFree = new ArrayList<>();
+        Map<PromptTuneRun, int[]> span = new IdentityHashMap<>(); // run → [first content-free row, count]
+        for (PromptTuneRun run : runs) {
+            if (run.spec().calibrate() && !span.containsKey(run)) {
+                TaskContext ctx = contexts.get(run);
+                long[][] inputs = ctx.contentFree();
+                span.put(run, new int[] {contentFree.size(), inputs.length});
+                for (long[] input : inputs) {
+                    contentFree.add(new PromptBank.Row(keys.get(run), input, ctx.classTargets));
+                }
+            }
+        }
+        if (contentFree.isEmpty()) {
+            return scores;
+        }
+        float[][] cfScores = bank.score(contentFree);
+        float[][] out = scores.clone();
+        for (int i = 0; i < runs.size(); i++) {
+            int[] at = span.get(runs.get(i));
+            if (at != null) {
+                double[] prior = Calibration.prior(java.util.Arrays.copyOfRange(cfScores, at[0], at[0] + at[1]));
+                out[i] = Calibration.apply(new float[][] {scores[i]}, prior)[0];
+            }
+        }
+        return out;
     }
 }

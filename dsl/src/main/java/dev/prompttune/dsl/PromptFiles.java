@@ -72,6 +72,9 @@ final class PromptFiles {
         if (m.hyperParameters().get("precision") instanceof String precision) {
             spec.precision(precision); // the precision its fingerprint was taken at
         }
+        if (Boolean.TRUE.equals(m.hyperParameters().get("calibrate"))) {
+            spec.calibrate(true); // the prompt was selected on calibrated scores: predict the same way
+        }
         PromptTuneSpec built = spec.build();
         PromptCheck.check(loaded, target(built), anyModel);
         String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
@@ -118,6 +121,7 @@ final class PromptFiles {
         Map<String, Object> verbalizer = s.labels() == null ? null : new LinkedHashMap<>(s.labels());
         return PromptMetadata.builder().baseModel(s.model()).task(s.data()).template(s.template()).verbalizer(verbalizer)
                 .placement(s.placement().key()).init(s.init().describe())
+                .hyperParameters(s.calibrate() ? Map.of("calibrate", true) : Map.of())
                 .best(run.metric(), Double.isNaN(run.dev()) ? null : run.dev(), (long) run.bestStep()).build();
     }
 }

@@ -181,6 +181,25 @@ public final class SweepSpec extends TuneSpec {
         return axis("evaluation", list(first, more), TuneSpec::evaluation);
     }
 
+    /** {@code calibrate true, false}: one run per setting (each run also reports its uncalibrated scores). */
+    public SweepSpec calibrate(boolean first, boolean... more) {
+        List<Boolean> values = new ArrayList<>();
+        values.add(first);
+        for (boolean m : more) {
+            values.add(m);
+        }
+        return axis("calibrate", values, TuneSpec::calibrate);
+    }
+
+    /** {@code reparam 'none', 'residual'}: plain against Residual Prompt Tuning. */
+    public SweepSpec reparam(String first, String... more) {
+        return axis("reparam", list(first, more), TuneSpec::reparam);
+    }
+
+    public SweepSpec reparamBottleneck(int first, int... more) {
+        return axis("reparamBottleneck", ints(first, more), TuneSpec::reparamBottleneck);
+    }
+
     /**
      * Adds an axis; each value is tried on a scratch spec now, so a bad value fails on its line. A keyword given
      * twice replaces its axis; a single value is a fixed setting.

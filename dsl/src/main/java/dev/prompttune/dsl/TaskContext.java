@@ -5,6 +5,7 @@ import dev.prompttune.core.data.Example;
 import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
+import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.eval.GenerationEvaluator;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.eval.RankClassifier;
@@ -51,8 +52,11 @@ final class TaskContext {
         }
     }
 
-    /** A split scored: the metric (NaN without gold labels), predicted classes (−1: none) and class scores. */
-    record Scored(double value, int[] predicted, float[][] scores, List<String> generated) {}
+    /**
+     * A split scored: the metric (NaN without gold labels), predicted classes (−1: none) and class scores (calibrated
+     * when the spec says {@code calibrate true}; {@code uncalibrated} is then the metric of the raw scores, else NaN).
+     */
+    record Scored(double value, int[] predicted, float[][] scores, List<String> generated, double uncalibrated) {}
 
     private TaskContext(Session session, PromptTuneSpec spec) {
         this.session = session;
@@ -121,20 +125,35 @@ final class TaskContext {
         return new Tokenized(name, inputs, targets, classes);
     }
 
-    /** Scores a split with {@code input} (prompted or plain) as the spec's evaluation says (rank or generate). */
+    /**
+     * Scores a split with {@code input} (prompted or plain) as the spec's evaluation says (rank or generate), with
+     * calibrated ranking when the spec says {@code calibrate true}.
+     */
     Scored score(T5Model with, EncoderInput input, Tokenized split) {
         int[] predicted;
         float[][] scores = null;
         List<String> generated = null;
+        double uncalibrated = Double.NaN;
         if (spec.evaluation().equals("generate")) {
             generated = GenerationEvaluator.generate(with, input, split.inputs(), tokenizer, spec.maxTargetLength(),
                     spec.evalBatch(), session.manager());
             predicted = GenerationEvaluator.classes(generated, targetTexts);
+        } else if (spec.calibrate()) {
+            Calibration.Scores s = Calibration.score(with, input, split.inputs(), contentFree(), classTargets, spec.evalBatch(),
+                    session.manager());
+            scores = s.calibrated();
+            predicted = RankClassifier.argmax(scores);
+            uncalibrated = metric(split.classes(), RankClassifier.argmax(s.raw()));
         } else {
             scores = RankClassifier.score(with, input, split.inputs(), classTargets, spec.evalBatch(), session.manager());
             predicted = RankClassifier.argmax(scores);
         }
-        return new Scored(metric(split.classes(), predicted), predicted, scores, generated);
+        return new Scored(metric(split.classes(), predicted), predicted, scores, generated, uncalibrated);
+    }
+
+    /** The task's content-free inputs (for {@code calibrate true}), tokenized as its examples are. */
+    long[][] contentFree() {
+        return Calibration.contentFreeInputs(data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
     }
 
     Scored score(EncoderInput input, Tokenized split) {

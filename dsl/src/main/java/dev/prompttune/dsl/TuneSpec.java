@@ -39,7 +39,7 @@ public class TuneSpec {
             "data", "train", "dev", "test", "template", "labels", "labelField", "optimizer", "lr", "weightDecay",
             "schedule", "batch", "steps", "epochs", "gradientAccumulation", "evalEvery", "patience", "seed", "dropout",
             "device", "precision", "sentinel", "metric", "evaluation", "maxInputLength", "maxTargetLength", "evalBatch",
-            "save", "baselines");
+            "save", "baselines", "calibrate", "reparam", "reparamBottleneck");
 
     private static final List<String> SPLITS = List.of("train", "dev", "test");
 
@@ -347,6 +347,28 @@ public class TuneSpec {
     public TuneSpec baselines(String... v) {
         String[] copy = v.clone();
         return set(b -> b.baselines(copy));
+    }
+
+    /**
+     * Calibrated rank classification (Zhao et al. 2021): each label's score minus its score on content-free inputs
+     * (the template filled with "N/A", then with nothing) under the same prompt, removing the prompt's label bias.
+     * Predictions and dev selection use it; the run reports the uncalibrated scores beside. Needs evaluation 'rank'.
+     */
+    public TuneSpec calibrate(boolean v) {
+        return set(b -> b.calibrate(v));
+    }
+
+    /**
+     * {@code 'none'} (default) or {@code 'residual'}: Residual Prompt Tuning (Razdaibiedina et al. 2023) trains the
+     * prompt through a bottleneck MLP with a skip connection and LayerNorm; the saved prompt is the projected one.
+     */
+    public TuneSpec reparam(String v) {
+        return set(b -> b.reparam(v));
+    }
+
+    /** The residual MLP's hidden width, {@code >= 1} (default 100). */
+    public TuneSpec reparamBottleneck(int v) {
+        return set(b -> b.reparamBottleneck(v));
     }
 
     private static Path existing(Path p) {

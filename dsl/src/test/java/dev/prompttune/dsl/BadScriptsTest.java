@@ -80,7 +80,12 @@ class BadScriptsTest {
                 bad(head + "    seed -1\n}\n", 4, "write `seed(-1)`"),
                 bad(head + "    labels([:])\n}\n", 4, "labels is {}"),
                 // Found before anything runs, on the template's line (it used to be the block's line, at run time).
-                bad(head + "    template 'classify: {txt}'\n    steps 5\n}\n", 4, "txt"));
+                bad(head + "    template 'classify: {txt}'\n    steps 5\n}\n", 4, "txt"),
+                bad(head + "    reparam 'mlp'\n}\n", 4, "reparam 'mlp' is not known", "none, residual"),
+                bad(head + "    reparamBottleneck 0\n}\n", 4, "reparamBottleneck is 0", ">= 1"),
+                bad(head + "    calibrate 'yes'\n}\n", 4, "wrong type for 'calibrate'", "boolean"),
+                bad(head + "    calibrate true\n    evaluation 'generate'\n}\n", 1, "calibrate true needs evaluation 'rank'"),
+                bad("sweep {\n    model 'tiny'; data 'markers'\n    reparam 'none', 'mlp'\n}\n", 3, "reparam 'mlp' is not known"));
     }
 
     private static Arguments bad(String script, int line, String... fragments) {

@@ -88,7 +88,10 @@ class KeywordsTest {
                 Arguments.of("maxTargetLength", "maxTargetLength 8", "maxTargetLength", "8"),
                 Arguments.of("evalBatch", "evalBatch 16", "evalBatch", "16"),
                 Arguments.of("save", "save 'elsewhere'", "save", "\"elsewhere\""),
-                Arguments.of("baselines", "baselines 'design', 'modelTuning'", "baselines", "[\"design\",\"modelTuning\"]"));
+                Arguments.of("baselines", "baselines 'design', 'modelTuning'", "baselines", "[\"design\",\"modelTuning\"]"),
+                Arguments.of("calibrate", "calibrate true", "calibrate", "true"),
+                Arguments.of("reparam", "reparam 'residual'", "reparam", "\"residual\""),
+                Arguments.of("reparamBottleneck", "reparamBottleneck 16", "reparamBottleneck", "16"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -121,7 +124,7 @@ class KeywordsTest {
                     model 'tiny'; data 'markers'; length 12; init text('a city'); placement 'after_first'
                     labels a: 'good', b: 'never'; optimizer('adamw') { lr 0.001; weightDecay 0.02 }
                     batch 8; steps 50; evalEvery 10; patience 2; seed 3; dropout 0.05; sentinel true
-                    name 'twin'; save 'out'; baselines 'design'
+                    name 'twin'; save 'out'; baselines 'design'; calibrate true; reparam 'residual'; reparamBottleneck 8
                 }
                 """;
         PromptTuneSpec groovy = new Recording().last(script);
@@ -129,7 +132,7 @@ class KeywordsTest {
         java.promptTune(s -> s.model("tiny").data("markers").length(12).init(s.text("a city")).placement("after_first")
                 .labels(Map.of("a", "good", "b", "never")).optimizer("adamw", o -> o.lr(0.001).weightDecay(0.02))
                 .batch(8).steps(50).evalEvery(10).patience(2).seed(3).dropout(0.05).sentinel(true).name("twin").save("out")
-                .baselines("design"));
+                .baselines("design").calibrate(true).reparam("residual").reparamBottleneck(8));
         JsonObject a = groovy.toJson();
         JsonObject b = java.specs.get(0).toJson();
         a.remove("labels");

@@ -15,15 +15,40 @@ import java.util.Map;
  *
  * @param baselines baseline name → test metric (dev when there is no labelled test split)
  * @param predictions test predictions, one per example
+ * @param uncalibrated with {@code calibrate true}: the same results from uncalibrated scores (dev, test and
+ *                     baselines above are then calibrated); null otherwise
  */
 public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String metric, double dev, int bestStep,
                             double test, Map<String, Double> baselines, int steps, double seconds, long peakRssMib,
                             long paramsTrainable, long paramsTotal, String stopReason, float[] prompt, int length,
                             int width, List<Double> losses, List<TrainingListener.EvalEvent> evals,
-                            List<Prediction> predictions) {
+                            List<Prediction> predictions, Uncalibrated uncalibrated) {
 
-    /** One test example's outcome. */
+    /** A run without calibration. */
+    public PromptTuneRun(PromptTuneSpec spec, String id, Path record, String metric, double dev, int bestStep,
+                         double test, Map<String, Double> baselines, int steps, double seconds, long peakRssMib,
+                         long paramsTrainable, long paramsTotal, String stopReason, float[] prompt, int length,
+                         int width, List<Double> losses, List<TrainingListener.EvalEvent> evals,
+                         List<Prediction> predictions) {
+        this(spec, id, record, metric, dev, bestStep, test, baselines, steps, seconds, peakRssMib, paramsTrainable,
+                paramsTotal, stopReason, prompt, length, width, losses, evals, predictions, null);
+    }
+
+    /**
+     * One test example's outcome; {@code scores} are the class scores the prediction was made from (calibrated
+     * log-likelihoods with {@code calibrate true}).
+     */
     public record Prediction(int index, String input, String gold, String predicted, float[] scores) {}
+
+    /**
+     * A calibrated run's results without calibration, reported beside the calibrated ones.
+     *
+     * @param dev the best prompt's dev metric from raw scores (NaN without dev)
+     * @param test the test metric from raw scores (NaN without a labelled test split)
+     * @param baselines baselines that score labels (prompt design, model tuning) from raw scores
+     * @param contentFreePrior target text → the tuned prompt's content-free log prior that calibration subtracts
+     */
+    public record Uncalibrated(double dev, double test, Map<String, Double> baselines, Map<String, Double> contentFreePrior) {}
 
     public String name() {
         return spec.name();
@@ -39,7 +64,10 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
         return "INTERRUPTED".equals(stopReason);
     }
 
-    /** A short table: the run, its baselines, and where it was saved; an interrupted run says so first. */
+    /**
+     * A short table: the run, its baselines, and where it was saved; an interrupted run and a fast dev run say so
+     * first; with {@code calibrate true}, calibrated dev and test beside the uncalibrated ones.
+     */
     public String table() {
         StringBuilder b = new StringBuilder();
         if (interrupted()) {
@@ -48,9 +76,19 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
         if (spec.fastDevRun()) {
             b.append(FastDevRun.BANNER).append('\n');
         }
-        b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "run", "metric", "dev", "test"));
-        b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "prompt tuning: " + name(), metric, fmt(dev), fmt(test)));
-        baselines.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "baseline: " + k, metric, "", fmt(v))));
+        if (uncalibrated == null) {
+            b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "run", "metric", "dev", "test"));
+            b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "prompt tuning: " + name(), metric, fmt(dev), fmt(test)));
+            baselines.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "baseline: " + k, metric, "", fmt(v))));
+        } else {
+            String row = "%-28s %-10s %8s %8s %10s %10s%n";
+            b.append(String.format(Locale.ROOT, row, "run", "metric", "dev", "test", "dev uncal", "test uncal"));
+            b.append(String.format(Locale.ROOT, row, "prompt tuning: " + name(), metric, fmt(dev), fmt(test),
+                    fmt(uncalibrated.dev()), fmt(uncalibrated.test())));
+            baselines.forEach((k, v) -> b.append(String.format(Locale.ROOT, row, "baseline: " + k, metric, "", fmt(v), "",
+                    uncalibrated.baselines().containsKey(k) ? fmt(uncalibrated.baselines().get(k)) : "")));
+            b.append("calibrated ranking: dev and test subtract each label's content-free score (Zhao et al. 2021)\n");
+        }
         b.append(String.format(Locale.ROOT, "steps %d (best at %d, %s), %.1f s, peak RSS %d MiB, trainable %,d of %,d (%.4f%%)%n",
                 steps, bestStep, stopReason.toLowerCase(Locale.ROOT), seconds, peakRssMib, paramsTrainable, paramsTotal,
                 trainablePercent()));

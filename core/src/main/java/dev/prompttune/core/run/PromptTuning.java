@@ -3,12 +3,14 @@ package dev.prompttune.core.run;
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.bench.ProcessMemory;
+import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.prompt.InitContext;
+import dev.prompttune.core.prompt.ResidualReparam;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptio.PromptCheck;
 import dev.prompttune.core.promptio.PromptFile;
@@ -96,8 +98,7 @@ public final class PromptTuning {
                 spec.sentinel());
         T5Model model = session.model(prepared.modelDir(), spec.precision(), spec.device());
         NDManager root = session.manager();
-        Scorer scorer = new Scorer(model, tokenizer, arrays.targetTexts(), prepared.task().metric(), spec.evaluation(),
-                spec.evalBatch(), spec.maxTargetLength(), root);
+        Scorer scorer = scorer(spec, prepared, model, tokenizer, arrays, root);
 
         List<String> warnings = new ArrayList<>();
         InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,
@@ -107,27 +108,45 @@ public final class PromptTuning {
                 }, spec.model());
         long startRss = ProcessMemory.resetPeak() ? 0 : -1;
         try (SoftPrompt prompt = SoftPrompt.of(spec.init().values(ctx), spec.length(), prepared.config().dModel, root);
+             ResidualReparam reparam = spec.reparam().equals("residual")
+                     ? ResidualReparam.create(prepared.config().dModel, spec.reparamBottleneck(), spec.seed(), root) : null;
              Optimizer optimizer = optimizer(spec, root);
              RunRecord record = RunRecord.create(spec.save(), spec)) {
             List<TrainingListener> all = new ArrayList<>(listeners);
             all.add(record);
-            Trainer trainer = new Trainer(model, Trainable.prompt(prompt, spec.placement()), optimizer, settings(spec, arrays),
-                    prepared.task().metric(), all);
+            Trainable trainable = reparam == null ? Trainable.prompt(prompt, spec.placement())
+                    : Trainable.residualPrompt(prompt, reparam, spec.placement());
+            Trainer trainer = new Trainer(model, trainable, optimizer, settings(spec, arrays), prepared.task().metric(), all);
             if (arrays.dev() != null) {
                 trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
             }
             TrainingResult result = trainer.run(spec.name(), arrays.train(), arrays.dev(), root);
+            if (reparam != null) {
+                // The MLP has done its work: from here on (scoring, the record, files, ensembles, PEFT) the prompt
+                // is the plain matrix P' the model saw.
+                prompt.set(reparam.projectFloats(prompt));
+            }
             boolean failed = result.reason() == StopReason.FAILED;
 
             // A failed run trained nothing: there is nothing to score, only a record that says so.
             EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
             Scorer.Scored test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
-            Map<String, Double> baselines = failed ? Map.of() : baselines(spec, prepared, arrays, scorer, root);
+            Map<String, Scorer.Scored> scoredBaselines = new LinkedHashMap<>();
+            Map<String, Double> baselines = failed ? Map.of() : baselines(spec, prepared, arrays, scorer, root, scoredBaselines);
+            PromptTuneRun.Uncalibrated uncalibrated = null;
+            if (spec.calibrate() && !failed) {
+                // The best prompt's dev scores again, for the uncalibrated dev metric beside the calibrated one.
+                Scorer.Scored dev = arrays.dev() != null && !Double.isNaN(result.bestValue()) ? scorer.score(tuned, arrays.dev()) : null;
+                Scorer.Scored priorSource = test != null ? test : dev;
+                uncalibrated = new PromptTuneRun.Uncalibrated(dev != null ? dev.uncalibrated() : Double.NaN,
+                        test != null ? test.uncalibrated() : Double.NaN, uncalibratedBaselines(scoredBaselines),
+                        priorSource == null ? Map.of() : prior(arrays.targetTexts(), priorSource.prior()));
+            }
             PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
                     result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
                     startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
                     result.reason().name(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
-                    result.evals(), test != null ? test.predictions() : List.of());
+                    result.evals(), test != null ? test.predictions() : List.of(), uncalibrated);
             record.finish(run, metadata(spec, prepared, model, optimizer, result), result.failure());
             if (failed) {
                 throw new RunFailed(spec.name(), result.failure(), record.dir());
@@ -137,6 +156,33 @@ public final class PromptTuning {
             }
             return run;
         }
+    }
+
+    /** The spec's scorer: calibrated rank classification when the spec says {@code calibrate true}. */
+    private static Scorer scorer(PromptTuneSpec spec, Prepared prepared, T5Model model, T5Tokenizer tokenizer,
+                                 TaskArrays arrays, NDManager root) {
+        long[][] contentFree = spec.calibrate() ? contentFree(spec, prepared, tokenizer) : null;
+        return new Scorer(model, tokenizer, arrays.targetTexts(), prepared.task().metric(), spec.evaluation(),
+                spec.evalBatch(), spec.maxTargetLength(), root, contentFree);
+    }
+
+    /** The task's content-free inputs, tokenized as its examples are (the sentinel only touches targets). */
+    private static long[][] contentFree(PromptTuneSpec spec, Prepared prepared, T5Tokenizer tokenizer) {
+        return Calibration.contentFreeInputs(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
+    }
+
+    private static Map<String, Double> uncalibratedBaselines(Map<String, Scorer.Scored> scored) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        scored.forEach((k, v) -> out.put(k, v.uncalibrated()));
+        return out;
+    }
+
+    private static Map<String, Double> prior(List<String> targetTexts, double[] prior) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int c = 0; c < targetTexts.size(); c++) {
+            out.put(targetTexts.get(c), prior[c]);
+        }
+        return out;
     }
 
     /**
@@ -156,16 +202,19 @@ public final class PromptTuning {
         TaskArrays arrays = TaskArrays.of(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength(),
                 spec.sentinel());
         T5Model model = session.model(prepared.modelDir(), spec.precision(), spec.device());
-        Scorer scorer = new Scorer(model, tokenizer, arrays.targetTexts(), prepared.task().metric(), spec.evaluation(),
-                spec.evalBatch(), spec.maxTargetLength(), session.manager());
+        Scorer scorer = scorer(spec, prepared, model, tokenizer, arrays, session.manager());
         try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), model, anyModel)
                 .toSoftPrompt(session.manager())) {
             return scorer.score(EncoderInput.prompted(prompt, spec.placement()), arrays.test() != null ? arrays.test() : arrays.dev());
         }
     }
 
-    /** The baselines the spec asks for, scored on test (dev when there is no labelled test split). */
-    private Map<String, Double> baselines(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, Scorer scorer, NDManager root) {
+    /**
+     * The baselines the spec asks for, scored on test (dev when there is no labelled test split); those that score
+     * labels (design, modelTuning) also go to {@code scored} (calibrated with the spec's {@code calibrate}).
+     */
+    private Map<String, Double> baselines(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, Scorer scorer, NDManager root,
+                                          Map<String, Scorer.Scored> scored) {
         Map<String, Double> out = new LinkedHashMap<>();
         var target = arrays.test() != null ? arrays.test() : arrays.dev();
         if (target == null) {
@@ -173,11 +222,14 @@ public final class PromptTuning {
         }
         for (String b : spec.baselines()) {
             switch (b) {
-                case "design" -> out.put("design", scorer.value(EncoderInput.plain(), target));
+                case "design" -> scored.put("design", scorer.score(EncoderInput.plain(), target));
                 case "majority" -> out.put("majority", majority(arrays.train().classes(), target.classes(), arrays.classTargets().length,
                         prepared.task().metric()));
-                case "modelTuning" -> out.put("modelTuning", modelTuning(spec, prepared, arrays, root));
+                case "modelTuning" -> scored.put("modelTuning", modelTuning(spec, prepared, arrays, root));
                 default -> throw new PromptTuneException("baseline '" + b + "' is not known; allowed: " + PromptTuneSpec.BASELINES);
+            }
+            if (scored.containsKey(b)) {
+                out.put(b, scored.get(b).value());
             }
         }
         return out;
@@ -201,19 +253,18 @@ public final class PromptTuning {
     }
 
     /** The model-tuning baseline: every weight trained on the same data and loop (a separate copy of the model). */
-    private double modelTuning(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, NDManager root) {
+    private Scorer.Scored modelTuning(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, NDManager root) {
         try (T5Model copy = session.freshModel(prepared.modelDir(), spec.precision(), spec.device());
              Optimizer optimizer = Adafactor.paper(1e-3f).build(root)) {
             copy.setTrainable(true);
             Trainer trainer = new Trainer(copy, Trainable.model(copy), optimizer, settings(spec, arrays), prepared.task().metric(), List.of());
-            Scorer scorer = new Scorer(copy, session.tokenizer(prepared.modelDir()), arrays.targetTexts(), prepared.task().metric(),
-                    spec.evaluation(), spec.evalBatch(), spec.maxTargetLength(), root);
+            Scorer scorer = scorer(spec, prepared, copy, session.tokenizer(prepared.modelDir()), arrays, root);
             if (arrays.dev() != null) {
                 trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
             }
             trainer.run(spec.name() + "-model-tuning", arrays.train(), arrays.dev(), root);
             var target = arrays.test() != null ? arrays.test() : arrays.dev();
-            return scorer.value(EncoderInput.plain(), target);
+            return scorer.score(EncoderInput.plain(), target);
         }
     }
 
@@ -252,6 +303,14 @@ public final class PromptTuning {
         hyper.put("dropout", spec.dropout());
         hyper.put("precision", spec.precision());
         hyper.put("sentinel", spec.sentinel());
+        if (spec.calibrate()) {
+            hyper.put("calibrate", true); // how the prompt's predictions are meant to be made
+        }
+        if (!spec.reparam().equals("none")) {
+            // How the saved P' was trained; the file holds P' itself, a plain prompt.
+            hyper.put("reparam", spec.reparam());
+            hyper.put("reparamBottleneck", spec.reparamBottleneck());
+        }
         return PromptFile.describe(model).baseModel(prepared.modelDir().toString()).init(spec.init().describe())
                 .placement(spec.placement().key()).task(prepared.task().taskName()).template(prepared.task().data().template().text())
                 .verbalizer(verbalizer).optimizer(optimizer.name()).hyperParameters(hyper).seed(spec.seed())

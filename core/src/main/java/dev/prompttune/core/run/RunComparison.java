@@ -12,9 +12,21 @@ import java.util.Locale;
  */
 public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev) {
 
-    /** One run's line of the table; {@code fastDevRun}: its numbers come from a smoke run ({@link FastDevRun}). */
+    /**
+     * One run's line of the table.
+     *
+     * @param testUncalibrated with {@code calibrate true}, test from uncalibrated scores ({@code test} is calibrated); else NaN
+     * @param fastDevRun its numbers come from a smoke run ({@link FastDevRun})
+     */
     public record Row(String name, String init, int length, String model, String metric, double dev, double test,
-                      int steps, double seconds, long paramsTrainable, boolean fastDevRun) {}
+                      int steps, double seconds, long paramsTrainable, double testUncalibrated, boolean fastDevRun) {
+
+        /** A row of a full run without calibration. */
+        public Row(String name, String init, int length, String model, String metric, double dev, double test,
+                   int steps, double seconds, long paramsTrainable) {
+            this(name, init, length, model, metric, dev, test, steps, seconds, paramsTrainable, Double.NaN, false);
+        }
+    }
 
     /** A named curve: x (steps) and y values. */
     public record Series(String name, double[] x, double[] y) {}
@@ -25,7 +37,8 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
         List<Series> dev = new ArrayList<>();
         for (PromptTuneRun r : runs) {
             rows.add(new Row(r.name(), r.spec().init().kind(), r.length(), r.spec().model(), r.metric(), r.dev(), r.test(),
-                    r.steps(), r.seconds(), r.paramsTrainable(), r.spec().fastDevRun()));
+                    r.steps(), r.seconds(), r.paramsTrainable(), r.uncalibrated() == null ? Double.NaN : r.uncalibrated().test(),
+                    r.spec().fastDevRun()));
             double[] steps = new double[r.losses().size()];
             double[] losses = new double[steps.length];
             for (int i = 0; i < steps.length; i++) {
@@ -49,15 +62,21 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
         return of(List.of(runs));
     }
 
-    /** The table as aligned text (after {@link FastDevRun#BANNER} when any run is a fast dev run). */
+    /**
+     * The table as aligned text (after {@link FastDevRun#BANNER} when any run is a fast dev run); a "test uncal"
+     * column when a run calibrated its ranking.
+     */
     public String table() {
+        boolean calibrated = rows.stream().anyMatch(r -> !Double.isNaN(r.testUncalibrated()));
         StringBuilder b = new StringBuilder(rows.stream().anyMatch(Row::fastDevRun) ? FastDevRun.BANNER + "\n" : "");
-        b.append(String.format(Locale.ROOT, "%-24s %-7s %6s %-12s %8s %8s %7s %8s %10s%n",
+        b.append(String.format(Locale.ROOT, "%-24s %-7s %6s %-12s %8s %8s %7s %8s %10s",
                 "name", "init", "length", "model", "dev", "test", "steps", "time s", "trainable"));
+        b.append(calibrated ? String.format(Locale.ROOT, " %10s%n", "test uncal") : System.lineSeparator());
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%-24s %-7s %6d %-12s %8s %8s %7d %8.1f %,10d%n", r.name(), r.init(), r.length(),
+            b.append(String.format(Locale.ROOT, "%-24s %-7s %6d %-12s %8s %8s %7d %8.1f %,10d", r.name(), r.init(), r.length(),
                     shortModel(r.model()), PromptTuneRun.fmt(r.dev()), PromptTuneRun.fmt(r.test()), r.steps(), r.seconds(),
                     r.paramsTrainable()));
+            b.append(calibrated ? String.format(Locale.ROOT, " %10s%n", PromptTuneRun.fmt(r.testUncalibrated())) : System.lineSeparator());
         }
         return b.toString();
     }

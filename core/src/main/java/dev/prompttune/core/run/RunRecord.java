@@ -166,6 +166,18 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         s.put("trainable_percent", run.trainablePercent());
         s.put("stop_reason", run.stopReason());
         s.put("fast_dev_run", run.spec().fastDevRun());
+        if (!run.spec().reparam().equals("none")) {
+            s.put("reparam", run.spec().reparam());
+        }
+        PromptTuneRun.Uncalibrated u = run.uncalibrated();
+        if (u != null) {
+            // calibrate true: dev, test and baselines above are calibrated; these are the same without calibration.
+            s.put("calibrated", true);
+            s.put("dev_uncalibrated", u.dev());
+            s.put("test_uncalibrated", u.test());
+            s.put("baselines_uncalibrated", u.baselines());
+            s.put("content_free_prior", u.contentFreePrior());
+        }
         return GSON.toJsonTree(s).getAsJsonObject();
     }
 
@@ -227,23 +239,32 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                     }
                 }
             }
-            Map<String, Double> baselines = new LinkedHashMap<>();
-            JsonElement b = summary.get("baselines");
-            if (b != null && b.isJsonObject()) {
-                b.getAsJsonObject().entrySet().forEach(e -> baselines.put(e.getKey(), number(e.getValue())));
-            }
+            Map<String, Double> baselines = numbers(summary.get("baselines"));
+            PromptTuneRun.Uncalibrated uncalibrated = summary.has("calibrated") && summary.get("calibrated").getAsBoolean()
+                    ? new PromptTuneRun.Uncalibrated(number(summary.get("dev_uncalibrated")), number(summary.get("test_uncalibrated")),
+                            numbers(summary.get("baselines_uncalibrated")), numbers(summary.get("content_free_prior")))
+                    : null;
             return new PromptTuneRun(spec, summary.get("id").getAsString(), dir, summary.get("metric").getAsString(),
                     number(summary.get("dev")), summary.get("best_step").getAsInt(), number(summary.get("test")), baselines,
                     summary.get("steps").getAsInt(), summary.get("seconds").getAsDouble(), summary.get("peak_rss_mib").getAsLong(),
                     summary.get("params_trainable").getAsLong(), summary.get("params_total").getAsLong(),
                     summary.get("stop_reason").getAsString(), prompt.values(), prompt.length(), prompt.width(), losses, evals,
-                    predictions);
+                    predictions, uncalibrated);
         } catch (IOException | RuntimeException e) {
             if (e instanceof PromptTuneException p) {
                 throw p;
             }
             throw new PromptTuneException("cannot read run record " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A JSON object of numbers (absent: empty), in its order. */
+    private static Map<String, Double> numbers(JsonElement o) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (o != null && o.isJsonObject()) {
+            o.getAsJsonObject().entrySet().forEach(e -> out.put(e.getKey(), number(e.getValue())));
+        }
+        return out;
     }
 
     private static double number(JsonElement e) {

@@ -1,6 +1,7 @@
 package dev.prompttune.core.run;
 
 import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.eval.GenerationEvaluator;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.eval.RankClassifier;
@@ -14,27 +15,55 @@ import java.util.List;
 /**
  * Scores a split with a given encoder input (prompted or plain): rank classification over the labels, or
  * generation + exact match; the task's metric (accuracy or macro-F1) over the predicted classes; per-example
- * predictions kept.
+ * predictions kept. With content-free inputs ({@code contentFree} not null: the spec's {@code calibrate true}), rank
+ * classification predicts from calibrated scores ({@link Calibration}) and also reports the uncalibrated metric.
+ *
+ * @param contentFree encoder ids of the content-free inputs, or null for plain rank classification
  */
 public record Scorer(T5Model model, T5Tokenizer tokenizer, List<String> targetTexts, String metric, String evaluation,
-              int batch, int maxNewTokens, NDManager manager) {
+              int batch, int maxNewTokens, NDManager manager, long[][] contentFree) {
 
-    /** A split's metric and per-example predictions. */
-    public record Scored(double value, List<PromptTuneRun.Prediction> predictions) {}
+    /** A scorer without calibration. */
+    public Scorer(T5Model model, T5Tokenizer tokenizer, List<String> targetTexts, String metric, String evaluation,
+                  int batch, int maxNewTokens, NDManager manager) {
+        this(model, tokenizer, targetTexts, metric, evaluation, batch, maxNewTokens, manager, null);
+    }
+
+    /**
+     * A split's metric and per-example predictions (their scores are the ones the prediction was made from:
+     * calibrated when calibrating).
+     *
+     * @param uncalibrated the metric of the raw scores' argmax when calibrating, else NaN
+     * @param prior the content-free prior [class] that was subtracted, or null
+     */
+    public record Scored(double value, List<PromptTuneRun.Prediction> predictions, double uncalibrated, double[] prior) {
+
+        public Scored(double value, List<PromptTuneRun.Prediction> predictions) {
+            this(value, predictions, Double.NaN, null);
+        }
+    }
 
     Scored score(EncoderInput input, TokenizedTask split) {
         int[] predicted;
         float[][] scores = null;
         List<String> generated = null;
+        double uncalibrated = Double.NaN;
+        double[] prior = null;
         if (evaluation.equals("generate")) {
             generated = GenerationEvaluator.generate(model, input, split.inputs(), tokenizer, maxNewTokens, batch, manager);
             predicted = GenerationEvaluator.classes(generated, targetTexts);
+        } else if (contentFree != null) {
+            Calibration.Scores s = Calibration.score(model, input, split.inputs(), contentFree, split.classTargets(), batch,
+                    manager);
+            scores = s.calibrated();
+            prior = s.prior();
+            predicted = RankClassifier.argmax(scores);
+            uncalibrated = metric(split, RankClassifier.argmax(s.raw()));
         } else {
             scores = RankClassifier.score(model, input, split.inputs(), split.classTargets(), batch, manager);
             predicted = RankClassifier.argmax(scores);
         }
-        double value = metric.equals("macro_f1") ? Metrics.macroF1(split.classes(), predicted, targetTexts.size())
-                : Metrics.accuracy(split.classes(), predicted);
+        double value = metric(split, predicted);
         List<PromptTuneRun.Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < split.size(); i++) {
             String gold = split.classes()[i] >= 0 ? targetTexts.get(split.classes()[i]) : null;
@@ -42,7 +71,12 @@ public record Scorer(T5Model model, T5Tokenizer tokenizer, List<String> targetTe
             predictions.add(new PromptTuneRun.Prediction(i, tokenizer.decode(split.inputs()[i]), gold, guess,
                     scores != null ? scores[i] : null));
         }
-        return new Scored(value, predictions);
+        return new Scored(value, predictions, uncalibrated, prior);
+    }
+
+    private double metric(TokenizedTask split, int[] predicted) {
+        return metric.equals("macro_f1") ? Metrics.macroF1(split.classes(), predicted, targetTexts.size())
+                : Metrics.accuracy(split.classes(), predicted);
     }
 
     double value(EncoderInput input, TokenizedTask split) {

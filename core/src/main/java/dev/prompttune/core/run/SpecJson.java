@@ -67,6 +67,14 @@ public final class SpecJson {
         if (o.has("fastDevRun") && !o.get("fastDevRun").isJsonNull()) {
             b.fastDevRun(o.get("fastDevRun").getAsBoolean());
         }
+        // Absent in records written before these settings existed: the defaults are what those runs did.
+        if (o.has("calibrate")) {
+            b.calibrate(o.get("calibrate").getAsBoolean());
+        }
+        str(o, "reparam").ifPresent(b::reparam);
+        if (o.has("reparamBottleneck")) {
+            b.reparamBottleneck(o.get("reparamBottleneck").getAsInt());
+        }
         return b.build();
     }
 

@@ -29,7 +29,8 @@ public record PromptTuneSpec(
         String optimizer, double lr, double weightDecay, String schedule, int batch, int steps, int epochs,
         int gradientAccumulation, int evalEvery, int patience, long seed, Double dropout, String device, String precision,
         boolean sentinel, String metric, String evaluation, int maxInputLength, int maxTargetLength, int evalBatch,
-        Path save, List<String> baselines, boolean fastDevRun) {
+        Path save, List<String> baselines, boolean calibrate, String reparam, int reparamBottleneck,
+        boolean fastDevRun) {
 
     public static final List<String> OPTIMIZERS = List.of("adafactor", "adafactor-hf", "adamw");
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
@@ -37,6 +38,8 @@ public record PromptTuneSpec(
     public static final List<String> METRICS = List.of("accuracy", "macro_f1");
     public static final List<String> EVALUATIONS = List.of("rank", "generate");
     public static final List<String> BASELINES = List.of("design", "majority", "modelTuning");
+    /** Prompt reparameterisations: none (plain prompt tuning) or Residual Prompt Tuning's bottleneck MLP. */
+    public static final List<String> REPARAMS = List.of("none", "residual");
 
     public static Builder builder() {
         return new Builder();
@@ -83,6 +86,9 @@ public record PromptTuneSpec(
         m.put("evalBatch", evalBatch);
         m.put("save", save == null ? null : save.toString());
         m.put("baselines", baselines);
+        m.put("calibrate", calibrate);
+        m.put("reparam", reparam);
+        m.put("reparamBottleneck", reparamBottleneck);
         m.put("fastDevRun", fastDevRun);
         Gson gson = new Gson();
         return gson.toJsonTree(m).getAsJsonObject();
@@ -126,6 +132,10 @@ public record PromptTuneSpec(
         private int evalBatch = 64;
         private Path save = Path.of("runs");
         private List<String> baselines = List.of("design", "majority");
+        private boolean calibrate;
+        private String reparam = "none";
+        // About the paper's bottleneck-to-width ratio (400 for T5-Base's 768) at the built-in models' width of 192.
+        private int reparamBottleneck = 100;
         private boolean fastDevRun;
 
         Builder() {}
@@ -138,6 +148,7 @@ public record PromptTuneSpec(
             patience = s.patience; seed = s.seed; dropout = s.dropout; device = s.device; precision = s.precision;
             sentinel = s.sentinel; metric = s.metric; evaluation = s.evaluation; maxInputLength = s.maxInputLength;
             maxTargetLength = s.maxTargetLength; evalBatch = s.evalBatch; save = s.save; baselines = s.baselines;
+            calibrate = s.calibrate; reparam = s.reparam; reparamBottleneck = s.reparamBottleneck;
             fastDevRun = s.fastDevRun;
         }
 
@@ -252,6 +263,27 @@ public record PromptTuneSpec(
         }
 
         /**
+         * Calibrated rank classification (Zhao et al. 2021, "Calibrate Before Use"): each class's score minus that
+         * class's score on content-free inputs under the same prompt ({@link dev.prompttune.core.eval.Calibration}).
+         * Predictions and dev selection use the calibrated scores; records report the uncalibrated ones beside them.
+         */
+        public Builder calibrate(boolean v) { calibrate = v; return this; }
+
+        /**
+         * {@code none} (default) or {@code residual}: Residual Prompt Tuning (Razdaibiedina et al. 2023) trains the
+         * prompt through a bottleneck MLP with a skip connection and saves the projected prompt
+         * ({@link dev.prompttune.core.prompt.ResidualReparam}).
+         */
+        public Builder reparam(String v) { oneOf("reparam", v, REPARAMS); reparam = v; return this; }
+
+        /** The residual MLP's hidden width (default 100); used only with {@code reparam 'residual'}. */
+        public Builder reparamBottleneck(int v) {
+            require(v >= 1, "reparamBottleneck", v, "reparamBottleneck >= 1");
+            reparamBottleneck = v;
+            return this;
+        }
+
+        /**
          * Marks the spec as a fast dev run (capped steps and evaluation sizes; not a result). Set by
          * {@link FastDevRun#apply} from its switch, and by a run record's spec.json; not a DSL keyword.
          */
@@ -263,6 +295,10 @@ public record PromptTuneSpec(
                 throw new PromptTuneException("data is missing: give a registered task (data 'spam') or a train file; "
                         + "registered tasks: " + TaskResolver.registered());
             }
+            if (calibrate && evaluation.equals("generate")) {
+                throw new PromptTuneException("calibrate true needs evaluation 'rank' (it corrects the label scores of "
+                        + "rank classification); evaluation is 'generate'");
+            }
             PromptInit resolvedInit = init != null ? init
                     : (labels != null || data != null ? PromptInit.labels() : PromptInit.vocab());
             double decay = weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.01 : optimizer.equals("adafactor") ? 1e-5 : 0.0;
@@ -271,7 +307,8 @@ public record PromptTuneSpec(
             return new PromptTuneSpec(resolvedName, model, length, resolvedInit, placement, data, train, dev, test, template,
                     labels, labelField, optimizer, lr, decay, schedule, batch, steps, epochs, gradientAccumulation, evalEvery,
                     patience, seed, dropout, device, precision, sentinel, metric, evaluation, maxInputLength, maxTargetLength,
-                    evalBatch, save, baselines, fastDevRun);
+                    evalBatch, save, baselines, calibrate, reparam, reparamBottleneck,
+                    fastDevRun);
         }
 
         private static void require(boolean ok, String name, Object value, String allowed) {

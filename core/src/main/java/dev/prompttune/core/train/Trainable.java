@@ -6,6 +6,8 @@ import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.model.T5Weights;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.Placement;
+import dev.prompttune.core.prompt.PromptLayout;
+import dev.prompttune.core.prompt.ResidualReparam;
 import dev.prompttune.core.prompt.SoftPrompt;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,48 @@ public interface Trainable {
             @Override
             public long count() {
                 return (long) prompt.length() * prompt.width();
+            }
+        };
+    }
+
+    /**
+     * Residual Prompt Tuning: P and the reparameterising MLP are trainable; the encoder sees P' = P + MLP(P)
+     * ({@link ResidualReparam#project}), computed afresh in every forward pass; the model stays frozen.
+     */
+    static Trainable residualPrompt(SoftPrompt prompt, ResidualReparam reparam, Placement placement) {
+        List<NDArray> params = new ArrayList<>();
+        params.add(prompt.value());
+        params.addAll(reparam.parameters());
+        return new Trainable() {
+            @Override
+            public List<NDArray> parameters() {
+                return params;
+            }
+
+            @Override
+            public EncoderInput input() {
+                return (model, ids, mask) -> PromptLayout.combine(model.embed(ids), mask,
+                        reparam.project(prompt.value(), ids.getManager()), placement);
+            }
+
+            @Override
+            public float[][] snapshot() {
+                float[][] mlp = reparam.snapshot();
+                float[][] out = new float[mlp.length + 1][];
+                out[0] = prompt.toFloats();
+                System.arraycopy(mlp, 0, out, 1, mlp.length);
+                return out;
+            }
+
+            @Override
+            public void restore(float[][] snapshot) {
+                prompt.set(snapshot[0]);
+                reparam.restore(java.util.Arrays.copyOfRange(snapshot, 1, snapshot.length));
+            }
+
+            @Override
+            public long count() {
+                return (long) prompt.length() * prompt.width() + reparam.count();
             }
         };
     }

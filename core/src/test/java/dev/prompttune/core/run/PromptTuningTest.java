@@ -10,6 +10,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.prompt.PromptInit;
+import dev.prompttune.core.prompt.ResidualReparam;
+import dev.prompttune.core.prompt.ResidualReparamTest;
+import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.io.IOException;
@@ -95,6 +98,100 @@ class PromptTuningTest {
         }
     }
 
+    /**
+     * calibrate true: dev, test and the design baseline come from calibrated scores, the uncalibrated ones stand
+     * beside them in the run, the table and summary.json, and both survive a reload. The uncalibrated test equals
+     * scoring the same saved prompt with calibration off.
+     */
+    @Test
+    void calibratedRunReportsCalibratedAndUncalibratedScores() throws IOException {
+        PromptTuneRun run = new PromptTuning(session).execute(spec().name("calibrated").calibrate(true).steps(30).evalEvery(10)
+                .build(), List.of());
+        PromptTuneRun.Uncalibrated u = run.uncalibrated();
+        assertTrue(u != null && !Double.isNaN(u.dev()) && !Double.isNaN(u.test()), run.table());
+        assertTrue(u.baselines().containsKey("design") && !u.baselines().containsKey("majority"), String.valueOf(u.baselines()));
+        assertEquals(java.util.Set.of("good", "never"), u.contentFreePrior().keySet());
+        assertTrue(run.table().contains("test uncal"), run.table());
+        JsonObject s = JsonParser.parseString(Files.readString(run.record().resolve("summary.json"))).getAsJsonObject();
+        for (String key : List.of("calibrated", "dev_uncalibrated", "test_uncalibrated", "baselines_uncalibrated", "content_free_prior")) {
+            assertTrue(s.has(key), key);
+        }
+        PromptTuneRun loaded = RunRecord.load(run.record());
+        assertEquals(u.test(), loaded.uncalibrated().test());
+        assertEquals(u.baselines(), loaded.uncalibrated().baselines());
+        assertTrue(loaded.spec().calibrate());
+
+        Scorer.Scored again = new PromptTuning(session).reevaluate(run.record());
+        assertEquals(run.test(), again.value(), 0.0);
+        assertEquals(u.test(), again.uncalibrated(), 0.0);
+        // The same record with calibration switched off scores the saved prompt plainly: the uncalibrated test.
+        Path plain = Files.createDirectories(tmp.resolve("plain-copy"));
+        for (String f : List.of("summary.json", "metrics.jsonl", "prompt.safetensors", "prompt.json", "predictions.jsonl")) {
+            Files.copy(run.record().resolve(f), plain.resolve(f));
+        }
+        JsonObject spec = JsonParser.parseString(Files.readString(run.record().resolve("spec.json"))).getAsJsonObject();
+        spec.addProperty("calibrate", false);
+        Files.writeString(plain.resolve("spec.json"), spec.toString());
+        Scorer.Scored uncalibrated = new PromptTuning(session).reevaluate(plain);
+        assertEquals(u.test(), uncalibrated.value(), 0.0);
+        assertTrue(Double.isNaN(uncalibrated.uncalibrated()));
+    }
+
+    /**
+     * reparam 'residual': the saved prompt is the projection P' = P + MLP(P) the model saw, not P. With a learning
+     * rate too small to move anything, P' must equal the float64 reference projection of the initial P and the
+     * initial MLP; and the saved plain prompt, scored afresh, gives exactly the dev value measured through the MLP.
+     */
+    @Test
+    void residualRunSavesTheProjectedPrompt() throws IOException {
+        int length = 4;
+        int width = 32;
+        int bottleneck = 5;
+        float[] initial = new float[length * width];
+        for (int i = 0; i < initial.length; i++) {
+            initial[i] = (float) Math.sin(0.37 * i);
+        }
+        Path init = PromptFile.save(Files.createDirectories(tmp.resolve("residual-init")), "p",
+                initial, length, width, null);
+        PromptTuneSpec spec = spec().name("residual").test(null).length(length).init(PromptInit.file(init)).reparam("residual")
+                .reparamBottleneck(bottleneck).lr(1e-12).weightDecay(0).steps(1).evalEvery(1).baselines().build();
+        PromptTuneRun run = new PromptTuning(session).execute(spec, List.of());
+        assertEquals((long) length * width + 2L * width * bottleneck + bottleneck + 3L * width, run.paramsTrainable());
+
+        float[][] mlp;
+        try (var m = session.manager().newSubManager();
+             var fresh = ResidualReparam.create(width, bottleneck, spec.seed(), m)) {
+            mlp = fresh.snapshot();
+        }
+        double[] expected = ResidualReparamTest.reference(initial, length, width, bottleneck, mlp);
+        double maxDiff = 0;
+        double maxShift = 0;
+        for (int i = 0; i < expected.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(expected[i] - run.prompt()[i]));
+            maxShift = Math.max(maxShift, Math.abs(initial[i] - run.prompt()[i]));
+        }
+        assertTrue(maxDiff < 1e-4, "saved prompt vs reference projection: max difference " + maxDiff);
+        assertTrue(maxShift > 0.1, "the projection moved the prompt (by " + maxShift + "), so P was not saved as is");
+        assertArrayEquals(run.prompt(), PromptFile.load(run.record().resolve("prompt.safetensors")).values());
+        assertEquals(run.dev(), new PromptTuning(session).reevaluate(run.record()).value(), 0.0);
+        JsonObject s = JsonParser.parseString(Files.readString(run.record().resolve("summary.json"))).getAsJsonObject();
+        assertEquals("residual", s.get("reparam").getAsString());
+    }
+
+    /** A spec.json written before calibrate and reparam existed reads back with their defaults. */
+    @Test
+    void olderSpecJsonGetsTheDefaults() {
+        JsonObject json = spec().build().toJson();
+        for (String key : List.of("calibrate", "reparam", "reparamBottleneck")) {
+            assertTrue(json.has(key), key);
+            json.remove(key);
+        }
+        PromptTuneSpec back = SpecJson.fromJson(json);
+        assertTrue(!back.calibrate());
+        assertEquals("none", back.reparam());
+        assertEquals(100, back.reparamBottleneck());
+    }
+
     /** Invalid settings fail before any model is loaded, naming the setting, the value and what is allowed. */
     @Test
     void invalidSettingsFailBeforeTheModelLoads() throws IOException {
@@ -106,6 +203,9 @@ class PromptTuningTest {
         expect(b -> b.optimizer("sgd"), "'sgd'", "adafactor, adafactor-hf, adamw");
         expect(b -> b.init("labelz"), "'labelz'", "random, vocab, labels");
         expect(b -> b.device("tpu"), "'tpu'", "auto, cpu, gpu");
+        expect(b -> b.reparam("mlp"), "reparam 'mlp'", "none, residual");
+        expect(b -> b.reparamBottleneck(0), "reparamBottleneck is 0", ">= 1");
+        expect(b -> b.calibrate(true).evaluation("generate"), "calibrate true", "evaluation 'rank'");
         Path unknownLabel = Files.writeString(tmp.resolve("bad-label.jsonl"), "{\"text\": \"city\", \"label\": \"a\"}\n{\"text\": \"weather\", \"label\": \"maybe\"}\n");
         expect(b -> b.train(unknownLabel), "maybe", "bad-label.jsonl:2");
         Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "");

@@ -37,4 +37,21 @@ class RunComparisonTest {
         assertTrue(table.contains("t5-mini") && table.contains("0.9000") && table.contains("0.8500"), table);
         assertEquals(3, table.lines().count());
     }
+
+    /** A calibrated run puts its uncalibrated test beside the calibrated one; without one the table is as before. */
+    @Test
+    void calibratedRunsShowTheUncalibratedTestBeside() {
+        PromptTuneRun plain = run("plain", "labels", 5, List.of(1.0), List.of());
+        PromptTuneRun r = run("cal", "labels", 5, List.of(1.0), List.of());
+        PromptTuneRun calibrated = new PromptTuneRun(r.spec(), r.id(), null, r.metric(), r.dev(), r.bestStep(), r.test(),
+                r.baselines(), r.steps(), r.seconds(), r.peakRssMib(), r.paramsTrainable(), r.paramsTotal(), r.stopReason(),
+                r.prompt(), r.length(), r.width(), r.losses(), r.evals(), r.predictions(),
+                new PromptTuneRun.Uncalibrated(0.61, 0.625, Map.of("design", 0.45), Map.of("good", -0.2, "never", -1.7)));
+        assertTrue(!RunComparison.of(plain).table().contains("uncal"), RunComparison.of(plain).table());
+        String table = RunComparison.of(plain, calibrated).table();
+        assertTrue(table.lines().findFirst().orElseThrow().endsWith("test uncal"), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("cal ") && l.endsWith("0.6250")), table);
+        String own = calibrated.table();
+        assertTrue(own.contains("dev uncal") && own.contains("0.6100") && own.contains("0.4500"), own);
+    }
 }

@@ -41,14 +41,24 @@ public final class ResultViews {
             return loaded(r);
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("prompt tuning: " + r.name(), fmt(r.dev()), fmt(r.test())));
-        r.baselines().forEach((k, v) -> rows.add(List.of("baseline: " + k, "", fmt(v))));
+        PromptTuneRun.Uncalibrated u = r.uncalibrated();
+        if (u == null) {
+            rows.add(List.of("prompt tuning: " + r.name(), fmt(r.dev()), fmt(r.test())));
+            r.baselines().forEach((k, v) -> rows.add(List.of("baseline: " + k, "", fmt(v))));
+        } else {
+            // calibrate true: calibrated dev and test beside the uncalibrated ones.
+            rows.add(List.of("prompt tuning: " + r.name(), fmt(r.dev()), fmt(r.test()), fmt(u.dev()), fmt(u.test())));
+            r.baselines().forEach((k, v) -> rows.add(List.of("baseline: " + k, "", fmt(v), "",
+                    u.baselines().containsKey(k) ? fmt(u.baselines().get(k)) : "")));
+        }
         String about = String.format(Locale.ROOT, "%s on %s: prompt %d × %d (init %s), %d steps (best at %d, %s), %.1f s, "
                         + "trainable %,d of %,d parameters (%.4f%%)", r.spec().model(), r.spec().data(), r.length(), r.width(),
                 r.spec().init().kind(), r.steps(), r.bestStep(), r.stopReason().toLowerCase(Locale.ROOT),
                 r.seconds(), r.paramsTrainable(), r.paramsTotal(), r.trainablePercent());
         String html = (r.spec().fastDevRun() ? fastDevRunHtml() : "") + "<div>" + Html.escape(about) + "</div>"
-                + Html.table(List.of("run", r.metric() + " (dev)", r.metric() + " (test)"), rows)
+                + Html.table(u == null ? List.of("run", r.metric() + " (dev)", r.metric() + " (test)")
+                        : List.of("run", r.metric() + " (dev, calibrated)", r.metric() + " (test, calibrated)",
+                                r.metric() + " (dev, uncalibrated)", r.metric() + " (test, uncalibrated)"), rows)
                 + (r.record() == null ? "" : "<div>record: <code>" + Html.escape(r.record().toString()) + "</code></div>");
         return RichOutput.of(r.table()).html(html);
     }

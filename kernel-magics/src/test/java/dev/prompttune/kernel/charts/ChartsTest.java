@@ -156,7 +156,7 @@ class ChartsTest {
             }
             loss.add(new RunComparison.Series(name, x, y));
             dev.add(new RunComparison.Series(name, ex, ey));
-            rows.add(new RunComparison.Row(name, "vocab", 20, "t5-small", "accuracy", ey[9], ey[9], steps, 1, 10_240, false));
+            rows.add(new RunComparison.Row(name, "vocab", 20, "t5-small", "accuracy", ey[9], ey[9], steps, 1, 10_240));
             k++;
         }
         return new RunComparison(rows, loss, dev);
