@@ -101,12 +101,26 @@ public final class PassageClusters {
         int n = terms.length;
         SplittableRandom random = new SplittableRandom(seed);
         float[][] centroids = new float[k][vocabulary];
+        if (n < k) {
+            throw new IllegalArgumentException(k + " groups asked of " + n + " passages");
+        }
+        // Seeds among passages with terms; a corpus too small to have k of them (a test's) seeds with any passages,
+        // and its empty vectors all land in group 0.
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (terms[i].length > 0) {
+                candidates.add(i);
+            }
+        }
+        if (candidates.size() < k) {
+            candidates.clear();
+            for (int i = 0; i < n; i++) {
+                candidates.add(i);
+            }
+        }
         java.util.Set<Integer> seeds = new java.util.LinkedHashSet<>();
         while (seeds.size() < k) {
-            int i = random.nextInt(n);
-            if (terms[i].length > 0) {
-                seeds.add(i);
-            }
+            seeds.add(candidates.get(random.nextInt(candidates.size())));
         }
         int c0 = 0;
         for (int i : seeds) {

@@ -182,10 +182,17 @@ public final class PromptabilityMixture {
         }
         GroupTask task = groups.get(random.nextInt(groups.size()));
         List<List<Integer>> members = fromHeldOut ? task.heldOutMembers() : task.trainMembers();
-        int c;
-        do {
-            c = random.nextInt(members.size());
-        } while (members.get(c).isEmpty());
+        List<Integer> filled = new ArrayList<>();
+        for (int k = 0; k < members.size(); k++) {
+            if (!members.get(k).isEmpty()) {
+                filled.add(k);
+            }
+        }
+        if (filled.size() < 2) {
+            // A tiny corpus's held-out part may miss whole groups: no classification task to pose.
+            return spanCorruption(passages.get(pick(subset, random)), random);
+        }
+        int c = filled.get(random.nextInt(filled.size()));
         Passage p = passages.get(members.get(c).get(random.nextInt(members.get(c).size())));
         return classify(task.words(), p.text(), task.words().get(c), random);
     }
