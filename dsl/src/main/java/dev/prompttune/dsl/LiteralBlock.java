@@ -116,6 +116,7 @@ final class LiteralBlock {
         String named = message.startsWith("template") ? "template"
                 : message.startsWith("init file") ? "init"
                 : message.startsWith("model") ? "model"
+                : message.startsWith("calibrate") ? "calibrate"
                 : message.contains("label field") ? "labelField"
                 : message.contains("verbalizer") || message.startsWith("unknown label") ? "labels" : null;
         MethodCallExpression firstData = null;

@@ -84,7 +84,7 @@ class BadScriptsTest {
                 bad(head + "    reparam 'mlp'\n}\n", 4, "reparam 'mlp' is not known", "none, residual"),
                 bad(head + "    reparamBottleneck 0\n}\n", 4, "reparamBottleneck is 0", ">= 1"),
                 bad(head + "    calibrate 'yes'\n}\n", 4, "wrong type for 'calibrate'", "boolean"),
-                bad(head + "    calibrate true\n    evaluation 'generate'\n}\n", 1, "calibrate true needs evaluation 'rank'"),
+                bad(head + "    calibrate true\n    evaluation 'generate'\n}\n", 4, "calibrate true needs evaluation 'rank'"),
                 bad("sweep {\n    model 'tiny'; data 'markers'\n    reparam 'none', 'mlp'\n}\n", 3, "reparam 'mlp' is not known"));
     }
 
