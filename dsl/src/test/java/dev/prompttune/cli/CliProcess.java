@@ -30,7 +30,11 @@ final class CliProcess {
     /** {@code prompttune ARGS} with {@code home} as prompttune.home, offline. */
     static CliProcess start(Path home, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Dprompttune.home=" + home, "-Dai.djl.offline=true",
+        // A background job of a non-interactive shell (CI, nohup ... &) starts with SIGINT ignored, and a JVM started
+        // so keeps ignoring it, as a program should; the child is meant to behave as in a terminal, so it starts with
+        // the default disposition (coreutils' env).
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java.toString(),
+                "-Dprompttune.home=" + home, "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), PromptTuneCli.class.getName()));
         command.addAll(List.of(args));
         return new CliProcess(new ProcessBuilder(command).start());
