@@ -56,6 +56,8 @@ public final class PromptabilityMixture {
 
     private final T5Tokenizer tokenizer;
     private final LabelWords pool;
+    /** The pool's words as a set, for the word-present task's membership tests (built once, not per example). */
+    private final Set<String> poolWords;
     private final int maxInput;
     private final List<Passage> passages;
     private final List<Integer> train = new ArrayList<>();
@@ -79,6 +81,7 @@ public final class PromptabilityMixture {
     public PromptabilityMixture(List<Passage> passages, LabelWords pool, T5Tokenizer tokenizer, int maxInput, long seed) {
         this.tokenizer = tokenizer;
         this.pool = pool;
+        this.poolWords = Set.copyOf(pool.all());
         this.maxInput = maxInput;
         this.passages = List.copyOf(passages);
         this.spans = SpanCorruption.t5(tokenizer);
@@ -132,7 +135,7 @@ public final class PromptabilityMixture {
 
     /** Every answer word the mixture can use (fixed task words and the per-example option pool). */
     public Set<String> answerWords() {
-        Set<String> out = new HashSet<>(pool.all());
+        Set<String> out = new HashSet<>(poolWords);
         tasks.forEach(t -> out.addAll(t.labels()));
         return out;
     }
@@ -230,7 +233,6 @@ public final class PromptabilityMixture {
     }
 
     private Example wordPresent(List<Integer> subset, SplittableRandom random) {
-        Set<String> all = new HashSet<>(pool.all());
         for (int attempt = 0; attempt < TRIES; attempt++) {
             // The words that survive the input's length cut: an answer must be readable in the input.
             String text = fitted(passages.get(pick(subset, random)).text());
@@ -240,7 +242,7 @@ public final class PromptabilityMixture {
             }
             List<String> present = new ArrayList<>();
             for (String w : inPassage) {
-                if (all.contains(w)) {
+                if (poolWords.contains(w)) {
                     present.add(w);
                 }
             }
