@@ -31,10 +31,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Experiments experiments = new Experiments(Session.shared());
-        var run = experiments.load(record.toString());
-        // Either way the saved prompt is checked against the model: by the re-evaluation itself, or as it is loaded.
-        Evaluation e = data == null ? experiments.evaluate(run, anyModel)
-                : experiments.evaluate(experiments.loadPrompt(record.toString(), anyModel), data.toString());
+        var run = experiments.load(record.toString(), anyModel); // the saved prompt is checked against the model here
+        Evaluation e = data == null ? experiments.evaluate(run, anyModel) : experiments.evaluate(run, data.toString());
         System.out.println(record + ": " + e);
         return 0;
     }

@@ -167,9 +167,17 @@ public class Experiments {
         return compare(List.of(runs));
     }
 
-    /** A saved run from its record directory ({@code runs/NAME-TIMESTAMP}). */
+    /**
+     * A saved run from its record directory ({@code runs/NAME-TIMESTAMP}); its prompt passes the same check as
+     * {@link #loadPrompt(String)} (width, finite values, embedding fingerprint).
+     */
     public PromptTuneRun load(String recordDir) {
-        return RunRecord.load(Path.of(recordDir));
+        return load(recordDir, false);
+    }
+
+    /** {@link #load(String)}; {@code anyModel}: even if its prompt records another model's embedding fingerprint. */
+    public PromptTuneRun load(String recordDir, boolean anyModel) {
+        return PromptFiles.loadRecord(Path.of(recordDir), anyModel);
     }
 
     /** Re-scores a run from its record alone (test, or dev when there is no labelled test split). */

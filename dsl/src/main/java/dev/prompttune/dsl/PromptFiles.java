@@ -44,9 +44,7 @@ final class PromptFiles {
     static PromptTuneRun load(Path path, boolean anyModel) {
         Path record = recordOf(path);
         if (record != null) {
-            PromptTuneRun run = RunRecord.load(record);
-            PromptCheck.check(PromptFile.load(record.resolve("prompt.safetensors")), target(run.spec()), anyModel);
-            return run;
+            return loadRecord(record, anyModel);
         }
         PromptFile.Loaded loaded = PromptFile.load(path);
         PromptMetadata m = loaded.metadata();
@@ -75,6 +73,9 @@ final class PromptFiles {
         if (Boolean.TRUE.equals(m.hyperParameters().get("calibrate"))) {
             spec.calibrate(true); // the prompt was selected on calibrated scores: predict the same way
         }
+        if (Boolean.TRUE.equals(m.hyperParameters().get("fastDevRun"))) {
+            spec.fastDevRun(true); // a smoke-test prompt stays marked as one wherever it is shown
+        }
         PromptTuneSpec built = spec.build();
         PromptCheck.check(loaded, target(built), anyModel);
         String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
@@ -83,6 +84,13 @@ final class PromptFiles {
         return new PromptTuneRun(built, name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
                 0, (long) loaded.length() * loaded.width(), 0, "LOADED", loaded.values(), loaded.length(), loaded.width(),
                 List.of(), List.of(), List.of());
+    }
+
+    /** A run record directory as a run, its prompt checked like any prompt file (see {@link #load}). */
+    static PromptTuneRun loadRecord(Path record, boolean anyModel) {
+        PromptTuneRun run = RunRecord.load(record);
+        PromptCheck.check(PromptFile.load(record.resolve("prompt.safetensors")), target(run.spec()), anyModel);
+        return run;
     }
 
     /** The model a spec names, as what a prompt is checked against. */
@@ -116,12 +124,25 @@ final class PromptFiles {
         return null;
     }
 
+    /** The spec values a loaded prompt must keep (how to predict, and whether it is a smoke test). */
+    private static Map<String, Object> hyperParameters(PromptTuneSpec s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (s.calibrate()) {
+            out.put("calibrate", true);
+        }
+        if (s.fastDevRun()) {
+            out.put("fastDevRun", true);
+        }
+        return out;
+    }
+
     private static PromptMetadata fromSpec(PromptTuneRun run) {
         PromptTuneSpec s = run.spec();
-        Map<String, Object> verbalizer = s.labels() == null ? null : new LinkedHashMap<>(s.labels());
+        // No labels in the spec: the task's own (task.json) apply, and loading the prompt resolves them again.
+        Map<String, Object> verbalizer = s.labels() == null ? Map.of() : new LinkedHashMap<>(s.labels());
         return PromptMetadata.builder().baseModel(s.model()).task(s.data()).template(s.template()).verbalizer(verbalizer)
                 .placement(s.placement().key()).init(s.init().describe())
-                .hyperParameters(s.calibrate() ? Map.of("calibrate", true) : Map.of())
+                .hyperParameters(hyperParameters(s))
                 .best(run.metric(), Double.isNaN(run.dev()) ? null : run.dev(), (long) run.bestStep()).build();
     }
 }

@@ -133,6 +133,11 @@ public abstract class PromptTuneScript extends Script {
         return getExperiments().load(recordDir);
     }
 
+    /** {@code load('runs/x', anyModel: true)}: even if its prompt records another model's embedding fingerprint. */
+    public PromptTuneRun load(Map<String, ?> options, String recordDir) {
+        return getExperiments().load(recordDir, AnyModel.of(options, "load"));
+    }
+
     public Path savePrompt(PromptTuneRun run, String path) {
         return getExperiments().savePrompt(run, path);
     }

@@ -142,6 +142,27 @@ class PromptFileChecksTest {
         }
     }
 
+    /** The DSL's load('runs/x') reads a record's prompt too: a record whose model changed is refused unless anyModel. */
+    @Test
+    void loadOfARecordWhoseModelChangedIsRefusedUnlessAnyModel() throws Exception {
+        Path moved = tmp.resolve("moved-record-for-load");
+        Files.createDirectories(moved);
+        try (Stream<Path> s = Files.list(record)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, moved.resolve(f.getFileName()));
+            }
+        }
+        Path spec = moved.resolve("spec.json");
+        Files.writeString(spec, Files.readString(spec).replace("\"model\":\"tiny\"", "\"model\":\"" + other + "\""));
+
+        refused(cli("run", "-q", script("load-record", "load('" + moved + "')").toString()),
+                "trained on model " + home.resolve("models/tiny"), "anyModel: true");
+        Result ok = cli("run", "-q", script("load-record-any", "load('" + moved + "', anyModel: true)").toString());
+        assertEquals(0, ok.status(), ok.err());
+        Result unchanged = cli("run", "-q", script("load-record-same", "load('" + record + "')").toString());
+        assertEquals(0, unchanged.status(), unchanged.err());
+    }
+
     /** What %loadPrompt calls: a prompt file that names a model whose weights are not the ones it was trained on. */
     @Test
     void loadPromptRefusesAPromptOfAnotherModelUnlessAnyModel() throws Exception {

@@ -306,6 +306,9 @@ public final class PromptTuning {
         if (spec.calibrate()) {
             hyper.put("calibrate", true); // how the prompt's predictions are meant to be made
         }
+        if (spec.fastDevRun()) {
+            hyper.put("fastDevRun", true); // a smoke-test prompt (10 steps): it must not pass for a result
+        }
         if (!spec.reparam().equals("none")) {
             // How the saved P' was trained; the file holds P' itself, a plain prompt.
             hyper.put("reparam", spec.reparam());

@@ -1,7 +1,6 @@
 package dev.prompttune.kernel.magics;
 
 import dev.prompttune.core.run.PromptTuneRun;
-import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.dsl.Experiments;
@@ -74,7 +73,7 @@ public final class NotebookRuns {
         }
         Path dir = Path.of(name);
         if (Files.isRegularFile(dir.resolve("summary.json"))) {
-            return RunRecord.load(dir);
+            return experiments().load(dir.toString()); // its prompt checked against the model, as %loadPrompt does
         }
         List<String> known = List.copyOf(runs().keySet());
         throw magic.error("no run named '" + name + "' in this notebook"
