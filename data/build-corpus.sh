@@ -87,22 +87,12 @@ size() { stat -c %s "$1"; }
   printf 'fortunes-min\t%s\tDebian bookworm main (apt-get download)\t%s\t%s\t%s\t%s\n' "$FORTUNES_VERSION" "$FORTUNES_MIN_DEB" "$FORTUNES_MIN_SHA" "$(size "$FORTUNES_MIN_DEB")" "$SCRATCH/fortunes"
 } > "$SCRATCH/sources.tsv"
 
-# Build the core module (offline if the local repository has everything) and its class path.
-cd "$ROOT"
-if ! mvn -q -o -B install -DskipTests -pl core -am >/dev/null 2>&1; then
-  mvn -q -B install -DskipTests -pl core -am
-fi
-CP_FILE="$SCRATCH/classpath.txt"
-(cd "$ROOT/core" && mvn -q -o -B dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null 2>&1) \
-  || (cd "$ROOT/core" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$CP_FILE")
-# A private copy of the core jar, so that a concurrent rebuild of core/target cannot change classes mid-run.
-JAR=$(ls "$ROOT"/core/target/prompttune-core-*.jar | grep -v -e sources -e tests | head -1)
-cp "$JAR" "$SCRATCH/prompttune-core.jar"
-CP="$SCRATCH/prompttune-core.jar:$(cat "$CP_FILE")"
+# The tools module's class path (built if needed, offline when the local repository has everything).
+CP="$("$ROOT/tools/classpath.sh" "$SCRATCH")"
 JAVA_OPTS="${PROMPTTUNE_JAVA_OPTS:--Xmx3g}"
 
 rm -rf "$DATA/corpus" "$DATA/tasks"
-java $JAVA_OPTS -cp "$CP" dev.prompttune.core.corpus.CorpusBuilder \
+java $JAVA_OPTS -cp "$CP" dev.prompttune.tools.corpus.CorpusBuilder \
   --brown "$SCRATCH/brown/package" \
   --spam "$SCRATCH/spam/package/data" \
   --fortunes "$SCRATCH/fortunes/usr/share/games/fortunes" \
@@ -110,7 +100,7 @@ java $JAVA_OPTS -cp "$CP" dev.prompttune.core.corpus.CorpusBuilder \
   --out "$DATA"
 
 if [ "$TOKENIZER" = 1 ]; then
-  java $JAVA_OPTS -Dai.djl.offline=true -cp "$CP" dev.prompttune.core.tokenizer.TokenizerTrainer \
+  java $JAVA_OPTS -Dai.djl.offline=true -cp "$CP" dev.prompttune.tools.tokenizer.TokenizerTrainer \
     "$DATA/corpus/pretrain.txt.gz" "$DATA/tokenizer" "$VOCAB_SIZE"
 fi
 

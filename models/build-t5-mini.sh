@@ -9,9 +9,9 @@
 #   models/build-t5-mini.sh --seed 1 --phases mix --out /tmp/m   # the mixture experiment (needs /tmp/m/t5-mini-span)
 #   models/build-t5-mini.sh --seed 2 --out /tmp/m         # any Pretrainer option (see Pretrainer.Options)
 #
-# Runs dev.prompttune.core.pretrain.Pretrainer through models/java-tool.sh (pinned numerics). Log: stdout.
+# Runs dev.prompttune.tools.pretrain.Pretrainer through models/java-tool.sh (pinned numerics). Log: stdout.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec "$ROOT/models/java-tool.sh" dev.prompttune.core.pretrain.Pretrainer \
+exec "$ROOT/models/java-tool.sh" dev.prompttune.tools.pretrain.Pretrainer \
   --corpus "$ROOT/data/corpus/pretrain.txt.gz" --tokenizer "$ROOT/data/tokenizer" --tasks "$ROOT/data/tasks" \
   --out "$ROOT/models" "$@"

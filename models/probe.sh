@@ -6,5 +6,5 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARGS=()
 for m in "$@"; do ARGS+=("$(cd "$(dirname "$m")" && pwd)/$(basename "$m")"); done
-exec "$ROOT/models/java-tool.sh" dev.prompttune.core.pretrain.EncoderReadingProbe \
+exec "$ROOT/models/java-tool.sh" dev.prompttune.tools.pretrain.EncoderReadingProbe \
   --corpus "$ROOT/data/corpus/pretrain.txt.gz" --tokenizer "$ROOT/data/tokenizer" "${ARGS[@]}"

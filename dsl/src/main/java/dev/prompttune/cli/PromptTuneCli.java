@@ -1,8 +1,9 @@
 package dev.prompttune.cli;
 
 import dev.prompttune.core.PromptTuneException;
-import picocli.CommandLine;
+import dev.prompttune.core.model.EngineSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code bin/prompttune}: the one launcher for every command of the project. User errors
@@ -13,9 +14,10 @@ import picocli.CommandLine.Command;
         description = "Prompt tuning (Lester et al. 2021) for T5 models on the JVM.",
         footer = {"", "If the JVM itself crashes (a fatal error in native code), bin/prompttune writes",
             "the JVM's report to prompttune-hs_err-PID.log in $PROMPTTUNE_CRASH_DIR (else",
-            "$TMPDIR, else /tmp) and prints its path on stderr."},
+            "$TMPDIR, else /tmp) and prints its path on stderr.",
+            "", "bin/prompttune bench runs the benchmark of the build tools (bin/prompttune-tools)."},
         subcommands = {RunCommand.class, EvalCommand.class, ImportPeftCommand.class, ExportPeftCommand.class, VerifyT5Command.class,
-            VerifyPeftCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            VerifyPeftCommand.class, CommandLine.HelpCommand.class})
 public final class PromptTuneCli implements Runnable {
 
     /** Exit status for a run that failed: its first step had no finite loss, so nothing was trained. */

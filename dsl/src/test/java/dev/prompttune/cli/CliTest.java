@@ -160,7 +160,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        Stream.of("run", "eval", "import-peft", "export-peft", "verify-t5", "verify-peft", "bench").forEach(c -> {
+        Stream.of("run", "eval", "import-peft", "export-peft", "verify-t5", "verify-peft").forEach(c -> {
             Result r = cli(c, "--help");
             assertEquals(0, r.status(), c);
             assertTrue(r.out().startsWith("Usage: prompttune " + c), c + ": " + r.out());

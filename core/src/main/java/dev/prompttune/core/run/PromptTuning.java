@@ -2,7 +2,6 @@ package dev.prompttune.core.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.bench.ProcessMemory;
 import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.model.T5Config;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import dev.prompttune.core.bench.BenchShape;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
+import dev.prompttune.core.testing.TinyWorld;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class LengthBatchesTest {
     @Test
     void scoresComeBackInInputOrderWhateverTheBatching() {
         try (NDManager root = NDManager.newBaseManager();
-             T5Model model = T5Model.random(BenchShape.tiny().config(), root, 3)) {
+             T5Model model = T5Model.random(TinyWorld.config(), root, 3)) {
             long vocab = model.config().vocabSize;
             long[][] in = inputs(13, 30, 2);
             for (long[] row : in) {

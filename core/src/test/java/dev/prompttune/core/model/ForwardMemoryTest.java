@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.prompttune.core.bench.BenchShape;
+import dev.prompttune.core.testing.TinyWorld;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +21,7 @@ class ForwardMemoryTest {
         long saved = Linears.minRows;
         Linears.minRows = 1; // the convolution route, whose weight views would otherwise pile up in the model
         try (NDManager root = NDManager.newBaseManager();
-             T5Model model = T5Model.random(BenchShape.tiny().config(), root, 1)) {
+             T5Model model = T5Model.random(TinyWorld.config(), root, 1)) {
             int weights = model.manager().getManagedArrays().size();
             for (int round = 0; round < 2; round++) {
                 try (NDManager step = root.newSubManager()) {

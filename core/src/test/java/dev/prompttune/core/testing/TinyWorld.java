@@ -21,17 +21,22 @@ public final class TinyWorld {
 
     private TinyWorld() {}
 
+    /** The tiny model's shape: T5 1.1 (gated-GELU, untied head), d_model 32, 2+2 layers, 4 heads, vocabulary 300. */
+    public static T5Config config() {
+        String json = "{\"model_type\":\"t5\",\"vocab_size\":300,\"d_model\":32,\"d_kv\":8,\"d_ff\":64,\"num_layers\":2,"
+                + "\"num_heads\":4,\"feed_forward_proj\":\"gated-gelu\",\"tie_word_embeddings\":false,\"dropout_rate\":0.0,"
+                + "\"relative_attention_num_buckets\":8,\"relative_attention_max_distance\":20}";
+        return T5Config.parse(json, "tiny");
+    }
+
     public static Path model(Path dir) throws IOException {
         return model(dir, 1);
     }
 
     /** The tiny model with weights drawn from {@code seed}: another seed, another model of the same shape. */
     public static Path model(Path dir, long seed) throws IOException {
-        String json = "{\"model_type\":\"t5\",\"vocab_size\":300,\"d_model\":32,\"d_kv\":8,\"d_ff\":64,\"num_layers\":2,"
-                + "\"num_heads\":4,\"feed_forward_proj\":\"gated-gelu\",\"tie_word_embeddings\":false,\"dropout_rate\":0.0,"
-                + "\"relative_attention_num_buckets\":8,\"relative_attention_max_distance\":20}";
         Files.createDirectories(dir);
-        try (NDManager m = NDManager.newBaseManager(); T5Model model = T5Model.random(T5Config.parse(json, "tiny"), m, seed)) {
+        try (NDManager m = NDManager.newBaseManager(); T5Model model = T5Model.random(config(), m, seed)) {
             T5CheckpointWriter.save(model, dir, "F32");
         }
         Files.copy(Fixtures.dir("tokenizer").resolve("spiece.model"), dir.resolve("spiece.model"));

@@ -1,0 +1,23 @@
+package dev.prompttune.core.model;
+
+/**
+ * Settings that must be in place before DJL's engine starts: offline (the natives come from Maven Central, never
+ * from DJL's download server) and PyTorch's thread count.
+ */
+public final class EngineSetup {
+
+    private EngineSetup() {}
+
+    public static void configure() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        System.setProperty("ai.djl.pytorch.graph_optimizer", System.getProperty("ai.djl.pytorch.graph_optimizer", "false"));
+    }
+
+    /** Sets PyTorch's intra-op and inter-op threads; only effective before the engine first starts. */
+    public static void threads(int threads) {
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(Math.max(1, threads)));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.prompttune.tools;
+
+import dev.prompttune.core.model.EngineSetup;
+import dev.prompttune.tools.bench.BenchCommand;
+import dev.prompttune.tools.bench.MemoryTrace;
+import dev.prompttune.tools.corpus.CorpusBuilder;
+import dev.prompttune.tools.pretrain.ChannelCheck;
+import dev.prompttune.tools.pretrain.EncoderReadingProbe;
+import dev.prompttune.tools.pretrain.Pretrainer;
+import dev.prompttune.tools.tokenizer.TokenizerTrainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code bin/prompttune-tools}: what builds the shipped data and models and measures the runtime, one subcommand
+ * each. They live outside the runtime (core, dsl, kernel) because no user of prompt tuning needs them.
+ *
+ * <p>{@code bench} and {@code channel-check} have picocli options; the others hand their arguments to the tool's own {@code main}, whose usage
+ * line (printed on a bad argument) is the reference: {@code corpus} ({@link CorpusBuilder}), {@code tokenizer}
+ * ({@link TokenizerTrainer}), {@code pretrain} ({@link Pretrainer}), {@code probe} ({@link EncoderReadingProbe}) and
+ * {@code memory-trace} ({@link MemoryTrace}).
+ */
+@Command(name = "prompttune-tools", mixinStandardHelpOptions = true, version = "prompttune-tools 0.1.0",
+        description = "Build tools of prompttune: corpus, tokenizer, pretraining, probes, benchmarks.",
+        subcommands = {BenchCommand.class, ToolsCli.Corpus.class, ToolsCli.Tokenizer.class, ToolsCli.Pretrain.class,
+            ToolsCli.Probe.class, ChannelCheck.class, ToolsCli.MemoryTraceCommand.class, CommandLine.HelpCommand.class})
+public final class ToolsCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        EngineSetup.configure();
+        System.exit(new CommandLine(new ToolsCli()).execute(args));
+    }
+
+    /** A subcommand that passes every argument on to a tool's {@code main}. */
+    abstract static class PassThrough implements Callable<Integer> {
+
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        abstract void main(String[] args) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "corpus", description = "Builds data/corpus and data/tasks from the pinned source archives "
+            + "(data/build-corpus.sh runs it): --brown DIR --spam DIR --fortunes DIR --out DIR [--seed N]")
+    static final class Corpus extends PassThrough {
+        @Override
+        void main(String[] a) throws Exception {
+            CorpusBuilder.main(a);
+        }
+    }
+
+    @Command(name = "tokenizer", description = "Trains the Unigram tokenizer: CORPUS OUT_DIR [VOCAB_SIZE [EXTRA_IDS]]")
+    static final class Tokenizer extends PassThrough {
+        @Override
+        void main(String[] a) throws Exception {
+            TokenizerTrainer.main(a);
+        }
+    }
+
+    @Command(name = "pretrain", description = "Pretrains the built-in T5 checkpoints (models/build-t5-mini.sh runs it "
+            + "with pinned numerics); options: see models/README.md")
+    static final class Pretrain extends PassThrough {
+        @Override
+        void main(String[] a) {
+            Pretrainer.main(a);
+        }
+    }
+
+    @Command(name = "probe", description = "Encoder-reading probe (models/probe.sh runs it): [--corpus FILE] "
+            + "[--tokenizer DIR] MODEL_DIR...")
+    static final class Probe extends PassThrough {
+        @Override
+        void main(String[] a) {
+            EncoderReadingProbe.main(a);
+        }
+    }
+
+    @Command(name = "memory-trace", description = "Native memory over a run: [steps=150] [evalEvery=75] [every=25] "
+            + "[model=t5-mini] [data=spam] [batch=16] [evalBatch=64] [runs=1] [thread=false] [trim=false] [dump=false]")
+    static final class MemoryTraceCommand extends PassThrough {
+        @Override
+        void main(String[] a) throws Exception {
+            MemoryTrace.main(a);
+        }
+    }
+}

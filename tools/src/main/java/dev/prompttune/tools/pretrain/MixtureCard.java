@@ -1,0 +1,32 @@
+package dev.prompttune.tools.pretrain;
+
+import dev.prompttune.tools.pretrain.mix.MixtureHoldOut;
+import dev.prompttune.tools.pretrain.mix.MixtureTask;
+import dev.prompttune.tools.pretrain.mix.PromptabilityMixture;
+import java.util.Locale;
+
+/** The model card's section on the promptability mixture: its tasks and its hold-out rules. */
+final class MixtureCard {
+
+    private MixtureCard() {}
+
+    static String section(PromptabilityMixture mixture, Pretrainer.Options options) {
+        StringBuilder s = new StringBuilder();
+        s.append("\n### The promptability mixture\n\n");
+        s.append(String.format(Locale.ROOT, "%,d passages of at most 80 words from `data/corpus` (%,d for training, %,d "
+                        + "held out by document for the validation loss). Input: the task's answer words, half of the "
+                        + "time 1–18 random frequent tokens, then the passage (at most %d tokens); target: the answer "
+                        + "word and eos.%n%n", mixture.passages().size(), mixture.trainPassages(), mixture.heldOutPassages(),
+                options.mixInput()));
+        s.append("| task | share | answer words | answer says |\n|---|---|---|---|\n");
+        for (MixtureTask t : mixture.tasks()) {
+            s.append(String.format(Locale.ROOT, "| %s | %.1f %% | %s | %s |%n", t.name(), 100 * t.weight(),
+                    t.labels().isEmpty() ? "(per example)" : String.join(", ", t.labels()), t.what()));
+        }
+        s.append("\nHold-out rules, checked by `MixtureHoldOut` when the mixture is built (the build stops if one "
+                + "breaks) and by `MixtureHoldOutTest`: no passage shares a run of " + MixtureHoldOut.RUN
+                + " normalised words with any dev or test input of any task in `data/tasks` (such passages are "
+                + "dropped first), and no answer word is a label word of any evaluation task's verbalizer.\n");
+        return s.toString();
+    }
+}

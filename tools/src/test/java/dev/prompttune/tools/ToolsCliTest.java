@@ -1,0 +1,33 @@
+package dev.prompttune.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code prompttune-tools}: every tool is a subcommand, and the top-level help lists them all. */
+class ToolsCliTest {
+
+    @Test
+    void everyToolIsListedAndBenchHasItsOwnHelp() {
+        String top = run("--help");
+        for (String c : List.of("bench", "corpus", "tokenizer", "pretrain", "probe", "memory-trace", "channel-check")) {
+            assertTrue(top.contains(c), c + " missing from: " + top);
+        }
+        String bench = run("bench", "--help");
+        assertTrue(bench.startsWith("Usage: prompttune-tools bench"), bench);
+        assertTrue(bench.contains("--mode"), bench);
+    }
+
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new ToolsCli());
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute(args));
+        return out.toString();
+    }
+}
