@@ -97,7 +97,7 @@ public final class ChannelCheck implements Callable<Integer> {
 
     private static void report(String when, T5Model m, TokenizedTask own, TokenizedTask other, NDManager root) {
         System.out.printf(Locale.ROOT, "%s: held-out loss %.4f with each example's own input, %.4f with another's%n",
-                when, Pretrainer.heldOutLoss(m, own, 32, root), Pretrainer.heldOutLoss(m, other, 32, root));
+                when, HeldOutLoss.of(m, own, 32, root), HeldOutLoss.of(m, other, 32, root));
     }
 
     /** The examples with each target paired to the input {@code shift} places on (0: its own). */

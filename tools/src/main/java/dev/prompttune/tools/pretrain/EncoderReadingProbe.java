@@ -82,11 +82,11 @@ public final class EncoderReadingProbe {
 
     /** The span phase's held-out examples of the shipped recipe (seed 1, 128-token chunks, last 256 chunks). */
     static TokenizedTask heldOutSpanExamples(PretrainCorpus corpus, T5Tokenizer tokenizer) {
-        Pretrainer.Options o = Pretrainer.Options.defaults();
+        PretrainOptions o = PretrainOptions.defaults();
         int chunk = o.spanChunk();
         int chunks = corpus.chunkCount(chunk);
         int dev = Math.min(o.devExamples(), chunks / 10);
-        long seed = o.seed() * 1_000_003L + Pretrainer.Objective.SPAN_CORRUPTION.ordinal();
+        long seed = o.seed() * 1_000_003L + Objective.SPAN_CORRUPTION.ordinal();
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         SpanCorruption spans = SpanCorruption.t5(tokenizer);
         List<Example> examples = new ArrayList<>();
@@ -100,13 +100,13 @@ public final class EncoderReadingProbe {
     public static Result probe(String name, T5Model model, TokenizedTask held, NDManager manager) {
         long t0 = System.nanoTime();
         model.setTrainable(false);
-        double own = Pretrainer.heldOutLoss(model, held, 32, manager);
+        double own = HeldOutLoss.of(model, held, 32, manager);
         long[][] shifted = new long[held.size()][];
         for (int i = 0; i < held.size(); i++) {
             shifted[i] = held.inputs()[(i + 1) % held.size()];
         }
         TokenizedTask other = new TokenizedTask(held.name() + "-other-input", shifted, held.targets(), null, null);
-        double others = Pretrainer.heldOutLoss(model, other, 32, manager);
+        double others = HeldOutLoss.of(model, other, 32, manager);
         return new Result(name, held.size(), own, others, (System.nanoTime() - t0) / 1e9);
     }
 }

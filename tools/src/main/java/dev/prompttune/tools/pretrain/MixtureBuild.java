@@ -23,7 +23,7 @@ final class MixtureBuild {
     private MixtureBuild() {}
 
     /** Passages of the corpus without dev/test text, the mixture over them, and the hold-out check (throws if broken). */
-    static PromptabilityMixture of(Pretrainer.Options options, T5Tokenizer tokenizer) {
+    static PromptabilityMixture of(PretrainOptions options, T5Tokenizer tokenizer) {
         long t0 = System.nanoTime();
         List<Passage> all = Passages.read(options.corpus());
         MixtureHoldOut rules = MixtureHoldOut.of(options.tasks());

@@ -10,7 +10,7 @@ final class MixtureCard {
 
     private MixtureCard() {}
 
-    static String section(PromptabilityMixture mixture, Pretrainer.Options options) {
+    static String section(PromptabilityMixture mixture, PretrainOptions options) {
         StringBuilder s = new StringBuilder();
         s.append("\n### The promptability mixture\n\n");
         s.append(String.format(Locale.ROOT, "%,d passages of at most 80 words from `data/corpus` (%,d for training, %,d "

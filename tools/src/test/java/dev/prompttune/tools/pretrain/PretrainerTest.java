@@ -52,9 +52,9 @@ class PretrainerTest {
             "--warmup", "1", "--log-every", "1", "--eval-every", "2", "--dev-examples", "8",
             "--tasks", RepoData.dir().resolve("tasks").toString(), "--mix-steps", "2", "--mix-input", "48",
             "--phases", "span,lm,mix"};
-        List<Pretrainer.PhaseResult> results;
+        List<PhaseResult> results;
         try (NDManager root = NDManager.newBaseManager(); T5Tokenizer tok = T5Tokenizers.load(RepoData.tokenizer())) {
-            results = new Pretrainer(Pretrainer.Options.parse(args), tok, root).run();
+            results = new Pretrainer(PretrainOptions.parse(args), tok, root).run();
             for (String name : List.of("t5-mini-span", "t5-mini")) {
                 Path dir = out.resolve(name);
                 for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
@@ -83,7 +83,7 @@ class PretrainerTest {
         assertTrue(mixCard.contains("promptability mixture") && mixCard.contains("word-present")
                 && mixCard.contains("Hold-out rules"), mixCard);
         assertTrue(Files.readString(mix.resolve("pretrain-log.jsonl")).contains("\"phase\":\"mix\""));
-        for (Pretrainer.PhaseResult p : results) {
+        for (PhaseResult p : results) {
             assertTrue(Double.isFinite(p.firstLoss()) && Double.isFinite(p.lastLoss()));
         }
         List<String> log = Files.readAllLines(out.resolve("t5-mini").resolve("pretrain-log.jsonl"));
@@ -196,13 +196,13 @@ class PretrainerTest {
     @Test
     void badOptionsNameTheOption() {
         PromptTuneException unknown = assertThrows(PromptTuneException.class,
-                () -> Pretrainer.Options.parse(new String[] {"--span-step", "10"}));
+                () -> PretrainOptions.parse(new String[] {"--span-step", "10"}));
         assertTrue(unknown.getMessage().contains("--span-step"), unknown.getMessage());
         PromptTuneException number = assertThrows(PromptTuneException.class,
-                () -> Pretrainer.Options.parse(new String[] {"--check", "many"}));
+                () -> PretrainOptions.parse(new String[] {"--check", "many"}));
         assertTrue(number.getMessage().contains("many"), number.getMessage());
         PromptTuneException negative = assertThrows(PromptTuneException.class,
-                () -> Pretrainer.Options.parse(new String[] {"--check", "-3"}));
+                () -> PretrainOptions.parse(new String[] {"--check", "-3"}));
         assertTrue(negative.getMessage().contains("--check"), negative.getMessage());
     }
 

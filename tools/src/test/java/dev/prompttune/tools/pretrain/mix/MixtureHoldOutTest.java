@@ -14,7 +14,6 @@ import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -1,0 +1,195 @@
+package dev.prompttune.tools.pretrain;
+
+import com.google.gson.JsonObject;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.T5Config;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything that determines a pretraining build ({@link Pretrainer}); {@link #defaults()} is the shipped recipe,
+ * {@link #parse} reads {@code --key value} pairs over it.
+ *
+ * @param seed model initialisation, data order, noise masks and split points
+ * @param corpus the pretraining text ({@code data/corpus/pretrain.txt.gz})
+ * @param tokenizer directory with tokenizer.json and tokenizer_config.json ({@code data/tokenizer})
+ * @param out directory that receives the checkpoint directories ({@code models})
+ * @param trainDropout dropout while pretraining (T5 1.1: 0, "dropout was turned off in pre-training")
+ * @param savedDropout {@code dropout_rate} written to config.json (T5 1.1 ships 0.1 for fine-tuning)
+ * @param optimizer {@code adamw} or {@code adafactor} (T5's: factored, parameter-scaled, clipped at RMS 1)
+ * @param warmup warm-up steps of the span phase's learning-rate schedule (then linear decay to 0); the LM phase
+ *               warms up over min(warmup, lmSteps / 8) steps
+ * @param maxGradNorm gradient clipping by global norm before each update (0: off, as the shipped checkpoints
+ *               were built). Caps the rare huge gradient that sets off a loss spike at the peak learning rate;
+ *               a clipped build (1.0) was tried and not shipped (models/README.md, Rebuild)
+ * @param phases a comma list of {@code span}, {@code lm}, {@code mix} (default {@code span,lm}, the shipped
+ *               checkpoints); {@code lm} and {@code mix} start from {@code out/spanName}. {@code mix} is the
+ *               promptability-mixture experiment ({@code PromptabilityMixture}); not shipped (models/README.md)
+ * @param mixSteps steps of the mixture phase
+ * @param mixInput longest mixture input in tokens (eos included)
+ * @param mixLr peak learning rate of the mixture phase
+ * @param mixSavedDropout {@code dropout_rate} written to the mixture checkpoint's config.json (0: tune as pretrained)
+ * @param tasks the evaluation tasks ({@code data/tasks}) whose dev/test text and label words the mixture holds out
+ * @param save false to train without writing checkpoints (timing and learning-rate trials)
+ * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
+ *              losses with {@code out/NAME/pretrain-log.jsonl} ({@link RebuildCheck}); 0: a normal build
+ * @param checkTolerance the largest relative difference {@code check} accepts (0.01 = 1 %)
+ */
+public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
+                      int dModel, int dKv, int heads, int dFf, int encoderLayers, int decoderLayers,
+                      float trainDropout, float savedDropout, int batch,
+                      int spanSteps, int spanChunk, float spanLr,
+                      int lmSteps, int lmChunk, int lmTarget, float lmLr,
+                      int mixSteps, int mixInput, float mixLr, float mixSavedDropout, Path tasks, String mixName,
+                      String optimizer, int warmup, float maxGradNorm, int logEvery, int evalEvery, int devExamples,
+                      String dtype, String phases, String spanName, String lmName, boolean save,
+                      int check, double checkTolerance) {
+
+    /** The recipe of the shipped {@code models/t5-mini} (seed 1). */
+    public static PretrainOptions defaults() {
+        return new PretrainOptions(1, Path.of("data/corpus/pretrain.txt.gz"), Path.of("data/tokenizer"), Path.of("models"),
+                192, 32, 4, 512, 4, 4,
+                0f, 0.1f, 32,
+                4500, 128, 3e-3f,
+                3000, 128, 16, 2e-3f,
+                1500, 128, 1e-3f, 0f, Path.of("data/tasks"), "t5-mini-mix",
+                "adamw", 100, 0f, 50, 250, 256,
+                "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
+                0, 0.01);
+    }
+
+    /** Parses {@code --key value} pairs over the defaults. */
+    public static PretrainOptions parse(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new PromptTuneException("expected --key value pairs, got '" + args[i] + "'");
+            }
+            a.put(args[i].substring(2), args[++i]);
+        }
+        for (String k : a.keySet()) {
+            if (!KNOWN.contains(k)) {
+                throw new PromptTuneException("unknown option --" + k + "; known: " + KNOWN);
+            }
+        }
+        PretrainOptions d = defaults();
+        PretrainOptions o;
+        try {
+            o = parseOver(d, a);
+        } catch (NumberFormatException e) {
+            throw new PromptTuneException("a pretraining option is not a number (" + e.getMessage() + "); options: "
+                    + a);
+        }
+        if (o.check() < 0) {
+            throw new PromptTuneException("--check must be 0 (build) or a number of steps >= 1, got " + o.check());
+        }
+        return o;
+    }
+
+    private static PretrainOptions parseOver(PretrainOptions d, Map<String, String> a) {
+        return new PretrainOptions(
+                Long.parseLong(a.getOrDefault("seed", "" + d.seed)),
+                Path.of(a.getOrDefault("corpus", d.corpus.toString())),
+                Path.of(a.getOrDefault("tokenizer", d.tokenizer.toString())),
+                Path.of(a.getOrDefault("out", d.out.toString())),
+                Integer.parseInt(a.getOrDefault("d-model", "" + d.dModel)),
+                Integer.parseInt(a.getOrDefault("d-kv", "" + d.dKv)),
+                Integer.parseInt(a.getOrDefault("heads", "" + d.heads)),
+                Integer.parseInt(a.getOrDefault("d-ff", "" + d.dFf)),
+                Integer.parseInt(a.getOrDefault("encoder-layers", "" + d.encoderLayers)),
+                Integer.parseInt(a.getOrDefault("decoder-layers", "" + d.decoderLayers)),
+                Float.parseFloat(a.getOrDefault("train-dropout", "" + d.trainDropout)),
+                Float.parseFloat(a.getOrDefault("saved-dropout", "" + d.savedDropout)),
+                Integer.parseInt(a.getOrDefault("batch", "" + d.batch)),
+                Integer.parseInt(a.getOrDefault("span-steps", "" + d.spanSteps)),
+                Integer.parseInt(a.getOrDefault("span-chunk", "" + d.spanChunk)),
+                Float.parseFloat(a.getOrDefault("span-lr", "" + d.spanLr)),
+                Integer.parseInt(a.getOrDefault("lm-steps", "" + d.lmSteps)),
+                Integer.parseInt(a.getOrDefault("lm-chunk", "" + d.lmChunk)),
+                Integer.parseInt(a.getOrDefault("lm-target", "" + d.lmTarget)),
+                Float.parseFloat(a.getOrDefault("lm-lr", "" + d.lmLr)),
+                Integer.parseInt(a.getOrDefault("mix-steps", "" + d.mixSteps)),
+                Integer.parseInt(a.getOrDefault("mix-input", "" + d.mixInput)),
+                Float.parseFloat(a.getOrDefault("mix-lr", "" + d.mixLr)),
+                Float.parseFloat(a.getOrDefault("mix-saved-dropout", "" + d.mixSavedDropout)),
+                Path.of(a.getOrDefault("tasks", d.tasks.toString())),
+                a.getOrDefault("mix-name", d.mixName),
+                a.getOrDefault("optimizer", d.optimizer),
+                Integer.parseInt(a.getOrDefault("warmup", "" + d.warmup)),
+                Float.parseFloat(a.getOrDefault("max-grad-norm", "" + d.maxGradNorm)),
+                Integer.parseInt(a.getOrDefault("log-every", "" + d.logEvery)),
+                Integer.parseInt(a.getOrDefault("eval-every", "" + d.evalEvery)),
+                Integer.parseInt(a.getOrDefault("dev-examples", "" + d.devExamples)),
+                a.getOrDefault("dtype", d.dtype),
+                a.getOrDefault("phases", d.phases),
+                a.getOrDefault("span-name", d.spanName),
+                a.getOrDefault("lm-name", d.lmName),
+                Boolean.parseBoolean(a.getOrDefault("save", "" + d.save)),
+                Integer.parseInt(a.getOrDefault("check", "" + d.check)),
+                Double.parseDouble(a.getOrDefault("check-tolerance", "" + d.checkTolerance)));
+    }
+
+    private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
+            "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
+            "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "mix-steps", "mix-input", "mix-lr",
+            "mix-saved-dropout", "tasks", "mix-name", "optimizer", "warmup", "max-grad-norm", "log-every",
+            "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance");
+
+    /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
+    public T5Config config(int vocabSize) {
+        JsonObject o = new JsonObject();
+        o.addProperty("model_type", "t5");
+        o.addProperty("vocab_size", vocabSize);
+        o.addProperty("d_model", dModel);
+        o.addProperty("d_kv", dKv);
+        o.addProperty("d_ff", dFf);
+        o.addProperty("num_heads", heads);
+        o.addProperty("num_layers", encoderLayers);
+        o.addProperty("num_decoder_layers", decoderLayers);
+        o.addProperty("relative_attention_num_buckets", 32);
+        o.addProperty("relative_attention_max_distance", 128);
+        o.addProperty("dropout_rate", savedDropout);
+        o.addProperty("layer_norm_epsilon", 1e-6);
+        o.addProperty("feed_forward_proj", "gated-gelu");
+        o.addProperty("tie_word_embeddings", false);
+        o.addProperty("pad_token_id", 0);
+        o.addProperty("eos_token_id", 1);
+        o.addProperty("decoder_start_token_id", 0);
+        return T5Config.parse(o.toString(), "pretraining options");
+    }
+
+    /** The options as they would be typed (non-default ones only), for the model card's rebuild command. */
+    Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seed", seed);
+        m.put("d_model", dModel);
+        m.put("d_kv", dKv);
+        m.put("num_heads", heads);
+        m.put("d_ff", dFf);
+        m.put("encoder_layers", encoderLayers);
+        m.put("decoder_layers", decoderLayers);
+        m.put("train_dropout", trainDropout);
+        m.put("saved_dropout_rate", savedDropout);
+        m.put("batch", batch);
+        m.put("span_steps", spanSteps);
+        m.put("span_chunk", spanChunk);
+        m.put("span_lr", spanLr);
+        m.put("lm_steps", lmSteps);
+        m.put("lm_chunk", lmChunk);
+        m.put("lm_target", lmTarget);
+        m.put("lm_lr", lmLr);
+        m.put("mix_steps", mixSteps);
+        m.put("mix_input", mixInput);
+        m.put("mix_lr", mixLr);
+        m.put("mix_saved_dropout_rate", mixSavedDropout);
+        m.put("optimizer", optimizer);
+        m.put("warmup", warmup);
+        m.put("max_grad_norm", maxGradNorm);
+        m.put("dev_examples", devExamples);
+        m.put("dtype", dtype);
+        return m;
+    }
+}
+
