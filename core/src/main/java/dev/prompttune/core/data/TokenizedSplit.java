@@ -134,7 +134,7 @@ public final class TokenizedSplit {
         return labels[i];
     }
 
-    /** Input length of every example, for {@link Batcher}. */
+    /** Input length of every example (after the cut to {@link #maxInputLength()}). */
     public int[] inputLengths() {
         return inputLengths;
     }
@@ -157,7 +157,7 @@ public final class TokenizedSplit {
         return maxTargetLength;
     }
 
-    /** The tokenizer's pad id, used to pad input ids in {@link Batch}. */
+    /** The pad id of the tokenizer these ids came from. */
     public long padId() {
         return padId;
     }

@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -89,7 +86,7 @@ public final class UnigramTrainer {
         FORCED_CHARACTERS = kept.toString();
     }
 
-    private static final int CHUNKS = 16;
+    static final int CHUNKS = 16;
     private static final double EXPECTED_FREQUENCY_THRESHOLD = 0.5;
 
     private final Options options;
@@ -193,25 +190,25 @@ public final class UnigramTrainer {
                 words.size(), n, required.size(), (System.nanoTime() - t0) / 1e6));
 
         // Seed pieces.
-        Model model = seed(text, freq, required);
+        UnigramModel model = seed(text, freq, required);
         log.accept(String.format("%d seed pieces (%.0f ms)", model.size(), (System.nanoTime() - t0) / 1e6));
 
         int desired = (int) (options.pieces() * 1.1);
-        try (Pool pool = new Pool(options.threads())) {
+        try (EStepPool pool = new EStepPool(options.threads())) {
             for (int round = 0; ; round++) {
-                Lattices lattices = new Lattices(text, model, options.maxPieceLength());
+                UnigramLattices lattices = new UnigramLattices(text, model, options.maxPieceLength());
                 for (int it = 0; it < options.emIterations(); it++) {
                     double[] expected = new double[model.size()];
                     double objective = pool.expect(lattices, freq, model, expected);
                     model = mStep(model, expected);
-                    lattices = new Lattices(text, model, options.maxPieceLength());
+                    lattices = new UnigramLattices(text, model, options.maxPieceLength());
                     log.accept(String.format("round %d em %d: %d pieces, objective %.4f (%.0f ms)", round, it,
                             model.size(), -objective / Arrays.stream(freq).sum(), (System.nanoTime() - t0) / 1e6));
                 }
                 if (model.size() <= desired) {
                     break;
                 }
-                model = prune(model, lattices, freq, desired);
+                model = UnigramPruning.prune(model, lattices, freq, desired, options, log);
             }
         }
         Vocabulary v = finish(model);
@@ -221,73 +218,12 @@ public final class UnigramTrainer {
 
     // ------------------------------------------------------------------------------------------------ model
 
-    /** Pieces (as code point strings) with scores; {@code required[i]} for the required characters. */
-    static final class Model {
-        final String[] pieces;
-        final double[] scores;
-        final boolean[] required;
-        final HashMap<String, Integer> index;
-
-        Model(String[] pieces, double[] scores, boolean[] required) {
-            this.pieces = pieces;
-            this.scores = scores;
-            this.required = required;
-            this.index = new HashMap<>(pieces.length * 2);
-            for (int i = 0; i < pieces.length; i++) {
-                index.put(pieces[i], i);
-            }
-        }
-
-        int size() {
-            return pieces.length;
-        }
-    }
-
-    /** Character class for script boundaries: digits, letters by script (CJK as one), everything else common. */
-    static int charClass(int cp) {
-        if (Character.isDigit(cp)) {
-            return -2;
-        }
-        Character.UnicodeScript s = Character.UnicodeScript.of(cp);
-        return switch (s) {
-            case HAN, HIRAGANA, KATAKANA -> Character.UnicodeScript.HAN.ordinal();
-            case INHERITED -> -3; // combining marks join the previous character's class
-            default -> s.ordinal();
-        };
-    }
-
-    /** The longest valid piece length starting at {@code i} (up to {@code max}). */
-    static int maxLengthAt(int[] t, int i, int max) {
-        int meta = TextNormalizer.META.codePointAt(0);
-        int cls = Integer.MIN_VALUE;
-        int len = 0;
-        for (int j = i; j < t.length && len < max; j++, len++) {
-            int cp = t[j];
-            if (cp == meta) {
-                if (j != i) {
-                    break;
-                }
-                continue;
-            }
-            int c = charClass(cp);
-            if (c == -3) {
-                continue;
-            }
-            if (cls == Integer.MIN_VALUE) {
-                cls = c;
-            } else if (c != cls) {
-                break;
-            }
-        }
-        return len;
-    }
-
-    private Model seed(int[][] text, double[] freq, TreeSet<Integer> required) {
+    private UnigramModel seed(int[][] text, double[] freq, TreeSet<Integer> required) {
         HashMap<String, double[]> counts = new HashMap<>();
         for (int s = 0; s < text.length; s++) {
             int[] t = text[s];
             for (int i = 0; i < t.length; i++) {
-                int max = maxLengthAt(t, i, options.maxPieceLength());
+                int max = UnigramModel.maxLengthAt(t, i, options.maxPieceLength());
                 for (int len = 2; len <= max; len++) {
                     String piece = new String(t, i, len);
                     double[] c = counts.get(piece);
@@ -338,205 +274,7 @@ public final class UnigramTrainer {
         for (int i = 0; i < f.length; i++) {
             scores[i] = StrictMath.log(f[i]) - logSum;
         }
-        return new Model(pieces, scores, req);
-    }
-
-    // ------------------------------------------------------------------------------------------------ lattices
-
-    /** For every sentence, the vocabulary pieces found in it: edges (start, end, piece) sorted by end. */
-    static final class Lattices {
-        final int[][] starts;
-        final int[][] ends;
-        final int[][] ids;
-        final int[] lengths;
-
-        Lattices(int[][] text, Model model, int maxPieceLength) {
-            int n = text.length;
-            lengths = new int[n];
-            starts = new int[n][];
-            ends = new int[n][];
-            ids = new int[n][];
-            int[] bs = new int[4096];
-            int[] be = new int[4096];
-            int[] bi = new int[4096];
-            for (int s = 0; s < n; s++) {
-                int[] t = text[s];
-                lengths[s] = t.length;
-                int m = 0;
-                // by end position, then start: iterate ends, and starts backwards
-                for (int end = 1; end <= t.length; end++) {
-                    for (int start = Math.max(0, end - maxPieceLength); start < end; start++) {
-                        if (maxLengthAt(t, start, end - start) < end - start) {
-                            continue;
-                        }
-                        Integer id = model.index.get(new String(t, start, end - start));
-                        if (id != null) {
-                            if (m == bs.length) {
-                                bs = Arrays.copyOf(bs, m * 2);
-                                be = Arrays.copyOf(be, m * 2);
-                                bi = Arrays.copyOf(bi, m * 2);
-                            }
-                            bs[m] = start;
-                            be[m] = end;
-                            bi[m] = id;
-                            m++;
-                        }
-                    }
-                }
-                starts[s] = Arrays.copyOf(bs, m);
-                ends[s] = Arrays.copyOf(be, m);
-                ids[s] = Arrays.copyOf(bi, m);
-            }
-        }
-    }
-
-    static double logAdd(double a, double b) {
-        if (a == Double.NEGATIVE_INFINITY) {
-            return b;
-        }
-        if (b == Double.NEGATIVE_INFINITY) {
-            return a;
-        }
-        double hi = Math.max(a, b);
-        double lo = Math.min(a, b);
-        return hi + StrictMath.log1p(StrictMath.exp(lo - hi));
-    }
-
-    /**
-     * Adds the expected count of each piece in sentence {@code s} (times its frequency) to {@code expected}; returns
-     * {@code freq * log Z}, or 0 when the sentence has no segmentation.
-     */
-    static double expectSentence(int s, int length, Lattices l, double freq, double[] scores, double[] expected,
-                                 double[] alpha, double[] beta) {
-        int[] st = l.starts[s];
-        int[] en = l.ends[s];
-        int[] id = l.ids[s];
-        Arrays.fill(alpha, 0, length + 1, Double.NEGATIVE_INFINITY);
-        Arrays.fill(beta, 0, length + 1, Double.NEGATIVE_INFINITY);
-        alpha[0] = 0;
-        for (int e = 0; e < st.length; e++) {
-            alpha[en[e]] = logAdd(alpha[en[e]], alpha[st[e]] + scores[id[e]]);
-        }
-        double z = alpha[length];
-        if (z == Double.NEGATIVE_INFINITY) {
-            return 0;
-        }
-        beta[length] = 0;
-        for (int e = st.length - 1; e >= 0; e--) {
-            beta[st[e]] = logAdd(beta[st[e]], scores[id[e]] + beta[en[e]]);
-        }
-        for (int e = 0; e < st.length; e++) {
-            double a = alpha[st[e]];
-            double b = beta[en[e]];
-            if (a == Double.NEGATIVE_INFINITY || b == Double.NEGATIVE_INFINITY) {
-                continue;
-            }
-            expected[id[e]] += freq * StrictMath.exp(a + scores[id[e]] + b - z);
-        }
-        return freq * z;
-    }
-
-    /** Best segmentation of sentence {@code s}: piece ids in order, or null when there is none. */
-    static int[] viterbi(int s, int length, Lattices l, double[] scores, double[] best, int[] back) {
-        int[] st = l.starts[s];
-        int[] en = l.ends[s];
-        int[] id = l.ids[s];
-        Arrays.fill(best, 0, length + 1, Double.NEGATIVE_INFINITY);
-        best[0] = 0;
-        for (int e = 0; e < st.length; e++) {
-            double v = best[st[e]] + scores[id[e]];
-            if (v > best[en[e]]) {
-                best[en[e]] = v;
-                back[en[e]] = e;
-            }
-        }
-        if (best[length] == Double.NEGATIVE_INFINITY) {
-            return null;
-        }
-        int count = 0;
-        for (int pos = length; pos > 0; pos = st[back[pos]]) {
-            count++;
-        }
-        int[] path = new int[count];
-        for (int pos = length, i = count - 1; pos > 0; pos = st[back[pos]], i--) {
-            path[i] = id[back[pos]];
-        }
-        return path;
-    }
-
-    /** Runs per-chunk work on a fixed number of threads; chunk results are combined in chunk order. */
-    static final class Pool implements AutoCloseable {
-        private final ExecutorService executor;
-
-        Pool(int threads) {
-            this.executor = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "unigram-trainer");
-                t.setDaemon(true);
-                return t;
-            }) : null;
-        }
-
-        <T> List<T> map(int chunks, java.util.function.IntFunction<T> work) {
-            List<T> out = new ArrayList<>(chunks);
-            if (executor == null) {
-                for (int c = 0; c < chunks; c++) {
-                    out.add(work.apply(c));
-                }
-                return out;
-            }
-            List<Future<T>> futures = new ArrayList<>();
-            for (int c = 0; c < chunks; c++) {
-                final int chunk = c;
-                futures.add(executor.submit(() -> work.apply(chunk)));
-            }
-            for (Future<T> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-            return out;
-        }
-
-        /** E-step over all sentences; fills {@code expected}, returns the total log-likelihood. */
-        double expect(Lattices l, double[] freq, Model model, double[] expected) {
-            int n = freq.length;
-            record Part(double[] expected, double objective) {}
-            List<Part> parts = map(CHUNKS, c -> {
-                double[] e = new double[model.size()];
-                double[] alpha = new double[256];
-                double[] beta = new double[256];
-                double obj = 0;
-                for (int s = c * n / CHUNKS; s < (c + 1) * n / CHUNKS; s++) {
-                    int len = l.lengths[s];
-                    if (len + 1 > alpha.length) {
-                        alpha = new double[len + 1];
-                        beta = new double[len + 1];
-                    }
-                    obj += expectSentence(s, len, l, freq[s], model.scores, e, alpha, beta);
-                }
-                return new Part(e, obj);
-            });
-            double objective = 0;
-            for (Part p : parts) {
-                for (int i = 0; i < expected.length; i++) {
-                    expected[i] += p.expected[i];
-                }
-                objective += p.objective;
-            }
-            return objective;
-        }
-
-        @Override
-        public void close() {
-            if (executor != null) {
-                executor.shutdownNow();
-            }
-        }
+        return new UnigramModel(pieces, scores, req);
     }
 
     // ------------------------------------------------------------------------------------------------ EM, pruning
@@ -557,7 +295,7 @@ public final class UnigramTrainer {
     }
 
     /** M-step: Bayesian update of the scores; pieces expected less than 0.5 times are dropped (not characters). */
-    private Model mStep(Model model, double[] expected) {
+    private UnigramModel mStep(UnigramModel model, double[] expected) {
         double sum = 0;
         for (int i = 0; i < expected.length; i++) {
             if (expected[i] >= EXPECTED_FREQUENCY_THRESHOLD || model.required[i]) {
@@ -580,133 +318,11 @@ public final class UnigramTrainer {
             scores[k] = digamma(Math.max(expected[i], EXPECTED_FREQUENCY_THRESHOLD)) - logSum;
             req[k] = model.required[i];
         }
-        return new Model(pieces, scores, req);
-    }
-
-    /** Keeps the {@code max(desired, shrinkingFactor * size)} pieces whose removal would cost the most. */
-    private Model prune(Model model, Lattices lattices, double[] freq, int desired) {
-        int size = model.size();
-        int n = freq.length;
-        // Viterbi frequency of each piece, and the frequency of the sentences it appears in.
-        double[] vfreq = new double[size];
-        double[] sentenceFreq = new double[size];
-        double vsum = 0;
-        double[] best = new double[256];
-        int[] back = new int[256];
-        for (int s = 0; s < n; s++) {
-            int len = lattices.lengths[s];
-            if (len + 1 > best.length) {
-                best = new double[len + 1];
-                back = new int[len + 1];
-            }
-            int[] path = viterbi(s, len, lattices, model.scores, best, back);
-            if (path == null) {
-                continue;
-            }
-            vsum += freq[s];
-            int[] distinct = Arrays.stream(path).distinct().toArray();
-            for (int id : path) {
-                vfreq[id] += freq[s];
-            }
-            for (int id : distinct) {
-                sentenceFreq[id] += freq[s];
-            }
-        }
-        // Each piece's best segmentation by the other pieces.
-        int[][] alternatives = new int[size][];
-        boolean[] alwaysKeep = new boolean[size];
-        int[][] pieceText = new int[size][];
-        for (int i = 0; i < size; i++) {
-            pieceText[i] = model.pieces[i].codePoints().toArray();
-        }
-        Lattices own = new Lattices(pieceText, model, options.maxPieceLength());
-        for (int i = 0; i < size; i++) {
-            int len = pieceText[i].length;
-            if (len == 1) {
-                alwaysKeep[i] = true;
-                alternatives[i] = new int[0];
-                continue;
-            }
-            // Viterbi without the piece's own full-length edge.
-            int[] st = own.starts[i];
-            int[] en = own.ends[i];
-            int[] id = own.ids[i];
-            double[] b = new double[len + 1];
-            int[] bk = new int[len + 1];
-            Arrays.fill(b, Double.NEGATIVE_INFINITY);
-            b[0] = 0;
-            for (int e = 0; e < st.length; e++) {
-                if (id[e] == i) {
-                    continue;
-                }
-                double v = b[st[e]] + model.scores[id[e]];
-                if (v > b[en[e]]) {
-                    b[en[e]] = v;
-                    bk[en[e]] = e;
-                }
-            }
-            if (b[len] == Double.NEGATIVE_INFINITY) {
-                alwaysKeep[i] = true;
-                alternatives[i] = new int[0];
-                continue;
-            }
-            if (b[len] > model.scores[i]) {
-                alwaysKeep[i] = false; // its own Viterbi path splits it: it never wins, remove safely
-                alternatives[i] = new int[0];
-                continue;
-            }
-            alwaysKeep[i] = true;
-            List<Integer> alt = new ArrayList<>();
-            for (int pos = len; pos > 0; pos = st[bk[pos]]) {
-                alt.add(0, id[bk[pos]]);
-            }
-            alternatives[i] = alt.stream().mapToInt(Integer::intValue).toArray();
-        }
-        double sum = Arrays.stream(vfreq).sum();
-        double logSum = StrictMath.log(sum);
-        record Candidate(int id, double loss) {}
-        List<Candidate> candidates = new ArrayList<>();
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            if (model.required[i]) {
-                keep.add(i);
-                continue;
-            }
-            if (vfreq[i] == 0 || !alwaysKeep[i]) {
-                continue; // not on any Viterbi path, or never its own best segmentation
-            }
-            double f = sentenceFreq[i] / vsum;
-            double logProbSp = StrictMath.log(vfreq[i]) - logSum;
-            double logSumAlt = StrictMath.log(sum + vfreq[i] * (alternatives[i].length - 1));
-            double logProbAlt = 0;
-            for (int a : alternatives[i]) {
-                logProbAlt += StrictMath.log(vfreq[a] + vfreq[i]) - logSumAlt;
-            }
-            candidates.add(new Candidate(i, f * (logProbSp - logProbAlt)));
-        }
-        candidates.sort(Comparator.comparingDouble(Candidate::loss).reversed().thenComparingInt(Candidate::id));
-        int target = Math.max(desired, (int) (options.shrinkingFactor() * size));
-        for (Candidate c : candidates) {
-            if (keep.size() >= target) {
-                break;
-            }
-            keep.add(c.id());
-        }
-        keep.sort(null);
-        String[] pieces = new String[keep.size()];
-        double[] scores = new double[keep.size()];
-        boolean[] req = new boolean[keep.size()];
-        for (int k = 0; k < keep.size(); k++) {
-            pieces[k] = model.pieces[keep.get(k)];
-            scores[k] = model.scores[keep.get(k)];
-            req[k] = model.required[keep.get(k)];
-        }
-        log.accept(String.format("pruned %d -> %d pieces", size, pieces.length));
-        return new Model(pieces, scores, req);
+        return new UnigramModel(pieces, scores, req);
     }
 
     /** Required characters plus the best other pieces, up to {@link Options#pieces()}, sorted by score. */
-    private Vocabulary finish(Model model) {
+    private Vocabulary finish(UnigramModel model) {
         double minScore = Arrays.stream(model.scores).min().orElse(0);
         record Entry(String piece, double score) {}
         List<Entry> chosen = new ArrayList<>();

@@ -131,9 +131,9 @@ class UnigramTrainerTest {
     @Test
     void scriptBoundaries() {
         int[] t = "▁abc12,.".codePoints().toArray();
-        assertEquals(4, UnigramTrainer.maxLengthAt(t, 0, 16)); // ▁abc
-        assertEquals(2, UnigramTrainer.maxLengthAt(t, 4, 16)); // 12
-        assertEquals(2, UnigramTrainer.maxLengthAt(t, 6, 16)); // ,.
-        assertEquals(1, UnigramTrainer.maxLengthAt("a▁b".codePoints().toArray(), 0, 16));
+        assertEquals(4, UnigramModel.maxLengthAt(t, 0, 16)); // ▁abc
+        assertEquals(2, UnigramModel.maxLengthAt(t, 4, 16)); // 12
+        assertEquals(2, UnigramModel.maxLengthAt(t, 6, 16)); // ,.
+        assertEquals(1, UnigramModel.maxLengthAt("a▁b".codePoints().toArray(), 0, 16));
     }
 }
