@@ -42,13 +42,13 @@ class ConverterPartsTest {
         String sentence = "word ".repeat(24).strip() + ".";
         BrownCorpus.Doc doc = new BrownCorpus.Doc("cx01", "news", List.of(List.of(sentence, sentence, sentence,
                 sentence, sentence, sentence, sentence)));
-        List<String> passages = CorpusBuilder.passages(doc);
+        List<String> passages = GenreTask.passages(doc);
         // sentences are added while the passage stays within 100 words: 4 (96 words), then the last 3 (72)
         assertEquals(2, passages.size());
         assertEquals(96, passages.get(0).split(" ").length);
         assertEquals(72, passages.get(1).split(" ").length);
         String longSentence = "long ".repeat(130).strip() + ".";
-        List<String> cut = CorpusBuilder.passages(new BrownCorpus.Doc("cx02", "news", List.of(List.of(longSentence))));
+        List<String> cut = GenreTask.passages(new BrownCorpus.Doc("cx02", "news", List.of(List.of(longSentence))));
         assertEquals(1, cut.size());
         assertEquals(100, cut.get(0).split(" ").length); // the remaining 30 words are too few for a passage
     }
