@@ -46,7 +46,7 @@ class FastDevRunPromptFileTest {
             }
 
             PromptTuneRun normal = ex.promptTune(s -> s.model("tiny").data("markers").name("normal").length(4)
-                    .init("random").steps(2).batch(8).evalEvery(1));
+                    .init("random").steps(2).batch(8).evalEvery(1).save(tmp.resolve("runs").toString()));
             Path file = ex.savePrompt(normal, tmp.resolve("normal").toString());
             assertFalse(ex.loadPrompt(file.toString()).spec().fastDevRun());
         }
