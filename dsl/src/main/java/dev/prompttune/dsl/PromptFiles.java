@@ -9,6 +9,7 @@ import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.core.spec.Home;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.StopReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ final class PromptFiles {
         double dev = m.bestValue() == null ? Double.NaN : m.bestValue();
         int bestStep = m.bestStep() == null ? 0 : m.bestStep().intValue();
         return new PromptTuneRun(built, name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
-                0, (long) loaded.length() * loaded.width(), 0, "LOADED", loaded.values(), loaded.length(), loaded.width(),
+                0, (long) loaded.length() * loaded.width(), 0, StopReason.LOADED, loaded.values(), loaded.length(), loaded.width(),
                 List.of(), List.of(), List.of());
     }
 

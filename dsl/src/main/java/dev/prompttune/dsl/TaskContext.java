@@ -6,8 +6,9 @@ import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
 import dev.prompttune.core.eval.Calibration;
+import dev.prompttune.core.eval.EvaluationMode;
 import dev.prompttune.core.eval.GenerationEvaluator;
-import dev.prompttune.core.eval.Metrics;
+import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -134,7 +135,7 @@ final class TaskContext {
         float[][] scores = null;
         List<String> generated = null;
         double uncalibrated = Double.NaN;
-        if (spec.evaluation().equals("generate")) {
+        if (EvaluationMode.of(spec.evaluation()) == EvaluationMode.GENERATE) {
             generated = GenerationEvaluator.generate(with, input, split.inputs(), tokenizer, spec.maxTargetLength(),
                     spec.evalBatch(), session.manager());
             predicted = GenerationEvaluator.classes(generated, targetTexts);
@@ -170,8 +171,7 @@ final class TaskContext {
         if (gold.length == 0) {
             return Double.NaN;
         }
-        return metric().equals("macro_f1") ? Metrics.macroF1(gold, predicted, targetTexts.size())
-                : Metrics.accuracy(gold, predicted);
+        return Metric.of(metric()).score(gold, predicted, targetTexts.size());
     }
 
     private long[] withSentinel(long[] ids) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.prompttune.core.train.StopReason;
 
 /** Experiments that record the specs they are given instead of training (for keyword and error tests). */
 class Recording extends Experiments {
@@ -21,7 +22,7 @@ class Recording extends Experiments {
     protected PromptTuneRun execute(PromptTuneSpec spec) {
         specs.add(spec);
         return new PromptTuneRun(spec, spec.name(), Path.of("runs", spec.name()), "accuracy", 0.5, 0, 0.5, Map.of(), 0, 0, 0,
-                0, 0, "COMPLETED", new float[0], spec.length(), 0, List.of(), List.of(), List.of());
+                0, 0, StopReason.COMPLETED, new float[0], spec.length(), 0, List.of(), List.of(), List.of());
     }
 
     @Override

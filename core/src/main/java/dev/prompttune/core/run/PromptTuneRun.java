@@ -2,6 +2,7 @@ package dev.prompttune.core.run;
 
 import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,14 +21,14 @@ import java.util.Map;
  */
 public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String metric, double dev, int bestStep,
                             double test, Map<String, Double> baselines, int steps, double seconds, long peakRssMib,
-                            long paramsTrainable, long paramsTotal, String stopReason, float[] prompt, int length,
+                            long paramsTrainable, long paramsTotal, StopReason stopReason, float[] prompt, int length,
                             int width, List<Double> losses, List<TrainingListener.EvalEvent> evals,
                             List<Prediction> predictions, Uncalibrated uncalibrated) {
 
     /** A run without calibration. */
     public PromptTuneRun(PromptTuneSpec spec, String id, Path record, String metric, double dev, int bestStep,
                          double test, Map<String, Double> baselines, int steps, double seconds, long peakRssMib,
-                         long paramsTrainable, long paramsTotal, String stopReason, float[] prompt, int length,
+                         long paramsTrainable, long paramsTotal, StopReason stopReason, float[] prompt, int length,
                          int width, List<Double> losses, List<TrainingListener.EvalEvent> evals,
                          List<Prediction> predictions) {
         this(spec, id, record, metric, dev, bestStep, test, baselines, steps, seconds, peakRssMib, paramsTrainable,
@@ -61,7 +62,7 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
 
     /** Whether training was stopped by an interrupt (Ctrl-C, a notebook's stop button) before it ended. */
     public boolean interrupted() {
-        return "INTERRUPTED".equals(stopReason);
+        return stopReason == StopReason.INTERRUPTED;
     }
 
     /**
@@ -90,7 +91,7 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
             b.append("calibrated ranking: dev and test subtract each label's content-free score (Zhao et al. 2021)\n");
         }
         b.append(String.format(Locale.ROOT, "steps %d (best at %d, %s), %.1f s, peak RSS %d MiB, trainable %,d of %,d (%.4f%%)%n",
-                steps, bestStep, stopReason.toLowerCase(Locale.ROOT), seconds, peakRssMib, paramsTrainable, paramsTotal,
+                steps, bestStep, stopReason.key().toLowerCase(Locale.ROOT), seconds, peakRssMib, paramsTrainable, paramsTotal,
                 trainablePercent()));
         if (record != null) {
             b.append("record: ").append(record).append("  prompt: ").append(record.resolve("prompt.safetensors")).append('\n');

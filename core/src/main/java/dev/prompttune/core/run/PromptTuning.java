@@ -3,7 +3,7 @@ package dev.prompttune.core.run;
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.Calibration;
-import dev.prompttune.core.eval.Metrics;
+import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -25,9 +25,9 @@ import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.core.train.TrainingResult;
 import dev.prompttune.core.train.TrainingSettings;
 import dev.prompttune.core.train.optim.Adafactor;
-import dev.prompttune.core.train.optim.AdamW;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
+import dev.prompttune.core.train.optim.OptimizerKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -144,7 +144,7 @@ public final class PromptTuning {
             PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
                     result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
                     startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
-                    result.reason().name(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
+                    result.reason(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
                     result.evals(), test != null ? test.predictions() : List.of(), uncalibrated);
             record.finish(run, metadata(spec, prepared, model, optimizer, result), result.failure());
             if (failed) {
@@ -248,7 +248,7 @@ public final class PromptTuning {
         }
         int[] predicted = new int[gold.length];
         java.util.Arrays.fill(predicted, best);
-        return metric.equals("macro_f1") ? Metrics.macroF1(gold, predicted, classes) : Metrics.accuracy(gold, predicted);
+        return Metric.of(metric).score(gold, predicted, classes);
     }
 
     /** The model-tuning baseline: every weight trained on the same data and loop (a separate copy of the model). */
@@ -280,12 +280,7 @@ public final class PromptTuning {
     static Optimizer optimizer(PromptTuneSpec spec, NDManager root) {
         LearningRateSchedule schedule = LearningRateSchedule.parse(spec.schedule());
         float lr = (float) spec.lr();
-        return switch (spec.optimizer()) {
-            case "adafactor" -> Adafactor.paper(lr).withWeightDecay((float) spec.weightDecay()).withSchedule(schedule).build(root);
-            case "adafactor-hf" -> Adafactor.huggingFace(lr).withWeightDecay((float) spec.weightDecay()).withSchedule(schedule).build(root);
-            case "adamw" -> AdamW.defaults(lr).withWeightDecay((float) spec.weightDecay()).withSchedule(schedule).build(root);
-            default -> throw new PromptTuneException("optimizer '" + spec.optimizer() + "' is not known; allowed: " + PromptTuneSpec.OPTIMIZERS);
-        };
+        return OptimizerKind.of(spec.optimizer()).build(lr, (float) spec.weightDecay(), schedule, root);
     }
 
     private static PromptMetadata metadata(PromptTuneSpec spec, Prepared prepared, T5Model model, Optimizer optimizer,

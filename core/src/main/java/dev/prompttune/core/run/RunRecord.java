@@ -10,6 +10,7 @@ import dev.prompttune.core.io.AtomicFiles;
 import dev.prompttune.core.promptio.AtomicText;
 import dev.prompttune.core.promptio.PromptFile;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.TrainingListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -164,7 +165,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         s.put("params_trainable", run.paramsTrainable());
         s.put("params_total", run.paramsTotal());
         s.put("trainable_percent", run.trainablePercent());
-        s.put("stop_reason", run.stopReason());
+        s.put("stop_reason", run.stopReason().key());
         s.put("fast_dev_run", run.spec().fastDevRun());
         if (!run.spec().reparam().equals("none")) {
             s.put("reparam", run.spec().reparam());
@@ -248,7 +249,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                     number(summary.get("dev")), summary.get("best_step").getAsInt(), number(summary.get("test")), baselines,
                     summary.get("steps").getAsInt(), summary.get("seconds").getAsDouble(), summary.get("peak_rss_mib").getAsLong(),
                     summary.get("params_trainable").getAsLong(), summary.get("params_total").getAsLong(),
-                    summary.get("stop_reason").getAsString(), prompt.values(), prompt.length(), prompt.width(), losses, evals,
+                    StopReason.of(summary.get("stop_reason").getAsString()), prompt.values(), prompt.length(), prompt.width(), losses, evals,
                     predictions, uncalibrated);
         } catch (IOException | RuntimeException e) {
             if (e instanceof PromptTuneException p) {

@@ -2,8 +2,9 @@ package dev.prompttune.core.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.eval.Calibration;
+import dev.prompttune.core.eval.EvaluationMode;
 import dev.prompttune.core.eval.GenerationEvaluator;
-import dev.prompttune.core.eval.Metrics;
+import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -49,7 +50,7 @@ public record Scorer(T5Model model, T5Tokenizer tokenizer, List<String> targetTe
         List<String> generated = null;
         double uncalibrated = Double.NaN;
         double[] prior = null;
-        if (evaluation.equals("generate")) {
+        if (EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
             generated = GenerationEvaluator.generate(model, input, split.inputs(), tokenizer, maxNewTokens, batch, manager);
             predicted = GenerationEvaluator.classes(generated, targetTexts);
         } else if (contentFree != null) {
@@ -75,8 +76,7 @@ public record Scorer(T5Model model, T5Tokenizer tokenizer, List<String> targetTe
     }
 
     private double metric(TokenizedTask split, int[] predicted) {
-        return metric.equals("macro_f1") ? Metrics.macroF1(split.classes(), predicted, targetTexts.size())
-                : Metrics.accuracy(split.classes(), predicted);
+        return Metric.of(metric).score(split.classes(), predicted, targetTexts.size());
     }
 
     double value(EncoderInput input, TokenizedTask split) {

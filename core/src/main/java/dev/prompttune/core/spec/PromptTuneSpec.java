@@ -3,9 +3,12 @@ package dev.prompttune.core.spec;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.eval.EvaluationMode;
+import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
+import dev.prompttune.core.train.optim.OptimizerKind;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,11 +35,11 @@ public record PromptTuneSpec(
         Path save, List<String> baselines, boolean calibrate, String reparam, int reparamBottleneck,
         boolean fastDevRun) {
 
-    public static final List<String> OPTIMIZERS = List.of("adafactor", "adafactor-hf", "adamw");
+    public static final List<String> OPTIMIZERS = OptimizerKind.keys();
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
     public static final List<String> PRECISIONS = List.of("fp32", "fp16");
-    public static final List<String> METRICS = List.of("accuracy", "macro_f1");
-    public static final List<String> EVALUATIONS = List.of("rank", "generate");
+    public static final List<String> METRICS = Metric.keys();
+    public static final List<String> EVALUATIONS = EvaluationMode.keys();
     public static final List<String> BASELINES = List.of("design", "majority", "modelTuning");
     /** Prompt reparameterisations: none (plain prompt tuning) or Residual Prompt Tuning's bottleneck MLP. */
     public static final List<String> REPARAMS = List.of("none", "residual");
@@ -110,7 +113,7 @@ public record PromptTuneSpec(
         private String template;
         private Map<String, String> labels;
         private String labelField = "label";
-        private String optimizer = "adafactor";
+        private String optimizer = OptimizerKind.ADAFACTOR.key();
         private double lr = 0.3;
         private Double weightDecay;
         private String schedule = "constant";
@@ -126,7 +129,7 @@ public record PromptTuneSpec(
         private String precision = "fp32";
         private boolean sentinel;
         private String metric;
-        private String evaluation = "rank";
+        private String evaluation = EvaluationMode.RANK.key();
         private int maxInputLength = 512;
         private int maxTargetLength = 64;
         private int evalBatch = 64;
@@ -295,13 +298,13 @@ public record PromptTuneSpec(
                 throw new PromptTuneException("data is missing: give a registered task (data 'spam') or a train file; "
                         + "registered tasks: " + TaskResolver.registered());
             }
-            if (calibrate && evaluation.equals("generate")) {
+            if (calibrate && EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
                 throw new PromptTuneException("calibrate true needs evaluation 'rank' (it corrects the label scores of "
                         + "rank classification); evaluation is 'generate'");
             }
             PromptInit resolvedInit = init != null ? init
                     : (labels != null || data != null ? PromptInit.labels() : PromptInit.vocab());
-            double decay = weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.01 : optimizer.equals("adafactor") ? 1e-5 : 0.0;
+            double decay = weightDecay != null ? weightDecay : OptimizerKind.of(optimizer).defaultWeightDecay();
             String resolvedName = name != null ? name
                     : (data != null ? data : train.getFileName().toString().replaceFirst("\\.[^.]+$", "")) + "-" + resolvedInit.kind() + "-" + length;
             return new PromptTuneSpec(resolvedName, model, length, resolvedInit, placement, data, train, dev, test, template,

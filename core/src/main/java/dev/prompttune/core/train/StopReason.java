@@ -14,5 +14,23 @@ public enum StopReason {
      * The loss was not finite at the very first step (a broken initial prompt or model): nothing was trained, so
      * there is no result, only a failure.
      */
-    FAILED
+    FAILED,
+    /** Not trained in this session: a prompt read from a file ({@code loadPrompt}, {@code %loadPrompt}). */
+    LOADED;
+
+    /** The name in run records ({@code summary.json}'s {@code stop_reason}). */
+    public String key() {
+        return name();
+    }
+
+    /** The reason a record names; a clear error for a name this version does not know. */
+    public static StopReason of(String key) {
+        for (StopReason r : values()) {
+            if (r.name().equals(key)) {
+                return r;
+            }
+        }
+        throw new dev.prompttune.core.PromptTuneException("stop reason '" + key + "' is not known; allowed: "
+                + java.util.Arrays.toString(values()));
+    }
 }

@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.prompttune.core.eval.Metrics;
+import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
@@ -29,21 +29,18 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final TrainingSettings settings;
     private final List<TrainingListener> listeners;
-    private final String metric;
+    private final Metric metric;
     private java.util.function.ToDoubleFunction<dev.prompttune.core.prompt.EncoderInput> devEvaluator;
 
-    /** @param metric "accuracy" or "macro_f1" (dev selection metric) */
+    /** @param metric the dev selection metric by name ({@link Metric#key()}: "accuracy" or "macro_f1") */
     public Trainer(T5Model model, Trainable trainable, Optimizer optimizer, TrainingSettings settings, String metric,
                    List<TrainingListener> listeners) {
-        if (!metric.equals("accuracy") && !metric.equals("macro_f1")) {
-            throw new dev.prompttune.core.PromptTuneException("metric '" + metric + "' is not known; allowed: accuracy, macro_f1");
-        }
         this.model = model;
         this.trainable = trainable;
         this.optimizer = optimizer;
         this.settings = settings;
         this.listeners = List.copyOf(listeners);
-        this.metric = metric;
+        this.metric = Metric.of(metric);
     }
 
     /**
@@ -140,7 +137,7 @@ public final class Trainer {
                     } else {
                         sinceBest++;
                     }
-                    TrainingListener.EvalEvent ee = new TrainingListener.EvalEvent(step, metric, value, bestValue, bestStep);
+                    TrainingListener.EvalEvent ee = new TrainingListener.EvalEvent(step, metric.key(), value, bestValue, bestStep);
                     evals.add(ee);
                     listeners.forEach(l -> l.onEval(ee));
                     if (improved) {
@@ -160,7 +157,7 @@ public final class Trainer {
             model.setDropoutRate(originalDropout);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        TrainingResult result = new TrainingResult(reason, step, metric, hasDev && bestStep > 0 ? bestValue : Double.NaN,
+        TrainingResult result = new TrainingResult(reason, step, metric.key(), hasDev && bestStep > 0 ? bestValue : Double.NaN,
                 bestStep, losses, evals, seconds, trainable.count(), model.parameterCount(), failure);
         if (reason != StopReason.DIVERGED && reason != StopReason.FAILED) {
             TrainingListener.DoneEvent de = new TrainingListener.DoneEvent(step, reason, result.bestValue(), bestStep, seconds);
@@ -213,7 +210,6 @@ public final class Trainer {
         float[][] scores = RankClassifier.score(model, trainable.input(), split.inputs(), split.classTargets(),
                 settings.evalBatchSize(), root);
         int[] predicted = RankClassifier.argmax(scores);
-        return metric.equals("accuracy") ? Metrics.accuracy(split.classes(), predicted)
-                : Metrics.macroF1(split.classes(), predicted, split.classTargets().length);
+        return metric.score(split.classes(), predicted, split.classTargets().length);
     }
 }

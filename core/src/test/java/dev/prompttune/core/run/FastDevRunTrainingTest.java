@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.testing.TinyWorld;
+import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ class FastDevRunTrainingTest {
     @Test
     void aRealRunIsNotMarked() {
         PromptTuneSpec real = run.spec().toBuilder().fastDevRun(false).build();
-        PromptTuneRun unmarked = new PromptTuneRun(real, "x", null, "accuracy", 0.5, 1, 0.5, Map.of(), 1, 1, 1, 1, 1, "COMPLETED",
+        PromptTuneRun unmarked = new PromptTuneRun(real, "x", null, "accuracy", 0.5, 1, 0.5, Map.of(), 1, 1, 1, 1, 1, StopReason.COMPLETED,
                 new float[1], 1, 1, List.of(), List.of(), List.of());
         assertFalse(unmarked.table().contains("FAST DEV RUN"), unmarked.table());
         assertFalse(RunComparison.of(unmarked).table().contains("FAST DEV RUN"));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.prompttune.core.train.StopReason;
 
 class RunComparisonTest {
 
@@ -17,7 +18,7 @@ class RunComparisonTest {
         PromptTuneSpec spec = PromptTuneSpec.builder().name(name).model("models/t5-mini").train(Path.of("t.jsonl"))
                 .init(init).length(length).build();
         return new PromptTuneRun(spec, name + "-1", null, "accuracy", 0.9, 20, 0.85, Map.of("design", 0.5), losses.size(), 12.5,
-                300, length * 32L, 1000, "COMPLETED", new float[length * 32], length, 32, losses, evals, List.of());
+                300, length * 32L, 1000, StopReason.COMPLETED, new float[length * 32], length, 32, losses, evals, List.of());
     }
 
     @Test

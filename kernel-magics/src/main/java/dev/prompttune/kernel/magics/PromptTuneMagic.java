@@ -40,7 +40,7 @@ final class PromptTuneMagic {
         if (name != null) {
             Notebook.bind(name, run);
         }
-        if ("INTERRUPTED".equals(run.stopReason())) {
+        if (run.interrupted()) {
             CooperativeInterrupt.markHandled();
         }
         return ResultViews.run(run);

@@ -4,6 +4,7 @@ import dev.prompttune.core.interpret.NearestTokens;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunComparison;
 import dev.prompttune.core.spec.FastDevRun;
+import dev.prompttune.core.train.StopReason;
 import dev.prompttune.dsl.Interpretation;
 import dev.prompttune.dsl.Prediction;
 import dev.prompttune.dsl.SweepResult;
@@ -37,7 +38,7 @@ public final class ResultViews {
 
     /** One run: dev and test next to its baselines, what it was, and where it is saved. */
     public static RichOutput run(PromptTuneRun r) {
-        if ("LOADED".equals(r.stopReason())) {
+        if (r.stopReason() == StopReason.LOADED) {
             return loaded(r);
         }
         List<List<String>> rows = new ArrayList<>();
@@ -53,7 +54,7 @@ public final class ResultViews {
         }
         String about = String.format(Locale.ROOT, "%s on %s: prompt %d × %d (init %s), %d steps (best at %d, %s), %.1f s, "
                         + "trainable %,d of %,d parameters (%.4f%%)", r.spec().model(), r.spec().data(), r.length(), r.width(),
-                r.spec().init().kind(), r.steps(), r.bestStep(), r.stopReason().toLowerCase(Locale.ROOT),
+                r.spec().init().kind(), r.steps(), r.bestStep(), r.stopReason().key().toLowerCase(Locale.ROOT),
                 r.seconds(), r.paramsTrainable(), r.paramsTotal(), r.trainablePercent());
         String html = (r.spec().fastDevRun() ? fastDevRunHtml() : "") + "<div>" + Html.escape(about) + "</div>"
                 + Html.table(u == null ? List.of("run", r.metric() + " (dev)", r.metric() + " (test)")

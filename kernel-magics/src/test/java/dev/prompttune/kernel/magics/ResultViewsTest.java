@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.prompttune.core.train.StopReason;
 
 /** A run's notebook view: a calibrated run shows calibrated and uncalibrated dev and test side by side. */
 class ResultViewsTest {
@@ -16,7 +17,7 @@ class ResultViewsTest {
         PromptTuneSpec spec = PromptTuneSpec.builder().name("r").model("models/t5-mini").train(Path.of("t.jsonl")).length(2)
                 .calibrate(uncalibrated != null).build();
         return new PromptTuneRun(spec, "r-1", null, "accuracy", 0.7, 10, 0.66, Map.of("design", 0.52, "majority", 0.5), 10, 1.0,
-                100, 64, 1000, "COMPLETED", new float[64], 2, 32, List.of(1.0), List.of(), List.of(), uncalibrated);
+                100, 64, 1000, StopReason.COMPLETED, new float[64], 2, 32, List.of(1.0), List.of(), List.of(), uncalibrated);
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param out directory that receives the checkpoint directories ({@code models})
  * @param trainDropout dropout while pretraining (T5 1.1: 0, "dropout was turned off in pre-training")
  * @param savedDropout {@code dropout_rate} written to config.json (T5 1.1 ships 0.1 for fine-tuning)
- * @param optimizer {@code adamw} or {@code adafactor} (T5's: factored, parameter-scaled, clipped at RMS 1)
+ * @param optimizer {@link PretrainOptimizer}: {@code adamw} or {@code adafactor-t5} (T5's pretraining Adafactor; not
+ *                  the prompt-tuning spec's {@code adafactor})
  * @param warmup warm-up steps of the span phase's learning-rate schedule (then linear decay to 0); the LM phase
  *               warms up over min(warmup, lmSteps / 8) steps
  * @param maxGradNorm gradient clipping by global norm before each update (0: off, as the shipped checkpoints

@@ -19,8 +19,6 @@ import dev.prompttune.core.train.Trainer;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.core.train.TrainingResult;
 import dev.prompttune.core.train.TrainingSettings;
-import dev.prompttune.core.train.optim.Adafactor;
-import dev.prompttune.core.train.optim.AdamW;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
 import java.nio.file.Path;
@@ -298,16 +296,7 @@ public final class Pretrainer {
     }
 
     private Optimizer optimizer(float lr, LearningRateSchedule schedule) {
-        switch (options.optimizer()) {
-            case "adamw":
-                return AdamW.defaults(lr).withSchedule(schedule).build(root);
-            case "adafactor":
-                // T5's Mesh TensorFlow Adafactor: factored second moment, decay 0.8, update clipping 1, lr relative to
-                // the parameter's RMS, no momentum, no weight decay.
-                return Adafactor.paper(lr).withScaleParameter(true).withWeightDecay(0f).withSchedule(schedule).build(root);
-            default:
-                throw new PromptTuneException("optimizer '" + options.optimizer() + "' is not known; allowed: adamw, adafactor");
-        }
+        return PretrainOptimizer.of(options.optimizer()).build(lr, schedule, root);
     }
 
     /** Greedy outputs for a few fixed inputs: sentinel filling after span corruption, continuations after LM adaptation. */
