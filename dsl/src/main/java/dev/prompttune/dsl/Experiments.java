@@ -12,22 +12,19 @@ import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptio.PromptCheck;
+import dev.prompttune.core.run.Baselines;
+import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunComparison;
-import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.core.run.Scorer;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.run.TaskSetup;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
-import dev.prompttune.core.train.Trainable;
-import dev.prompttune.core.train.Trainer;
+import dev.prompttune.core.train.TokenizedTask;
 import dev.prompttune.core.train.TrainingListener;
-import dev.prompttune.core.train.TrainingSettings;
-import dev.prompttune.core.train.optim.Adafactor;
-import dev.prompttune.core.train.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -199,20 +196,15 @@ public class Experiments {
     /** Scores a run's prompt on another labelled file (same template and labels). */
     public Evaluation evaluate(PromptTuneRun run, String file) {
         PromptTuneSpec spec = run.spec().toBuilder().test(existing(file)).build();
-        TaskContext ctx = TaskContext.of(session, spec);
-        TaskContext.Tokenized split = ctx.tokenize(ctx.data().test().orElseThrow());
-        if (!split.labelled()) {
+        ExperimentContext ctx = ExperimentContext.of(session, spec);
+        TokenizedTask split = ctx.arrays().test(); // null unless every example is labelled
+        if (split == null) {
             throw new PromptTuneException("evaluate: " + file + " has examples without the label field '"
                     + ctx.data().labelField() + "'; use predict for unlabelled data");
         }
         try (SoftPrompt prompt = prompt(run, ctx)) {
-            TaskContext.Scored scored = ctx.score(EncoderInput.prompted(prompt, spec.placement()), split);
-            List<PromptTuneRun.Prediction> predictions = new ArrayList<>();
-            for (int i = 0; i < split.inputs().length; i++) {
-                predictions.add(new PromptTuneRun.Prediction(i, ctx.tokenizer.decode(split.inputs()[i]),
-                        ctx.targetTexts.get(split.classes()[i]), target(ctx, scored, i), scored.scores() == null ? null : scored.scores()[i]));
-            }
-            return new Evaluation(run.name(), file, ctx.metric(), scored.value(), Double.NaN, predictions);
+            Scorer.Scored scored = ctx.scorer().score(EncoderInput.prompted(prompt, spec.placement()), split);
+            return new Evaluation(run.name(), file, ctx.metric(), scored.value(), Double.NaN, scored.predictions());
         }
     }
 
@@ -230,23 +222,24 @@ public class Experiments {
 
     /** Labels for several inputs, each a text or a map of fields, in one batched pass. */
     public List<Prediction> predict(PromptTuneRun run, List<?> inputs) {
-        TaskContext ctx = TaskContext.of(session, run.spec());
+        ExperimentContext ctx = ExperimentContext.of(session, run.spec());
         List<Example> examples = examples(ctx, inputs, "predict");
-        TaskContext.Tokenized split = ctx.tokenize(examples);
+        TokenizedTask split = ctx.tokenize(examples);
         List<String> labels = ctx.data().verbalizer().labels();
         try (SoftPrompt prompt = prompt(run, ctx)) {
-            TaskContext.Scored scored = ctx.score(EncoderInput.prompted(prompt, run.spec().placement()), split);
+            Scorer.Scored scored = ctx.scorer().score(EncoderInput.prompted(prompt, run.spec().placement()), split);
             List<Prediction> out = new ArrayList<>();
             for (int i = 0; i < examples.size(); i++) {
                 int c = scored.predicted()[i];
+                PromptTuneRun.Prediction p = scored.predictions().get(i);
                 Map<String, Double> scores = new LinkedHashMap<>();
-                if (scored.scores() != null) {
+                if (p.scores() != null) {
                     for (int k = 0; k < labels.size(); k++) {
-                        scores.put(labels.get(k), (double) scored.scores()[i][k]);
+                        scores.put(labels.get(k), (double) p.scores()[k]);
                     }
                 }
                 out.add(new Prediction(ctx.data().template().render(examples.get(i)), c >= 0 ? labels.get(c) : null,
-                        target(ctx, scored, i), scores));
+                        p.predicted(), scores));
             }
             return out;
         }
@@ -262,7 +255,7 @@ public class Experiments {
     }
 
     /** Inputs (texts for a one-slot template, or maps of fields) as examples of {@code ctx}'s task. */
-    static List<Example> examples(TaskContext ctx, List<?> inputs, String verb) {
+    static List<Example> examples(ExperimentContext ctx, List<?> inputs, String verb) {
         List<String> slots = ctx.data().template().slots();
         List<Example> examples = new ArrayList<>();
         for (Object input : inputs) {
@@ -305,8 +298,8 @@ public class Experiments {
                         + "; members must share model, data, template, labels, placement and calibrate");
             }
         }
-        TaskContext ctx = TaskContext.of(session, first);
-        TaskContext.Tokenized split = ctx.target();
+        ExperimentContext ctx = ExperimentContext.of(session, first);
+        TokenizedTask split = ctx.target();
         List<SoftPrompt> prompts = new ArrayList<>();
         try {
             List<NDArray> values = new ArrayList<>();
@@ -316,12 +309,12 @@ public class Experiments {
                 values.add(p.value());
             }
             int perBatch = Math.max(1, first.evalBatch() / members.size());
-            float[][][] scores = PromptEnsemble.score(ctx.model(), values, first.placement(), split.inputs(), ctx.classTargets,
+            float[][][] scores = PromptEnsemble.score(ctx.model(), values, first.placement(), split.inputs(), ctx.classTargets(),
                     perBatch, session.manager());
             if (first.calibrate()) {
                 // Each member's scores minus its own prompt's content-free prior, before the vote.
                 float[][][] contentFree = PromptEnsemble.score(ctx.model(), values, first.placement(), ctx.contentFree(),
-                        ctx.classTargets, perBatch, session.manager());
+                        ctx.classTargets(), perBatch, session.manager());
                 for (int m = 0; m < scores.length; m++) {
                     scores[m] = Calibration.apply(scores[m], Calibration.prior(contentFree[m]));
                 }
@@ -357,54 +350,12 @@ public class Experiments {
         TuneSpec tune = new TuneSpec();
         block.accept(tune);
         PromptTuneSpec spec = tune.build();
-        TaskContext ctx = TaskContext.of(session, spec);
-        TaskContext.Tokenized target = ctx.target();
-        TaskContext.Scored scored = switch (kind) {
-            case "design" -> ctx.score(EncoderInput.plain(), target);
-            case "majority" -> {
-                TaskContext.Tokenized train = ctx.tokenize(ctx.data().train());
-                int[] counts = new int[ctx.targetTexts.size()];
-                for (int c : train.classes()) {
-                    counts[c]++;
-                }
-                int best = 0;
-                for (int c = 1; c < counts.length; c++) {
-                    best = counts[c] > counts[best] ? c : best;
-                }
-                int[] predicted = new int[target.classes().length];
-                java.util.Arrays.fill(predicted, best);
-                yield new TaskContext.Scored(ctx.metric(target.classes(), predicted), predicted, null, null, Double.NaN);
-            }
-            default -> modelTuning(ctx, target);
-        };
-        return new BaselineResult(kind, ctx.prepared.task().taskName(), spec.model(), ctx.metric(), target.name(), scored.value(),
-                scored.uncalibrated(), ctx.spec.fastDevRun());
-    }
-
-    private TaskContext.Scored modelTuning(TaskContext ctx, TaskContext.Tokenized target) {
-        PromptTuneSpec spec = ctx.spec;
-        TaskContext.Tokenized train = ctx.tokenize(ctx.data().train());
-        TaskContext.Tokenized dev = ctx.data().dev().map(ctx::tokenize).orElse(null);
-        int steps = spec.steps();
-        if (spec.epochs() > 0) {
-            long perStep = (long) spec.batch() * spec.gradientAccumulation();
-            steps = (int) Math.max(1, (spec.epochs() * (long) train.inputs().length + perStep - 1) / perStep);
-        }
-        TrainingSettings settings = new TrainingSettings(steps, spec.batch(), spec.gradientAccumulation(), spec.evalEvery(),
-                spec.patience(), spec.seed(), spec.dropout() == null ? null : spec.dropout().floatValue(), spec.evalBatch());
-        try (T5Model copy = session.freshModel(ctx.prepared.modelDir(), spec.precision(), spec.device());
-             Optimizer optimizer = Adafactor.paper(1e-3f).build(session.manager())) {
-            copy.setTrainable(true);
-            Trainer trainer = new Trainer(copy, Trainable.model(copy), optimizer, settings, ctx.metric(), listeners);
-            if (dev != null) {
-                trainer.withDevEvaluator(input -> ctx.score(copy, input, dev).value());
-            }
-            // Named after the task: a baseline block has no prompt, so the default DATA-INIT-LENGTH name would
-            // describe a prompt that does not exist.
-            trainer.run(ctx.prepared.task().taskName() + "-model-tuning", train.task(ctx.classTargets),
-                    dev == null ? null : dev.task(ctx.classTargets), session.manager());
-            return ctx.score(copy, EncoderInput.plain(), target);
-        }
+        ExperimentContext ctx = ExperimentContext.of(session, spec);
+        // Named after the task: a baseline block has no prompt, so the default DATA-INIT-LENGTH name would describe a
+        // prompt that does not exist.
+        Baselines.Result r = Baselines.of(kind, ctx, listeners, ctx.taskName() + "-model-tuning");
+        return new BaselineResult(kind, ctx.taskName(), spec.model(), ctx.metric(), ctx.target().name(), r.value(),
+                r.uncalibrated(), ctx.spec().fastDevRun());
     }
 
     // ---- prompt files ----------------------------------------------------------------------------------------------
@@ -463,20 +414,12 @@ public class Experiments {
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
-    private static SoftPrompt prompt(PromptTuneRun run, TaskContext ctx) {
+    private static SoftPrompt prompt(PromptTuneRun run, ExperimentContext ctx) {
         // Width and values here; the embedding fingerprint is checked where a prompt file is read for a model
         // (init file, loadPrompt, eval, export-peft), where the metadata that records it is at hand.
         PromptCheck.check(run.name(), run.prompt(), run.length(), run.width(), null,
                 PromptCheck.Target.widthOnly(run.spec().model(), ctx.model().config().dModel), false);
-        return SoftPrompt.of(run.prompt(), run.length(), run.width(), ctx.session.manager());
-    }
-
-    private static String target(TaskContext ctx, TaskContext.Scored scored, int i) {
-        if (scored.generated() != null) {
-            return scored.generated().get(i);
-        }
-        int c = scored.predicted()[i];
-        return c >= 0 ? ctx.targetTexts.get(c) : null;
+        return SoftPrompt.of(run.prompt(), run.length(), run.width(), ctx.session().manager());
     }
 
     private static Path existing(String file) {

@@ -6,6 +6,7 @@ import dev.prompttune.core.ensemble.PromptBank;
 import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.Session;
 import java.util.ArrayList;
@@ -29,13 +30,13 @@ final class MixedBatch {
             throw new PromptTuneException("predictMixed: " + runs.size() + " runs for " + inputs.size()
                     + " inputs; allowed: one run per input, at least one");
         }
-        Map<PromptTuneRun, TaskContext> contexts = new IdentityHashMap<>();
+        Map<PromptTuneRun, ExperimentContext> contexts = new IdentityHashMap<>();
         for (PromptTuneRun run : runs) {
-            contexts.computeIfAbsent(run, r -> TaskContext.of(session, r.spec()));
+            contexts.computeIfAbsent(run, r -> ExperimentContext.of(session, r.spec()));
         }
         T5Model model = contexts.get(runs.get(0)).model();
         for (PromptTuneRun run : runs) {
-            TaskContext ctx = contexts.get(run);
+            ExperimentContext ctx = contexts.get(run);
             if (ctx.model() != model) {
                 throw new PromptTuneException("predictMixed: run " + run.name() + " uses model " + run.spec().model() + " but "
                         + runs.get(0).name() + " uses " + runs.get(0).spec().model() + "; a mixed batch runs on one frozen model");
@@ -53,7 +54,7 @@ final class MixedBatch {
             List<Example> examples = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
                 PromptTuneRun run = runs.get(i);
-                TaskContext ctx = contexts.get(run);
+                ExperimentContext ctx = contexts.get(run);
                 String key = keys.computeIfAbsent(run, r -> {
                     SoftPrompt p = SoftPrompt.of(r.prompt(), r.length(), r.width(), session.manager());
                     prompts.add(p);
@@ -63,12 +64,12 @@ final class MixedBatch {
                 });
                 Example ex = Experiments.examples(ctx, List.of(inputs.get(i)), "predictMixed").get(0);
                 examples.add(ex);
-                rows.add(new PromptBank.Row(key, ctx.tokenize(List.of(ex)).inputs()[0], ctx.classTargets));
+                rows.add(new PromptBank.Row(key, ctx.tokenize(List.of(ex)).inputs()[0], ctx.classTargets()));
             }
             float[][] scores = calibrate(bank, bank.score(rows), runs, contexts, keys);
             List<Prediction> out = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
-                TaskContext ctx = contexts.get(runs.get(i));
+                ExperimentContext ctx = contexts.get(runs.get(i));
                 List<String> labels = ctx.data().verbalizer().labels();
                 int best = 0;
                 Map<String, Double> s = new LinkedHashMap<>();
@@ -79,7 +80,7 @@ final class MixedBatch {
                     }
                 }
                 out.add(new Prediction(ctx.data().template().render(examples.get(i)), labels.get(best),
-                        ctx.targetTexts.get(best), s));
+                        ctx.targetTexts().get(best), s));
             }
             return out;
         } finally {
@@ -93,16 +94,16 @@ final class MixedBatch {
      * own, so the examples' raw scores stay those of the uncalibrated batch.
      */
     private static float[][] calibrate(PromptBank bank, float[][] scores, List<PromptTuneRun> runs,
-                                       Map<PromptTuneRun, TaskContext> contexts, Map<PromptTuneRun, String> keys) {
+                                       Map<PromptTuneRun, ExperimentContext> contexts, Map<PromptTuneRun, String> keys) {
         List<PromptBank.Row> contentFree = new ArrayList<>();
         Map<PromptTuneRun, int[]> span = new IdentityHashMap<>(); // run → [first content-free row, count]
         for (PromptTuneRun run : runs) {
             if (run.spec().calibrate() && !span.containsKey(run)) {
-                TaskContext ctx = contexts.get(run);
+                ExperimentContext ctx = contexts.get(run);
                 long[][] inputs = ctx.contentFree();
                 span.put(run, new int[] {contentFree.size(), inputs.length});
                 for (long[] input : inputs) {
-                    contentFree.add(new PromptBank.Row(keys.get(run), input, ctx.classTargets));
+                    contentFree.add(new PromptBank.Row(keys.get(run), input, ctx.classTargets()));
                 }
             }
         }

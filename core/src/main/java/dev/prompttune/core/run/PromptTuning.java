@@ -1,9 +1,6 @@
 package dev.prompttune.core.run;
 
 import ai.djl.ndarray.NDManager;
-import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.eval.Calibration;
-import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -23,8 +20,6 @@ import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.Trainer;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.core.train.TrainingResult;
-import dev.prompttune.core.train.TrainingSettings;
-import dev.prompttune.core.train.optim.Adafactor;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
 import dev.prompttune.core.train.optim.OptimizerKind;
@@ -91,13 +86,13 @@ public final class PromptTuning {
 
     public PromptTuneRun execute(PromptTuneSpec requested, List<TrainingListener> listeners) {
         Prepared prepared = prepare(requested);
-        PromptTuneSpec spec = prepared.spec();
-        T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
-        TaskArrays arrays = TaskArrays.of(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength(),
-                spec.sentinel());
-        T5Model model = session.model(prepared.modelDir(), spec.precision(), spec.device());
+        ExperimentContext experiment = ExperimentContext.of(session, prepared);
+        PromptTuneSpec spec = experiment.spec();
+        T5Tokenizer tokenizer = experiment.tokenizer();
+        TaskArrays arrays = experiment.arrays();
+        T5Model model = experiment.model();
         NDManager root = session.manager();
-        Scorer scorer = scorer(spec, prepared, model, tokenizer, arrays, root);
+        Scorer scorer = experiment.scorer();
 
         List<String> warnings = new ArrayList<>();
         InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,
@@ -115,7 +110,7 @@ public final class PromptTuning {
             all.add(record);
             Trainable trainable = reparam == null ? Trainable.prompt(prompt, spec.placement())
                     : Trainable.residualPrompt(prompt, reparam, spec.placement());
-            Trainer trainer = new Trainer(model, trainable, optimizer, settings(spec, arrays), prepared.task().metric(), all);
+            Trainer trainer = new Trainer(model, trainable, optimizer, experiment.trainingSettings(), prepared.task().metric(), all);
             if (arrays.dev() != null) {
                 trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
             }
@@ -131,7 +126,7 @@ public final class PromptTuning {
             EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
             Scorer.Scored test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
             Map<String, Scorer.Scored> scoredBaselines = new LinkedHashMap<>();
-            Map<String, Double> baselines = failed ? Map.of() : baselines(spec, prepared, arrays, scorer, root, scoredBaselines);
+            Map<String, Double> baselines = failed ? Map.of() : baselines(experiment, listeners, scoredBaselines);
             PromptTuneRun.Uncalibrated uncalibrated = null;
             if (spec.calibrate() && !failed) {
                 // The best prompt's dev scores again, for the uncalibrated dev metric beside the calibrated one.
@@ -155,19 +150,6 @@ public final class PromptTuning {
             }
             return run;
         }
-    }
-
-    /** The spec's scorer: calibrated rank classification when the spec says {@code calibrate true}. */
-    private static Scorer scorer(PromptTuneSpec spec, Prepared prepared, T5Model model, T5Tokenizer tokenizer,
-                                 TaskArrays arrays, NDManager root) {
-        long[][] contentFree = spec.calibrate() ? contentFree(spec, prepared, tokenizer) : null;
-        return new Scorer(model, tokenizer, arrays.targetTexts(), prepared.task().metric(), spec.evaluation(),
-                spec.evalBatch(), spec.maxTargetLength(), root, contentFree);
-    }
-
-    /** The task's content-free inputs, tokenized as its examples are (the sentinel only touches targets). */
-    private static long[][] contentFree(PromptTuneSpec spec, Prepared prepared, T5Tokenizer tokenizer) {
-        return Calibration.contentFreeInputs(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
     }
 
     private static Map<String, Double> uncalibratedBaselines(Map<String, Scorer.Scored> scored) {
@@ -195,86 +177,32 @@ public final class PromptTuning {
     /** {@link #reevaluate(Path)}; {@code anyModel}: even if the prompt records another model's embedding fingerprint. */
     public Scorer.Scored reevaluate(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
-        Prepared prepared = prepare(saved.spec());
-        PromptTuneSpec spec = prepared.spec();
-        T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
-        TaskArrays arrays = TaskArrays.of(prepared.task().data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength(),
-                spec.sentinel());
-        T5Model model = session.model(prepared.modelDir(), spec.precision(), spec.device());
-        Scorer scorer = scorer(spec, prepared, model, tokenizer, arrays, session.manager());
-        try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), model, anyModel)
+        ExperimentContext experiment = ExperimentContext.of(session, saved.spec());
+        try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel)
                 .toSoftPrompt(session.manager())) {
-            return scorer.score(EncoderInput.prompted(prompt, spec.placement()), arrays.test() != null ? arrays.test() : arrays.dev());
+            return experiment.scorer().score(EncoderInput.prompted(prompt, experiment.spec().placement()), experiment.target());
         }
     }
 
     /**
-     * The baselines the spec asks for, scored on test (dev when there is no labelled test split); those that score
-     * labels (design, modelTuning) also go to {@code scored} (calibrated with the spec's {@code calibrate}).
+     * The baselines the spec asks for ({@link Baselines}), scored on test (dev when there is no labelled test split);
+     * those that score labels (design, modelTuning) also go to {@code scored}. Model tuning reports its progress to
+     * the caller's listeners, as the prompt run does.
      */
-    private Map<String, Double> baselines(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, Scorer scorer, NDManager root,
-                                          Map<String, Scorer.Scored> scored) {
+    private static Map<String, Double> baselines(ExperimentContext experiment, List<TrainingListener> listeners,
+                                                 Map<String, Scorer.Scored> scored) {
         Map<String, Double> out = new LinkedHashMap<>();
-        var target = arrays.test() != null ? arrays.test() : arrays.dev();
-        if (target == null) {
+        if (experiment.arrays().test() == null && experiment.arrays().dev() == null) {
             return out;
         }
-        for (String b : spec.baselines()) {
-            switch (b) {
-                case "design" -> scored.put("design", scorer.score(EncoderInput.plain(), target));
-                case "majority" -> out.put("majority", majority(arrays.train().classes(), target.classes(), arrays.classTargets().length,
-                        prepared.task().metric()));
-                case "modelTuning" -> scored.put("modelTuning", modelTuning(spec, prepared, arrays, root));
-                default -> throw new PromptTuneException("baseline '" + b + "' is not known; allowed: " + PromptTuneSpec.BASELINES);
+        PromptTuneSpec spec = experiment.spec();
+        Baselines.all(experiment, spec.baselines(), listeners, spec.name() + "-model-tuning").forEach((kind, r) -> {
+            if (r.scored() != null) {
+                scored.put(kind, r.scored());
             }
-            if (scored.containsKey(b)) {
-                out.put(b, scored.get(b).value());
-            }
-        }
+            out.put(kind, r.value());
+        });
         return out;
-    }
-
-    /** Always predicting the most frequent training class. */
-    static double majority(int[] train, int[] gold, int classes, String metric) {
-        int[] counts = new int[classes];
-        for (int c : train) {
-            counts[c]++;
-        }
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (counts[c] > counts[best]) {
-                best = c;
-            }
-        }
-        int[] predicted = new int[gold.length];
-        java.util.Arrays.fill(predicted, best);
-        return Metric.of(metric).score(gold, predicted, classes);
-    }
-
-    /** The model-tuning baseline: every weight trained on the same data and loop (a separate copy of the model). */
-    private Scorer.Scored modelTuning(PromptTuneSpec spec, Prepared prepared, TaskArrays arrays, NDManager root) {
-        try (T5Model copy = session.freshModel(prepared.modelDir(), spec.precision(), spec.device());
-             Optimizer optimizer = Adafactor.paper(1e-3f).build(root)) {
-            copy.setTrainable(true);
-            Trainer trainer = new Trainer(copy, Trainable.model(copy), optimizer, settings(spec, arrays), prepared.task().metric(), List.of());
-            Scorer scorer = scorer(spec, prepared, copy, session.tokenizer(prepared.modelDir()), arrays, root);
-            if (arrays.dev() != null) {
-                trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
-            }
-            trainer.run(spec.name() + "-model-tuning", arrays.train(), arrays.dev(), root);
-            var target = arrays.test() != null ? arrays.test() : arrays.dev();
-            return scorer.score(EncoderInput.plain(), target);
-        }
-    }
-
-    static TrainingSettings settings(PromptTuneSpec spec, TaskArrays arrays) {
-        int steps = spec.steps();
-        if (spec.epochs() > 0) {
-            long perStep = (long) spec.batch() * spec.gradientAccumulation();
-            steps = (int) Math.max(1, (spec.epochs() * (long) arrays.train().size() + perStep - 1) / perStep);
-        }
-        return new TrainingSettings(steps, spec.batch(), spec.gradientAccumulation(), spec.evalEvery(), spec.patience(),
-                spec.seed(), spec.dropout() == null ? null : spec.dropout().floatValue(), spec.evalBatch());
     }
 
     static Optimizer optimizer(PromptTuneSpec spec, NDManager root) {

@@ -29,7 +29,11 @@ public record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask t
 
     private static TokenizedTask split(TaskData data, Split split, T5Tokenizer tokenizer, int maxIn, int maxTarget,
                                        boolean sentinel, long[][] classTargets) {
-        TokenizedSplit t = data.tokenize(split, tokenizer, maxIn, maxTarget);
+        return task(split.name(), data.tokenize(split, tokenizer, maxIn, maxTarget), sentinel, tokenizer, classTargets);
+    }
+
+    /** A tokenized split as the trainer's arrays; an unlabelled example gets class −1. */
+    static TokenizedTask task(String name, TokenizedSplit t, boolean sentinel, T5Tokenizer tokenizer, long[][] classTargets) {
         int n = t.size();
         long[][] inputs = new long[n][];
         long[][] outputs = new long[n][];
@@ -39,7 +43,7 @@ public record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask t
             outputs[i] = withSentinel(toLong(t.targetIds(i)), sentinel, tokenizer);
             classes[i] = t.labelIndex(i);
         }
-        return new TokenizedTask(split.name(), inputs, outputs, classes, classTargets);
+        return new TokenizedTask(name, inputs, outputs, classes, classTargets);
     }
 
     /** {@code ids} with {@code <extra_id_0>} in front when {@code sentinel} is set (else {@code ids} itself). */

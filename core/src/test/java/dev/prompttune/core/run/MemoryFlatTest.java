@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -73,27 +74,41 @@ class MemoryFlatTest {
         // rank scoring with every baseline (model tuning trains a copy of the model), then generation
         for (PromptTuneSpec spec : List.of(spec("rank", List.of("design", "majority", "modelTuning")),
                 spec("generate", List.of("design")))) {
-            List<String> counts = new ArrayList<>();
+            // Samples per training run: the prompt run, and the model-tuning baseline's run, which reports its
+            // progress to the same listeners (each is flat on its own; the copy of the model is live only in its own).
+            Map<String, List<String>> runs = new LinkedHashMap<>();
+            List<List<String>> current = new ArrayList<>();
             TrainingListener count = new TrainingListener() {
+                @Override
+                public void onStart(StartEvent e) {
+                    current.add(0, runs.computeIfAbsent(e.name(), n -> new ArrayList<>()));
+                }
+
                 @Override
                 public void onStep(StepEvent e) {
                     if (e.step() == 10 || e.step() == 50) {
-                        counts.add("step " + e.step() + ": " + live());
+                        current.get(0).add("step " + e.step() + ": " + live());
                     }
                 }
 
                 @Override
                 public void onEval(EvalEvent e) {
-                    counts.add("eval " + e.step() + ": " + live());
+                    current.get(0).add("eval " + e.step() + ": " + live());
                 }
             };
             new PromptTuning(session).execute(spec, List.of(count));
-            // During the run the prompt and the optimizer state are live: the same number at every point.
             String what = spec.evaluation() + ": ";
-            assertEquals(7, counts.size(), what + counts);
-            String first = counts.get(0).replaceAll(".*: ", "");
-            for (String c : counts) {
-                assertEquals(first, c.replaceAll(".*: ", ""), what + "live arrays grew: " + counts);
+            List<String> expectedRuns = spec.baselines().contains("modelTuning")
+                    ? List.of(spec.name(), spec.name() + "-model-tuning") : List.of(spec.name());
+            assertEquals(expectedRuns, List.copyOf(runs.keySet()), what + runs);
+            for (List<String> counts : runs.values()) {
+                // During a run its trainable state (prompt or model copy) and optimizer state are live: the same
+                // number at every point.
+                assertEquals(7, counts.size(), what + counts);
+                String first = counts.get(0).replaceAll(".*: ", "");
+                for (String c : counts) {
+                    assertEquals(first, c.replaceAll(".*: ", ""), what + "live arrays grew: " + counts);
+                }
             }
             assertEquals(before, live(), what + "arrays left after a run (test scoring and baselines included)");
         }

@@ -1,0 +1,102 @@
+package dev.prompttune.core.run;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.eval.Metric;
+import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.prompt.EncoderInput;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.TokenizedTask;
+import dev.prompttune.core.train.Trainable;
+import dev.prompttune.core.train.Trainer;
+import dev.prompttune.core.train.TrainingListener;
+import dev.prompttune.core.train.optim.Adafactor;
+import dev.prompttune.core.train.optim.Optimizer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The baselines a prompt is compared with, each computed here only, on the context's target split (test, else dev):
+ * {@code design} (the frozen model with the template alone), {@code majority} (always the most frequent training
+ * class) and {@code modelTuning} (every weight of a fresh copy of the model trained on the same data, steps and batch,
+ * Adafactor at 1e-3). A run's baselines ({@code baselines} in a spec) and a baseline on its own ({@code baseline(...)})
+ * both come from here.
+ */
+public final class Baselines {
+
+    /** Model tuning's learning rate: Adafactor at 1e-3, the usual fine-tuning rate for T5 (the paper's 0.3 is for prompts). */
+    static final float MODEL_TUNING_LR = 1e-3f;
+
+    private Baselines() {}
+
+    /** One baseline's result: the metric, and the uncalibrated one when the spec calibrates (else NaN). */
+    public record Result(String kind, double value, double uncalibrated, Scorer.Scored scored) {}
+
+    /**
+     * The baselines {@code kinds} asks for, in order.
+     *
+     * @param listeners progress of the model-tuning run (not the prompt run's record)
+     * @param runName the name a model-tuning run trains under
+     */
+    public static Map<String, Result> all(ExperimentContext ctx, List<String> kinds, List<TrainingListener> listeners,
+                                          String runName) {
+        Map<String, Result> out = new LinkedHashMap<>();
+        for (String kind : kinds) {
+            out.put(kind, of(kind, ctx, listeners, runName));
+        }
+        return out;
+    }
+
+    /** One baseline by name ({@link PromptTuneSpec#BASELINES}). */
+    public static Result of(String kind, ExperimentContext ctx, List<TrainingListener> listeners, String runName) {
+        return switch (kind) {
+            case "design" -> scored(kind, ctx.scorer().score(EncoderInput.plain(), ctx.target()));
+            case "majority" -> new Result(kind, majority(ctx), Double.NaN, null);
+            case "modelTuning" -> scored(kind, modelTuning(ctx, listeners, runName));
+            default -> throw new PromptTuneException("baseline '" + kind + "' is not known; allowed: "
+                    + String.join(", ", PromptTuneSpec.BASELINES));
+        };
+    }
+
+    private static Result scored(String kind, Scorer.Scored s) {
+        return new Result(kind, s.value(), s.uncalibrated(), s);
+    }
+
+    /** Always predicting the most frequent training class (the lowest class index among ties). */
+    static double majority(ExperimentContext ctx) {
+        int classes = ctx.classTargets().length;
+        int[] counts = new int[classes];
+        for (int c : ctx.arrays().train().classes()) {
+            counts[c]++;
+        }
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (counts[c] > counts[best]) {
+                best = c;
+            }
+        }
+        TokenizedTask target = ctx.target();
+        int[] predicted = new int[target.size()];
+        Arrays.fill(predicted, best);
+        return Metric.of(ctx.metric()).score(target.classes(), predicted, classes);
+    }
+
+    /** Every weight of a fresh copy of the model trained with the spec's loop, then scored without a prompt. */
+    static Scorer.Scored modelTuning(ExperimentContext ctx, List<TrainingListener> listeners, String runName) {
+        PromptTuneSpec spec = ctx.spec();
+        TaskArrays arrays = ctx.arrays();
+        Session session = ctx.session();
+        try (T5Model copy = session.freshModel(ctx.prepared().modelDir(), spec.precision(), spec.device());
+             Optimizer optimizer = Adafactor.paper(MODEL_TUNING_LR).build(session.manager())) {
+            copy.setTrainable(true);
+            Trainer trainer = new Trainer(copy, Trainable.model(copy), optimizer, ctx.trainingSettings(), ctx.metric(), listeners);
+            Scorer scorer = ctx.scorer(copy);
+            if (arrays.dev() != null) {
+                trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
+            }
+            trainer.run(runName, arrays.train(), arrays.dev(), session.manager());
+            return scorer.score(EncoderInput.plain(), ctx.target());
+        }
+    }
+}
