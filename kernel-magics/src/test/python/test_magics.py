@@ -177,7 +177,7 @@ class MagicsTests(unittest.TestCase):
         self.assertEqual(reply["status"], "ok", reply.get("evalue"))
         text = result(out)
         self.assertIn("interrupted", text)
-        self.assertEqual(result(self.ok('longRun.stopReason().equals("INTERRUPTED")')), "true")
+        self.assertEqual(result(self.ok('longRun.stopReason() == dev.prompttune.core.train.StopReason.INTERRUPTED')), "true")
         self.assertEqual(result(self.ok("longRun.record().resolve(\"prompt.safetensors\").toFile().isFile()")), "true")
         self.assertEqual(result(self.ok("6 * 7")), "42")
 

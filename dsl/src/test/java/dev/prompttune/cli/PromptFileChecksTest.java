@@ -118,10 +118,9 @@ class PromptFileChecksTest {
         assertTrue(Files.notExists(tmp.resolve("imported/nan.safetensors")));
     }
 
-    /** A record whose model now has other weights: eval refuses it (both ways of scoring) unless --any-model. */
-    @Test
-    void evalRefusesAPromptWhoseModelChangedUnlessAnyModel() throws Exception {
-        Path moved = tmp.resolve("moved-record");
+    /** A copy of the trained record whose spec.json now names the other model (same width, other weights). */
+    private static Path recordOfChangedModel(String name) throws Exception {
+        Path moved = tmp.resolve(name);
         Files.createDirectories(moved);
         try (Stream<Path> s = Files.list(record)) {
             for (Path f : s.toList()) {
@@ -131,6 +130,13 @@ class PromptFileChecksTest {
         Path spec = moved.resolve("spec.json");
         Files.writeString(spec, Files.readString(spec).replace("\"model\":\"tiny\"", "\"model\":\"" + other + "\""));
         assertTrue(Files.readString(spec).contains(other.toString()), Files.readString(spec));
+        return moved;
+    }
+
+    /** A record whose model now has other weights: eval refuses it (both ways of scoring) unless --any-model. */
+    @Test
+    void evalRefusesAPromptWhoseModelChangedUnlessAnyModel() throws Exception {
+        Path moved = recordOfChangedModel("moved-record");
         String dev = home.resolve("data/tasks/markers/dev.jsonl").toString();
 
         refused(cli("eval", moved.toString()), "trained on model " + home.resolve("models/tiny"), "--any-model");
@@ -145,15 +151,7 @@ class PromptFileChecksTest {
     /** The DSL's load('runs/x') reads a record's prompt too: a record whose model changed is refused unless anyModel. */
     @Test
     void loadOfARecordWhoseModelChangedIsRefusedUnlessAnyModel() throws Exception {
-        Path moved = tmp.resolve("moved-record-for-load");
-        Files.createDirectories(moved);
-        try (Stream<Path> s = Files.list(record)) {
-            for (Path f : s.toList()) {
-                Files.copy(f, moved.resolve(f.getFileName()));
-            }
-        }
-        Path spec = moved.resolve("spec.json");
-        Files.writeString(spec, Files.readString(spec).replace("\"model\":\"tiny\"", "\"model\":\"" + other + "\""));
+        Path moved = recordOfChangedModel("moved-record-for-load");
 
         refused(cli("run", "-q", script("load-record", "load('" + moved + "')").toString()),
                 "trained on model " + home.resolve("models/tiny"), "anyModel: true");
