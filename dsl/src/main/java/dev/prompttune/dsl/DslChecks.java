@@ -4,17 +4,10 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.codehaus.groovy.ast.ASTNode;
 import org.codehaus.groovy.ast.ClassHelper;
 import org.codehaus.groovy.ast.ClassNode;
@@ -25,9 +18,6 @@ import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.Expression;
-import org.codehaus.groovy.ast.expr.ListExpression;
-import org.codehaus.groovy.ast.expr.MapEntryExpression;
-import org.codehaus.groovy.ast.expr.MapExpression;
 import org.codehaus.groovy.ast.expr.MethodCall;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
@@ -74,8 +64,6 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
 
     private static final Set<String> NEEDS_DATA = Set.of("promptTune", "sweep", "baseline");
 
-    private static final Object NOT_CONSTANT = new Object();
-
     private final Set<String> reported = new HashSet<>();
 
     public DslChecks(StaticTypeCheckingVisitor visitor) {
@@ -94,26 +82,26 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         if (mce.isImplicitThis()) {
             ClassNode block = blockType();
             if (block != null && KEYWORDS.containsKey(block.getName())) {
-                Class<?> type = load(block);
-                message = hasMethod(type, name) ? wrongType(type, name, arguments, argumentTypes)
+                Class<?> type = DslReflection.load(block);
+                message = DslReflection.hasMethod(type, name) ? DslReflection.wrongType(type, name, arguments, argumentTypes)
                         : "unknown keyword '" + name + "' in " + blockName(block) + " { }" + suggestion(name, KEYWORDS.get(block.getName()));
             } else if (block == null && inScript()) {
                 if (insideUnknownCommand()) {
                     // `promptTun { data 'x' }`: the block's keywords are not commands; the misspelt verb is the mistake.
                     return List.of(makeDynamic(call));
                 }
-                message = hasMethod(PromptTuneScript.class, name) ? wrongType(PromptTuneScript.class, name, arguments, argumentTypes)
+                message = DslReflection.hasMethod(PromptTuneScript.class, name) ? DslReflection.wrongType(PromptTuneScript.class, name, arguments, argumentTypes)
                         : "unknown command '" + name + "'" + suggestion(name, PromptTuneScript.COMMANDS);
             } else {
                 return List.of();
             }
         } else if (ours(receiver)) {
-            Class<?> type = load(receiver);
+            Class<?> type = DslReflection.load(receiver);
             if (type == null) {
                 return List.of();
             }
-            message = hasMethod(type, name) ? wrongType(type, name, arguments, argumentTypes)
-                    : receiver.getNameWithoutPackage() + " has no method '" + name + "'" + didYouMean(name, methodNames(type));
+            message = DslReflection.hasMethod(type, name) ? DslReflection.wrongType(type, name, arguments, argumentTypes)
+                    : receiver.getNameWithoutPackage() + " has no method '" + name + "'" + didYouMean(name, DslReflection.methodNames(type));
         } else {
             return List.of();
         }
@@ -152,10 +140,10 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     /** The message for {@code keyword -value}: the keyword's own error for the negative value, else how to write it. */
     private String negative(ClassNode block, String keyword, Expression right) {
         Object value = literal(right);
-        Object negated = value instanceof Number ? literal(new UnaryMinusExpression(right)) : NOT_CONSTANT;
-        if (negated != NOT_CONSTANT) {
+        Object negated = value instanceof Number ? literal(new UnaryMinusExpression(right)) : DslLiterals.NOT_CONSTANT;
+        if (negated != DslLiterals.NOT_CONSTANT) {
             try {
-                InvokerHelper.invokeMethod(newInstance(block.getName()), keyword, new Object[] {negated});
+                InvokerHelper.invokeMethod(DslReflection.newInstance(block.getName()), keyword, new Object[] {negated});
             } catch (RuntimeException e) {
                 PromptTuneException p = userError(e);
                 if (p != null) {
@@ -184,12 +172,12 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         if (!ours(receiver) || pexp.getPropertyAsString() == null) {
             return false;
         }
-        Class<?> type = load(receiver);
+        Class<?> type = DslReflection.load(receiver);
         if (type == null) {
             return false;
         }
         String name = pexp.getPropertyAsString();
-        error(receiver.getNameWithoutPackage() + " has no property '" + name + "'" + didYouMean(name, propertyNames(type)), pexp);
+        error(receiver.getNameWithoutPackage() + " has no property '" + name + "'" + didYouMean(name, DslReflection.propertyNames(type)), pexp);
         makeDynamic(pexp);
         return true;
     }
@@ -210,7 +198,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             Object[] args = literals(mce);
             if (args != null) {
                 try {
-                    InvokerHelper.invokeMethod(newInstance(owner), mce.getMethodAsString(), args);
+                    InvokerHelper.invokeMethod(DslReflection.newInstance(owner), mce.getMethodAsString(), args);
                 } catch (RuntimeException e) {
                     PromptTuneException p = userError(e);
                     if (p != null) {
@@ -273,7 +261,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         Object[] out = new Object[args.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = literal(args.get(i));
-            if (out[i] == NOT_CONSTANT) {
+            if (out[i] == DslLiterals.NOT_CONSTANT) {
                 return null;
             }
         }
@@ -281,64 +269,25 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     }
 
     private Object literal(Expression e) {
-        if (e instanceof ConstantExpression c) {
-            return c.getValue();
-        }
-        if (e instanceof UnaryMinusExpression u) {
-            Object v = literal(u.getExpression());
-            if (v instanceof Integer i) {
-                return -i;
-            } else if (v instanceof Long l) {
-                return -l;
-            } else if (v instanceof BigDecimal d) {
-                return d.negate();
-            } else if (v instanceof BigInteger b) {
-                return b.negate();
-            } else if (v instanceof Double d) {
-                return -d;
-            } else if (v instanceof Float f) {
-                return -f;
-            }
-            return NOT_CONSTANT;
-        }
-        if (e instanceof ListExpression l) {
-            List<Object> out = new ArrayList<>();
-            for (Expression x : l.getExpressions()) {
-                Object v = literal(x);
-                if (v == NOT_CONSTANT) {
-                    return NOT_CONSTANT;
-                }
-                out.add(v);
-            }
-            return out;
-        }
-        if (e instanceof MapExpression m) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            for (MapEntryExpression entry : m.getMapEntryExpressions()) {
-                Object k = literal(entry.getKeyExpression());
-                Object v = literal(entry.getValueExpression());
-                if (k == NOT_CONSTANT || v == NOT_CONSTANT) {
-                    return NOT_CONSTANT;
-                }
-                out.put(k, v);
-            }
-            return out;
-        }
-        if (e instanceof MethodCallExpression call && call.isImplicitThis()) {
-            // text('…') / file('…') inside a block: evaluate them the same way (errors are reported on their own call).
+        return DslLiterals.of(e, this::literalCall);
+    }
+
+    /** text('…') / file('…') inside a block: evaluated the same way (errors are reported on their own call). */
+    private Object literalCall(MethodCallExpression call) {
+        if (call.isImplicitThis()) {
             MethodNode target = getTargetMethod(call);
             if (target != null && target.getDeclaringClass() != null && KEYWORDS.containsKey(target.getDeclaringClass().getName())) {
                 Object[] args = literals(call);
                 if (args != null) {
                     try {
-                        return InvokerHelper.invokeMethod(newInstance(target.getDeclaringClass().getName()), call.getMethodAsString(), args);
+                        return InvokerHelper.invokeMethod(DslReflection.newInstance(target.getDeclaringClass().getName()), call.getMethodAsString(), args);
                     } catch (RuntimeException ignored) {
-                        return NOT_CONSTANT;
+                        return DslLiterals.NOT_CONSTANT;
                     }
                 }
             }
         }
-        return NOT_CONSTANT;
+        return DslLiterals.NOT_CONSTANT;
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
@@ -360,7 +309,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             for (Expression call : getEnclosingMethodCalls()) {
                 if (call instanceof MethodCallExpression mce && mce.isImplicitThis()
                         && arguments(mce).contains(c.getClosureExpression())
-                        && !hasMethod(PromptTuneScript.class, mce.getMethodAsString())) {
+                        && !DslReflection.hasMethod(PromptTuneScript.class, mce.getMethodAsString())) {
                     return true;
                 }
             }
@@ -425,108 +374,6 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
 
     private static String didYouMean(String name, Set<String> known) {
         return Suggestions.didYouMean(name, known);
-    }
-
-    private static String wrongType(Class<?> type, String name, ArgumentListExpression arguments, ClassNode[] argumentTypes) {
-        Set<String> expected = new LinkedHashSet<>();
-        for (Method m : type.getMethods()) {
-            if (m.getName().equals(name) && m.getDeclaringClass() != Object.class) {
-                expected.add(signature(m));
-            }
-        }
-        List<String> got = new ArrayList<>();
-        for (int i = 0; i < argumentTypes.length; i++) {
-            Expression e = i < arguments.getExpressions().size() ? arguments.getExpressions().get(i) : null;
-            String text = e instanceof ConstantExpression c && c.getValue() instanceof String s ? "'" + s + "'" : e == null ? "" : e.getText();
-            got.add(argumentTypes[i].getNameWithoutPackage() + (text.isEmpty() ? "" : " (" + text + ")"));
-        }
-        // A sweep keyword takes one value or several: say so once.
-        for (String e : List.copyOf(expected)) {
-            if (e.endsWith(", …")) {
-                String single = e.substring(0, e.indexOf(','));
-                expected.remove(single);
-                expected.remove(e);
-                expected.add(single + " (one or more, comma-separated)");
-            }
-        }
-        return "wrong type for '" + name + "': expected " + String.join(" or ", expected) + ", got "
-                + (got.isEmpty() ? "no value" : String.join(", ", got));
-    }
-
-    private static String signature(Method m) {
-        Class<?>[] p = m.getParameterTypes();
-        if (p.length == 0) {
-            return "no value";
-        }
-        if (m.isVarArgs() && p.length == 2 && p[1].getComponentType() == p[0]) {
-            return simple(p[0]) + ", " + simple(p[0]) + ", …";
-        }
-        if (m.isVarArgs() && p.length == 1) {
-            return simple(p[0].getComponentType()) + ", …";
-        }
-        List<String> names = new ArrayList<>();
-        for (Class<?> c : p) {
-            names.add(simple(c));
-        }
-        return p.length == 1 ? names.get(0) : "(" + String.join(", ", names) + ")";
-    }
-
-    private static String simple(Class<?> c) {
-        return c.getSimpleName().equals("Closure") ? "{ block }" : c.getSimpleName();
-    }
-
-    private static boolean hasMethod(Class<?> type, String name) {
-        if (type == null) {
-            return false;
-        }
-        for (Method m : type.getMethods()) {
-            if (m.getName().equals(name) && m.getDeclaringClass() != Object.class) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Set<String> methodNames(Class<?> type) {
-        Set<String> names = new TreeSet<>();
-        for (Method m : type.getMethods()) {
-            if (m.getDeclaringClass() != Object.class && !Modifier.isStatic(m.getModifiers())) {
-                names.add(m.getName());
-            }
-        }
-        return names;
-    }
-
-    /** Record components, getters as properties, and no-argument methods. */
-    private static Set<String> propertyNames(Class<?> type) {
-        Set<String> names = new TreeSet<>();
-        for (Method m : type.getMethods()) {
-            if (m.getDeclaringClass() == Object.class || m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
-                continue;
-            }
-            String n = m.getName();
-            if (n.startsWith("get") && n.length() > 3) {
-                n = Character.toLowerCase(n.charAt(3)) + n.substring(4);
-            }
-            names.add(n);
-        }
-        return names;
-    }
-
-    private static Class<?> load(ClassNode node) {
-        try {
-            return Class.forName(node.getName(), false, DslChecks.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-    }
-
-    private static Object newInstance(String className) {
-        try {
-            return Class.forName(className, true, DslChecks.class.getClassLoader()).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make a scratch " + className, e);
-        }
     }
 
     private static PromptTuneException userError(Throwable e) {

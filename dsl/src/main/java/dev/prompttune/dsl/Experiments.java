@@ -1,15 +1,12 @@
 package dev.prompttune.dsl;
 
-import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.ensemble.PromptEnsemble;
-import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.interpret.NearestTokens;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.peft.PeftAdapter;
-import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptio.PromptCheck;
 import dev.prompttune.core.run.Baselines;
@@ -23,7 +20,6 @@ import dev.prompttune.core.run.TaskSetup;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
-import dev.prompttune.core.train.TokenizedTask;
 import dev.prompttune.core.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,13 +193,8 @@ public class Experiments {
     public Evaluation evaluate(PromptTuneRun run, String file) {
         PromptTuneSpec spec = run.spec().toBuilder().test(existing(file)).build();
         ExperimentContext ctx = ExperimentContext.of(session, spec);
-        TokenizedTask split = ctx.arrays().test(); // null unless every example is labelled
-        if (split == null) {
-            throw new PromptTuneException("evaluate: " + file + " has examples without the label field '"
-                    + ctx.data().labelField() + "'; use predict for unlabelled data");
-        }
         try (SoftPrompt prompt = prompt(run, ctx)) {
-            Scorer.Scored scored = ctx.scorer().score(EncoderInput.prompted(prompt, spec.placement()), split);
+            Scorer.Scored scored = ctx.scoreTest(prompt, "evaluate: " + file);
             return new Evaluation(run.name(), file, ctx.metric(), scored.value(), Double.NaN, scored.predictions());
         }
     }
@@ -223,11 +214,10 @@ public class Experiments {
     /** Labels for several inputs, each a text or a map of fields, in one batched pass. */
     public List<Prediction> predict(PromptTuneRun run, List<?> inputs) {
         ExperimentContext ctx = ExperimentContext.of(session, run.spec());
-        List<Example> examples = examples(ctx, inputs, "predict");
-        TokenizedTask split = ctx.tokenize(examples);
+        List<Example> examples = PredictInputs.examples(ctx, inputs, "predict");
         List<String> labels = ctx.data().verbalizer().labels();
         try (SoftPrompt prompt = prompt(run, ctx)) {
-            Scorer.Scored scored = ctx.scorer().score(EncoderInput.prompted(prompt, run.spec().placement()), split);
+            Scorer.Scored scored = ctx.score(prompt, ctx.tokenize(examples));
             List<Prediction> out = new ArrayList<>();
             for (int i = 0; i < examples.size(); i++) {
                 int c = scored.predicted()[i];
@@ -254,28 +244,6 @@ public class Experiments {
         return MixedBatch.predict(session, runs, inputs);
     }
 
-    /** Inputs (texts for a one-slot template, or maps of fields) as examples of {@code ctx}'s task. */
-    static List<Example> examples(ExperimentContext ctx, List<?> inputs, String verb) {
-        List<String> slots = ctx.data().template().slots();
-        List<Example> examples = new ArrayList<>();
-        for (Object input : inputs) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            if (input instanceof Map<?, ?> m) {
-                m.forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
-            } else if (input instanceof CharSequence text) {
-                if (slots.size() != 1) {
-                    throw new PromptTuneException(verb + ": the template '" + ctx.data().template().text() + "' has slots "
-                            + slots + "; give a map of fields, e.g. predict(run, [" + String.join(": '…', ", slots) + ": '…'])");
-                }
-                fields.put(slots.get(0), text.toString());
-            } else {
-                throw new PromptTuneException(verb + ": input " + input + " is neither a text nor a map of fields");
-            }
-            fields.remove(ctx.data().labelField());
-            examples.add(Example.of(verb + " input " + (examples.size() + 1), fields));
-        }
-        return examples;
-    }
 
     // ---- ensemble --------------------------------------------------------------------------------------------------
 
@@ -299,32 +267,18 @@ public class Experiments {
             }
         }
         ExperimentContext ctx = ExperimentContext.of(session, first);
-        TokenizedTask split = ctx.target();
         List<SoftPrompt> prompts = new ArrayList<>();
         try {
-            List<NDArray> values = new ArrayList<>();
             for (PromptTuneRun m : members) {
-                SoftPrompt p = prompt(m, ctx);
-                prompts.add(p);
-                values.add(p.value());
+                prompts.add(prompt(m, ctx));
             }
-            int perBatch = Math.max(1, first.evalBatch() / members.size());
-            float[][][] scores = PromptEnsemble.score(ctx.model(), values, first.placement(), split.inputs(), ctx.classTargets(),
-                    perBatch, session.manager());
-            if (first.calibrate()) {
-                // Each member's scores minus its own prompt's content-free prior, before the vote.
-                float[][][] contentFree = PromptEnsemble.score(ctx.model(), values, first.placement(), ctx.contentFree(),
-                        ctx.classTargets(), perBatch, session.manager());
-                for (int m = 0; m < scores.length; m++) {
-                    scores[m] = Calibration.apply(scores[m], Calibration.prior(contentFree[m]));
-                }
-            }
-            PromptEnsemble.Result r = PromptEnsemble.summarize(scores, split.classes(), PromptEnsemble.Vote.MAJORITY);
+            PromptEnsemble.Result r = ctx.ensemble(prompts);
+            String split = ctx.target().name();
             List<Double> memberValues = new ArrayList<>();
             for (double a : r.memberAccuracies()) {
                 memberValues.add(a);
             }
-            return new EnsembleResult(members.stream().map(PromptTuneRun::name).toList(), split.name(), r.accuracy(), memberValues,
+            return new EnsembleResult(members.stream().map(PromptTuneRun::name).toList(), split, r.accuracy(), memberValues,
                     r.meanMemberAccuracy(), members.get(r.bestMember()).name(), r.bestMemberAccuracy(), r.predictions());
         } finally {
             prompts.forEach(SoftPrompt::close);

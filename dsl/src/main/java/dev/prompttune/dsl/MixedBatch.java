@@ -62,7 +62,7 @@ final class MixedBatch {
                     bank.put(k, p);
                     return k;
                 });
-                Example ex = Experiments.examples(ctx, List.of(inputs.get(i)), "predictMixed").get(0);
+                Example ex = PredictInputs.examples(ctx, List.of(inputs.get(i)), "predictMixed").get(0);
                 examples.add(ex);
                 rows.add(new PromptBank.Row(key, ctx.tokenize(List.of(ex)).inputs()[0], ctx.classTargets()));
             }

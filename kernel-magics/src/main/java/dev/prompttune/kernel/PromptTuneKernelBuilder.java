@@ -1,14 +1,15 @@
 package dev.prompttune.kernel;
 
 import dev.prompttune.kernel.jshell.JavaEvaluator;
+import dev.prompttune.kernel.jshell.JvmClasspath;
 import dev.prompttune.kernel.magics.ValueMagicTranspiler;
+import java.util.ArrayList;
+import java.util.List;
 import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /** Builds a {@link PromptTuneKernel}; call {@code onStartup()} on the result to install it and its extensions. */
 public class PromptTuneKernelBuilder extends BaseKernelBuilder<PromptTuneKernelBuilder, PromptTuneKernel> {
@@ -44,7 +45,7 @@ public class PromptTuneKernelBuilder extends BaseKernelBuilder<PromptTuneKernelB
 
     @Override
     public PromptTuneKernel build() {
-        List<String> cp = new ArrayList<>(JavaEvaluator.jvmClasspath());
+        List<String> cp = new ArrayList<>(JvmClasspath.of());
         cp.addAll(classpath);
         JavaEvaluator evaluator = new JavaEvaluator(cp, startup, interruptGraceMillis);
         MagicParser parser = magicParser != null ? magicParser

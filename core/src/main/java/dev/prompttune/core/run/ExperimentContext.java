@@ -1,12 +1,16 @@
 package dev.prompttune.core.run;
 
+import ai.djl.ndarray.NDArray;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
+import dev.prompttune.core.ensemble.PromptEnsemble;
 import dev.prompttune.core.eval.Calibration;
 import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.prompt.EncoderInput;
+import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.train.TokenizedTask;
@@ -137,6 +141,45 @@ public final class ExperimentContext {
     /** {@link #scorer(T5Model)} over the frozen model. */
     public Scorer scorer() {
         return scorer(model());
+    }
+
+    /** {@code split} scored with {@code prompt} in front of each input, as the spec scores (calibrated or not). */
+    public Scorer.Scored score(SoftPrompt prompt, TokenizedTask split) {
+        return scorer().score(EncoderInput.prompted(prompt, spec().placement()), split);
+    }
+
+    /**
+     * The test split scored with {@code prompt}; {@code what} names the caller in the error for a test split whose
+     * examples have no labels (predict is for those).
+     */
+    public Scorer.Scored scoreTest(SoftPrompt prompt, String what) {
+        TokenizedTask test = arrays().test(); // null unless the examples are labelled
+        if (test == null) {
+            throw new PromptTuneException(what + " has examples without the label field '" + data().labelField()
+                    + "'; use predict for unlabelled data");
+        }
+        return score(prompt, test);
+    }
+
+    /**
+     * Prompts of this task voting by majority on the target split (paper §7), all scored in one batched pass; with
+     * {@code calibrate true} each member's scores lose its own prompt's content-free prior before the vote.
+     */
+    public PromptEnsemble.Result ensemble(List<SoftPrompt> prompts) {
+        PromptTuneSpec spec = spec();
+        TokenizedTask split = target();
+        List<NDArray> values = prompts.stream().map(SoftPrompt::value).toList();
+        int perBatch = Math.max(1, spec.evalBatch() / prompts.size());
+        float[][][] scores = PromptEnsemble.score(model(), values, spec.placement(), split.inputs(), classTargets(),
+                perBatch, session.manager());
+        if (spec.calibrate()) {
+            float[][][] contentFree = PromptEnsemble.score(model(), values, spec.placement(), contentFree(), classTargets(),
+                    perBatch, session.manager());
+            for (int m = 0; m < scores.length; m++) {
+                scores[m] = Calibration.apply(scores[m], Calibration.prior(contentFree[m]));
+            }
+        }
+        return PromptEnsemble.summarize(scores, split.classes(), PromptEnsemble.Vote.MAJORITY);
     }
 
     /** The trainer's settings for this spec; {@code epochs} become steps over the training split. */

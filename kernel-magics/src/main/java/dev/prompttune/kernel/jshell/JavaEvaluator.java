@@ -16,16 +16,13 @@ import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -98,45 +95,6 @@ public final class JavaEvaluator implements AutoCloseable {
         }
     }
 
-    /**
-     * This JVM's class path (absolute entries, plus jars named by a jar manifest's Class-Path, as with
-     * {@code java -jar}), for compiling cells against the kernel and its libraries.
-     */
-    public static List<String> jvmClasspath() {
-        Set<String> out = new LinkedHashSet<>();
-        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            if (!e.isBlank()) {
-                File f = new File(e).getAbsoluteFile();
-                out.add(f.getPath());
-                out.addAll(manifestClasspath(f));
-            }
-        }
-        return new ArrayList<>(out);
-    }
-
-    private static List<String> manifestClasspath(File jar) {
-        if (!jar.isFile() || !jar.getName().endsWith(".jar")) {
-            return List.of();
-        }
-        try (java.util.jar.JarFile jf = new java.util.jar.JarFile(jar)) {
-            java.util.jar.Manifest mf = jf.getManifest();
-            String cp = mf == null ? null : mf.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
-            if (cp == null || cp.isBlank()) {
-                return List.of();
-            }
-            List<String> out = new ArrayList<>();
-            for (String rel : cp.trim().split("\\s+")) {
-                File f = new File(jar.getParentFile(), rel);
-                if (f.exists()) {
-                    out.add(f.getAbsolutePath());
-                }
-            }
-            return out;
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
-    }
-
     public JShell jshell() {
         return shell;
     }
@@ -174,7 +132,7 @@ public final class JavaEvaluator implements AutoCloseable {
                     throw CellException.interrupted();
                 }
                 Chunk chunk = chunks.get(i);
-                int startLine = lineIndex(code, chunk.start());
+                int startLine = CellText.lineIndex(code, chunk.start());
                 SnippetEvent ev = primaryEvent(shell.eval(chunk.source()));
                 declareBindings();
                 // Work that handled the interrupt itself (a training run that stopped and kept its best prompt)
@@ -271,7 +229,7 @@ public final class JavaEvaluator implements AutoCloseable {
             if (at < 0) {
                 at = rest.indexOf(src.endsWith(";") ? src.substring(0, src.length() - 1) : src);
             }
-            out.add(new Chunk(src, offset + Math.max(at, 0), isMagicCall(src) || !endsWithSemicolon(src)));
+            out.add(new Chunk(src, offset + Math.max(at, 0), CellText.isMagicCall(src) || !CellText.endsWithSemicolon(src)));
             offset += rest.length() - remaining.length();
             rest = remaining;
         }
@@ -289,7 +247,7 @@ public final class JavaEvaluator implements AutoCloseable {
                     return "invalid";
                 case DEFINITELY_INCOMPLETE:
                 case CONSIDERED_INCOMPLETE:
-                    return indentFor(code);
+                    return CellText.indentFor(code);
                 case EMPTY:
                     return "complete";
                 default:
@@ -304,57 +262,12 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Completion at {@code cursor}: JShell suggestions for the snippet the cursor is in. */
     public Completion complete(String code, int cursor) {
-        int at = Math.max(0, Math.min(cursor, code.length()));
-        int start = snippetStartBefore(code, at);
-        String input = code.substring(start, at);
-        int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> suggestions =
-                shell.sourceCodeAnalysis().completionSuggestions(input, input.length(), anchor);
-        Set<String> typed = new LinkedHashSet<>();
-        Set<String> other = new LinkedHashSet<>();
-        for (SourceCodeAnalysis.Suggestion s : suggestions) {
-            (s.matchesType() ? typed : other).add(s.continuation());
-        }
-        typed.addAll(other);
-        return new Completion(new ArrayList<>(typed), start + anchor[0], at);
+        return new CellAssist(shell).complete(code, cursor);
     }
 
     /** Documentation text for what is at {@code cursor} (signatures; javadoc when the JDK has sources), or null. */
     public String inspect(String code, int cursor) {
-        int at = Math.max(0, Math.min(cursor, code.length()));
-        int end = at;
-        while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
-            end++;
-        }
-        int start = snippetStartBefore(code, at);
-        String input = code.substring(start, end);
-        SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
-        List<SourceCodeAnalysis.Documentation> docs = sca.documentation(input, input.length(), true);
-        if (docs.isEmpty()) {
-            docs = sca.documentation(input + "(", input.length() + 1, true);
-        }
-        if (!docs.isEmpty()) {
-            return docs.stream()
-                    .map(d -> d.javadoc() == null || d.javadoc().isBlank()
-                            ? d.signature() : d.signature() + "\n" + d.javadoc().strip())
-                    .distinct()
-                    .collect(Collectors.joining("\n"));
-        }
-        String ident = identifierEndingAt(code, end);
-        if (!ident.isEmpty()) {
-            VarSnippet v = activeVar(ident);
-            if (v != null) {
-                String value;
-                try {
-                    value = shell.varValue(v);
-                } catch (RuntimeException e) {
-                    value = "<" + e.getMessage() + ">";
-                }
-                return v.typeName() + " " + v.name() + " = " + value;
-            }
-        }
-        String type = sca.analyzeType(input, input.length());
-        return type == null || type.isBlank() ? null : input.strip() + " : " + type;
+        return new CellAssist(shell).inspect(code, cursor);
     }
 
     @Override
@@ -363,24 +276,6 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------
-
-    private int snippetStartBefore(String code, int at) {
-        SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
-        int offset = 0;
-        String rest = code.substring(0, at);
-        while (!rest.isBlank()) {
-            CompletionInfo info = sca.analyzeCompletion(rest);
-            Completeness c = info.completeness();
-            String remaining = info.remaining();
-            boolean complete = c == Completeness.COMPLETE || c == Completeness.COMPLETE_WITH_SEMI || c == Completeness.EMPTY;
-            if (!complete || remaining.isBlank() || remaining.length() >= rest.length()) {
-                break;
-            }
-            offset += rest.length() - remaining.length();
-            rest = remaining;
-        }
-        return offset;
-    }
 
     /** Declares the variables magics bound ({@code Notebook.bind}) during the last snippet. */
     private void declareBindings() {
@@ -411,7 +306,7 @@ public final class JavaEvaluator implements AutoCloseable {
         if (sn instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
             var = v;
         } else if (sn instanceof ExpressionSnippet e && e.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND) {
-            var = activeVar(e.name());
+            var = activeVar(shell, e.name());
         }
         if (var == null) {
             return null;
@@ -424,7 +319,7 @@ public final class JavaEvaluator implements AutoCloseable {
         }
     }
 
-    private VarSnippet activeVar(String name) {
+    static VarSnippet activeVar(JShell shell, String name) {
         VarSnippet found = null;
         for (VarSnippet v : (Iterable<VarSnippet>) shell.variables()::iterator) {
             if (v.name().equals(name) && shell.status(v) == Snippet.Status.VALID) {
@@ -461,47 +356,5 @@ public final class JavaEvaluator implements AutoCloseable {
 
     private static String describe(Snippet s) {
         return s instanceof jdk.jshell.PersistentSnippet p ? p.name() : s.source().strip();
-    }
-
-    static boolean isMagicCall(String src) {
-        String s = src.strip();
-        return s.startsWith(LINE_MAGIC_CALL) || s.startsWith(CELL_MAGIC_CALL);
-    }
-
-    /** True when the snippet's code ends with ';' (ignoring a trailing // comment on its last line). */
-    static boolean endsWithSemicolon(String src) {
-        String s = src.stripTrailing();
-        int nl = s.lastIndexOf('\n');
-        String last = s.substring(nl + 1);
-        int comment = last.indexOf("//");
-        if (comment >= 0 && last.lastIndexOf('"', comment) < 0) {
-            s = (s.substring(0, nl + 1) + last.substring(0, comment)).stripTrailing();
-        }
-        return s.endsWith(";");
-    }
-
-    private static int lineIndex(String code, int offset) {
-        int n = 0;
-        for (int i = 0; i < offset && i < code.length(); i++) {
-            if (code.charAt(i) == '\n') {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static String indentFor(String code) {
-        String trimmed = code.stripTrailing();
-        String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
-        String indent = last.substring(0, last.length() - last.stripLeading().length());
-        return trimmed.endsWith("{") || trimmed.endsWith("(") ? indent + "    " : indent;
-    }
-
-    private static String identifierEndingAt(String code, int end) {
-        int s = end;
-        while (s > 0 && Character.isJavaIdentifierPart(code.charAt(s - 1))) {
-            s--;
-        }
-        return code.substring(s, end);
     }
 }

@@ -23,7 +23,7 @@ class JavaEvaluatorTest {
 
     @BeforeAll
     static void start() {
-        eval = new JavaEvaluator(JavaEvaluator.jvmClasspath(), JavaEvaluator.DEFAULT_STARTUP, 2000);
+        eval = new JavaEvaluator(JvmClasspath.of(), JavaEvaluator.DEFAULT_STARTUP, 2000);
     }
 
     @AfterAll
@@ -82,8 +82,8 @@ class JavaEvaluatorTest {
     void magicCallsShowTheirValueDespiteTheSemicolon() {
         List<JavaEvaluator.Chunk> c = eval.split(JavaEvaluator.LINE_MAGIC_CALL + "\"x\", java.util.List.of());");
         assertTrue(c.get(0).displayable());
-        assertTrue(JavaEvaluator.endsWithSemicolon("foo(); // done"));
-        assertFalse(JavaEvaluator.endsWithSemicolon("foo() // done;"));
+        assertTrue(CellText.endsWithSemicolon("foo(); // done"));
+        assertFalse(CellText.endsWithSemicolon("foo() // done;"));
     }
 
     @Test
@@ -174,7 +174,7 @@ class JavaEvaluatorTest {
     @Test
     void interruptIsCooperativeFirst() throws Exception {
         // A huge grace period: only the thread interrupt can end these cells quickly.
-        try (JavaEvaluator patient = new JavaEvaluator(JavaEvaluator.jvmClasspath(), List.of(), 600_000)) {
+        try (JavaEvaluator patient = new JavaEvaluator(JvmClasspath.of(), List.of(), 600_000)) {
             long t0 = System.nanoTime();
             assertEquals(CellException.INTERRUPTED, runAndInterrupt(patient, "Thread.sleep(100_000);", 300).ename());
             assertEquals(CellException.INTERRUPTED, runAndInterrupt(patient,

@@ -1,12 +1,13 @@
 package dev.prompttune.kernel.magics;
 
 import dev.prompttune.kernel.jshell.JavaEvaluator;
+import dev.prompttune.kernel.jshell.JvmClasspath;
+import java.util.List;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,7 @@ class ValueMagicTranspilerTest {
 
     @BeforeAll
     static void start() {
-        eval = new JavaEvaluator(JavaEvaluator.jvmClasspath(), List.of(), 2000);
+        eval = new JavaEvaluator(JvmClasspath.of(), List.of(), 2000);
     }
 
     @AfterAll

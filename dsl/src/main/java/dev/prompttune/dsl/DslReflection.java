@@ -1,0 +1,124 @@
+package dev.prompttune.dsl;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.ast.expr.ArgumentListExpression;
+import org.codehaus.groovy.ast.expr.ConstantExpression;
+import org.codehaus.groovy.ast.expr.Expression;
+
+/**
+ * What the DSL's compile-time checks ({@link DslChecks}) read from the block classes by reflection: which keywords
+ * (methods) and properties a block has, and a wrong-type message that lists a keyword's accepted values.
+ */
+final class DslReflection {
+
+    private DslReflection() {}
+
+    static String wrongType(Class<?> type, String name, ArgumentListExpression arguments, ClassNode[] argumentTypes) {
+        Set<String> expected = new LinkedHashSet<>();
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(name) && m.getDeclaringClass() != Object.class) {
+                expected.add(signature(m));
+            }
+        }
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < argumentTypes.length; i++) {
+            Expression e = i < arguments.getExpressions().size() ? arguments.getExpressions().get(i) : null;
+            String text = e instanceof ConstantExpression c && c.getValue() instanceof String s ? "'" + s + "'" : e == null ? "" : e.getText();
+            got.add(argumentTypes[i].getNameWithoutPackage() + (text.isEmpty() ? "" : " (" + text + ")"));
+        }
+        // A sweep keyword takes one value or several: say so once.
+        for (String e : List.copyOf(expected)) {
+            if (e.endsWith(", …")) {
+                String single = e.substring(0, e.indexOf(','));
+                expected.remove(single);
+                expected.remove(e);
+                expected.add(single + " (one or more, comma-separated)");
+            }
+        }
+        return "wrong type for '" + name + "': expected " + String.join(" or ", expected) + ", got "
+                + (got.isEmpty() ? "no value" : String.join(", ", got));
+    }
+
+    static String signature(Method m) {
+        Class<?>[] p = m.getParameterTypes();
+        if (p.length == 0) {
+            return "no value";
+        }
+        if (m.isVarArgs() && p.length == 2 && p[1].getComponentType() == p[0]) {
+            return simple(p[0]) + ", " + simple(p[0]) + ", …";
+        }
+        if (m.isVarArgs() && p.length == 1) {
+            return simple(p[0].getComponentType()) + ", …";
+        }
+        List<String> names = new ArrayList<>();
+        for (Class<?> c : p) {
+            names.add(simple(c));
+        }
+        return p.length == 1 ? names.get(0) : "(" + String.join(", ", names) + ")";
+    }
+
+    static String simple(Class<?> c) {
+        return c.getSimpleName().equals("Closure") ? "{ block }" : c.getSimpleName();
+    }
+
+    static boolean hasMethod(Class<?> type, String name) {
+        if (type == null) {
+            return false;
+        }
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(name) && m.getDeclaringClass() != Object.class) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Set<String> methodNames(Class<?> type) {
+        Set<String> names = new TreeSet<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() != Object.class && !Modifier.isStatic(m.getModifiers())) {
+                names.add(m.getName());
+            }
+        }
+        return names;
+    }
+
+    /** Record components, getters as properties, and no-argument methods. */
+    static Set<String> propertyNames(Class<?> type) {
+        Set<String> names = new TreeSet<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() == Object.class || m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            String n = m.getName();
+            if (n.startsWith("get") && n.length() > 3) {
+                n = Character.toLowerCase(n.charAt(3)) + n.substring(4);
+            }
+            names.add(n);
+        }
+        return names;
+    }
+
+    static Class<?> load(ClassNode node) {
+        try {
+            return Class.forName(node.getName(), false, DslReflection.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    static Object newInstance(String className) {
+        try {
+            return Class.forName(className, true, DslReflection.class.getClassLoader()).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a scratch " + className, e);
+        }
+    }
+}
