@@ -8,7 +8,7 @@ import dev.prompttune.core.interpret.NearestTokens;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.prompt.SoftPrompt;
-import dev.prompttune.core.promptio.PromptCheck;
+import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.run.Baselines;
 import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
@@ -321,7 +321,7 @@ public class Experiments {
 
     /**
      * A saved prompt back as a run (a prompt file from savePrompt, a run record directory, or a record's prompt),
-     * checked against its model ({@link dev.prompttune.core.promptio.PromptCheck}: width, finite values, fingerprint).
+     * checked against its model ({@link dev.prompttune.core.promptfile.PromptCheck}: width, finite values, fingerprint).
      */
     public PromptTuneRun loadPrompt(String path) {
         return loadPrompt(path, false);

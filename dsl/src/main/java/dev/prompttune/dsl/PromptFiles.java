@@ -1,9 +1,9 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.promptio.PromptCheck;
-import dev.prompttune.core.promptio.PromptFile;
-import dev.prompttune.core.promptio.PromptMetadata;
+import dev.prompttune.core.promptfile.PromptCheck;
+import dev.prompttune.core.promptfile.PromptFile;
+import dev.prompttune.core.promptfile.PromptMetadata;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.core.spec.Home;

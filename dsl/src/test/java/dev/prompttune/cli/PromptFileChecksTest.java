@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.cli.CliTest.Result;
 import dev.prompttune.core.peft.PeftAdapter;
-import dev.prompttune.core.promptio.PromptFile;
-import dev.prompttune.core.promptio.PromptMetadata;
+import dev.prompttune.core.promptfile.PromptFile;
+import dev.prompttune.core.promptfile.PromptMetadata;
 import dev.prompttune.core.testing.TinyWorld;
 import java.nio.file.Files;
 import java.nio.file.Path;

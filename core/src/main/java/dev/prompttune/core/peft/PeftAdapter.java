@@ -14,7 +14,7 @@ import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.io.TensorInfo;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.prompt.SoftPrompt;
-import dev.prompttune.core.promptio.AtomicText;
+import dev.prompttune.core.promptfile.AtomicText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

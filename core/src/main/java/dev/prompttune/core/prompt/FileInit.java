@@ -1,9 +1,9 @@
 package dev.prompttune.core.prompt;
 
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.promptio.EmbeddingFingerprint;
-import dev.prompttune.core.promptio.PromptCheck;
-import dev.prompttune.core.promptio.PromptFile;
+import dev.prompttune.core.promptfile.EmbeddingFingerprint;
+import dev.prompttune.core.promptfile.PromptCheck;
+import dev.prompttune.core.promptfile.PromptFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

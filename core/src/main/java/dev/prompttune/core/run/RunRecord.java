@@ -7,8 +7,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
-import dev.prompttune.core.promptio.AtomicText;
-import dev.prompttune.core.promptio.PromptFile;
+import dev.prompttune.core.promptfile.AtomicText;
+import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.TrainingListener;
@@ -123,16 +123,16 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     }
 
     /** Closes the metrics and writes the prompt (with metadata), predictions and summary. */
-    public void finish(PromptTuneRun run, dev.prompttune.core.promptio.PromptMetadata metadata) {
+    public void finish(PromptTuneRun run, dev.prompttune.core.promptfile.PromptMetadata metadata) {
         finish(run, metadata, null);
     }
 
     /**
-     * {@link #finish(PromptTuneRun, dev.prompttune.core.promptio.PromptMetadata)}; {@code failure} (null: none) is
+     * {@link #finish(PromptTuneRun, dev.prompttune.core.promptfile.PromptMetadata)}; {@code failure} (null: none) is
      * recorded in the summary (a FAILED or DIVERGED run says why). The summary is written last: a record with a
      * summary is complete.
      */
-    public void finish(PromptTuneRun run, dev.prompttune.core.promptio.PromptMetadata metadata, String failure) {
+    public void finish(PromptTuneRun run, dev.prompttune.core.promptfile.PromptMetadata metadata, String failure) {
         close();
         PromptFile.save(dir, "prompt", run.prompt(), run.length(), run.width(), metadata);
         StringBuilder predictions = new StringBuilder();

@@ -12,7 +12,7 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.prompt.ResidualReparam;
 import dev.prompttune.core.prompt.ResidualReparamTest;
-import dev.prompttune.core.promptio.PromptFile;
+import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.prompttune.core.promptio;
+package dev.prompttune.core.promptfile;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;

@@ -1,4 +1,4 @@
-package dev.prompttune.core.promptio;
+package dev.prompttune.core.promptfile;
 
 import ai.djl.engine.Engine;
 import java.util.LinkedHashMap;

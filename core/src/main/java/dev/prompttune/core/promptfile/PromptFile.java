@@ -1,4 +1,4 @@
-package dev.prompttune.core.promptio;
+package dev.prompttune.core.promptfile;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;

@@ -1,4 +1,4 @@
-package dev.prompttune.core.promptio;
+package dev.prompttune.core.promptfile;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package dev.prompttune.core.promptio;
+package dev.prompttune.core.promptfile;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.prompttune.core.promptio;
+package dev.prompttune.core.promptfile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

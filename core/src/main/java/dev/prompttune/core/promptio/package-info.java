@@ -1,7 +1,0 @@
-/**
- * Saved prompts: {@link dev.prompttune.core.promptio.PromptFile} ({@code NAME.safetensors} with
- * {@code prompt_embeddings} [p, H] + {@code NAME.json}, both atomic), their
- * {@link dev.prompttune.core.promptio.PromptMetadata}, and the
- * {@link dev.prompttune.core.promptio.EmbeddingFingerprint} that ties a prompt to the model it was trained on.
- */
-package dev.prompttune.core.promptio;
