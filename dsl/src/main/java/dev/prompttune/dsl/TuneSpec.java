@@ -34,12 +34,25 @@ import java.util.function.Consumer;
  */
 public class TuneSpec {
 
-    /** The keywords, in the order the docs list them (the type checker suggests the nearest of these). */
-    public static final List<String> KEYWORDS = List.of("name", "model", "length", "init", "text", "file", "placement",
-            "data", "train", "dev", "test", "template", "labels", "labelField", "optimizer", "lr", "weightDecay",
-            "schedule", "batch", "steps", "epochs", "gradientAccumulation", "evalEvery", "patience", "seed", "dropout",
-            "device", "precision", "sentinel", "metric", "evaluation", "maxInputLength", "maxTargetLength", "evalBatch",
-            "save", "baselines", "calibrate", "reparam", "reparamBottleneck");
+    /**
+     * The keywords: the spec's fields ({@link PromptTuneSpec#fieldNames()}) but {@code fastDevRun}, which no script
+     * sets, with the initialisers {@code text} and {@code file} after {@code init} (the type checker suggests the
+     * nearest of these). One method per keyword below.
+     */
+    public static final List<String> KEYWORDS = keywords();
+
+    private static List<String> keywords() {
+        List<String> out = new ArrayList<>();
+        for (String field : PromptTuneSpec.fieldNames()) {
+            if (!field.equals("fastDevRun")) {
+                out.add(field);
+            }
+            if (field.equals("init")) {
+                out.addAll(List.of("text", "file"));
+            }
+        }
+        return List.copyOf(out);
+    }
 
     private static final List<String> SPLITS = List.of("train", "dev", "test");
 

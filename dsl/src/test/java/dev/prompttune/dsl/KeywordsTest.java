@@ -116,6 +116,24 @@ class KeywordsTest {
         }
     }
 
+    /**
+     * A spec field is written once in core (its component, its builder setter) and once here (its keyword method):
+     * the keyword list and the spec.json key follow from the field, and this fails when either is missing.
+     */
+    @Test
+    void everySpecFieldIsAKeywordWithAMethodAndAJsonKey() {
+        JsonObject json = new Recording().last("promptTune { model 'tiny'; data 'markers' }").toJson();
+        assertEquals(PromptTuneSpec.fieldNames(), List.copyOf(json.keySet()), "spec.json keys are the fields, in order");
+        for (String field : PromptTuneSpec.fieldNames()) {
+            if (field.equals("fastDevRun")) {
+                continue; // set by the fast-dev-run switch, never by a script
+            }
+            assertTrue(TuneSpec.KEYWORDS.contains(field), "field " + field + " is no keyword");
+            assertTrue(java.util.Arrays.stream(TuneSpec.class.getMethods()).anyMatch(m -> m.getName().equals(field)),
+                    "keyword " + field + " has no method in TuneSpec");
+        }
+    }
+
     /** The Java twin: the same block as a Consumer<TuneSpec> gives the same spec. */
     @Test
     void javaTwinBuildsTheSameSpec() {

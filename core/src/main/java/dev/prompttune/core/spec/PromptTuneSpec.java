@@ -1,6 +1,5 @@
 package dev.prompttune.core.spec;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.EvaluationMode;
@@ -13,10 +12,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Everything one prompt-tuning experiment needs, every default resolved. The same names are the DSL keywords, the
- * builder's methods and the keys of a run record's {@code spec.json}. Built through {@link Builder}, whose setters
+ * builder's methods and the keys of a run record's {@code spec.json}: a new field is its component here, its builder
+ * field and setter (same name), and its DSL keyword method; JSON, copying and construction follow from the component
+ * ({@link SpecFields}). Built through {@link Builder}, whose setters
  * reject a bad value at once (naming the setting, the value and what is allowed), so a script fails on its line.
  *
  * <p>Defaults follow the paper (Lester et al. 2021): prompt length 100, class-label initialisation, Adafactor at a
@@ -52,49 +54,23 @@ public record PromptTuneSpec(
         return new Builder(this);
     }
 
-    /** The resolved spec as JSON (the {@code spec.json} of a run record). */
+    /** The resolved spec as JSON (the {@code spec.json} of a run record): one key per field, the field's name. */
     public JsonObject toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("model", model);
-        m.put("length", length);
-        m.put("init", init.describe());
-        m.put("placement", placement.key());
-        m.put("data", data);
-        m.put("train", train == null ? null : train.toString());
-        m.put("dev", dev == null ? null : dev.toString());
-        m.put("test", test == null ? null : test.toString());
-        m.put("template", template);
-        m.put("labels", labels);
-        m.put("labelField", labelField);
-        m.put("optimizer", optimizer);
-        m.put("lr", lr);
-        m.put("weightDecay", weightDecay);
-        m.put("schedule", schedule);
-        m.put("batch", batch);
-        m.put("steps", steps);
-        m.put("epochs", epochs);
-        m.put("gradientAccumulation", gradientAccumulation);
-        m.put("evalEvery", evalEvery);
-        m.put("patience", patience);
-        m.put("seed", seed);
-        m.put("dropout", dropout);
-        m.put("device", device);
-        m.put("precision", precision);
-        m.put("sentinel", sentinel);
-        m.put("metric", metric);
-        m.put("evaluation", evaluation);
-        m.put("maxInputLength", maxInputLength);
-        m.put("maxTargetLength", maxTargetLength);
-        m.put("evalBatch", evalBatch);
-        m.put("save", save == null ? null : save.toString());
-        m.put("baselines", baselines);
-        m.put("calibrate", calibrate);
-        m.put("reparam", reparam);
-        m.put("reparamBottleneck", reparamBottleneck);
-        m.put("fastDevRun", fastDevRun);
-        Gson gson = new Gson();
-        return gson.toJsonTree(m).getAsJsonObject();
+        return SpecFields.toJson(this);
+    }
+
+    /**
+     * A spec back from its JSON, every value through the builder's setter of the same name.
+     *
+     * @param init how the {@code init} object becomes an initialiser
+     */
+    public static PromptTuneSpec fromJson(JsonObject json, Function<JsonObject, PromptInit> init) {
+        return SpecFields.fromJson(json, init);
+    }
+
+    /** The fields' names in declaration order: the JSON keys and the builder's setters (DSL keywords but fastDevRun). */
+    public static List<String> fieldNames() {
+        return SpecFields.names();
     }
 
     /** The builder: one method per keyword; each validates its value immediately. */
@@ -144,15 +120,7 @@ public record PromptTuneSpec(
         Builder() {}
 
         Builder(PromptTuneSpec s) {
-            name = s.name; model = s.model; length = s.length; init = s.init; placement = s.placement; data = s.data;
-            train = s.train; dev = s.dev; test = s.test; template = s.template; labels = s.labels; labelField = s.labelField;
-            optimizer = s.optimizer; lr = s.lr; weightDecay = s.weightDecay; schedule = s.schedule; batch = s.batch;
-            steps = s.steps; epochs = s.epochs; gradientAccumulation = s.gradientAccumulation; evalEvery = s.evalEvery;
-            patience = s.patience; seed = s.seed; dropout = s.dropout; device = s.device; precision = s.precision;
-            sentinel = s.sentinel; metric = s.metric; evaluation = s.evaluation; maxInputLength = s.maxInputLength;
-            maxTargetLength = s.maxTargetLength; evalBatch = s.evalBatch; save = s.save; baselines = s.baselines;
-            calibrate = s.calibrate; reparam = s.reparam; reparamBottleneck = s.reparamBottleneck;
-            fastDevRun = s.fastDevRun;
+            SpecFields.copy(s, this);
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -307,11 +275,7 @@ public record PromptTuneSpec(
             double decay = weightDecay != null ? weightDecay : OptimizerKind.of(optimizer).defaultWeightDecay();
             String resolvedName = name != null ? name
                     : (data != null ? data : train.getFileName().toString().replaceFirst("\\.[^.]+$", "")) + "-" + resolvedInit.kind() + "-" + length;
-            return new PromptTuneSpec(resolvedName, model, length, resolvedInit, placement, data, train, dev, test, template,
-                    labels, labelField, optimizer, lr, decay, schedule, batch, steps, epochs, gradientAccumulation, evalEvery,
-                    patience, seed, dropout, device, precision, sentinel, metric, evaluation, maxInputLength, maxTargetLength,
-                    evalBatch, save, baselines, calibrate, reparam, reparamBottleneck,
-                    fastDevRun);
+            return SpecFields.construct(this, Map.of("name", resolvedName, "init", resolvedInit, "weightDecay", decay));
         }
 
         private static void require(boolean ok, String name, Object value, String allowed) {
