@@ -14,7 +14,7 @@ import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunComparison;
-import dev.prompttune.core.run.Scorer;
+import dev.prompttune.core.run.ScoredSplit;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.run.TaskSetup;
 import dev.prompttune.core.spec.ModelResolver;
@@ -183,7 +183,7 @@ public class Experiments {
         if (run.record() == null) {
             throw new PromptTuneException("evaluate: run " + run.name() + " has no record on disk");
         }
-        Scorer.Scored scored = new PromptTuning(session).reevaluate(run.record(), anyModel);
+        ScoredSplit scored = new PromptTuning(session).reevaluate(run.record(), anyModel);
         boolean test = !Double.isNaN(run.test());
         return new Evaluation(run.name(), test ? "test" : "dev", run.metric(), scored.value(), test ? run.test() : run.dev(),
                 scored.predictions());
@@ -194,7 +194,7 @@ public class Experiments {
         PromptTuneSpec spec = run.spec().toBuilder().test(existing(file)).build();
         ExperimentContext ctx = ExperimentContext.of(session, spec);
         try (SoftPrompt prompt = prompt(run, ctx)) {
-            Scorer.Scored scored = ctx.scoreTest(prompt, "evaluate: " + file);
+            ScoredSplit scored = ctx.scoreTest(prompt, "evaluate: " + file);
             return new Evaluation(run.name(), file, ctx.metric(), scored.value(), Double.NaN, scored.predictions());
         }
     }
@@ -217,7 +217,7 @@ public class Experiments {
         List<Example> examples = PredictInputs.examples(ctx, inputs, "predict");
         List<String> labels = ctx.data().verbalizer().labels();
         try (SoftPrompt prompt = prompt(run, ctx)) {
-            Scorer.Scored scored = ctx.score(prompt, ctx.tokenize(examples));
+            ScoredSplit scored = ctx.score(prompt, ctx.tokenize(examples));
             List<Prediction> out = new ArrayList<>();
             for (int i = 0; i < examples.size(); i++) {
                 int c = scored.predicted()[i];

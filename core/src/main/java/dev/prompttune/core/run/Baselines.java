@@ -31,7 +31,7 @@ public final class Baselines {
     private Baselines() {}
 
     /** One baseline's result: the metric, and the uncalibrated one when the spec calibrates (else NaN). */
-    public record Result(String kind, double value, double uncalibrated, Scorer.Scored scored) {}
+    public record Result(String kind, double value, double uncalibrated, ScoredSplit scored) {}
 
     /**
      * The baselines {@code kinds} asks for, in order.
@@ -59,7 +59,7 @@ public final class Baselines {
         };
     }
 
-    private static Result scored(String kind, Scorer.Scored s) {
+    private static Result scored(String kind, ScoredSplit s) {
         return new Result(kind, s.value(), s.uncalibrated(), s);
     }
 
@@ -83,7 +83,7 @@ public final class Baselines {
     }
 
     /** Every weight of a fresh copy of the model trained with the spec's loop, then scored without a prompt. */
-    static Scorer.Scored modelTuning(ExperimentContext ctx, List<TrainingListener> listeners, String runName) {
+    static ScoredSplit modelTuning(ExperimentContext ctx, List<TrainingListener> listeners, String runName) {
         PromptTuneSpec spec = ctx.spec();
         TaskArrays arrays = ctx.arrays();
         Session session = ctx.session();

@@ -144,7 +144,7 @@ public final class ExperimentContext {
     }
 
     /** {@code split} scored with {@code prompt} in front of each input, as the spec scores (calibrated or not). */
-    public Scorer.Scored score(SoftPrompt prompt, TokenizedTask split) {
+    public ScoredSplit score(SoftPrompt prompt, TokenizedTask split) {
         return scorer().score(EncoderInput.prompted(prompt, spec().placement()), split);
     }
 
@@ -152,7 +152,7 @@ public final class ExperimentContext {
      * The test split scored with {@code prompt}; {@code what} names the caller in the error for a test split whose
      * examples have no labels (predict is for those).
      */
-    public Scorer.Scored scoreTest(SoftPrompt prompt, String what) {
+    public ScoredSplit scoreTest(SoftPrompt prompt, String what) {
         TokenizedTask test = arrays().test(); // null unless the examples are labelled
         if (test == null) {
             throw new PromptTuneException(what + " has examples without the label field '" + data().labelField()

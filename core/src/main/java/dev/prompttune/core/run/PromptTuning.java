@@ -124,14 +124,14 @@ public final class PromptTuning {
 
             // A failed run trained nothing: there is nothing to score, only a record that says so.
             EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
-            Scorer.Scored test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
-            Map<String, Scorer.Scored> scoredBaselines = new LinkedHashMap<>();
+            ScoredSplit test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
+            Map<String, ScoredSplit> scoredBaselines = new LinkedHashMap<>();
             Map<String, Double> baselines = failed ? Map.of() : baselines(experiment, listeners, scoredBaselines);
             PromptTuneRun.Uncalibrated uncalibrated = null;
             if (spec.calibrate() && !failed) {
                 // The best prompt's dev scores again, for the uncalibrated dev metric beside the calibrated one.
-                Scorer.Scored dev = arrays.dev() != null && !Double.isNaN(result.bestValue()) ? scorer.score(tuned, arrays.dev()) : null;
-                Scorer.Scored priorSource = test != null ? test : dev;
+                ScoredSplit dev = arrays.dev() != null && !Double.isNaN(result.bestValue()) ? scorer.score(tuned, arrays.dev()) : null;
+                ScoredSplit priorSource = test != null ? test : dev;
                 uncalibrated = new PromptTuneRun.Uncalibrated(dev != null ? dev.uncalibrated() : Double.NaN,
                         test != null ? test.uncalibrated() : Double.NaN, uncalibratedBaselines(scoredBaselines),
                         priorSource == null ? Map.of() : prior(arrays.targetTexts(), priorSource.prior()));
@@ -152,7 +152,7 @@ public final class PromptTuning {
         }
     }
 
-    private static Map<String, Double> uncalibratedBaselines(Map<String, Scorer.Scored> scored) {
+    private static Map<String, Double> uncalibratedBaselines(Map<String, ScoredSplit> scored) {
         Map<String, Double> out = new LinkedHashMap<>();
         scored.forEach((k, v) -> out.put(k, v.uncalibrated()));
         return out;
@@ -170,12 +170,12 @@ public final class PromptTuning {
      * Re-evaluates a saved run from its record alone (spec.json + prompt.safetensors): the test split (dev when
      * there is none) is scored afresh with the saved prompt, which must pass {@link PromptCheck} against the model.
      */
-    public Scorer.Scored reevaluate(Path recordDir) {
+    public ScoredSplit reevaluate(Path recordDir) {
         return reevaluate(recordDir, false);
     }
 
     /** {@link #reevaluate(Path)}; {@code anyModel}: even if the prompt records another model's embedding fingerprint. */
-    public Scorer.Scored reevaluate(Path recordDir, boolean anyModel) {
+    public ScoredSplit reevaluate(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
         ExperimentContext experiment = ExperimentContext.of(session, saved.spec());
         try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel)
@@ -190,7 +190,7 @@ public final class PromptTuning {
      * the caller's listeners, as the prompt run does.
      */
     private static Map<String, Double> baselines(ExperimentContext experiment, List<TrainingListener> listeners,
-                                                 Map<String, Scorer.Scored> scored) {
+                                                 Map<String, ScoredSplit> scored) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (experiment.arrays().test() == null && experiment.arrays().dev() == null) {
             return out;

@@ -30,19 +30,7 @@ public record Scorer(T5Model model, T5Tokenizer tokenizer, List<String> targetTe
         this(model, tokenizer, targetTexts, metric, evaluation, batch, maxNewTokens, manager, null);
     }
 
-    /**
-     * A split's metric and per-example predictions (their scores are the ones the prediction was made from:
-     * calibrated when calibrating).
-     *
-     * @param value the metric, NaN when an example has no gold label
-     * @param predicted each example's predicted class [N] (−1: a generated text that matches no label)
-     * @param uncalibrated the metric of the raw scores' argmax when calibrating, else NaN
-     * @param prior the content-free prior [class] that was subtracted, or null
-     */
-    public record Scored(double value, List<PromptTuneRun.Prediction> predictions, int[] predicted, double uncalibrated,
-                         double[] prior) {}
-
-    public Scored score(EncoderInput input, TokenizedTask split) {
+    public ScoredSplit score(EncoderInput input, TokenizedTask split) {
         int[] predicted;
         float[][] scores = null;
         List<String> generated = null;
@@ -70,7 +58,7 @@ public record Scorer(T5Model model, T5Tokenizer tokenizer, List<String> targetTe
             predictions.add(new PromptTuneRun.Prediction(i, tokenizer.decode(split.inputs()[i]), gold, guess,
                     scores != null ? scores[i] : null));
         }
-        return new Scored(value, predictions, predicted, uncalibrated, prior);
+        return new ScoredSplit(value, predictions, predicted, uncalibrated, prior);
     }
 
     /** The metric over the split, NaN when an example has no gold label (ad-hoc inputs to predict). */

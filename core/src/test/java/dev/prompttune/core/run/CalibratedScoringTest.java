@@ -79,7 +79,7 @@ class CalibratedScoringTest {
 
                 Scorer scorer = new Scorer(model, tokenizer, arrays.targetTexts(), "accuracy", "rank", 8, 8, session.manager(),
                         contentFree);
-                Scorer.Scored scored = scorer.score(input, arrays.test());
+                ScoredSplit scored = scorer.score(input, arrays.test());
                 assertEquals(Metrics.accuracy(gold, expected), scored.value(), 0.0, "calibrated accuracy");
                 assertEquals(Metrics.accuracy(gold, RankClassifier.argmax(raw)), scored.uncalibrated(), 0.0, "uncalibrated accuracy");
                 assertEquals(prior[0], scored.prior()[0], 1e-5);

@@ -86,7 +86,7 @@ class FastDevRunTrainingTest {
         String before = System.getProperty(FastDevRun.PROPERTY);
         System.setProperty(FastDevRun.PROPERTY, "0");
         try {
-            Scorer.Scored again = new PromptTuning(session).reevaluate(run.record());
+            ScoredSplit again = new PromptTuning(session).reevaluate(run.record());
             assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, again.predictions().size());
             assertEquals(run.test(), again.value(), 0.0);
         } finally {

@@ -121,7 +121,7 @@ class PromptTuningTest {
         assertEquals(u.baselines(), loaded.uncalibrated().baselines());
         assertTrue(loaded.spec().calibrate());
 
-        Scorer.Scored again = new PromptTuning(session).reevaluate(run.record());
+        ScoredSplit again = new PromptTuning(session).reevaluate(run.record());
         assertEquals(run.test(), again.value(), 0.0);
         assertEquals(u.test(), again.uncalibrated(), 0.0);
         // The same record with calibration switched off scores the saved prompt plainly: the uncalibrated test.
@@ -132,7 +132,7 @@ class PromptTuningTest {
         JsonObject spec = JsonParser.parseString(Files.readString(run.record().resolve("spec.json"))).getAsJsonObject();
         spec.addProperty("calibrate", false);
         Files.writeString(plain.resolve("spec.json"), spec.toString());
-        Scorer.Scored uncalibrated = new PromptTuning(session).reevaluate(plain);
+        ScoredSplit uncalibrated = new PromptTuning(session).reevaluate(plain);
         assertEquals(u.test(), uncalibrated.value(), 0.0);
         assertTrue(Double.isNaN(uncalibrated.uncalibrated()));
     }
