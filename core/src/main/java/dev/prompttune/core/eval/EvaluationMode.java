@@ -1,7 +1,6 @@
 package dev.prompttune.core.eval;
 
-import dev.prompttune.core.PromptTuneException;
-import java.util.Arrays;
+import dev.prompttune.core.EnumKeys;
 import java.util.List;
 
 /**
@@ -23,16 +22,11 @@ public enum EvaluationMode {
     }
 
     public static List<String> keys() {
-        return Arrays.stream(values()).map(EvaluationMode::key).toList();
+        return EnumKeys.keys(values(), EvaluationMode::key);
     }
 
     /** The mode named {@code key}; a clear error naming the allowed ones otherwise. */
     public static EvaluationMode of(String key) {
-        for (EvaluationMode m : values()) {
-            if (m.key.equals(key)) {
-                return m;
-            }
-        }
-        throw new PromptTuneException("evaluation '" + key + "' is not known; allowed: " + String.join(", ", keys()));
+        return EnumKeys.of(values(), EvaluationMode::key, "evaluation", key);
     }
 }

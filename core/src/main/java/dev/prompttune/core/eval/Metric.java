@@ -1,7 +1,6 @@
 package dev.prompttune.core.eval;
 
-import dev.prompttune.core.PromptTuneException;
-import java.util.Arrays;
+import dev.prompttune.core.EnumKeys;
 import java.util.List;
 
 /**
@@ -25,17 +24,12 @@ public enum Metric {
 
     /** Every name, in declaration order (what an error message lists as allowed). */
     public static List<String> keys() {
-        return Arrays.stream(values()).map(Metric::key).toList();
+        return EnumKeys.keys(values(), Metric::key);
     }
 
     /** The metric named {@code key}; a clear error naming the allowed ones otherwise. */
     public static Metric of(String key) {
-        for (Metric m : values()) {
-            if (m.key.equals(key)) {
-                return m;
-            }
-        }
-        throw new PromptTuneException("metric '" + key + "' is not known; allowed: " + String.join(", ", keys()));
+        return EnumKeys.of(values(), Metric::key, "metric", key);
     }
 
     /**

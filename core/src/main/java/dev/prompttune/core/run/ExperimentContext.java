@@ -31,6 +31,8 @@ public final class ExperimentContext {
     private final T5Tokenizer tokenizer;
     private TaskArrays arrays;
     private T5Model model;
+    private long[][] contentFree;
+    private Scorer scorer;
 
     private ExperimentContext(Session session, PromptTuning.Prepared prepared) {
         this.session = session;
@@ -127,8 +129,11 @@ public final class ExperimentContext {
 
     /** The task's content-free inputs (for {@code calibrate true}), tokenized as its examples are. */
     public long[][] contentFree() {
-        PromptTuneSpec spec = spec();
-        return Calibration.contentFreeInputs(data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
+        if (contentFree == null) {
+            PromptTuneSpec spec = spec();
+            contentFree = Calibration.contentFreeInputs(data(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
+        }
+        return contentFree;
     }
 
     /** The spec's scorer over {@code with}: calibrated rank classification when the spec says {@code calibrate true}. */
@@ -138,9 +143,12 @@ public final class ExperimentContext {
                 spec.maxTargetLength(), session.manager(), spec.calibrate() ? contentFree() : null);
     }
 
-    /** {@link #scorer(T5Model)} over the frozen model. */
+    /** {@link #scorer(T5Model)} over the frozen model (made once: prompt tuning, baselines and scoring share it). */
     public Scorer scorer() {
-        return scorer(model());
+        if (scorer == null) {
+            scorer = scorer(model());
+        }
+        return scorer;
     }
 
     /** {@code split} scored with {@code prompt} in front of each input, as the spec scores (calibrated or not). */

@@ -25,12 +25,6 @@ public enum StopReason {
 
     /** The reason a record names; a clear error for a name this version does not know. */
     public static StopReason of(String key) {
-        for (StopReason r : values()) {
-            if (r.name().equals(key)) {
-                return r;
-            }
-        }
-        throw new dev.prompttune.core.PromptTuneException("stop reason '" + key + "' is not known; allowed: "
-                + java.util.Arrays.toString(values()));
+        return dev.prompttune.core.EnumKeys.of(values(), StopReason::key, "stop reason", key);
     }
 }

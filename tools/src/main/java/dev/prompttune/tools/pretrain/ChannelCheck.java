@@ -1,8 +1,6 @@
 package dev.prompttune.tools.pretrain;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
-import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.Trainer;
@@ -142,21 +140,12 @@ public final class ChannelCheck implements Callable<Integer> {
         return new Example(new long[] {t, 1}, new long[] {t, 1});
     }
 
-    /** A T5 1.1-shaped random model (vocabulary 8,000 as the built-in models); an untied head N(0, 1/d_model). */
+    /** A random T5 of this shape, built as the pretraining builds its models (PretrainOptions.config), vocabulary 8,000. */
     private T5Model random(NDManager root) {
-        JsonObject o = new JsonObject();
-        o.addProperty("model_type", "t5");
-        o.addProperty("vocab_size", 8000);
-        o.addProperty("d_model", dModel);
-        o.addProperty("d_kv", dModel / 4);
-        o.addProperty("d_ff", dModel * 2);
-        o.addProperty("num_heads", 4);
-        o.addProperty("num_layers", layers);
-        o.addProperty("num_decoder_layers", layers);
-        o.addProperty("dropout_rate", 0.0);
-        o.addProperty("feed_forward_proj", "gated-gelu");
-        o.addProperty("tie_word_embeddings", tied);
-        T5Model m = T5Model.random(T5Config.parse(o.toString(), "channel-check"), root, seed);
+        PretrainOptions shape = PretrainOptions.parse(new String[] {"--d-model", "" + dModel, "--d-kv", "" + dModel / 4,
+                "--d-ff", "" + 2 * dModel, "--encoder-layers", "" + layers, "--decoder-layers", "" + layers,
+                "--saved-dropout", "0"});
+        T5Model m = T5Model.random(shape.config(8000, tied), root, seed);
         Pretrainer.rescaleHead(m); // as the built-in models start (no-op for a tied head)
         return m;
     }

@@ -1,12 +1,11 @@
 package dev.prompttune.tools.pretrain;
 
 import ai.djl.ndarray.NDManager;
-import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.EnumKeys;
 import dev.prompttune.core.train.optim.Adafactor;
 import dev.prompttune.core.train.optim.AdamW;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
-import java.util.Arrays;
 
 /**
  * The optimizers a pretraining phase can use, by their {@code --optimizer} names. Named apart from the prompt-tuning
@@ -29,13 +28,7 @@ enum PretrainOptimizer {
     }
 
     static PretrainOptimizer of(String key) {
-        for (PretrainOptimizer o : values()) {
-            if (o.key.equals(key)) {
-                return o;
-            }
-        }
-        throw new PromptTuneException("optimizer '" + key + "' is not known; allowed: "
-                + String.join(", ", Arrays.stream(values()).map(o -> o.key).toList()));
+        return EnumKeys.of(values(), o -> o.key, "optimizer", key);
     }
 
     Optimizer build(float lr, LearningRateSchedule schedule, NDManager root) {

@@ -140,6 +140,11 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
 
     /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
     public T5Config config(int vocabSize) {
+        return config(vocabSize, false);
+    }
+
+    /** {@link #config(int)}, or with the LM head tied to the input embedding (T5 1.0 style, outputs scaled). */
+    public T5Config config(int vocabSize, boolean tiedHead) {
         JsonObject o = new JsonObject();
         o.addProperty("model_type", "t5");
         o.addProperty("vocab_size", vocabSize);
@@ -154,7 +159,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         o.addProperty("dropout_rate", savedDropout);
         o.addProperty("layer_norm_epsilon", 1e-6);
         o.addProperty("feed_forward_proj", "gated-gelu");
-        o.addProperty("tie_word_embeddings", false);
+        o.addProperty("tie_word_embeddings", tiedHead);
         o.addProperty("pad_token_id", 0);
         o.addProperty("eos_token_id", 1);
         o.addProperty("decoder_start_token_id", 0);

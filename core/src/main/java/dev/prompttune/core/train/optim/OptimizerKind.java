@@ -1,7 +1,6 @@
 package dev.prompttune.core.train.optim;
 
-import dev.prompttune.core.PromptTuneException;
-import java.util.Arrays;
+import dev.prompttune.core.EnumKeys;
 import java.util.List;
 
 /**
@@ -34,17 +33,12 @@ public enum OptimizerKind {
     }
 
     public static List<String> keys() {
-        return Arrays.stream(values()).map(OptimizerKind::key).toList();
+        return EnumKeys.keys(values(), OptimizerKind::key);
     }
 
     /** The optimizer named {@code key}; a clear error naming the allowed ones otherwise. */
     public static OptimizerKind of(String key) {
-        for (OptimizerKind k : values()) {
-            if (k.key.equals(key)) {
-                return k;
-            }
-        }
-        throw new PromptTuneException("optimizer '" + key + "' is not known; allowed: " + String.join(", ", keys()));
+        return EnumKeys.of(values(), OptimizerKind::key, "optimizer", key);
     }
 
     /** This optimizer at peak learning rate {@code lr} with {@code weightDecay} and {@code schedule}. */
