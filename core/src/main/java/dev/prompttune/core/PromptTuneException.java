@@ -16,4 +16,14 @@ public class PromptTuneException extends RuntimeException {
     public PromptTuneException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The user error {@code e} is or was caused by (front ends print its message alone), or null for a bug. */
+    public static PromptTuneException in(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PromptTuneException p) {
+                return p;
+            }
+        }
+        return null;
+    }
 }

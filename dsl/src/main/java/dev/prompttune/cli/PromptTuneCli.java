@@ -43,7 +43,7 @@ public final class PromptTuneCli implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new PromptTuneCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            PromptTuneException user = userError(e);
+            PromptTuneException user = PromptTuneException.in(e);
             if (user != null) {
                 commandLine.getErr().println("prompttune: " + user.getMessage());
                 return USER_ERROR;
@@ -51,14 +51,5 @@ public final class PromptTuneCli implements Runnable {
             throw e;
         });
         return cli.execute(args);
-    }
-
-    private static PromptTuneException userError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PromptTuneException p) {
-                return p;
-            }
-        }
-        return null;
     }
 }

@@ -145,7 +145,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             try {
                 InvokerHelper.invokeMethod(DslReflection.newInstance(block.getName()), keyword, new Object[] {negated});
             } catch (RuntimeException e) {
-                PromptTuneException p = userError(e);
+                PromptTuneException p = PromptTuneException.in(e);
                 if (p != null) {
                     return p.getMessage();
                 }
@@ -200,7 +200,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                 try {
                     InvokerHelper.invokeMethod(DslReflection.newInstance(owner), mce.getMethodAsString(), args);
                 } catch (RuntimeException e) {
-                    PromptTuneException p = userError(e);
+                    PromptTuneException p = PromptTuneException.in(e);
                     if (p != null) {
                         error(p.getMessage(), mce);
                     }
@@ -374,14 +374,5 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
 
     private static String didYouMean(String name, Set<String> known) {
         return Suggestions.didYouMean(name, known);
-    }
-
-    private static PromptTuneException userError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PromptTuneException p) {
-                return p;
-            }
-        }
-        return null;
     }
 }

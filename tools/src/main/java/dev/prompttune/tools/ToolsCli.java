@@ -1,5 +1,6 @@
 package dev.prompttune.tools;
 
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.EngineSetup;
 import dev.prompttune.tools.bench.BenchCommand;
 import dev.prompttune.tools.bench.MemoryTrace;
@@ -40,7 +41,31 @@ public final class ToolsCli implements Runnable {
 
     public static void main(String[] args) {
         EngineSetup.configure();
-        System.exit(new CommandLine(new ToolsCli()).execute(args));
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs a command line; returns the exit status. A user error ({@link PromptTuneException}) prints as one line
+     * without a stack trace and exits with status 2, as {@code bin/prompttune} does.
+     */
+    static int execute(String... args) {
+        return execute(new CommandLine(new ToolsCli()), null, args);
+    }
+
+    /** {@link #execute(String...)} on {@code cli}, errors to {@code err} (null: standard error). */
+    static int execute(CommandLine cli, java.io.PrintWriter err, String... args) {
+        if (err != null) {
+            cli.setErr(err);
+        }
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PromptTuneException user = PromptTuneException.in(e);
+            if (user == null) {
+                throw e;
+            }
+            commandLine.getErr().println("prompttune-tools: " + user.getMessage());
+            return 2;
+        });
+        return cli.execute(args);
     }
 
     /** A subcommand that passes every argument on to a tool's {@code main}. */

@@ -23,6 +23,20 @@ class ToolsCliTest {
         assertTrue(bench.contains("--mode"), bench);
     }
 
+    /** A bad value is one line naming it and what is allowed, exit status 2, no stack trace. */
+    @Test
+    void aUserErrorIsOneLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ToolsCli());
+        PrintWriter errWriter = new PrintWriter(err);
+        int status = ToolsCli.execute(cli, errWriter, "channel-check", "--task", "foo", "--steps", "1");
+        errWriter.flush();
+        assertEquals(2, status);
+        String text = err.toString().strip();
+        assertEquals(1, text.lines().count(), text);
+        assertTrue(text.contains("task 'foo'") && text.contains("allowed: detect, copy"), text);
+    }
+
     private static String run(String... args) {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new ToolsCli());
