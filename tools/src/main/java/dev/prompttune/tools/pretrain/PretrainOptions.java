@@ -3,6 +3,7 @@ package dev.prompttune.tools.pretrain;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Config;
+import dev.prompttune.tools.pretrain.mix.MixtureRecipe;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,13 @@ import java.util.Map;
  * @param mixInput longest mixture input in tokens (eos included)
  * @param mixLr peak learning rate of the mixture phase
  * @param mixSavedDropout {@code dropout_rate} written to the mixture checkpoint's config.json (0: tune as pretrained)
+ * @param mixRecipe the mixture's task shares ({@code MixtureRecipe}: {@code options} or {@code keywords})
+ * @param mixTied true: the mixture phase first ties the LM head to the input embedding (T5 1.0 style, outputs
+ *              scaled by d_model^-½; the span checkpoint's untied head is dropped), so an answer word's output row is
+ *              its input embedding
+ * @param mixFromRandom true: the mixture phase starts from T5's random initialisation instead of the span checkpoint
+ *              (measured: the span checkpoint's decoder, which learned to ignore its encoder, reads it later than
+ *              random weights do; models/README.md, Promptability)
  * @param tasks the evaluation tasks ({@code data/tasks}) whose dev/test text and label words the mixture holds out
  * @param save false to train without writing checkpoints (timing and learning-rate trials)
  * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
@@ -44,6 +52,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                       int spanSteps, int spanChunk, float spanLr,
                       int lmSteps, int lmChunk, int lmTarget, float lmLr,
                       int mixSteps, int mixInput, float mixLr, float mixSavedDropout, Path tasks, String mixName,
+                      String mixRecipe, boolean mixTied, boolean mixFromRandom,
                       String optimizer, int warmup, float maxGradNorm, int logEvery, int evalEvery, int devExamples,
                       String dtype, String phases, String spanName, String lmName, boolean save,
                       int check, double checkTolerance) {
@@ -56,6 +65,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 4500, 128, 3e-3f,
                 3000, 128, 16, 2e-3f,
                 1500, 128, 1e-3f, 0f, Path.of("data/tasks"), "t5-mini-mix",
+                "options", false, false,
                 "adamw", 100, 0f, 50, 250, 256,
                 "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
                 0, 0.01);
@@ -117,6 +127,9 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 Float.parseFloat(a.getOrDefault("mix-saved-dropout", "" + d.mixSavedDropout)),
                 Path.of(a.getOrDefault("tasks", d.tasks.toString())),
                 a.getOrDefault("mix-name", d.mixName),
+                MixtureRecipe.of(a.getOrDefault("mix-recipe", d.mixRecipe)).key(),
+                bool("mix-tied", a.getOrDefault("mix-tied", "" + d.mixTied)),
+                bool("mix-from-random", a.getOrDefault("mix-from-random", "" + d.mixFromRandom)),
                 a.getOrDefault("optimizer", d.optimizer),
                 Integer.parseInt(a.getOrDefault("warmup", "" + d.warmup)),
                 Float.parseFloat(a.getOrDefault("max-grad-norm", "" + d.maxGradNorm)),
@@ -132,10 +145,17 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 Double.parseDouble(a.getOrDefault("check-tolerance", "" + d.checkTolerance)));
     }
 
+    private static boolean bool(String option, String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new PromptTuneException("--" + option + " must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
             "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
             "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "mix-steps", "mix-input", "mix-lr",
-            "mix-saved-dropout", "tasks", "mix-name", "optimizer", "warmup", "max-grad-norm", "log-every",
+            "mix-saved-dropout", "tasks", "mix-name", "mix-recipe", "mix-tied", "mix-from-random", "optimizer", "warmup", "max-grad-norm", "log-every",
             "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance");
 
     /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
@@ -190,6 +210,9 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         m.put("mix_input", mixInput);
         m.put("mix_lr", mixLr);
         m.put("mix_saved_dropout_rate", mixSavedDropout);
+        m.put("mix_recipe", mixRecipe);
+        m.put("mix_tied", mixTied);
+        m.put("mix_from_random", mixFromRandom);
         m.put("optimizer", optimizer);
         m.put("warmup", warmup);
         m.put("max_grad_norm", maxGradNorm);

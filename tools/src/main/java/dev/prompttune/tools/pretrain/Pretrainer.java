@@ -127,8 +127,10 @@ public final class Pretrainer {
         }
         if (phases.contains("mix")) {
             Path from = options.out().resolve(options.spanName());
-            try (T5Model model = T5Model.load(from, root)) {
-                results.add(phase(Objective.MIXTURE, model, options.mixName()));
+            try (T5Model start = options.mixFromRandom()
+                         ? T5Model.random(options.config(tokenizer.vocabSize()), root, options.seed()) : T5Model.load(from, root);
+                 T5Model model = options.mixTied() ? tiedCopy(start) : null) {
+                results.add(phase(Objective.MIXTURE, model != null ? model : start, options.mixName()));
             }
         }
         return results;
@@ -147,6 +149,25 @@ public final class Pretrainer {
             Casts.assign(w, scaled);
             scaled.close();
         }
+    }
+
+    /**
+     * {@code untied} with its LM head tied to the input embedding (T5 1.0 style: logits are the decoder's output,
+     * scaled by d_model^-½, against {@code shared.weight}); every other weight is copied, the untied head dropped.
+     */
+    T5Model tiedCopy(T5Model untied) {
+        T5Config config = options.config(untied.config().vocabSize, true);
+        T5Model tied = T5Model.random(config, root, options.seed());
+        for (T5Weights.Declared d : tied.weights().all().values()) {
+            T5Weights.Declared from = untied.weights().all().get(d.name());
+            if (from == null || !from.shape().equals(d.shape())) {
+                tied.close();
+                throw new PromptTuneException("cannot tie the head of " + untied.source() + ": it has no weight "
+                        + d.name() + " of shape " + d.shape());
+            }
+            Casts.assign(d.parameter().getArray(), from.parameter().getArray());
+        }
+        return tied;
     }
 
     private PhaseResult phase(Objective objective, T5Model model, String name) {
@@ -258,6 +279,10 @@ public final class Pretrainer {
                     RebuildCheck.table(objective.key, rows));
             checks.add(rows);
             BuildNumerics.differencesFrom(logged).forEach(d -> numericsDifferences.add(objective.key + ": " + d));
+        }
+        if (objective == Objective.MIXTURE && logged == null) {
+            System.out.println("encoder-reading probe on the held-out mixture examples: "
+                    + EncoderReadingProbe.probe(name, model, held, root).json());
         }
         List<String[]> samples = logged != null ? List.of() : samples(model, objective);
         List<Double> losses = result.losses();

@@ -97,7 +97,7 @@ class MixtureHoldOutTest {
         }
         assertEquals(evaluation, rules.labelWords());
         PromptabilityMixture mixture = new PromptabilityMixture(kept.subList(0, 3000),
-                LabelWords.of(tokenizer, rules.labelWords()), tokenizer, 128, 7);
+                LabelWords.of(tokenizer, rules.labelWords()), tokenizer, 128, MixtureRecipe.OPTIONS, 7);
         Set<String> answers = mixture.answerWords();
         assertTrue(answers.size() > 500, "answer words: " + answers.size());
         for (String w : evaluation) {

@@ -29,7 +29,7 @@ class PromptabilityMixtureTest {
     static void build() {
         tokenizer = T5Tokenizers.load(RepoData.tokenizer());
         passages = Passages.read(RepoData.dir().resolve("corpus/pretrain.txt.gz")).subList(0, 4000);
-        mixture = new PromptabilityMixture(passages, LabelWords.of(tokenizer, Set.of("spam", "normal")), tokenizer, 128, 3);
+        mixture = new PromptabilityMixture(passages, LabelWords.of(tokenizer, Set.of("spam", "normal")), tokenizer, 128, MixtureRecipe.OPTIONS, 3);
     }
 
     @AfterAll
@@ -63,8 +63,8 @@ class PromptabilityMixtureTest {
             assertTrue(named, "answer " + tokenizer.idToToken(answer) + " not among the first input tokens: "
                     + tokenizer.decode(e.input(), false));
         }
-        assertTrue(Math.abs(spans - 2000 * PromptabilityMixture.SPAN_WEIGHT) < 100, "span corruption of 2000: " + spans);
-        assertTrue(Math.abs(reconstructions - 2000 * PromptabilityMixture.RECONSTRUCT_WEIGHT) < 130,
+        assertTrue(Math.abs(spans - 2000 * MixtureRecipe.OPTIONS.span) < 100, "span corruption of 2000: " + spans);
+        assertTrue(Math.abs(reconstructions - 2000 * MixtureRecipe.OPTIONS.reconstruct) < 130,
                 "reconstructions of 2000: " + reconstructions);
         assertEquals(2000 - spans - reconstructions, classification);
     }
@@ -115,7 +115,7 @@ class PromptabilityMixtureTest {
     @Test
     void theSameSeedGivesTheSameExamples() {
         PromptabilityMixture again = new PromptabilityMixture(passages, LabelWords.of(tokenizer, Set.of("spam", "normal")),
-                tokenizer, 128, 3);
+                tokenizer, 128, MixtureRecipe.OPTIONS, 3);
         List<Example> a = mixture.sample(200, false, new SplittableRandom(9));
         List<Example> b = again.sample(200, false, new SplittableRandom(9));
         for (int i = 0; i < a.size(); i++) {

@@ -1,0 +1,61 @@
+package dev.prompttune.tools.pretrain.mix;
+
+import dev.prompttune.core.EnumKeys;
+import java.util.Locale;
+
+/**
+ * The shares of the promptability mixture's tasks; what is left after the named shares goes to the k-means group
+ * tasks (none when nothing is left).
+ */
+public enum MixtureRecipe {
+    /**
+     * Options-first classification in the shape of a label-initialised prompt, plus BART-style reconstruction
+     * (builds 1 and 2 of models/README.md, Promptability: neither gave a promptable model).
+     */
+    OPTIONS(0.40, 0.10, 0.25, 0.05, 0.05, 0.0, false),
+    /** Mostly the {@link KeywordTask}: answer with a topical word of the passage; span corruption keeps the rest. */
+    KEYWORDS(0.0, 0.30, 0.0, 0.0, 0.0, 0.70, false),
+    /** Only the keyword task (a diagnostic: can the model learn to read its input at all?). */
+    KEYWORDS_ONLY(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, false),
+    /**
+     * The keyword task with the answer word taken out of the input (every occurrence): which topical word is
+     * missing? The decoder cannot copy, it has to infer the word from the rest, as CBOW does; a classifier's label
+     * word is rarely in its input either.
+     */
+    MISSING_WORD(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, true);
+
+    final double reconstruct;
+    final double span;
+    final double present;
+    final double shuffled;
+    final double sameDocument;
+    final double keywords;
+    /** True: the keyword task's answer word is removed from its input. */
+    final boolean hideAnswer;
+
+    MixtureRecipe(double reconstruct, double span, double present, double shuffled, double sameDocument, double keywords,
+                  boolean hideAnswer) {
+        this.reconstruct = reconstruct;
+        this.span = span;
+        this.present = present;
+        this.shuffled = shuffled;
+        this.sameDocument = sameDocument;
+        this.keywords = keywords;
+        this.hideAnswer = hideAnswer;
+    }
+
+    /** The share left to the k-means group tasks. */
+    double groups() {
+        return Math.max(0, 1 - reconstruct - span - present - shuffled - sameDocument - keywords);
+    }
+
+    /** The name used on the command line and in the model card. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The recipe named {@code key} ({@code options}, {@code keywords}); an error lists the allowed names. */
+    public static MixtureRecipe of(String key) {
+        return EnumKeys.of(values(), MixtureRecipe::key, "mixture recipe", key);
+    }
+}
