@@ -1,6 +1,7 @@
 package dev.prompttune.cli;
 
 import dev.prompttune.core.model.EngineSetup;
+import dev.prompttune.core.model.EngineThreads;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunComparison;
 import dev.prompttune.core.run.RunFailed;
@@ -46,14 +47,15 @@ final class RunCommand implements Callable<Integer> {
     boolean check;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "PyTorch threads (default: one per core, as in the kernel and bench; measured on 2 idle cores, the "
+            description = "PyTorch threads (default: -Dai.djl.pytorch.num_threads when given, else one per core, as in the kernel and bench; measured on 2 idle cores, the "
                     + "quickstart takes 1m47s with 2 and several minutes with 1. On a machine shared with another busy "
                     + "process pass fewer: PyTorch slows down several-fold when its threads compete for the cores)")
     Integer threads;
 
     @Override
     public Integer call() {
-        EngineSetup.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        // --threads, else -Dai.djl.pytorch.num_threads (the JVM option DJL documents), else one per core.
+        EngineSetup.threads(threads != null ? threads : EngineThreads.intraOp());
         Experiments experiments = new Experiments(Session.shared());
         if (!quiet) {
             experiments.listener(new ConsoleProgress(System.out));

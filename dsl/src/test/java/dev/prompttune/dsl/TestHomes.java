@@ -49,6 +49,7 @@ public final class TestHomes {
             }
             // The shipped examples use both names; one tiny stand-in serves for both.
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-span"), model);
+            Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-keywords"), model);
             standIn = dir;
         }
         return standIn;

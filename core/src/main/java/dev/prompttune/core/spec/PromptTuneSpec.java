@@ -76,9 +76,9 @@ public record PromptTuneSpec(
     /** The builder: one method per keyword; each validates its value immediately. */
     public static final class Builder {
         private String name;
-        // The default is the checkpoint prompt tuning lifts: LM adaptation made t5-mini's decoder ignore its
-        // encoder, and a prompt only acts through the encoder (models/README.md).
-        private String model = "t5-mini-span";
+        // The default is the checkpoint prompt tuning lifts: the span-corruption and LM-adapted checkpoints' decoders
+        // hardly read their encoders, and a prompt only acts through the encoder (models/README.md, Promptability).
+        private String model = "t5-mini-keywords";
         private int length = 100;
         private PromptInit init;
         private Placement placement = Placement.PREFIX;

@@ -28,14 +28,19 @@ final class ModelCard {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final String BUILD_COMMAND = "models/build-t5-mini.sh --seed 1";
+    private static final String KEYWORDS_BUILD_COMMAND = "models/build-t5-mini-keywords.sh";
 
     private final PretrainOptions options;
     /** The mixture a mix phase trained on (its section of the card), else null. */
     private final PromptabilityMixture mixture;
 
-    ModelCard(PretrainOptions options, PromptabilityMixture mixture) {
+    /** The encoder-reading probe of the checkpoint, when the build measured it (mixture builds), else null. */
+    private final EncoderReadingProbe.Result probe;
+
+    ModelCard(PretrainOptions options, PromptabilityMixture mixture, EncoderReadingProbe.Result probe) {
         this.options = options;
         this.mixture = mixture;
+        this.probe = probe;
     }
 
     /** Writes the checkpoint directory {@code dir}: weights, tokenizer, generation config, log and card. */
@@ -57,7 +62,8 @@ final class ModelCard {
             // The log of this checkpoint's whole history: the span phase's lines come first in the LM checkpoint.
             List<String> history = new ArrayList<>();
             List<PhaseResult> previous = new ArrayList<>();
-            if (pr.objective() != Objective.SPAN_CORRUPTION) {
+            boolean fromRandom = pr.objective() == Objective.MIXTURE && options.mixFromRandom();
+            if (pr.objective() != Objective.SPAN_CORRUPTION && !fromRandom) {
                 Path spanLog = options.out().resolve(options.spanName()).resolve("pretrain-log.jsonl");
                 if (Files.isRegularFile(spanLog)) {
                     history.addAll(Files.readAllLines(spanLog));
@@ -93,7 +99,16 @@ final class ModelCard {
         s.append("# ").append(name).append("\n\n");
         Objective last = phases.get(phases.size() - 1).objective();
         boolean lm = last == Objective.PREFIX_LM;
-        s.append(last == Objective.MIXTURE
+        boolean keywords = last == Objective.MIXTURE && options.mixRecipe().startsWith("keywords");
+        String start = options.mixFromRandom() ? "from T5's random initialisation" : "from `" + options.spanName() + "`";
+        s.append(keywords
+                ? "A small T5 encoder-decoder (T5 1.1's gated-GELU feed-forward, T5 1.0's tied LM head) pretrained "
+                + start + " on prompttune's own corpus with the keyword task: read a passage, answer with one of its "
+                + "topical words (`KeywordTask`, mixture recipe `" + options.mixRecipe() + "`), with T5's own "
+                + "optimizer (Adafactor, steps relative to each weight's scale). The task teaches the decoder to read its encoder for the first answer "
+                + "token, which is the only way a soft prompt reaches the output; the span-corruption checkpoints "
+                + "of this size do not (models/README.md, Promptability).\n\n"
+                : last == Objective.MIXTURE
                 ? "A small T5 1.1-style encoder-decoder pretrained from scratch on prompttune's own corpus with span "
                 + "corruption, then trained further on a promptability mixture: self-supervised classification tasks "
                 + "built from the same text, phrased text-to-text with one-word answers, in the shape of a "
@@ -111,15 +126,33 @@ final class ModelCard {
                 .append(" M parameters trained for minutes on 1.8 M words. It exists so that prompttune's examples, tests "
                         + "and benchmarks run offline on a laptop CPU with a model that has seen text.\n\n");
         s.append("## Architecture\n\n| | |\n|---|---|\n");
-        s.append(String.format(Locale.ROOT, "| parameters | %,d (embedding %,d, untied LM head %,d) |%n", model.parameterCount(),
-                (long) c.vocabSize * c.dModel, (long) c.vocabSize * c.dModel));
+        s.append(c.tieWordEmbeddings
+                ? String.format(Locale.ROOT, "| parameters | %,d (embedding %,d, shared with the LM head) |%n",
+                        model.parameterCount(), (long) c.vocabSize * c.dModel)
+                : String.format(Locale.ROOT, "| parameters | %,d (embedding %,d, untied LM head %,d) |%n",
+                        model.parameterCount(), (long) c.vocabSize * c.dModel, (long) c.vocabSize * c.dModel));
         s.append(String.format(Locale.ROOT, "| d_model / d_kv / heads / d_ff | %d / %d / %d / %d |%n", c.dModel, c.dKv, c.numHeads, c.dFf));
         s.append(String.format(Locale.ROOT, "| layers | %d encoder + %d decoder |%n", c.numLayers, c.numDecoderLayers));
-        s.append("| feed-forward | gated-GELU (T5 1.1), untied LM head, no output scaling, relative position buckets 32 / max distance 128 |\n");
+        s.append(c.tieWordEmbeddings
+                ? "| feed-forward | gated-GELU (T5 1.1), LM head tied to the input embedding with outputs scaled by "
+                + "d_model^-½ (T5 1.0), relative position buckets 32 / max distance 128 |\n"
+                : "| feed-forward | gated-GELU (T5 1.1), untied LM head, no output scaling, relative position buckets 32 / max distance 128 |\n");
         s.append(String.format(Locale.ROOT, "| vocabulary | %,d (prompttune's unigram tokenizer, `data/tokenizer`; 100 sentinels) |%n", c.vocabSize));
         s.append(String.format(Locale.ROOT, "| weights | %s safetensors, %.1f MB |%n", options.dtype(), bytes / 1e6));
-        s.append(String.format(Locale.ROOT, "| dropout | %.1f while pretraining (as T5 1.1); `dropout_rate` %.1f in config.json for tuning (as T5 1.1 ships) |%n%n",
-                options.trainDropout(), c.dropoutRate));
+        s.append(last == Objective.MIXTURE
+                ? String.format(Locale.ROOT, "| dropout | %.1f while pretraining; `dropout_rate` %.1f in config.json, so "
+                        + "prompt tuning runs at the rate the model was trained at |%n%n", options.trainDropout(),
+                        options.mixSavedDropout())
+                : String.format(Locale.ROOT, "| dropout | %.1f while pretraining (as T5 1.1); `dropout_rate` %.1f in "
+                        + "config.json for tuning (as T5 1.1 ships) |%n%n", options.trainDropout(), c.dropoutRate));
+        if (probe != null) {
+            s.append(String.format(Locale.ROOT, "## Encoder-reading probe%n%nHeld-out loss of the build's %d held-out "
+                            + "examples with each example's own encoder input: %.4f; with another example's input (same "
+                            + "targets): %.4f; gap %.3f nats per target token. A decoder that ignores its encoder scores "
+                            + "both alike, and a soft prompt acts only through the encoder (`EncoderReadingProbe`; "
+                            + "models/README.md, Promptability).%n%n", probe.examples(), probe.ownInputLoss(),
+                    probe.otherInputLoss(), probe.gap()));
+        }
         s.append("## Data\n\n`data/corpus/pretrain.txt.gz` (see `data/README.md`): Brown corpus, SpamAssassin e-mails and "
                 + "fortunes; the tasks' dev and test material is held out of it. Tokenized without eos, concatenated, cut "
                 + "into chunks; the last chunks are held out for a validation loss.\n\n");
@@ -139,7 +172,10 @@ final class ModelCard {
         if (last == Objective.MIXTURE && mixture != null) {
             s.append(MixtureCard.section(mixture, options));
         }
-        s.append("\nT5 1.1 initialisation (`T5Model.random`), except the untied LM head: N(0, 1/d_model) as Mesh "
+        s.append(c.tieWordEmbeddings
+                ? "\nT5 initialisation (`T5Model.random`); the LM head is the input embedding. Every weight trained in "
+                + "float32 through prompttune's `Trainer` (`Trainable.model`).\n\n"
+                : "\nT5 1.1 initialisation (`T5Model.random`), except the untied LM head: N(0, 1/d_model) as Mesh "
                 + "TensorFlow initialises it rather than Hugging Face's N(0, 1). Every weight trained in float32 through "
                 + "prompttune's `Trainer` (`Trainable.model`).\n\n");
         s.append("## Losses\n\nTraining loss (mean over each window of ").append(options.logEvery())
@@ -159,17 +195,21 @@ final class ModelCard {
         for (String[] x : phases.get(phases.size() - 1).samples()) {
             s.append("| `").append(x[0].replace("|", "\\|")).append("` | `").append(x[1].replace("|", "\\|")).append("` |\n");
         }
-        s.append("\n## Rebuild\n\n```bash\n").append(BUILD_COMMAND).append("\n```\n\n");
+        boolean keywordBuild = last == Objective.MIXTURE && options.mixRecipe().startsWith("keywords");
+        String command = keywordBuild ? KEYWORDS_BUILD_COMMAND : BUILD_COMMAND;
+        s.append("\n## Rebuild\n\n```bash\n").append(command).append("\n```\n\n");
         Map<String, Object> numerics = BuildNumerics.current();
         s.append("builds the tools module if needed and runs `dev.prompttune.tools.pretrain.Pretrainer` with the recipe above "
-                + "(both phases; each writes its directory under `models/`). Same seed ⇒ same data order, noise masks, "
+                + (keywordBuild ? "(one phase, written to `models/t5-mini-keywords`)" : "(both phases; each writes its directory under `models/`)")
+                + ". Same seed ⇒ same data order, noise masks, "
                 + "split points and initialisation. Training amplifies any rounding difference into a different loss "
                 + "curve within a few hundred steps, so the script also pins the CPU code paths (MKL, ATen and oneDNN at "
                 + "AVX2, the convolution route off, 2 threads; each phase's `numerics` in `pretrain-log.jsonl` says what "
                 + "a build had): with the same numerics the losses repeat exactly. Times above: ")
                 .append(numerics.get("cpu")).append(", ").append(numerics.get("threads")).append(" threads.\n\n");
         String phase = lm ? "lm" : "span";
-        s.append("Check without rebuilding (about 5 minutes): `models/build-t5-mini.sh --phases ").append(phase)
+        s.append("Check without rebuilding (a few minutes): `").append(keywordBuild ? KEYWORDS_BUILD_COMMAND
+                        : "models/build-t5-mini.sh --phases " + phase)
                 .append(" --check 300` replays the first 300 steps of this recipe, writes nothing, and compares the loss "
                         + "windows and held-out losses with `pretrain-log.jsonl` (exit status 1 beyond a 1 % relative "
                         + "difference, listing how the numerics differ from the logged build's; `--check` with the "

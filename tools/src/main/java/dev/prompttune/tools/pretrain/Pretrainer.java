@@ -280,9 +280,10 @@ public final class Pretrainer {
             checks.add(rows);
             BuildNumerics.differencesFrom(logged).forEach(d -> numericsDifferences.add(objective.key + ": " + d));
         }
+        EncoderReadingProbe.Result probe = null;
         if (objective == Objective.MIXTURE && logged == null) {
-            System.out.println("encoder-reading probe on the held-out mixture examples: "
-                    + EncoderReadingProbe.probe(name, model, held, root).json());
+            probe = EncoderReadingProbe.probe(name, model, held, root);
+            System.out.println("encoder-reading probe on the held-out mixture examples: " + probe.json());
         }
         List<String[]> samples = logged != null ? List.of() : samples(model, objective);
         List<Double> losses = result.losses();
@@ -293,7 +294,7 @@ public final class Pretrainer {
             System.out.println("  " + s[0] + "  ->  " + s[1]);
         }
         if (options.save() && logged == null) {
-            new ModelCard(options, mixture).save(model, dir, pr, log.lines);
+            new ModelCard(options, mixture, probe).save(model, dir, pr, log.lines);
         }
         return pr;
     }

@@ -99,6 +99,53 @@ class PretrainerTest {
     }
 
     /**
+     * The keyword build (the default model's recipe at fixture size): from random weights, tied head, Adafactor; its
+     * checkpoint is tied, trained without dropout, and its card and log describe this build only (no span history).
+     */
+    @Test
+    void keywordBuildFromRandomWeightsWritesATiedCheckpoint(@TempDir Path tmp) throws Exception {
+        List<String> lines = new ArrayList<>();
+        String[] words = {"church", "prayer", "senate", "budget", "money", "offer", "computer", "program", "village",
+            "river", "bridge", "science", "energy", "garden", "winter", "market", "doctor", "music", "theatre", "army"};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+        for (int i = 0; i < 300; i++) {
+            StringBuilder s = new StringBuilder();
+            for (int w = 0; w < 14; w++) {
+                s.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
+            }
+            lines.add(s.append('.').toString());
+            lines.add("");
+        }
+        Path corpus = tmp.resolve("corpus.txt");
+        Files.write(corpus, lines);
+        Path out = tmp.resolve("models");
+        String[] args = {"--corpus", corpus.toString(), "--tokenizer", RepoData.tokenizer().toString(), "--out", out.toString(),
+            "--d-model", "32", "--d-kv", "8", "--heads", "2", "--d-ff", "64", "--encoder-layers", "1", "--decoder-layers", "1",
+            "--batch", "4", "--warmup", "1", "--log-every", "1", "--eval-every", "2", "--dev-examples", "8",
+            "--tasks", RepoData.dir().resolve("tasks").toString(), "--mix-steps", "3", "--mix-input", "48",
+            "--phases", "mix", "--mix-name", "t5-mini-keywords", "--mix-recipe", "keywords-half-missing",
+            "--mix-from-random", "true", "--mix-tied", "true", "--optimizer", "adafactor-t5", "--mix-lr", "1e-2"};
+        try (NDManager root = NDManager.newBaseManager(); T5Tokenizer tok = T5Tokenizers.load(RepoData.tokenizer())) {
+            List<PhaseResult> results = new Pretrainer(PretrainOptions.parse(args), tok, root).run();
+            assertEquals(1, results.size());
+            assertEquals(3, results.get(0).steps());
+            try (T5Model m = T5Model.load(out.resolve("t5-mini-keywords"), root)) {
+                assertTrue(m.config().tieWordEmbeddings);
+                assertTrue(m.config().scaleDecoderOutputs);
+                assertEquals(0f, m.config().dropoutRate, 1e-6);
+                assertFalse(m.weights().all().containsKey("lm_head.weight"));
+            }
+        }
+        Path dir = out.resolve("t5-mini-keywords");
+        String card = Files.readString(dir.resolve("README.md"));
+        assertTrue(card.contains("keyword task") && card.contains("random initialisation")
+                && card.contains("models/build-t5-mini-keywords.sh") && card.contains("shared with the LM head"), card);
+        List<String> log = Files.readAllLines(dir.resolve("pretrain-log.jsonl"));
+        assertTrue(log.stream().noneMatch(l -> l.contains("\"phase\":\"span\"")), "no span history: " + log);
+        assertTrue(log.get(log.size() - 1).contains("\"mix_recipe\":\"keywords-half-missing\""), log.get(log.size() - 1));
+    }
+
+    /**
      * {@code --check N} replays the first N steps of a logged build: against its own build it passes (same seed ⇒ same
      * initialisation and batches), a doctored log fails it, and a different recipe (here the number of steps, which
      * changes the data order) is refused before training, naming the option.

@@ -12,17 +12,19 @@ public enum MixtureRecipe {
      * Options-first classification in the shape of a label-initialised prompt, plus BART-style reconstruction
      * (builds 1 and 2 of models/README.md, Promptability: neither gave a promptable model).
      */
-    OPTIONS(0.40, 0.10, 0.25, 0.05, 0.05, 0.0, false),
+    OPTIONS(0.40, 0.10, 0.25, 0.05, 0.05, 0.0, 0.0),
     /** Mostly the {@link KeywordTask}: answer with a topical word of the passage; span corruption keeps the rest. */
-    KEYWORDS(0.0, 0.30, 0.0, 0.0, 0.0, 0.70, false),
+    KEYWORDS(0.0, 0.30, 0.0, 0.0, 0.0, 0.70, 0.0),
     /** Only the keyword task (a diagnostic: can the model learn to read its input at all?). */
-    KEYWORDS_ONLY(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, false),
+    KEYWORDS_ONLY(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0),
     /**
      * The keyword task with the answer word taken out of the input (every occurrence): which topical word is
      * missing? The decoder cannot copy, it has to infer the word from the rest, as CBOW does; a classifier's label
      * word is rarely in its input either.
      */
-    MISSING_WORD(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, true);
+    MISSING_WORD(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0),
+    /** The keyword task, its answer word taken out of the input half of the time. */
+    KEYWORDS_HALF_MISSING(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.5);
 
     final double reconstruct;
     final double span;
@@ -30,11 +32,11 @@ public enum MixtureRecipe {
     final double shuffled;
     final double sameDocument;
     final double keywords;
-    /** True: the keyword task's answer word is removed from its input. */
-    final boolean hideAnswer;
+    /** The share of keyword examples whose answer word is removed from the input. */
+    final double hideAnswer;
 
     MixtureRecipe(double reconstruct, double span, double present, double shuffled, double sameDocument, double keywords,
-                  boolean hideAnswer) {
+                  double hideAnswer) {
         this.reconstruct = reconstruct;
         this.span = span;
         this.present = present;

@@ -294,7 +294,8 @@ public final class PromptabilityMixture {
             String text = cut(passages.get(pick(subset, random)).text(), room);
             String answer = keywords.answer(text, random);
             if (answer != null) {
-                return classify(List.of(), recipe.hideAnswer ? without(text, answer) : text, answer, random);
+                boolean hide = recipe.hideAnswer > 0 && random.nextDouble() < recipe.hideAnswer;
+                return classify(List.of(), hide ? without(text, answer) : text, answer, random);
             }
         }
         return null;
