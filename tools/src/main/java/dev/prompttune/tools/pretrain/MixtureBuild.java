@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.tools.pretrain.mix.LabelWords;
 import dev.prompttune.tools.pretrain.mix.MixtureHoldOut;
-import dev.prompttune.tools.pretrain.mix.MixtureRecipe;
 import dev.prompttune.tools.pretrain.mix.Passage;
 import dev.prompttune.tools.pretrain.mix.Passages;
 import dev.prompttune.tools.pretrain.mix.PromptabilityMixture;
@@ -31,7 +30,7 @@ final class MixtureBuild {
         List<Passage> kept = rules.filter(all);
         LabelWords pool = LabelWords.of(tokenizer, rules.labelWords());
         PromptabilityMixture mixture = new PromptabilityMixture(kept, pool, tokenizer, options.mixInput(),
-                MixtureRecipe.of(options.mixRecipe()), options.seed() * 7_919L + 17);
+                options.mixRecipe(), options.seed() * 7_919L + 17);
         int checked = rules.require(mixture.passages(), mixture.answerWords());
         System.out.printf(Locale.ROOT, "mixture: %,d passages (%,d dropped for sharing a %d-word run with dev/test text), "
                         + "%,d train / %,d held out; %d answer words (evaluation label words %s left out); hold-out check "

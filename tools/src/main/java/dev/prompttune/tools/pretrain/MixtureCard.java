@@ -13,13 +13,16 @@ final class MixtureCard {
     static String section(PromptabilityMixture mixture, PretrainOptions options) {
         StringBuilder s = new StringBuilder();
         s.append("\n### The promptability mixture\n\n");
-        boolean options_ = mixture.tasks().stream().anyMatch(t -> !t.labels().isEmpty() || t.name().equals("word-present"));
+        // Options-first tasks: those with their own answer words, and word-present (options drawn per example).
+        boolean optionsFirst = mixture.tasks().stream()
+                .anyMatch(t -> !t.labels().isEmpty() || t.name().equals("word-present"));
         s.append(String.format(Locale.ROOT, "%,d passages of at most 80 words from `data/corpus` (%,d for training, %,d "
                         + "held out by document for the validation loss). Input: %shalf of the time 1–18 random frequent "
                         + "tokens (where a prompt's vectors will be), then the passage (at most %d tokens%s); target: the "
                         + "answer word and eos.%n%n", mixture.passages().size(), mixture.trainPassages(),
-                mixture.heldOutPassages(), options_ ? "the task's answer words, " : "", options.mixInput(),
-                options_ ? "" : "; a keyword example's passage is cut to a length drawn uniformly from 12 tokens up"));
+                mixture.heldOutPassages(), optionsFirst ? "the task's answer words, " : "", options.mixInput(),
+                options.mixRecipe().keywordTask()
+                        ? "; a keyword example's passage is cut to a length drawn uniformly from 12 tokens up" : ""));
         s.append("| task | share | answer words | answer says |\n|---|---|---|---|\n");
         for (MixtureTask t : mixture.tasks()) {
             s.append(String.format(Locale.ROOT, "| %s | %.1f %% | %s | %s |%n", t.name(), 100 * t.weight(),

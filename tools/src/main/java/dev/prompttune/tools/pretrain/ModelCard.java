@@ -99,12 +99,12 @@ final class ModelCard {
         s.append("# ").append(name).append("\n\n");
         Objective last = phases.get(phases.size() - 1).objective();
         boolean lm = last == Objective.PREFIX_LM;
-        boolean keywords = last == Objective.MIXTURE && options.mixRecipe().startsWith("keywords");
+        boolean keywordBuild = last == Objective.MIXTURE && options.mixRecipe().keywordTask();
         String start = options.mixFromRandom() ? "from T5's random initialisation" : "from `" + options.spanName() + "`";
-        s.append(keywords
+        s.append(keywordBuild
                 ? "A small T5 encoder-decoder (T5 1.1's gated-GELU feed-forward, T5 1.0's tied LM head) pretrained "
                 + start + " on prompttune's own corpus with the keyword task: read a passage, answer with one of its "
-                + "topical words (`KeywordTask`, mixture recipe `" + options.mixRecipe() + "`), with T5's own "
+                + "topical words (`KeywordTask`, mixture recipe `" + options.mixRecipe().key() + "`), with T5's own "
                 + "optimizer (Adafactor, steps relative to each weight's scale). The task teaches the decoder to read its encoder for the first answer "
                 + "token, which is the only way a soft prompt reaches the output; the span-corruption checkpoints "
                 + "of this size do not (models/README.md, Promptability).\n\n"
@@ -195,7 +195,6 @@ final class ModelCard {
         for (String[] x : phases.get(phases.size() - 1).samples()) {
             s.append("| `").append(x[0].replace("|", "\\|")).append("` | `").append(x[1].replace("|", "\\|")).append("` |\n");
         }
-        boolean keywordBuild = last == Objective.MIXTURE && options.mixRecipe().startsWith("keywords");
         String command = keywordBuild ? KEYWORDS_BUILD_COMMAND : BUILD_COMMAND;
         s.append("\n## Rebuild\n\n```bash\n").append(command).append("\n```\n\n");
         Map<String, Object> numerics = BuildNumerics.current();

@@ -33,7 +33,7 @@ import java.util.Map;
  * @param mixInput longest mixture input in tokens (eos included)
  * @param mixLr peak learning rate of the mixture phase
  * @param mixSavedDropout {@code dropout_rate} written to the mixture checkpoint's config.json (0: tune as pretrained)
- * @param mixRecipe the mixture's task shares ({@code MixtureRecipe}: {@code options} or {@code keywords})
+ * @param mixRecipe the mixture's task shares ({@code --mix-recipe}: {@link MixtureRecipe#key()})
  * @param mixTied true: the mixture phase first ties the LM head to the input embedding (T5 1.0 style, outputs
  *              scaled by d_model^-½; the span checkpoint's untied head is dropped), so an answer word's output row is
  *              its input embedding
@@ -52,7 +52,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                       int spanSteps, int spanChunk, float spanLr,
                       int lmSteps, int lmChunk, int lmTarget, float lmLr,
                       int mixSteps, int mixInput, float mixLr, float mixSavedDropout, Path tasks, String mixName,
-                      String mixRecipe, boolean mixTied, boolean mixFromRandom,
+                      MixtureRecipe mixRecipe, boolean mixTied, boolean mixFromRandom,
                       String optimizer, int warmup, float maxGradNorm, int logEvery, int evalEvery, int devExamples,
                       String dtype, String phases, String spanName, String lmName, boolean save,
                       int check, double checkTolerance) {
@@ -65,7 +65,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 4500, 128, 3e-3f,
                 3000, 128, 16, 2e-3f,
                 1500, 128, 1e-3f, 0f, Path.of("data/tasks"), "t5-mini-mix",
-                "options", false, false,
+                MixtureRecipe.OPTIONS, false, false,
                 "adamw", 100, 0f, 50, 250, 256,
                 "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
                 0, 0.01);
@@ -127,7 +127,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 Float.parseFloat(a.getOrDefault("mix-saved-dropout", "" + d.mixSavedDropout)),
                 Path.of(a.getOrDefault("tasks", d.tasks.toString())),
                 a.getOrDefault("mix-name", d.mixName),
-                MixtureRecipe.of(a.getOrDefault("mix-recipe", d.mixRecipe)).key(),
+                MixtureRecipe.of(a.getOrDefault("mix-recipe", d.mixRecipe.key())),
                 bool("mix-tied", a.getOrDefault("mix-tied", "" + d.mixTied)),
                 bool("mix-from-random", a.getOrDefault("mix-from-random", "" + d.mixFromRandom)),
                 a.getOrDefault("optimizer", d.optimizer),
@@ -210,7 +210,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         m.put("mix_input", mixInput);
         m.put("mix_lr", mixLr);
         m.put("mix_saved_dropout_rate", mixSavedDropout);
-        m.put("mix_recipe", mixRecipe);
+        m.put("mix_recipe", mixRecipe.key());
         m.put("mix_tied", mixTied);
         m.put("mix_from_random", mixFromRandom);
         m.put("optimizer", optimizer);

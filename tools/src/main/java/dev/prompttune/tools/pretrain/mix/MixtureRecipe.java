@@ -18,12 +18,10 @@ public enum MixtureRecipe {
     /** Only the keyword task (a diagnostic: can the model learn to read its input at all?). */
     KEYWORDS_ONLY(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0),
     /**
-     * The keyword task with the answer word taken out of the input (every occurrence): which topical word is
-     * missing? The decoder cannot copy, it has to infer the word from the rest, as CBOW does; a classifier's label
-     * word is rarely in its input either.
+     * The keyword task, its answer word taken out of the input half of the time: then the decoder cannot copy and
+     * has to infer the word from the rest, as a classifier's label word is rarely in its input either (build e12 of
+     * models/README.md: not better overall).
      */
-    MISSING_WORD(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0),
-    /** The keyword task, its answer word taken out of the input half of the time. */
     KEYWORDS_HALF_MISSING(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.5);
 
     final double reconstruct;
@@ -46,6 +44,11 @@ public enum MixtureRecipe {
         this.hideAnswer = hideAnswer;
     }
 
+    /** Whether the recipe trains on the {@link KeywordTask} (the default model's recipes). */
+    public boolean keywordTask() {
+        return keywords > 0;
+    }
+
     /** The share left to the k-means group tasks. */
     double groups() {
         return Math.max(0, 1 - reconstruct - span - present - shuffled - sameDocument - keywords);
@@ -56,7 +59,7 @@ public enum MixtureRecipe {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The recipe named {@code key} ({@code options}, {@code keywords}); an error lists the allowed names. */
+    /** The recipe named {@code key} ({@code options}, {@code keywords-only}, …); an error lists the allowed names. */
     public static MixtureRecipe of(String key) {
         return EnumKeys.of(values(), MixtureRecipe::key, "mixture recipe", key);
     }
