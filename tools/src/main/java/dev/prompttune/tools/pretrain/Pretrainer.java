@@ -111,9 +111,7 @@ public final class Pretrainer {
         }
         PhaseResult span = null;
         if (phases.contains("span")) {
-            T5Config config = options.config(tokenizer.vocabSize());
-            try (T5Model model = T5Model.random(config, root, options.seed())) {
-                rescaleHead(model);
+            try (T5Model model = randomModel()) {
                 span = phase(Objective.SPAN_CORRUPTION, model, options.spanName());
                 results.add(span);
             }
@@ -126,14 +124,19 @@ public final class Pretrainer {
             }
         }
         if (phases.contains("mix")) {
-            Path from = options.out().resolve(options.spanName());
-            try (T5Model start = options.mixFromRandom()
-                         ? T5Model.random(options.config(tokenizer.vocabSize()), root, options.seed()) : T5Model.load(from, root);
+            try (T5Model start = options.mixFromRandom() ? randomModel() : T5Model.load(options.out().resolve(options.spanName()), root);
                  T5Model model = options.mixTied() ? tiedCopy(start) : null) {
                 results.add(phase(Objective.MIXTURE, model != null ? model : start, options.mixName()));
             }
         }
         return results;
+    }
+
+    /** The model a build starts from when it starts from scratch: T5's initialisation, the head as {@link #rescaleHead}. */
+    private T5Model randomModel() {
+        T5Model model = T5Model.random(options.config(tokenizer.vocabSize()), root, options.seed());
+        rescaleHead(model);
+        return model;
     }
 
     /**
