@@ -29,22 +29,10 @@ class PretrainerTest {
 
     @Test
     void twoPhasesWriteLoadableCheckpoints(@TempDir Path tmp) throws Exception {
-        List<String> lines = new ArrayList<>();
         String[] words = {"the", "monkey", "was", "quite", "old", "and", "both", "its", "legs", "were", "tired", "money", "fast",
             "click", "here", "now", "free", "offer", "people", "village"};
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-        for (int i = 0; i < 300; i++) {
-            StringBuilder s = new StringBuilder();
-            for (int w = 0; w < 12; w++) {
-                s.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
-            }
-            lines.add(s.append('.').toString());
-            if (i % 10 == 9) {
-                lines.add("");
-            }
-        }
         Path corpus = tmp.resolve("corpus.txt");
-        Files.write(corpus, lines);
+        Files.write(corpus, randomText(words, 300, 12, 1, 10));
         Path out = tmp.resolve("models");
         String[] args = {"--corpus", corpus.toString(), "--tokenizer", RepoData.tokenizer().toString(), "--out", out.toString(),
             "--d-model", "32", "--d-kv", "8", "--heads", "2", "--d-ff", "64", "--encoder-layers", "1", "--decoder-layers", "1",
@@ -104,20 +92,10 @@ class PretrainerTest {
      */
     @Test
     void keywordBuildFromRandomWeightsWritesATiedCheckpoint(@TempDir Path tmp) throws Exception {
-        List<String> lines = new ArrayList<>();
         String[] words = {"church", "prayer", "senate", "budget", "money", "offer", "computer", "program", "village",
             "river", "bridge", "science", "energy", "garden", "winter", "market", "doctor", "music", "theatre", "army"};
-        java.util.SplittableRandom r = new java.util.SplittableRandom(2);
-        for (int i = 0; i < 300; i++) {
-            StringBuilder s = new StringBuilder();
-            for (int w = 0; w < 14; w++) {
-                s.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
-            }
-            lines.add(s.append('.').toString());
-            lines.add("");
-        }
         Path corpus = tmp.resolve("corpus.txt");
-        Files.write(corpus, lines);
+        Files.write(corpus, randomText(words, 300, 14, 2, 1)); // one document a sentence
         Path out = tmp.resolve("models");
         String[] args = {"--corpus", corpus.toString(), "--tokenizer", RepoData.tokenizer().toString(), "--out", out.toString(),
             "--d-model", "32", "--d-kv", "8", "--heads", "2", "--d-ff", "64", "--encoder-layers", "1", "--decoder-layers", "1",
@@ -251,18 +229,37 @@ class PretrainerTest {
         PromptTuneException negative = assertThrows(PromptTuneException.class,
                 () -> PretrainOptions.parse(new String[] {"--check", "-3"}));
         assertTrue(negative.getMessage().contains("--check"), negative.getMessage());
+        PromptTuneException recipe = assertThrows(PromptTuneException.class,
+                () -> PretrainOptions.parse(new String[] {"--mix-recipe", "keyword"}));
+        assertTrue(recipe.getMessage().contains("'keyword'") && recipe.getMessage().contains("keywords-only"),
+                recipe.getMessage());
+        PromptTuneException tied = assertThrows(PromptTuneException.class,
+                () -> PretrainOptions.parse(new String[] {"--mix-tied", "yes"}));
+        assertTrue(tied.getMessage().contains("--mix-tied") && tied.getMessage().contains("'yes'")
+                && tied.getMessage().contains("true or false"), tied.getMessage());
     }
 
     private static List<String> sentences(int count) {
         String[] words = {"the", "monkey", "was", "quite", "old", "and", "both", "its", "legs", "were", "tired", "money"};
-        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        return randomText(words, count, 10, 7, 0);
+    }
+
+    /**
+     * {@code count} sentences of {@code length} words drawn from {@code words} with {@code seed}, one a line, with an
+     * empty line (a document break) after every {@code documentLines} of them (0: one document).
+     */
+    private static List<String> randomText(String[] words, int count, int length, long seed, int documentLines) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             StringBuilder s = new StringBuilder();
-            for (int w = 0; w < 10; w++) {
+            for (int w = 0; w < length; w++) {
                 s.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
             }
             lines.add(s.append('.').toString());
+            if (documentLines > 0 && i % documentLines == documentLines - 1) {
+                lines.add("");
+            }
         }
         return lines;
     }
