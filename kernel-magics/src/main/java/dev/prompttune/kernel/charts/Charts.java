@@ -100,6 +100,17 @@ public final class Charts {
      */
     public static byte[] barsPng(String title, String xLabel, String yLabel, List<String> categories,
                                  LinkedHashMap<String, double[]> series) {
+        return barsPng(title, xLabel, yLabel, categories, series, null);
+    }
+
+    /**
+     * Grouped bars with error bars: as {@link #barsPng(String, String, String, List, LinkedHashMap)}, and each
+     * series named in {@code errors} draws a whisker of ± its value at each bar (e.g. the standard deviation over
+     * seeds, {@link dev.prompttune.core.eval.Spread#sd()}). A series without errors, or a missing or non-finite
+     * error, draws none.
+     */
+    public static byte[] barsPng(String title, String xLabel, String yLabel, List<String> categories,
+                                 LinkedHashMap<String, double[]> series, Map<String, double[]> errors) {
         BufferedImage image = Style.blank(BARS_WIDTH, BARS_HEIGHT);
         Graphics2D g = image.createGraphics();
         try {
@@ -123,9 +134,11 @@ public final class Charts {
             st.setLegendLayout(Styler.LegendLayout.Horizontal);
             st.setLabelsVisible(true);
             st.setLabelsFont(Style.font(Font.PLAIN, 11));
-            st.setLabelsPosition(0.92); // inside the bar's top; XChart picks white or dark text for the fill
+            // Inside the bar's top (XChart picks white or dark text for the fill); mid-bar when whiskers sit on the top.
+            st.setLabelsPosition(errors == null || errors.isEmpty() ? 0.92 : 0.5);
             st.setAvailableSpaceFill(0.7);
             st.setYAxisDecimalPattern("#,##0.###");
+            st.setErrorBarsColor(Style.TEXT);
             int i = 0;
             Set<String> used = new LinkedHashSet<>();
             for (Map.Entry<String, double[]> e : data.entrySet()) {
@@ -135,7 +148,17 @@ public final class Charts {
                     // XChart leaves a null value's slot empty; NaN would poison its axis range.
                     ys.add(c < v.length && Double.isFinite(v[c]) ? v[c] : null);
                 }
-                CategorySeries s = chart.addSeries(Style.unique(used, e.getKey()), cats, ys);
+                double[] err = errors == null ? null : errors.get(e.getKey());
+                CategorySeries s;
+                if (err == null) {
+                    s = chart.addSeries(Style.unique(used, e.getKey()), cats, ys);
+                } else {
+                    List<Double> whiskers = new ArrayList<>(cats.size());
+                    for (int c = 0; c < cats.size(); c++) {
+                        whiskers.add(ys.get(c) != null && c < err.length && Double.isFinite(err[c]) ? err[c] : 0.0);
+                    }
+                    s = chart.addSeries(Style.unique(used, e.getKey()), cats, ys, whiskers);
+                }
                 s.setFillColor(Style.colour(i++));
             }
             chart.paint(g, BARS_WIDTH, BARS_HEIGHT);

@@ -111,6 +111,24 @@ class ChartsTest {
     }
 
     @Test
+    void errorBarsDrawWhiskersOnlyWhereGiven() throws IOException {
+        LinkedHashMap<String, double[]> series = new LinkedHashMap<>();
+        series.put("test accuracy", new double[] {0.50, 0.61, 0.74, 0.71});
+        List<String> lengths = List.of("1", "5", "20", "100");
+        BufferedImage plain = read(Charts.barsPng("t", "x", "y", lengths, series), null);
+        BufferedImage none = read(Charts.barsPng("t", "x", "y", lengths, series,
+                java.util.Map.of("other series", new double[] {0.1, 0.1, 0.1, 0.1})), null);
+        BufferedImage whiskers = read(Charts.barsPng("t", "x", "y", lengths, series,
+                java.util.Map.of("test accuracy", new double[] {0.08, 0.08, Double.NaN, 0.08})), "bars-errors.png");
+        int text = Style.TEXT.getRGB() & 0xffffff;
+        assertEquals(count(plain, text, 0, plain.getWidth()), count(none, text, 0, none.getWidth()),
+                "errors of a series that is not drawn change nothing");
+        // Three whiskers of ±0.08 on an axis of about 0.8: each about 60 px tall in the 400 px chart.
+        assertTrue(count(whiskers, text, 0, whiskers.getWidth()) > count(plain, text, 0, plain.getWidth()) + 100,
+                "whiskers drawn in the text colour");
+    }
+
+    @Test
     void barsWithoutUsableDataStillRender() throws IOException {
         LinkedHashMap<String, double[]> nans = new LinkedHashMap<>();
         nans.put("acc", new double[] {Double.NaN, Double.NaN});

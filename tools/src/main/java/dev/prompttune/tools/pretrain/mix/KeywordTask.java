@@ -76,7 +76,15 @@ final class KeywordTask {
 
     /** One of {@code text}'s content words, drawn by inverse document frequency; null when it has none. */
     String answer(String text, SplittableRandom random) {
+        return answer(text, null, random);
+    }
+
+    /** As {@link #answer(String, SplittableRandom)}, among the content words in {@code allowed} (null: all). */
+    String answer(String text, Set<String> allowed, SplittableRandom random) {
         List<String> words = candidates(text);
+        if (allowed != null) {
+            words.removeIf(w -> !allowed.contains(w));
+        }
         if (words.isEmpty()) {
             return null;
         }

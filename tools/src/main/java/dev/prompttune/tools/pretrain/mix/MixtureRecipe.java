@@ -12,17 +12,28 @@ public enum MixtureRecipe {
      * Options-first classification in the shape of a label-initialised prompt, plus BART-style reconstruction
      * (builds 1 and 2 of models/README.md, Promptability: neither gave a promptable model).
      */
-    OPTIONS(0.40, 0.10, 0.25, 0.05, 0.05, 0.0, 0.0),
+    OPTIONS(0.40, 0.10, 0.25, 0.05, 0.05, 0.0, 0.0, 0.0, 0.0),
     /** Mostly the {@link KeywordTask}: answer with a topical word of the passage; span corruption keeps the rest. */
-    KEYWORDS(0.0, 0.30, 0.0, 0.0, 0.0, 0.70, 0.0),
+    KEYWORDS(0.0, 0.30, 0.0, 0.0, 0.0, 0.70, 0.0, 0.0, 0.0),
     /** Only the keyword task (a diagnostic: can the model learn to read its input at all?). */
-    KEYWORDS_ONLY(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0),
+    KEYWORDS_ONLY(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0),
     /**
      * The keyword task, its answer word taken out of the input half of the time: then the decoder cannot copy and
      * has to infer the word from the rest, as a classifier's label word is rarely in its input either (build e12 of
      * models/README.md: not better overall).
      */
-    KEYWORDS_HALF_MISSING(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.5);
+    KEYWORDS_HALF_MISSING(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.5, 0.0, 0.0),
+    /**
+     * The keyword task (reading) with the {@link TopicTask} (choose the option that names the passage's topic, a
+     * word it need not contain): the shape of a label-initialised prompt on a topic-classification task.
+     */
+    KEYWORDS_TOPICS(0.0, 0.0, 0.0, 0.0, 0.0, 0.6, 0.0, 0.4, 0.0),
+    /**
+     * The keyword task (reading, copying) with the missing-word choice (options first; the answer is a word taken
+     * out of the passage, the other options words it does not contain): inferring a word from the rest of a text
+     * and choosing it among words in front of the text, as a label-initialised prompt asks.
+     */
+    KEYWORDS_CHOICE(0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.5);
 
     final double reconstruct;
     final double span;
@@ -32,9 +43,12 @@ public enum MixtureRecipe {
     final double keywords;
     /** The share of keyword examples whose answer word is removed from the input. */
     final double hideAnswer;
+    final double topics;
+    /** The share of missing-word choice examples. */
+    final double choice;
 
     MixtureRecipe(double reconstruct, double span, double present, double shuffled, double sameDocument, double keywords,
-                  double hideAnswer) {
+                  double hideAnswer, double topics, double choice) {
         this.reconstruct = reconstruct;
         this.span = span;
         this.present = present;
@@ -42,6 +56,8 @@ public enum MixtureRecipe {
         this.sameDocument = sameDocument;
         this.keywords = keywords;
         this.hideAnswer = hideAnswer;
+        this.topics = topics;
+        this.choice = choice;
     }
 
     /** Whether the recipe trains on the {@link KeywordTask} (the default model's recipes). */
@@ -51,7 +67,7 @@ public enum MixtureRecipe {
 
     /** The share left to the k-means group tasks. */
     double groups() {
-        return Math.max(0, 1 - reconstruct - span - present - shuffled - sameDocument - keywords);
+        return Math.max(0, 1 - reconstruct - span - present - shuffled - sameDocument - keywords - topics - choice);
     }
 
     /** The name used on the command line and in the model card. */

@@ -66,6 +66,8 @@ public final class PromptabilityMixture {
     private final List<MixtureTask> tasks = new ArrayList<>();
     private final MixtureRecipe recipe;
     private final KeywordTask keywords;
+    /** Null unless the recipe asks topics. */
+    private final TopicTask topics;
 
     /** A clustering task: its answer words and every passage's group. */
     private record GroupTask(String name, List<String> words, int[] group, List<List<Integer>> trainMembers,
@@ -92,7 +94,7 @@ public final class PromptabilityMixture {
         }
         SplittableRandom random = new SplittableRandom(seed);
         double groupWeight = recipe.groups() / (GROUP_SIZES.length * GROUP_SEEDS);
-        PassageClusters vectors = groupWeight > 0 ? PassageClusters.of(passages) : null;
+        PassageClusters vectors = groupWeight > 0 || recipe.topics > 0 ? PassageClusters.of(passages) : null;
         for (int k : groupWeight > 0 ? GROUP_SIZES : new int[0]) {
             for (int s = 0; s < GROUP_SEEDS; s++) {
                 String name = "groups-" + k + (char) ('a' + s);
@@ -106,6 +108,9 @@ public final class PromptabilityMixture {
         shuffledWords = pool.draw(2, random);
         sameDocumentWords = pool.draw(2, random);
         keywords = KeywordTask.of(passages);
+        // Drawn after every other use of the construction stream, so the recipes without topics build as before.
+        topics = recipe.topics > 0 ? TopicTask.of(passages, vectors, poolWords, keywords, TopicTask.CLUSTERS,
+                random.nextLong()) : null;
         List<MixtureTask> all = List.of(
                 new MixtureTask("word-present", "which of 2-5 options (drawn per example) occurs in the passage",
                         List.of(), recipe.present),
@@ -120,6 +125,12 @@ public final class PromptabilityMixture {
                 new MixtureTask("keyword", "no options: the target is one content word of the passage (not one of the "
                         + KeywordTask.FUNCTION_WORDS + " commonest words), drawn by inverse document frequency",
                         List.of(), recipe.keywords),
+                new MixtureTask("topic", "which of 2-5 options names the passage's topic: the names of "
+                        + TopicTask.CLUSTERS + " k-means groups (TF-IDF), the answer not always in the passage",
+                        List.of(), recipe.topics),
+                new MixtureTask("missing-word", "which of 2-5 options was taken out of the passage (the answer a "
+                        + "content word of it, drawn by inverse document frequency; the others words it does not contain)",
+                        List.of(), recipe.choice),
                 new MixtureTask("span-corruption", "T5's span corruption of the passage (no options)", List.of(),
                         recipe.span));
         all.stream().filter(t -> t.weight() > 0).forEach(tasks::add);
@@ -182,6 +193,14 @@ public final class PromptabilityMixture {
         }
         if ((u -= recipe.keywords) < 0) {
             Example e = keyword(subset, random);
+            return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
+        }
+        if ((u -= recipe.topics) < 0) {
+            Example e = topic(subset, random);
+            return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
+        }
+        if ((u -= recipe.choice) < 0) {
+            Example e = missingWord(subset, random);
             return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
         }
         if ((u -= recipe.present) < 0) {
@@ -297,6 +316,50 @@ public final class PromptabilityMixture {
                 boolean hide = recipe.hideAnswer > 0 && random.nextDouble() < recipe.hideAnswer;
                 return classify(List.of(), hide ? without(text, answer) : text, answer, random);
             }
+        }
+        return null;
+    }
+
+    /** Null when no drawn passage has a named topic (tiny corpora). */
+    private Example topic(List<Integer> subset, SplittableRandom random) {
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            int i = pick(subset, random);
+            if (!topics.asks(i)) {
+                continue;
+            }
+            String text = fitted(passages.get(i).text());
+            TopicTask.Question q = topics.question(i, TopicTask.wordsOf(text), random);
+            if (q != null) {
+                return classify(q.options(), q.hideAnswer() ? without(text, q.answer()) : text, q.answer(), random);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Options first, then the passage without one of its content words; the answer is that word. The answer and the
+     * other options are answer-pool words (single tokens, no evaluation label word); the others are not in the text.
+     * Null when no drawn passage has such a word (tiny corpora).
+     */
+    private Example missingWord(List<Integer> subset, SplittableRandom random) {
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            String text = fitted(passages.get(pick(subset, random)).text());
+            String answer = keywords.answer(text, poolWords, random);
+            if (answer == null) {
+                continue;
+            }
+            Set<String> inText = TopicTask.wordsOf(text);
+            int options = 2 + random.nextInt(4);
+            List<String> words = new ArrayList<>();
+            words.add(answer);
+            for (int draw = 0; draw < 50 && words.size() < options; draw++) {
+                String w = pool.any(random);
+                if (!inText.contains(w) && !words.contains(w) && !keywords.isFunctionWord(w)) {
+                    words.add(w);
+                }
+            }
+            shuffle(words, random);
+            return classify(words, without(text, answer), answer, random);
         }
         return null;
     }
