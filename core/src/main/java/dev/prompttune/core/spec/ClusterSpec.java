@@ -105,7 +105,8 @@ public record ClusterSpec(String master, int workers, Map<String, String> conf) 
         return new ClusterSpec(o.get("master").getAsString(), o.get("workers").getAsInt(), conf);
     }
 
-    static void checkMaster(String master) {
+    /** Fails unless {@code master} is a master URL of {@link #ALLOWED_MASTERS}. */
+    public static void checkMaster(String master) {
         if (master == null || master.isBlank()) {
             throw new PromptTuneException("cluster master is empty; allowed: " + ALLOWED_MASTERS);
         }
@@ -115,7 +116,8 @@ public record ClusterSpec(String master, int workers, Map<String, String> conf) 
         }
     }
 
-    private static void checkConf(String key, String value) {
+    /** Fails unless {@code key} is a {@code spark.*} setting and {@code value} is given. */
+    public static void checkConf(String key, String value) {
         if (key == null || !key.startsWith("spark.") || key.length() == "spark.".length()) {
             throw new PromptTuneException("cluster conf key '" + key + "' is not a Spark setting; allowed: keys starting with 'spark.'");
         }
