@@ -28,6 +28,6 @@ public final class SparkBackend implements ClusterBackend {
 
     @Override
     public float[][] scoreMixed(ClusterScoring scoring, List<PromptBank.Row> rows, List<int[]> batches) {
-        throw new UnsupportedOperationException("not yet");
+        return SparkScoring.score(SparkContexts.get(scoring.cluster()), scoring, rows, batches);
     }
 }
