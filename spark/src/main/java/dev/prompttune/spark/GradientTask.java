@@ -33,7 +33,7 @@ final class GradientTask implements FlatMapFunction<Iterator<StepWork>, MicroGra
     }
 
     @Override
-    public Iterator<MicroGradient> call(Iterator<StepWork> works) {
+    public Iterator<MicroGradient> call(Iterator<StepWork> works) throws Exception {
         TrainingJob j = job.value();
         float[][] values = state.value();
         T5Model model = ExecutorModels.get(j.model(), j.precision(), j.device(), j.fingerprint());

@@ -56,10 +56,10 @@ class TaskFailureTest {
     void aRetriedTaskGivesTheSameStep() {
         PromptTuneRun clean = new PromptTuning(session).execute(world.spec().name("clean").cluster(MASTER).build(), List.of());
         int[] injected = new int[1];
+        FaultInjection.Plan fail = FaultInjection.failing(s -> s == 1, p -> p == 1, a -> a == 0);
         FaultInjection.plan = (step, partition, attempt) -> {
-            boolean fail = step == 1 && partition == 1 && attempt == 0;
-            injected[0] += fail ? 1 : 0;
-            return fail;
+            injected[0] += step == 1 && partition == 1 && attempt == 0 ? 1 : 0;
+            fail.at(step, partition, attempt);
         };
         PromptTuneRun retried = new PromptTuning(session).execute(world.spec().name("retried").cluster(MASTER).build(), List.of());
         assertEquals(1, injected[0], "the second step's second task failed once");
@@ -72,7 +72,7 @@ class TaskFailureTest {
         // Steps 1-2 train (dev at step 2 picks a best prompt); every attempt of step 3's first task fails.
         PromptTuneRun twoSteps = new PromptTuning(session).execute(world.spec().name("two").steps(2).cluster(MASTER).build(),
                 List.of());
-        FaultInjection.plan = (step, partition, attempt) -> step == 2 && partition == 0;
+        FaultInjection.plan = FaultInjection.failing(s -> s == 2, p -> p == 0, a -> true);
         RunFailed failed = assertThrows(RunFailed.class, () -> new PromptTuning(session).execute(
                 world.spec().name("exhausted").cluster(MASTER).build(), List.of()));
         assertTrue(failed.getMessage().contains("step 3 failed: the Spark job failed: Job aborted due to stage failure"),
