@@ -50,6 +50,7 @@ final class GradientTask implements FlatMapFunction<Iterator<StepWork>, MicroGra
     }
 
     private static MicroGradient micro(TrainingJob j, T5Model model, float[][] values, StepWork work, int micro, int[] rows) {
+        long start = System.nanoTime();
         long[][] inputs = new long[rows.length][];
         long[][] targets = new long[rows.length][];
         for (int r = 0; r < rows.length; r++) {
@@ -67,7 +68,7 @@ final class GradientTask implements FlatMapFunction<Iterator<StepWork>, MicroGra
             double loss = MicroBatch.backward(model, trainable.input(), inputs, targets, work.count(), j.dropout(),
                     MicroBatch.maskSeed(j.seed(), work.step(), micro), m);
             if (!Double.isFinite(loss)) {
-                return new MicroGradient(micro, loss, null);
+                return new MicroGradient(micro, loss, null, (System.nanoTime() - start) / 1e9);
             }
             List<NDArray> params = trainable.parameters();
             float[][] gradient = new float[params.size()][];
@@ -76,7 +77,7 @@ final class GradientTask implements FlatMapFunction<Iterator<StepWork>, MicroGra
                     gradient[p] = Casts.floats(g);
                 }
             }
-            return new MicroGradient(micro, loss, gradient);
+            return new MicroGradient(micro, loss, gradient, (System.nanoTime() - start) / 1e9);
         }
     }
 }

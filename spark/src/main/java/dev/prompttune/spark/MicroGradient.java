@@ -4,6 +4,6 @@ import java.io.Serializable;
 
 /**
  * One micro-batch's result: its index in the step, its mean loss and its gradient per trainable array (flat,
- * row-major, in the trainable's parameter order); no gradient when the loss is not finite.
+ * row-major, in the trainable's parameter order; none when the loss is not finite), and the seconds it took.
  */
-record MicroGradient(int micro, double loss, float[][] gradient) implements Serializable {}
+record MicroGradient(int micro, double loss, float[][] gradient, double seconds) implements Serializable {}

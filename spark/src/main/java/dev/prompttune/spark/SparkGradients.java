@@ -73,16 +73,19 @@ final class SparkGradients implements StepGradients {
             throw new IllegalStateException("step returned " + results.size() + " micro-batches, expected " + count);
         }
         double[] losses = new double[count];
+        double[] taskSeconds = new double[workers()];
         for (int k = 0; k < count; k++) {
             MicroGradient r = results.get(k);
             if (r.micro() != k) {
                 throw new IllegalStateException("micro-batch " + r.micro() + " came back at position " + k);
             }
             losses[k] = r.loss();
+            taskSeconds[k / run.gradientAccumulation()] += r.seconds();
         }
+        double computeSeconds = java.util.Arrays.stream(taskSeconds).max().orElse(0);
         double loss = StepGradients.meanLoss(losses);
         if (!Double.isFinite(loss)) {
-            return new Step(loss, null);
+            return new Step(loss, null, computeSeconds);
         }
         List<NDArray> params = run.trainable().parameters();
         List<NDArray> grads = new ArrayList<>();
@@ -94,7 +97,7 @@ final class SparkGradients implements StepGradients {
             NDArray param = params.get(p);
             grads.add(param.getManager().create(StepGradients.sumInOrder(perMicro), param.getShape()));
         }
-        return new Step(loss, grads);
+        return new Step(loss, grads, computeSeconds);
     }
 
     private static String firstLine(Throwable e) {

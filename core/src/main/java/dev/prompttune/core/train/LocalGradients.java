@@ -35,6 +35,7 @@ final class LocalGradients implements StepGradients {
 
     @Override
     public Step compute(int step, List<int[]> microBatches) {
+        long start = System.nanoTime();
         int count = microBatches.size();
         double[] losses = new double[count];
         for (int k = 0; k < count; k++) {
@@ -43,13 +44,14 @@ final class LocalGradients implements StepGradients {
                     MicroBatch.maskSeed(seed, step, k), root);
         }
         double loss = StepGradients.meanLoss(losses);
+        double seconds = (System.nanoTime() - start) / 1e9;
         if (!Double.isFinite(loss)) {
-            return new Step(loss, null);
+            return new Step(loss, null, seconds);
         }
         List<NDArray> grads = new ArrayList<>();
         for (NDArray p : trainable.parameters()) {
             grads.add(p.getGradient());
         }
-        return new Step(loss, grads);
+        return new Step(loss, grads, seconds);
     }
 }

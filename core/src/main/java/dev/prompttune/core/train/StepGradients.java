@@ -1,6 +1,8 @@
 package dev.prompttune.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.model.T5Model;
 import java.util.List;
 
 /**
@@ -32,8 +34,19 @@ public interface StepGradients extends AutoCloseable {
      */
     Step compute(int step, List<int[]> microBatches);
 
-    /** A step's mean loss and gradients (null when the loss is not finite). */
-    record Step(double loss, List<NDArray> gradients) {}
+    /**
+     * A step's mean loss and gradients (null when the loss is not finite).
+     *
+     * @param computeSeconds the longest time one worker spent computing its micro-batches (the step's critical path
+     *                       without the backend's own scheduling and transfers; all of it in one process)
+     */
+    record Step(double loss, List<NDArray> gradients, double computeSeconds) {}
+
+    /** Micro-batches in this process, autograd accumulating on {@code trainable}'s arrays (the trainer's default). */
+    static StepGradients local(T5Model model, Trainable trainable, TokenizedTask train, long seed, float dropout,
+                               NDManager root) {
+        return new LocalGradients(model, trainable, train, seed, dropout, root);
+    }
 
     /** The mean of micro-batch losses, added in order as the single-process loop adds them. */
     static double meanLoss(double[] losses) {
