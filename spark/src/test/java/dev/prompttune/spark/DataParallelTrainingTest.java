@@ -3,6 +3,7 @@ package dev.prompttune.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.Session;
@@ -54,6 +55,26 @@ class DataParallelTrainingTest {
             assertEquals(single.bestStep(), cluster.bestStep());
         }
         assertEquals(1, ExecutorModels.loads() - loadsBefore, "the executor loaded the model once for 16 tasks");
+    }
+
+    /** Residual Prompt Tuning's MLP trains on the cluster too: every trainable array's gradient is summed in order. */
+    @Test
+    void theResidualReparameterisationToo() {
+        PromptTuneRun single = run(world.spec().name("single-residual").reparam("residual").reparamBottleneck(8)
+                .gradientAccumulation(2).build());
+        PromptTuneRun cluster = run(world.spec().name("cluster-residual").reparam("residual").reparamBottleneck(8)
+                .gradientAccumulation(1).cluster("local[2]").build());
+        TinyRuns.assertSameBits(single.prompt(), cluster.prompt(), "projected prompt");
+        assertEquals(single.losses(), cluster.losses());
+    }
+
+    /** An epoch on W workers takes 1/W of the steps: each step sees W × gradientAccumulation micro-batches. */
+    @Test
+    void epochsCountTheWorkers() {
+        PromptTuneSpec single = world.spec().epochs(1).build();
+        PromptTuneSpec cluster = world.spec().epochs(1).cluster("local[2]").build();
+        assertEquals(16, ExperimentContext.of(session, single).trainingSettings().steps(), "64 rows, batch 4");
+        assertEquals(8, ExperimentContext.of(session, cluster).trainingSettings().steps(), "64 rows, batch 4, 2 workers");
     }
 
     /** The comparison above can fail: one process with the same accumulation as each worker trains another prompt. */
