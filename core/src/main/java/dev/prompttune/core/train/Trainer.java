@@ -65,7 +65,7 @@ public final class Trainer {
     }
 
     public TrainingResult run(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
-        // Gradients are recorded only inside each step's GradientCollector (see GradMode: a new thread starts on).
+        // Gradients are recorded only inside each micro-batch's GradMode.on() scope (MicroBatch; a new thread starts on).
         try (GradMode.Scope noGrad = GradMode.off()) {
             return runWithoutGradMode(name, train, dev, root);
         }
