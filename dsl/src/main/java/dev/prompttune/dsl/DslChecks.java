@@ -55,12 +55,14 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     private static final Map<String, List<String>> KEYWORDS = Map.of(
             TuneSpec.class.getName(), TuneSpec.KEYWORDS,
             SweepSpec.class.getName(), TuneSpec.KEYWORDS,
-            OptimizerSpec.class.getName(), OptimizerSpec.KEYWORDS);
+            OptimizerSpec.class.getName(), OptimizerSpec.KEYWORDS,
+            ClusterBlock.class.getName(), ClusterBlock.KEYWORDS);
 
     private static final Map<String, String> BLOCK_NAMES = Map.of(
             TuneSpec.class.getName(), "promptTune",
             SweepSpec.class.getName(), "sweep",
-            OptimizerSpec.class.getName(), "optimizer");
+            OptimizerSpec.class.getName(), "optimizer",
+            ClusterBlock.class.getName(), "cluster");
 
     private static final Set<String> NEEDS_DATA = Set.of("promptTune", "sweep", "baseline");
 

@@ -6,6 +6,7 @@ import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.MixedScoring;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.Session;
+import dev.prompttune.core.spec.ClusterSpec;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 /**
  * {@code predictMixed(runs, inputs)}: rows of different tasks in one forward pass over one frozen model
  * ({@link MixedScoring}); here the inputs become examples of each run's task and the scores become predictions.
+ * Runs that all name the same {@code cluster} are scored there (same scores, bit for bit).
  */
 final class MixedBatch {
 
@@ -34,7 +36,11 @@ final class MixedBatch {
         for (int i = 0; i < runs.size(); i++) {
             examples.add(PredictInputs.examples(contexts.get(runs.get(i)), List.of(inputs.get(i)), "predictMixed").get(0));
         }
-        float[][] scores = MixedScoring.score(session, runs, contexts, examples);
+        ClusterSpec cluster = runs.get(0).spec().cluster();
+        for (PromptTuneRun run : runs) {
+            cluster = java.util.Objects.equals(cluster, run.spec().cluster()) ? cluster : null;
+        }
+        float[][] scores = MixedScoring.score(session, runs, contexts, examples, cluster);
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             ExperimentContext ctx = contexts.get(runs.get(i));

@@ -3,6 +3,8 @@ package dev.prompttune.dsl;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Template;
 import dev.prompttune.core.prompt.PromptInit;
+import dev.prompttune.core.run.ClusterBackends;
+import dev.prompttune.core.spec.ClusterSpec;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
@@ -382,6 +384,36 @@ public class TuneSpec {
     /** The residual MLP's hidden width, {@code >= 1} (default 100). */
     public TuneSpec reparamBottleneck(int v) {
         return set(b -> b.reparamBottleneck(v));
+    }
+
+    /**
+     * Train data-parallel on a cluster: {@code cluster 'local[2]'} (workers = N of local[N]). Needs a cluster backend
+     * (the spark module) on the class path; checked here, before anything runs.
+     */
+    public TuneSpec cluster(String master) {
+        ClusterSpec cluster = ClusterSpec.of(master);
+        ClusterBackends.require(cluster);
+        return set(b -> b.cluster(cluster));
+    }
+
+    /** {@code cluster { master 'spark://head:7077'; workers 8; conf 'spark.executor.memory', '16g' }}. */
+    public TuneSpec cluster(@DelegatesTo(value = ClusterBlock.class, strategy = Closure.DELEGATE_ONLY) Closure<?> block) {
+        ClusterBlock settings = new ClusterBlock();
+        Closures.apply(block, settings);
+        return cluster(settings);
+    }
+
+    /** Java twin of {@link #cluster(Closure)}. */
+    public TuneSpec cluster(Consumer<ClusterBlock> block) {
+        ClusterBlock settings = new ClusterBlock();
+        block.accept(settings);
+        return cluster(settings);
+    }
+
+    private TuneSpec cluster(ClusterBlock settings) {
+        ClusterSpec cluster = settings.build();
+        ClusterBackends.require(cluster);
+        return set(b -> b.cluster(cluster));
     }
 
     private static Path existing(Path p) {

@@ -91,7 +91,10 @@ class KeywordsTest {
                 Arguments.of("baselines", "baselines 'design', 'modelTuning'", "baselines", "[\"design\",\"modelTuning\"]"),
                 Arguments.of("calibrate", "calibrate true", "calibrate", "true"),
                 Arguments.of("reparam", "reparam 'residual'", "reparam", "\"residual\""),
-                Arguments.of("reparamBottleneck", "reparamBottleneck 16", "reparamBottleneck", "16"));
+                Arguments.of("reparamBottleneck", "reparamBottleneck 16", "reparamBottleneck", "16"),
+                Arguments.of("cluster", "cluster 'local[2]'", "cluster", "{\"master\":\"local[2]\",\"workers\":2,\"conf\":{}}"),
+                Arguments.of("cluster", "cluster { master 'spark://head:7077'; workers 8; conf 'spark.executor.memory', '16g' }",
+                        "cluster", "{\"master\":\"spark://head:7077\",\"workers\":8,\"conf\":{\"spark.executor.memory\":\"16g\"}}"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -143,6 +146,7 @@ class KeywordsTest {
                     labels a: 'good', b: 'never'; optimizer('adamw') { lr 0.001; weightDecay 0.02 }
                     batch 8; steps 50; evalEvery 10; patience 2; seed 3; dropout 0.05; sentinel true
                     name 'twin'; save 'out'; baselines 'design'; calibrate true; reparam 'residual'; reparamBottleneck 8
+                    cluster { master 'local[3]'; conf 'spark.task.cpus', '1' }
                 }
                 """;
         PromptTuneSpec groovy = new Recording().last(script);
@@ -150,7 +154,8 @@ class KeywordsTest {
         java.promptTune(s -> s.model("tiny").data("markers").length(12).init(s.text("a city")).placement("after_first")
                 .labels(Map.of("a", "good", "b", "never")).optimizer("adamw", o -> o.lr(0.001).weightDecay(0.02))
                 .batch(8).steps(50).evalEvery(10).patience(2).seed(3).dropout(0.05).sentinel(true).name("twin").save("out")
-                .baselines("design").calibrate(true).reparam("residual").reparamBottleneck(8));
+                .baselines("design").calibrate(true).reparam("residual").reparamBottleneck(8)
+                .cluster(c -> c.master("local[3]").conf("spark.task.cpus", "1")));
         JsonObject a = groovy.toJson();
         JsonObject b = java.specs.get(0).toJson();
         a.remove("labels");

@@ -16,7 +16,7 @@ import java.util.List;
  * took 8.4 s against 3.0 s (timed on a loaded machine). Results do not depend on the batching (padding is
  * masked), up to float32 rounding.
  */
-final class LengthBatches {
+public final class LengthBatches {
 
     /** Batches of inputs up to this many tokens get {@code maxRows} rows; longer ones fewer. */
     static final int REFERENCE_LENGTH = 256;
@@ -24,7 +24,7 @@ final class LengthBatches {
     private LengthBatches() {}
 
     /** Example indices per batch; every index appears once. */
-    static List<int[]> of(long[][] inputs, int maxRows) {
+    public static List<int[]> of(long[][] inputs, int maxRows) {
         if (maxRows < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + maxRows);
         }

@@ -20,11 +20,13 @@ import java.util.SplittableRandom;
  * its memory; autograd keeps the mask for backward, so it must be torch-owned, not a Java buffer): about 5 ms for
  * the same layer.
  *
- * <p>Reproducibility: each mask's seed is drawn from torch's generator, so {@code Engine.setRandomSeed} still
- * fixes every mask. The drop probability is p rounded up to a multiple of 2⁻³² (off by under 1e-9).
+ * <p>Reproducibility: inside a {@link DropoutScope} (a training micro-batch) each mask's seed is the scope's next seed,
+ * so the masks depend on the scope's seed alone; outside one, each mask's seed is drawn from torch's generator, so
+ * {@code Engine.setRandomSeed} still fixes every mask. The drop probability is p rounded up to a multiple of 2⁻³²
+ * (off by under 1e-9).
  *
  * <p>Only for float32 arrays on the CPU; anything else (half precision, GPU, where torch's kernels are fast) uses
- * torch's dropout.
+ * torch's dropout (inside a scope, after seeding torch's generator from the scope: one thread at a time there).
  */
 final class Dropouts {
 
@@ -37,6 +39,10 @@ final class Dropouts {
         }
         boolean cpuFloat = x.getDataType() == DataType.FLOAT32 && Device.Type.CPU.equals(x.getDevice().getDeviceType());
         if (!cpuFloat || x.getShape().size() > Integer.MAX_VALUE / Float.BYTES) {
+            DropoutScope scope = DropoutScope.current();
+            if (scope != null) {
+                ai.djl.pytorch.jni.JniUtils.setSeed(scope.nextSeed());
+            }
             return Dropout.dropout(x, rate, true).singletonOrThrow();
         }
         NDArray mask = mask(x.getManager(), x.getShape(), rate);
@@ -54,6 +60,10 @@ final class Dropouts {
     }
 
     private static long seed(NDManager manager) {
+        DropoutScope scope = DropoutScope.current();
+        if (scope != null) {
+            return scope.nextSeed();
+        }
         try (NDArray seed = manager.randomInteger(0, Long.MAX_VALUE, new Shape(1), DataType.INT64)) {
             return seed.getLong(0);
         }

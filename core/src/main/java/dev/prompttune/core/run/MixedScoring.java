@@ -4,11 +4,16 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.ensemble.PromptBank;
 import dev.prompttune.core.eval.Calibration;
+import dev.prompttune.core.eval.LengthBatches;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.SoftPrompt;
+import dev.prompttune.core.promptfile.EmbeddingFingerprint;
+import dev.prompttune.core.spec.ClusterSpec;
+import dev.prompttune.core.spec.PromptTuneSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +22,10 @@ import java.util.Map;
  * {@code runs.get(i)}'s prompt, tokenized with its run's template and scored against its run's labels, through a
  * {@link PromptBank}; rows of runs with {@code calibrate true} lose their prompt's content-free prior. The paper's
  * case for prompt tuning as a serving format: one model, many tasks, one batch.
+ *
+ * <p>Rows are batched by input length ({@link LengthBatches}, at most the first run's {@code evalBatch} rows), each
+ * batch mixing tasks; on a cluster ({@link #score(Session, List, Map, List, ClusterSpec)}) the same batches are
+ * scored on the executors, so the scores are the same, bit for bit.
  */
 public final class MixedScoring {
 
@@ -29,6 +38,16 @@ public final class MixedScoring {
      */
     public static float[][] score(Session session, List<PromptTuneRun> runs, Map<PromptTuneRun, ExperimentContext> contexts,
                                   List<Example> examples) {
+        return score(session, runs, contexts, examples, null);
+    }
+
+    /**
+     * {@link #score(Session, List, Map, List)} with the rows' batches scored on {@code cluster} (null: in this
+     * process); content-free rows of calibrating runs are scored here.
+     */
+    public static float[][] score(Session session, List<PromptTuneRun> runs, Map<PromptTuneRun, ExperimentContext> contexts,
+                                  List<Example> examples, ClusterSpec cluster) {
+        ClusterBackend backend = cluster == null ? null : ClusterBackends.require(cluster);
         T5Model model = contexts.get(runs.get(0)).model();
         for (PromptTuneRun run : runs) {
             if (contexts.get(run).model() != model) {
@@ -57,7 +76,27 @@ public final class MixedScoring {
                 });
                 rows.add(new PromptBank.Row(key, ctx.tokenize(List.of(examples.get(i))).inputs()[0], ctx.classTargets()));
             }
-            return calibrate(bank, bank.score(rows), runs, contexts, keys);
+            ExperimentContext first = contexts.get(runs.get(0));
+            List<int[]> batches = LengthBatches.of(rows.stream().map(PromptBank.Row::input).toArray(long[][]::new),
+                    first.spec().evalBatch());
+            float[][] scores;
+            if (backend == null) {
+                scores = new float[rows.size()][];
+                for (int[] batch : batches) {
+                    float[][] batchScores = bank.score(Arrays.stream(batch).mapToObj(rows::get).toList());
+                    for (int i = 0; i < batch.length; i++) {
+                        scores[batch[i]] = batchScores[i];
+                    }
+                }
+            } else {
+                Map<String, float[]> values = new LinkedHashMap<>();
+                keys.forEach((run, key) -> values.put(key, run.prompt()));
+                PromptTuneSpec spec = first.spec();
+                scores = backend.scoreMixed(new ClusterScoring(cluster, "predictMixed", first.prepared().modelDir(),
+                        spec.precision(), spec.device(), EmbeddingFingerprint.of(model.embeddingTable()), spec.placement(),
+                        values, model.config().dModel), rows, batches);
+            }
+            return calibrate(bank, scores, runs, contexts, keys);
         } finally {
             prompts.forEach(SoftPrompt::close);
         }

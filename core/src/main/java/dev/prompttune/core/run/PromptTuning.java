@@ -10,6 +10,7 @@ import dev.prompttune.core.prompt.ResidualReparam;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
+import dev.prompttune.core.promptfile.EmbeddingFingerprint;
 import dev.prompttune.core.promptfile.PromptMetadata;
 import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.ModelResolver;
@@ -20,6 +21,7 @@ import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.Trainer;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.core.train.TrainingResult;
+import dev.prompttune.core.train.TrainingSettings;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
 import dev.prompttune.core.train.optim.OptimizerKind;
@@ -62,6 +64,9 @@ public final class PromptTuning {
     public Prepared prepare(PromptTuneSpec requested) {
         PromptTuneSpec spec = FastDevRun.apply(requested);
         Prepared prepared = resolve(spec);
+        if (spec.cluster() != null) {
+            ClusterBackends.require(spec.cluster()); // on the class path, and able to start, before any weights load
+        }
         Session.device(spec.device());
         return prepared;
     }
@@ -110,7 +115,15 @@ public final class PromptTuning {
             all.add(record);
             Trainable trainable = reparam == null ? Trainable.prompt(prompt, spec.placement())
                     : Trainable.residualPrompt(prompt, reparam, spec.placement());
-            Trainer trainer = new Trainer(model, trainable, optimizer, experiment.trainingSettings(), prepared.task().metric(), all);
+            TrainingSettings settings = experiment.trainingSettings();
+            Trainer trainer = new Trainer(model, trainable, optimizer, settings, prepared.task().metric(), all);
+            if (spec.cluster() != null) {
+                trainer.withGradients(ClusterBackends.require(spec.cluster()).training(new ClusterTraining(spec.cluster(),
+                        spec.name(), prepared.modelDir(), spec.precision(), spec.device(),
+                        EmbeddingFingerprint.of(model.embeddingTable()), trainable, spec.length(), prepared.config().dModel,
+                        reparam == null ? 0 : spec.reparamBottleneck(), spec.placement(), arrays.train(), settings.seed(),
+                        settings.dropoutFor(model), settings.gradientAccumulation())));
+            }
             if (arrays.dev() != null) {
                 trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
             }

@@ -4,8 +4,9 @@ import dev.prompttune.core.PromptTuneException;
 import java.nio.file.Path;
 
 /**
- * A run that trained nothing (its first step had no finite loss): not a result. Its record is written, marked
- * {@code FAILED} with the reason, and the command line exits with {@code 1}.
+ * A run that failed: it trained nothing (its first step had no finite loss), or a step could not be computed (a
+ * cluster job failed after its retries; the record then keeps the best prompt so far). Not a result. Its record is
+ * written, marked {@code FAILED} with the reason, and the command line exits with {@code 1}.
  */
 public final class RunFailed extends PromptTuneException {
 

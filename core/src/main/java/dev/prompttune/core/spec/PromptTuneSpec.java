@@ -35,7 +35,7 @@ public record PromptTuneSpec(
         int gradientAccumulation, int evalEvery, int patience, long seed, Double dropout, String device, String precision,
         boolean sentinel, String metric, String evaluation, int maxInputLength, int maxTargetLength, int evalBatch,
         Path save, List<String> baselines, boolean calibrate, String reparam, int reparamBottleneck,
-        boolean fastDevRun) {
+        ClusterSpec cluster, boolean fastDevRun) {
 
     public static final List<String> OPTIMIZERS = OptimizerKind.keys();
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
@@ -115,6 +115,7 @@ public record PromptTuneSpec(
         private String reparam = "none";
         // About the paper's bottleneck-to-width ratio (400 for T5-Base's 768) at the built-in models' width of 192.
         private int reparamBottleneck = 100;
+        private ClusterSpec cluster;
         private boolean fastDevRun;
 
         Builder() {}
@@ -253,6 +254,16 @@ public record PromptTuneSpec(
             reparamBottleneck = v;
             return this;
         }
+
+        /**
+         * Train data-parallel on a cluster ({@link ClusterSpec}): {@code cluster("local[2]")} gives the master alone
+         * (workers = N of local[N]). The master URL is checked here; whether a cluster backend is on the class path is
+         * checked before the run loads weights ({@link dev.prompttune.core.run.ClusterBackends}).
+         */
+        public Builder cluster(String master) { cluster = ClusterSpec.of(master); return this; }
+
+        /** {@link #cluster(String)} with workers and Spark settings; null: single process. */
+        public Builder cluster(ClusterSpec v) { cluster = v; return this; }
 
         /**
          * Marks the spec as a fast dev run (capped steps and evaluation sizes; not a result). Set by

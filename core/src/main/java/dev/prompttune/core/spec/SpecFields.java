@@ -26,9 +26,10 @@ import java.util.function.Function;
  * its reading back from JSON and its place in the canonical constructor come from here.
  *
  * <p>JSON values: paths as strings, the initialiser as its {@link PromptInit#describe()} object, the placement as its
- * key; everything else as Gson writes it. Reading calls the builder's setter of the same name (so a record is
- * validated like a script), skipping absent keys, JSON nulls and values equal to the builder's default (older
- * records lack newer keys; some setters refuse their own "unset" default, such as epochs 0).
+ * key, a cluster as its {@link ClusterSpec#describe()} object; everything else as Gson writes it. Reading calls the
+ * builder's setter of the same name (so a record is validated like a script), skipping absent keys, JSON nulls and
+ * values equal to the builder's default (older records lack newer keys; some setters refuse their own "unset"
+ * default, such as epochs 0).
  */
 final class SpecFields {
 
@@ -46,7 +47,7 @@ final class SpecFields {
         for (RecordComponent c : COMPONENTS) {
             Object v = value(c, spec);
             m.put(c.getName(), v instanceof Path p ? p.toString() : v instanceof PromptInit i ? i.describe()
-                    : v instanceof Placement p ? p.key() : v);
+                    : v instanceof Placement p ? p.key() : v instanceof ClusterSpec cluster ? cluster.describe() : v);
         }
         return new GsonBuilder().serializeNulls().create().toJsonTree(m).getAsJsonObject(); // every field, unset ones as null
     }
@@ -98,7 +99,8 @@ final class SpecFields {
             if (e == null || e.isJsonNull()) {
                 continue;
             }
-            Object value = c.getType() == PromptInit.class ? init.apply(e.getAsJsonObject()) : read(e, c.getType());
+            Object value = c.getType() == PromptInit.class ? init.apply(e.getAsJsonObject())
+                    : c.getType() == ClusterSpec.class ? ClusterSpec.fromJson(e.getAsJsonObject()) : read(e, c.getType());
             try {
                 Object current = builderField(c.getName()).get(defaults);
                 if (value.equals(current) || (current instanceof Placement p && p.key().equals(value))) {

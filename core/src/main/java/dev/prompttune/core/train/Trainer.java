@@ -3,12 +3,10 @@ package dev.prompttune.core.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
-import dev.prompttune.core.prompt.PromptLayout;
 import dev.prompttune.core.train.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +15,13 @@ import java.util.List;
  * The training loop shared by prompt tuning and model tuning: micro-batches with gradient accumulation, an
  * optimiser step, periodic rank-classification evaluation on dev, the best state kept, early stopping.
  *
+ * <p>A step's gradient comes from a {@link StepGradients}: this process by default, or a cluster backend
+ * ({@link #withGradients}); the trainer draws the step's micro-batches and does the clipping and the update itself.
+ *
  * <p>Faults: an interrupt stops at the next step boundary (the best state is kept); a non-finite loss stops with
  * {@link StopReason#DIVERGED}, restoring the last state that gave a finite loss, or with {@link StopReason#FAILED}
- * when the very first step had none. Every step's arrays live in a
+ * when the very first step had none; a step whose gradient cannot be computed ({@link GradientsUnavailable}: a
+ * cluster job failed after its retries) stops with FAILED, keeping the best state. Every step's arrays live in a
  * sub-manager closed at the step's end, so memory stays flat.
  */
 public final class Trainer {
@@ -31,6 +33,7 @@ public final class Trainer {
     private final List<TrainingListener> listeners;
     private final Metric metric;
     private java.util.function.ToDoubleFunction<dev.prompttune.core.prompt.EncoderInput> devEvaluator;
+    private StepGradients gradients;
 
     /** @param metric the dev selection metric by name ({@link Metric#key()}: "accuracy" or "macro_f1") */
     public Trainer(T5Model model, Trainable trainable, Optimizer optimizer, TrainingSettings settings, String metric,
@@ -52,8 +55,17 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Steps take their gradients from {@code source} (a cluster backend's, made for this trainable and training
+     * split) instead of this process. Its micro-batch contract is {@link StepGradients}'s.
+     */
+    public Trainer withGradients(StepGradients source) {
+        this.gradients = source;
+        return this;
+    }
+
     public TrainingResult run(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
-        // Gradients are recorded only inside each step's GradientCollector (see GradMode: a new thread starts on).
+        // Gradients are recorded only inside each micro-batch's GradMode.on() scope (MicroBatch; a new thread starts on).
         try (GradMode.Scope noGrad = GradMode.off()) {
             return runWithoutGradMode(name, train, dev, root);
         }
@@ -62,10 +74,9 @@ public final class Trainer {
     private TrainingResult runWithoutGradMode(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
         train.requireNonEmpty();
         boolean hasDev = dev != null && dev.size() > 0 && (dev.isClassification() || devEvaluator != null);
-        float originalDropout = model.dropoutRate();
-        if (settings.dropout() != null) {
-            model.setDropoutRate(settings.dropout());
-        }
+        StepGradients source = gradients != null ? gradients : new LocalGradients(model, trainable, train,
+                settings.seed(), settings.dropoutFor(model), root);
+        int microPerStep = settings.gradientAccumulation() * source.workers();
         Engine.getInstance().setRandomSeed((int) settings.seed());
         // Only what is trained records gradients; frozen weights never do.
         trainable.parameters().forEach(p -> p.setRequiresGradient(true));
@@ -91,13 +102,31 @@ public final class Trainer {
                     reason = StopReason.INTERRUPTED;
                     break;
                 }
-                double loss = 0;
                 int examples = 0;
-                for (int micro = 0; micro < settings.gradientAccumulation(); micro++) {
+                List<int[]> microBatches = new ArrayList<>(microPerStep);
+                for (int micro = 0; micro < microPerStep; micro++) {
                     int[] batch = order.next();
                     examples += batch.length;
-                    loss += microStep(train, batch, root) / settings.gradientAccumulation();
+                    microBatches.add(batch);
                 }
+                StepGradients.Step computed;
+                try {
+                    computed = source.compute(step, microBatches);
+                } catch (GradientsUnavailable e) {
+                    Optimizer.zeroGradients(trainable.parameters());
+                    if (e.interrupted()) {
+                        reason = StopReason.INTERRUPTED;
+                        break;
+                    }
+                    reason = StopReason.FAILED;
+                    failure = "step " + (step + 1) + " failed: " + e.getMessage() + "; kept the "
+                            + (bestStep > 0 ? "best prompt (step " + bestStep + ")" : "prompt after step " + step);
+                    int failedStep = step + 1;
+                    String message = failure;
+                    listeners.forEach(l -> l.onFailed(new TrainingListener.FailedEvent(failedStep, message)));
+                    break;
+                }
+                double loss = computed.loss();
                 if (!Double.isFinite(loss)) {
                     Optimizer.zeroGradients(trainable.parameters());
                     trainable.restore(lastGood);
@@ -111,7 +140,7 @@ public final class Trainer {
                     break;
                 }
                 lastGood = trainable.snapshot();
-                List<NDArray> grads = gradients();
+                List<NDArray> grads = computed.gradients();
                 if (settings.maxGradNorm() > 0) {
                     GradientClipping.clip(grads, settings.maxGradNorm());
                 }
@@ -154,7 +183,7 @@ public final class Trainer {
                 trainable.restore(best);
             }
         } finally {
-            model.setDropoutRate(originalDropout);
+            source.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainingResult result = new TrainingResult(reason, step, metric.key(), hasDev && bestStep > 0 ? bestValue : Double.NaN,
@@ -164,42 +193,6 @@ public final class Trainer {
             listeners.forEach(l -> l.onDone(de));
         }
         return result;
-    }
-
-    /** Forward + backward of one micro-batch; returns its mean loss. Gradients accumulate on the parameters. */
-    private double microStep(TokenizedTask train, int[] batch, NDManager root) {
-        try (NDManager m = root.newSubManager()) {
-            long[][] inputs = new long[batch.length][];
-            long[][] targets = new long[batch.length][];
-            for (int i = 0; i < batch.length; i++) {
-                inputs[i] = train.inputs()[batch[i]];
-                targets[i] = train.targets()[batch[i]];
-            }
-            RankClassifier.Padded encoder = RankClassifier.Padded.of(inputs, 0, m);
-            NDArray ids = encoder.ids();
-            NDArray mask = encoder.mask();
-            NDArray labels = RankClassifier.Padded.of(targets, T5Model.IGNORE_INDEX, m).ids();
-            double value;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                PromptLayout.Combined combined = trainable.input().build(model, ids, mask);
-                NDArray encoded = model.encode(combined.embeddings(), combined.mask(), true);
-                NDArray logits = model.logits(model.decode(model.shiftRight(labels), encoded, combined.mask(), true));
-                NDArray loss = T5Model.loss(logits, labels);
-                value = loss.getFloat();
-                if (Double.isFinite(value)) {
-                    collector.backward(dev.prompttune.core.model.Scalars.div(loss, settings.gradientAccumulation()));
-                }
-            }
-            return value;
-        }
-    }
-
-    private List<NDArray> gradients() {
-        List<NDArray> grads = new ArrayList<>();
-        for (NDArray p : trainable.parameters()) {
-            grads.add(p.getGradient());
-        }
-        return grads;
     }
 
     /** Rank-classification metric of the current state on a split. */

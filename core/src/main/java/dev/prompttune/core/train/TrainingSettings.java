@@ -75,6 +75,11 @@ public record TrainingSettings(int steps, int batchSize, int gradientAccumulatio
         return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, norm);
     }
 
+    /** The dropout rate training uses on {@code model}: this override, else the model's own rate. */
+    public float dropoutFor(dev.prompttune.core.model.T5Model model) {
+        return dropout != null ? dropout : model.dropoutRate();
+    }
+
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("steps", steps);

@@ -49,6 +49,49 @@ class DropoutsTest {
         }
     }
 
+    /** A micro-batch's masks depend on its scope's seed alone: not on torch's generator, not on the thread. */
+    @Test
+    void aScopeSeedsTheMasksWhateverTorchsGeneratorAndThread() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(8, 33));
+            float[] first;
+            float[] other;
+            Engine.getInstance().setRandomSeed(1);
+            try (DropoutScope s = DropoutScope.open(0.5f, 99)) {
+                first = Dropouts.apply(x, 0.5f, true).toFloatArray();
+            }
+            Engine.getInstance().setRandomSeed(2);
+            float[][] onThread = new float[1][];
+            Thread t = new Thread(() -> {
+                try (DropoutScope s = DropoutScope.open(0.5f, 99)) {
+                    onThread[0] = Dropouts.apply(x, 0.5f, true).toFloatArray();
+                }
+            });
+            t.start();
+            t.join();
+            try (DropoutScope s = DropoutScope.open(0.5f, 100)) {
+                other = Dropouts.apply(x, 0.5f, true).toFloatArray();
+            }
+            assertArrayEquals(first, onThread[0]);
+            assertFalse(java.util.Arrays.equals(first, other));
+        }
+    }
+
+    /** The scope's rate is the model's rate on this thread only (a shared replica serves tasks of other runs). */
+    @Test
+    void aScopeSetsTheRateForItsThreadOnly() throws Exception {
+        DropoutSetting setting = new DropoutSetting(0.1f);
+        float[] elsewhere = new float[1];
+        try (DropoutScope s = DropoutScope.open(0.3f, 1)) {
+            assertEquals(0.3f, setting.get());
+            Thread t = new Thread(() -> elsewhere[0] = setting.get());
+            t.start();
+            t.join();
+        }
+        assertEquals(0.1f, elsewhere[0]);
+        assertEquals(0.1f, setting.get());
+    }
+
     @Test
     void gradientIsTheScaledMaskEvenAfterACollection() {
         try (NDManager m = NDManager.newBaseManager()) {

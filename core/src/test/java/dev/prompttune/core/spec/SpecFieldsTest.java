@@ -25,7 +25,7 @@ class SpecFieldsTest {
                 .gradientAccumulation(3).evalEvery(5).patience(2).seed(11).dropout(0.05).device("cpu").precision("fp16")
                 .sentinel(true).metric("macro_f1").evaluation("rank").maxInputLength(33).maxTargetLength(5).evalBatch(6)
                 .save(Path.of("elsewhere")).baselines("design").calibrate(true).reparam("residual").reparamBottleneck(8)
-                .fastDevRun(true).build();
+                .cluster(ClusterSpec.of("spark://head:7077", 3, Map.of("spark.executor.memory", "2g"))).fastDevRun(true).build();
     }
 
     @Test

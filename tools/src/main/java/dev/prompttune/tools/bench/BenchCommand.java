@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
             "Modes: forward and infer (inference: encoder, decoder, loss), infer_prompt (one soft prompt prepended),",
             "infer_mixed8 (8 different prompts, one per row), prompt_backward (dL/dprompt, no optimizer),",
             "prompt (prompt-tuning step: training forward, backward to the prompt, Adafactor update),",
-            "full (model-tuning step: every weight trained with Adafactor)."})
+            "full (model-tuning step: every weight trained with Adafactor).",
+            "--cluster MASTER (with --mode prompt): the prompt step in one process and on Spark, side by side."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "NAME", description = "run only this mode (repeatable)")
@@ -31,10 +32,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--cluster", paramLabel = "MASTER", description = {
+        "with --mode prompt: the step in one process and on this Spark master (e.g. local[2]) side by side, and the",
+        "cluster's overhead per step (its step time minus its longest task's compute time); needs the spark module"})
+    String cluster;
+
+    @Option(names = "--tiny", hidden = true, description = "the tests' tiny shape instead of t5-small's")
+    boolean tiny;
+
     @Override
     public Integer call() {
         EngineSetup.threads(threads);
-        new Benchmark(BenchShape.t5Small(), steps, warmup, System.out).run(modes);
+        BenchShape shape = tiny ? BenchShape.tiny() : BenchShape.t5Small();
+        if (cluster != null) {
+            if (!modes.equals(List.of("prompt"))) {
+                throw new dev.prompttune.core.PromptTuneException("bench --cluster " + cluster + " times the prompt step only; "
+                        + "modes given: " + modes + "; allowed: --mode prompt");
+            }
+            System.out.println(new ClusterStepBench(shape, dev.prompttune.core.spec.ClusterSpec.of(cluster), steps, warmup).run());
+            return 0;
+        }
+        new Benchmark(shape, steps, warmup, System.out).run(modes);
         return 0;
     }
 }

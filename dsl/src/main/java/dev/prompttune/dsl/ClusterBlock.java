@@ -1,0 +1,57 @@
+package dev.prompttune.dsl;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.spec.ClusterSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code cluster { … }} block: where a run trains data-parallel ({@link ClusterSpec}). Each keyword checks its
+ * value at once (the type checker runs them on literal values before the script starts).
+ *
+ * <pre>
+ * cluster 'local[2]'                                   // the master alone: workers = N of local[N]
+ * cluster { master 'spark://head:7077'; workers 8; conf 'spark.executor.memory', '16g' }
+ * </pre>
+ */
+public final class ClusterBlock {
+
+    /** The block's keywords. */
+    public static final List<String> KEYWORDS = List.of("master", "workers", "conf");
+
+    private String master;
+    private Integer workers;
+    private final Map<String, String> conf = new LinkedHashMap<>();
+
+    /** The Spark master URL: {@code local[N]}, {@code local[N,F]}, {@code spark://host:port}, {@code yarn}, {@code k8s://…}. */
+    public ClusterBlock master(String v) {
+        ClusterSpec.checkMaster(v);
+        master = v;
+        return this;
+    }
+
+    /** Tasks per step, {@code >= 1}; each computes {@code gradientAccumulation} micro-batches (default: N of local[N]). */
+    public ClusterBlock workers(int v) {
+        if (v < 1) {
+            throw new PromptTuneException("cluster workers is " + v + "; allowed: workers >= 1 (tasks per step)");
+        }
+        workers = v;
+        return this;
+    }
+
+    /** A Spark setting: {@code conf 'spark.executor.memory', '16g'}. */
+    public ClusterBlock conf(String key, String value) {
+        ClusterSpec.checkConf(key, value);
+        conf.put(key, value);
+        return this;
+    }
+
+    /** The cluster this block describes; fails when it names no master. */
+    ClusterSpec build() {
+        if (master == null) {
+            throw new PromptTuneException("cluster { } names no master; allowed: master URL, one of " + ClusterSpec.ALLOWED_MASTERS);
+        }
+        return ClusterSpec.of(master, workers, conf);
+    }
+}
