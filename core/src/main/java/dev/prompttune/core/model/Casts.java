@@ -55,8 +55,18 @@ public final class Casts {
         }
     }
 
-    /** Overwrites {@code target} in place with {@code values} (same shape), converted to its dtype; see above. */
+    /**
+     * Overwrites {@code target} in place with {@code values} (same shape), converted to its dtype; see above. With
+     * autograd off: overwriting a trainable array (a restore, the projected residual prompt) is not part of any graph,
+     * and PyTorch refuses an in-place write to a leaf that requires grad while grad mode is on (the thread's default).
+     */
     public static void assign(NDArray target, NDArray values) {
+        try (GradMode.Scope off = GradMode.off()) {
+            write(target, values);
+        }
+    }
+
+    private static void write(NDArray target, NDArray values) {
         if (values.getDataType() == target.getDataType()) {
             target.set(new NDIndex("..."), values);
             return;
