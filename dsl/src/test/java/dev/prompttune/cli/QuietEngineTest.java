@@ -71,6 +71,22 @@ class QuietEngineTest {
         assertEquals("", r.err(), "nothing on stderr");
     }
 
+    /** The residual reparameterisation restores its MLP's best values in place: that write must be quiet too. */
+    @Test
+    void aResidualRunThatRestoresItsBestStatePrintsNoEngineWarnings() throws Exception {
+        Path script = Files.writeString(tmp.resolve("residual.groovy"), """
+                promptTune {
+                    model 'tiny'; data 'markers'; length 2; steps 4; batch 4; evalEvery 1
+                    reparam 'residual'
+                    baselines 'majority'
+                    save 'runs-residual'
+                }
+                """);
+        Result r = cli("run", "--threads", "1", script.toString());
+        assertEquals(0, r.status(), r.err());
+        assertNoEngineNoise(r);
+    }
+
     @Test
     void aMissingGpuThatWasAskedForIsStillReported() throws Exception {
         Path script = Files.writeString(tmp.resolve("gpu.groovy"), """

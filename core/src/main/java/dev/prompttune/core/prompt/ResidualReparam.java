@@ -169,7 +169,7 @@ public final class ResidualReparam implements AutoCloseable {
     public void restore(float[][] snapshot) {
         List<NDArray> ps = parameters();
         for (int i = 0; i < snapshot.length; i++) {
-            ps.get(i).set(snapshot[i]);
+            dev.prompttune.core.model.Casts.assign(ps.get(i), snapshot[i]); // not NDArray.set(float[]): see Casts
         }
     }
 
