@@ -16,6 +16,8 @@ final class LiveProgress implements TrainingListener {
 
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
     private static final long CHART_EVERY_NANOS = 5_000_000_000L;
+    /** Session-wide: whether runs draw a live chart ({@code %liveCharts}). */
+    private static volatile boolean showCharts = true;
 
     private String name = "";
     private String progressId;
@@ -42,7 +44,7 @@ final class LiveProgress implements TrainingListener {
         lastEval = null;
         progressId = publisher.display(progress(String.format(Locale.ROOT, "%s: %,d steps, %,d train / %,d dev examples, %,d trainable of %,d parameters",
                 e.name(), e.totalSteps(), e.trainExamples(), e.devExamples(), e.paramsTrainable(), e.paramsTotal()), 0, e.totalSteps()));
-        chartId = publisher.display(chart());
+        chartId = showCharts ? publisher.display(chart()) : null;
         lastProgress = lastChart = System.nanoTime();
     }
 
@@ -112,6 +114,15 @@ final class LiveProgress implements TrainingListener {
             t.append("  — ").append(status);
         }
         publisher.update(progressId, progress(t.toString(), step, total));
+    }
+
+    /** Whether the runs started from now on draw a live chart ({@code %liveCharts on|off}). */
+    static void showCharts(boolean show) {
+        showCharts = show;
+    }
+
+    static boolean showsCharts() {
+        return showCharts;
     }
 
     private void redrawChart() {

@@ -40,6 +40,7 @@ public class PromptTuneExtension implements Extension {
         magics.registerLineMagic("exportPeft", (kernel, args) -> PromptFileMagics.exportPeft(args));
         magics.registerLineMagic("predict", (kernel, args) -> PredictMagic.run(args));
         magics.registerLineMagic("nearest", (kernel, args) -> NearestMagic.run(args));
+        magics.registerLineMagic("liveCharts", (kernel, args) -> LiveChartsMagic.run(args));
 
         // %prompttune_version — line magic: the versions in use, as the cell's value.
         magics.registerLineMagic("prompttune_version", (kernel, args) -> KernelVersion.describe());
@@ -63,6 +64,6 @@ public class PromptTuneExtension implements Extension {
     /** Line magic names registered by {@link #registerMagics}; handy for tests and completion. */
     public static List<String> lineMagicNames() {
         return List.of("prompttune_version", "lsmagic", "prompts", "compare", "savePrompt", "loadPrompt", "exportPeft",
-                "predict", "nearest");
+                "predict", "nearest", "liveCharts");
     }
 }
