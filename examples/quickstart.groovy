@@ -10,8 +10,8 @@
 // (prompt.safetensors) and the run's record (spec, metrics, predictions) were saved.
 
 promptTune {
-    model 't5-mini-keywords' // the default built-in model: trained to answer with a word its encoder read, which
-                             // is the only way a prompt reaches the output (models/README.md, Promptability)
+    model 't5-mini-choice' // the default built-in model: trained to answer with a word its encoder read, or to
+                           // choose among words in front of the text, as a prompt asks (models/README.md)
     data 'spam'        // data/tasks/spam: "subject: {subject} message: {body}" → spam | normal
     length 20
     init 'labels'

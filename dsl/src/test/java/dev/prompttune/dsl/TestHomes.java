@@ -47,9 +47,10 @@ public final class TestHomes {
             try (NDManager m = NDManager.newBaseManager(); T5Model t5 = T5Model.random(T5Config.parse(json, "t5-mini stand-in"), m, 1)) {
                 T5CheckpointWriter.save(t5, model, "F32");
             }
-            // The shipped examples use both names; one tiny stand-in serves for both.
+            // The shipped examples and notebooks use these names; one tiny stand-in serves for all.
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-span"), model);
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-keywords"), model);
+            Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-choice"), model);
             standIn = dir;
         }
         return standIn;

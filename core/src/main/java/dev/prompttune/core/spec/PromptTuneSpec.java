@@ -78,7 +78,7 @@ public record PromptTuneSpec(
         private String name;
         // The default is the checkpoint prompt tuning lifts: the span-corruption and LM-adapted checkpoints' decoders
         // hardly read their encoders, and a prompt only acts through the encoder (models/README.md, Promptability).
-        private String model = "t5-mini-keywords";
+        private String model = "t5-mini-choice";
         private int length = 100;
         private PromptInit init;
         private Placement placement = Placement.PREFIX;

@@ -28,7 +28,6 @@ final class ModelCard {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final String BUILD_COMMAND = "models/build-t5-mini.sh --seed 1";
-    private static final String KEYWORDS_BUILD_COMMAND = "models/build-t5-mini-keywords.sh";
 
     private final PretrainOptions options;
     /** The mixture a mix phase trained on (its section of the card), else null. */
@@ -103,8 +102,8 @@ final class ModelCard {
         String start = options.mixFromRandom() ? "from T5's random initialisation" : "from `" + options.spanName() + "`";
         s.append(keywordBuild
                 ? "A small T5 encoder-decoder (T5 1.1's gated-GELU feed-forward, T5 1.0's tied LM head) pretrained "
-                + start + " on prompttune's own corpus with the keyword task: read a passage, answer with one of its "
-                + "topical words (`KeywordTask`, mixture recipe `" + options.mixRecipe().key() + "`), with T5's own "
+                + start + " on prompttune's own corpus with " + options.mixRecipe().keywordTasksText()
+                + " (mixture recipe `" + options.mixRecipe().key() + "`), with T5's own "
                 + "optimizer (Adafactor, steps relative to each weight's scale). The task teaches the decoder to read its encoder for the first answer "
                 + "token, which is the only way a soft prompt reaches the output; the span-corruption checkpoints "
                 + "of this size do not (models/README.md, Promptability).\n\n"
@@ -195,11 +194,13 @@ final class ModelCard {
         for (String[] x : phases.get(phases.size() - 1).samples()) {
             s.append("| `").append(x[0].replace("|", "\\|")).append("` | `").append(x[1].replace("|", "\\|")).append("` |\n");
         }
-        String command = keywordBuild ? KEYWORDS_BUILD_COMMAND : BUILD_COMMAND;
+        // A shipped keyword-family model has its own script, named after it (models/build-NAME.sh).
+        String keywordsCommand = "models/build-" + name + ".sh";
+        String command = keywordBuild ? keywordsCommand : BUILD_COMMAND;
         s.append("\n## Rebuild\n\n```bash\n").append(command).append("\n```\n\n");
         Map<String, Object> numerics = BuildNumerics.current();
         s.append("builds the tools module if needed and runs `dev.prompttune.tools.pretrain.Pretrainer` with the recipe above "
-                + (keywordBuild ? "(one phase, written to `models/t5-mini-keywords`)" : "(both phases; each writes its directory under `models/`)")
+                + (keywordBuild ? "(one phase, written to `models/" + name + "`)" : "(both phases; each writes its directory under `models/`)")
                 + ". Same seed ⇒ same data order, noise masks, "
                 + "split points and initialisation. Training amplifies any rounding difference into a different loss "
                 + "curve within a few hundred steps, so the script also pins the CPU code paths (MKL, ATen and oneDNN at "
@@ -207,7 +208,7 @@ final class ModelCard {
                 + "a build had): with the same numerics the losses repeat exactly. Times above: ")
                 .append(numerics.get("cpu")).append(", ").append(numerics.get("threads")).append(" threads.\n\n");
         String phase = lm ? "lm" : "span";
-        s.append("Check without rebuilding (a few minutes): `").append(keywordBuild ? KEYWORDS_BUILD_COMMAND
+        s.append("Check without rebuilding (a few minutes): `").append(keywordBuild ? keywordsCommand
                         : "models/build-t5-mini.sh --phases " + phase)
                 .append(" --check 300` replays the first 300 steps of this recipe, writes nothing, and compares the loss "
                         + "windows and held-out losses with `pretrain-log.jsonl` (exit status 1 beyond a 1 % relative "

@@ -33,7 +33,9 @@ public enum MixtureRecipe {
      * out of the passage, the other options words it does not contain): inferring a word from the rest of a text
      * and choosing it among words in front of the text, as a label-initialised prompt asks.
      */
-    KEYWORDS_CHOICE(0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.5);
+    KEYWORDS_CHOICE(0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.5),
+    /** The keyword task with both option tasks: topic names and the missing word. */
+    KEYWORDS_TOPICS_CHOICE(0.0, 0.0, 0.0, 0.0, 0.0, 0.4, 0.0, 0.3, 0.3);
 
     final double reconstruct;
     final double span;
@@ -63,6 +65,28 @@ public enum MixtureRecipe {
     /** Whether the recipe trains on the {@link KeywordTask} (the default model's recipes). */
     public boolean keywordTask() {
         return keywords > 0;
+    }
+
+    /** The keyword-family tasks of this recipe in words, with their shares, for the model card. */
+    public String keywordTasksText() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (keywords > 0) {
+            parts.add(String.format(Locale.ROOT, "the keyword task (read a passage, answer with one of its topical "
+                    + "words%s; %.0f %%)", hideAnswer > 0 ? ", taken out of the passage " + Math.round(100 * hideAnswer)
+                    + " % of the time" : "", 100 * keywords));
+        }
+        if (choice > 0) {
+            parts.add(String.format(Locale.ROOT, "the missing-word choice (2-5 options, then the passage without one "
+                    + "of its content words; answer: that word; %.0f %%)", 100 * choice));
+        }
+        if (topics > 0) {
+            parts.add(String.format(Locale.ROOT, "the topic choice (2-5 options naming k-means topics, then the "
+                    + "passage; answer: its topic's name; %.0f %%)", 100 * topics));
+        }
+        if (span > 0) {
+            parts.add(String.format(Locale.ROOT, "span corruption (%.0f %%)", 100 * span));
+        }
+        return String.join(" and ", parts);
     }
 
     /** The share left to the k-means group tasks. */

@@ -159,6 +159,11 @@ public final class PromptabilityMixture {
         return out;
     }
 
+    /** A missing-word choice example from the training passages (for tests); null as {@link #missingWord}. */
+    Example missingWordExample(SplittableRandom random) {
+        return missingWord(train, random);
+    }
+
     /** Passages in the training part / the held-out part. */
     public int trainPassages() {
         return train.size();
@@ -341,7 +346,7 @@ public final class PromptabilityMixture {
      * other options are answer-pool words (single tokens, no evaluation label word); the others are not in the text.
      * Null when no drawn passage has such a word (tiny corpora).
      */
-    private Example missingWord(List<Integer> subset, SplittableRandom random) {
+    Example missingWord(List<Integer> subset, SplittableRandom random) {
         for (int attempt = 0; attempt < TRIES; attempt++) {
             String text = fitted(passages.get(pick(subset, random)).text());
             String answer = keywords.answer(text, poolWords, random);
