@@ -7,11 +7,13 @@ import java.util.Locale;
  * The mean and sample standard deviation of one result over repeats (seeds, thread counts): what a comparison in a
  * notebook states, so that a difference is read against the noise of the runs behind it.
  *
- * @param values the repeats' results, in the order given
- * @param mean their mean
+ * @param mean the repeats' mean
  * @param sd their sample standard deviation (divisor n − 1; 0 for a single value)
+ * @param min the least result
+ * @param max the greatest result
+ * @param n number of repeats
  */
-public record Spread(double[] values, double mean, double sd) {
+public record Spread(double mean, double sd, double min, double max, int n) {
 
     /** The spread of {@code values}; an error when there are none or one is not finite. */
     public static Spread of(double... values) {
@@ -19,11 +21,15 @@ public record Spread(double[] values, double mean, double sd) {
             throw new IllegalArgumentException("a spread needs at least one value, got none");
         }
         double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (double v : values) {
             if (!Double.isFinite(v)) {
                 throw new IllegalArgumentException("a spread needs finite values, got " + Arrays.toString(values));
             }
             sum += v;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
         }
         double mean = sum / values.length;
         double squares = 0;
@@ -31,35 +37,12 @@ public record Spread(double[] values, double mean, double sd) {
             squares += (v - mean) * (v - mean);
         }
         double sd = values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0;
-        return new Spread(values.clone(), mean, sd);
-    }
-
-    /** Number of repeats. */
-    public int n() {
-        return values.length;
-    }
-
-    public double min() {
-        return Arrays.stream(values).min().orElseThrow();
-    }
-
-    public double max() {
-        return Arrays.stream(values).max().orElseThrow();
+        return new Spread(mean, sd, min, max, values.length);
     }
 
     /** {@code 0.758 ± 0.021 (n=3)}: mean ± sample standard deviation. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%.3f ± %.3f (n=%d)", mean, sd, values.length);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Spread s && Arrays.equals(values, s.values);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(values);
+        return String.format(Locale.ROOT, "%.3f ± %.3f (n=%d)", mean, sd, n);
     }
 }
