@@ -69,6 +69,15 @@ public final class Passages {
         }
     }
 
+    /** The {@link #normalize normalised} forms of {@code text}'s white-space separated words, each once. */
+    public static java.util.Set<String> normalizedWords(String text) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String w : text.split("\\s+")) {
+            out.add(normalize(w));
+        }
+        return out;
+    }
+
     /** Lower-case letters-only form of a word ("Money!" → "money"; "" when it has no letters). */
     public static String normalize(String word) {
         StringBuilder s = new StringBuilder(word.length());

@@ -275,10 +275,7 @@ public final class PromptabilityMixture {
         for (int attempt = 0; attempt < TRIES; attempt++) {
             // The words that survive the input's length cut: an answer must be readable in the input.
             String text = fitted(passages.get(pick(subset, random)).text());
-            Set<String> inPassage = new HashSet<>();
-            for (String w : text.split("\\s+")) {
-                inPassage.add(Passages.normalize(w));
-            }
+            Set<String> inPassage = Passages.normalizedWords(text);
             List<String> present = new ArrayList<>();
             for (String w : inPassage) {
                 if (poolWords.contains(w)) {
@@ -333,7 +330,7 @@ public final class PromptabilityMixture {
                 continue;
             }
             String text = fitted(passages.get(i).text());
-            TopicTask.Question q = topics.question(i, TopicTask.wordsOf(text), random);
+            TopicTask.Question q = topics.question(i, Passages.normalizedWords(text), random);
             if (q != null) {
                 return classify(q.options(), q.hideAnswer() ? without(text, q.answer()) : text, q.answer(), random);
             }
@@ -353,7 +350,7 @@ public final class PromptabilityMixture {
             if (answer == null) {
                 continue;
             }
-            Set<String> inText = TopicTask.wordsOf(text);
+            Set<String> inText = Passages.normalizedWords(text);
             int options = 2 + random.nextInt(4);
             List<String> words = new ArrayList<>();
             words.add(answer);
@@ -456,7 +453,8 @@ public final class PromptabilityMixture {
         return new Example(input, target);
     }
 
-    private static <T> void shuffle(List<T> list, SplittableRandom random) {
+    /** Fisher-Yates from the last element down, one draw per position: the order every task's options get. */
+    static <T> void shuffle(List<T> list, SplittableRandom random) {
         for (int i = list.size() - 1; i > 0; i--) {
             Collections.swap(list, i, random.nextInt(i + 1));
         }

@@ -75,7 +75,7 @@ final class TopicTask {
         }
         for (int i = 0; i < passages.size(); i++) {
             size[group[i]]++;
-            for (String w : wordsOf(passages.get(i).text())) {
+            for (String w : Passages.normalizedWords(passages.get(i).text())) {
                 if (pool.contains(w) && !functionWords.isFunctionWord(w)) {
                     df.merge(w, 1, Integer::sum);
                     dfByGroup.get(group[i]).merge(w, 1, Integer::sum);
@@ -109,24 +109,12 @@ final class TopicTask {
         return new TopicTask(group, names);
     }
 
-    /** The normalised words of {@code text}, each once. */
-    static Set<String> wordsOf(String text) {
-        Set<String> out = new HashSet<>();
-        for (String w : text.split("\\s+")) {
-            String n = Passages.normalize(w);
-            if (!n.isEmpty()) {
-                out.add(n);
-            }
-        }
-        return out;
-    }
-
     /** Whether passage {@code i} has a named group (only those are asked). */
     boolean asks(int passage) {
         return !names.get(group[passage]).isEmpty() && named.size() >= 2;
     }
 
-    /** Every group's names, for the model card and the hold-out check. */
+    /** Every group's names (the words options are drawn from). */
     List<List<String>> names() {
         return names;
     }
@@ -157,9 +145,7 @@ final class TopicTask {
         if (words.size() < 2) {
             return null;
         }
-        for (int i = words.size() - 1; i > 0; i--) {
-            java.util.Collections.swap(words, i, random.nextInt(i + 1));
-        }
+        PromptabilityMixture.shuffle(words, random);
         return new Question(List.copyOf(words), answer, random.nextDouble() < HIDE_ANSWER);
     }
 

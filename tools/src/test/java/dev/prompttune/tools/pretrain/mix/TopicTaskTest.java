@@ -59,7 +59,7 @@ class TopicTaskTest {
             if (!task.asks(i)) {
                 continue;
             }
-            Set<String> inText = TopicTask.wordsOf(passages.get(i).text());
+            Set<String> inText = Passages.normalizedWords(passages.get(i).text());
             TopicTask.Question q = task.question(i, inText, r);
             assertTrue(Arrays.asList(markers[i / 40]).contains(q.answer()), q + " for topic " + i / 40);
             assertTrue(q.options().contains(q.answer()) && q.options().size() >= 2, q.toString());
