@@ -74,7 +74,7 @@ public final class Trainer {
     private TrainingResult runWithoutGradMode(String name, TokenizedTask train, TokenizedTask dev, NDManager root) {
         train.requireNonEmpty();
         boolean hasDev = dev != null && dev.size() > 0 && (dev.isClassification() || devEvaluator != null);
-        StepGradients source = gradients != null ? gradients : new LocalGradients(model, trainable, train,
+        StepGradients source = gradients != null ? gradients : StepGradients.local(model, trainable, train,
                 settings.seed(), settings.dropoutFor(model), root);
         int microPerStep = settings.gradientAccumulation() * source.workers();
         Engine.getInstance().setRandomSeed((int) settings.seed());
