@@ -1,4 +1,4 @@
-# Sourced by bin/prompttune and bin/prompttune-tools: when to rebuild.
+# Sourced by bin/prompttune and bin/prompttune-tools (after setting ROOT): when and how to rebuild.
 #
 # sources_newer_than STAMP DIR...: true when STAMP is missing or a main source or POM under the DIRs is newer.
 # The launchers touch their stamp after each successful build. A jar's own time cannot say whether the last build
@@ -10,4 +10,11 @@ sources_newer_than() {
   [ -f "$stamp" ] || return 0
   [ -n "$(find "$@" \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
         -newer "$stamp" -not -path '*/target/*' -not -path '*/src/test/*' -print -quit 2>/dev/null)" ]
+}
+
+# maven_build MODULES: `mvn package` of MODULES and what they need, tests skipped, quiet; its output goes to stderr
+# without the colour-reset codes Debian's Maven 3.8 prints even in batch mode. Fails when the build fails.
+maven_build() {
+  (cd "$ROOT" && set -o pipefail && mvn -q -B -Dstyle.color=never -DskipTests package -pl "$1" -am 2>&1 \
+    | sed -u 's/\x1b\[[0-9;]*m//g' >&2)
 }

@@ -4,6 +4,7 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,37 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         return true;
     }
 
+    /** "lr is 1e400: too large for a double (at most 1.8e308 in size)". */
+    private static String outOfRangeMessage(String keyword, MethodNode target, Object[] args) {
+        String type = target.getParameters().length > 0 ? target.getParameters()[0].getType().getNameWithoutPackage() : "number";
+        if (type.endsWith("[]")) {
+            type = type.substring(0, type.length() - 2);
+        }
+        String limit = switch (type) {
+            case "int", "Integer" -> " (at most 2147483647 in size)";
+            case "long", "Long" -> " (at most 9223372036854775807 in size)";
+            case "double", "Double" -> " (at most 1.8e308 in size)";
+            case "float", "Float" -> " (at most 3.4e38 in size)";
+            default -> "";
+        };
+        List<String> values = new ArrayList<>();
+        for (Object a : args) {
+            values.add(a instanceof java.math.BigDecimal d ? d.toString().replace("E+", "e") : String.valueOf(a));
+        }
+        return keyword + " is " + String.join(", ", values) + ": too large for " + (type.matches("[aeiouAEIOU].*") ? "an " : "a ")
+                + type + limit;
+    }
+
+    /** Whether a literal could not be converted because it does not fit its parameter's type (1e400 for a double). */
+    private static boolean outOfRange(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("out of range")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The message for {@code keyword -value}: the keyword's own error for the negative value, else how to write it. */
     private String negative(ClassNode block, String keyword, Expression right) {
         Object value = literal(right);
@@ -205,6 +237,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                     PromptTuneException p = PromptTuneException.in(e);
                     if (p != null) {
                         error(p.getMessage(), mce);
+                    } else if (outOfRange(e)) {
+                        // Groovy's own words: "class java.lang.Double out of range while converting from BigDecimal".
+                        error(outOfRangeMessage(mce.getMethodAsString(), target, args), mce);
                     }
                 }
             }

@@ -33,6 +33,11 @@ final class DslReflection {
             String text = e instanceof ConstantExpression c && c.getValue() instanceof String s ? "'" + s + "'" : e == null ? "" : e.getText();
             got.add(argumentTypes[i].getNameWithoutPackage() + (text.isEmpty() ? "" : " (" + text + ")"));
         }
+        if (expected.contains("int") && argumentTypes.length == 1 && argumentTypes[0].getNameWithoutPackage().equals("long")
+                && arguments.getExpressions().size() == 1 && arguments.getExpressions().get(0) instanceof ConstantExpression c) {
+            // Groovy types a whole number beyond int's range as long: the value, not its type, is wrong.
+            return name + " is " + c.getText() + ": too large for an int (at most 2147483647 in size)";
+        }
         boolean takesSeveral = expected.stream().anyMatch(e -> e.endsWith(", …"));
         if (!takesSeveral && argumentTypes.length > 1 && expected.size() == 1 && !expected.contains("no value")) {
             // Several values for a one-value keyword: "expected int, got int (32), int (64)" would point nowhere.

@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.Utf8Text;
 import groovy.lang.Binding;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
@@ -215,7 +216,8 @@ public final class ScriptRunner {
             throw new PromptTuneException("script " + script + " does not exist");
         }
         try {
-            return Files.readString(script);
+            String text = Utf8Text.decode(Files.readAllBytes(script), script.toString());
+            return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte-order mark is not part of the script
         } catch (IOException e) {
             throw new PromptTuneException("cannot read script " + script + ": " + e.getMessage(), e);
         }

@@ -72,6 +72,8 @@ class BadScriptsTest {
                         "'maxInputLength' takes one value (int), got 2: int (32), int (64)",
                         "keywords that take several values here: ", "length", "seed"),
                 bad(head + "    length 20, 50\n}\n", 4, "'length' takes one value (int), got 2"),
+                bad(head + "    lr 1e400\n}\n", 4, "lr is 1e400: too large for a double (at most 1.8e308 in size)"),
+                bad(head + "    steps 99999999999\n}\n", 4, "steps is 99999999999: too large for an int (at most 2147483647 in size)"),
                 bad("sweep {\n    model 'tiny'; data 'markers'\n    init 'random', 'labelz'\n}\n", 3, "init 'labelz' is not known"),
                 bad("def n = 0\n" + head + "    length n\n}\n", 5, "length is 0"),
                 bad("def r = promptTune { model 'tiny'; data 'markers' }\nprintln r.tset\n", 2, "no property 'tset'", "did you mean 'test'?"),

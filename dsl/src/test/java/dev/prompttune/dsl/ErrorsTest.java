@@ -143,4 +143,18 @@ class ErrorsTest {
         expect("def run = promptTune { model 'tiny'; data 'markers' }\nprintln run.tset\n", 2,
                 "PromptTuneRun has no property 'tset'; did you mean 'test'?");
     }
+
+    @Test
+    void aScriptFileThatIsNotUtf8IsNamedWithItsLineAndByte(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path file = tmp.resolve("latin1.groovy");
+        java.nio.file.Files.write(file, "// caf\u00e9\npromptTune { }\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        var e = assertThrows(dev.prompttune.core.PromptTuneException.class,
+                () -> new ScriptRunner(new Experiments(session)).compile(file));
+        assertEquals(file + ":1: not valid UTF-8 (byte offset 6); save the file as UTF-8", e.getMessage());
+
+        java.nio.file.Path bom = tmp.resolve("bom.groovy");
+        java.nio.file.Files.write(bom, "\uFEFF1 + 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(2, new ScriptRunner(new Experiments(session)).run(bom), "a UTF-8 byte-order mark is skipped");
+    }
 }

@@ -1,13 +1,8 @@
 package dev.prompttune.core.data;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.Utf8Text;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +44,7 @@ public final class ExampleReader {
         } catch (IOException e) {
             throw new PromptTuneException(file + " cannot be read (" + e + ")", e);
         }
-        return parse(decode(bytes, file.toString()), file.toString(), format);
+        return parse(Utf8Text.decode(bytes, file.toString()), file.toString(), format);
     }
 
     /**
@@ -73,31 +68,6 @@ public final class ExampleReader {
         if (Files.isDirectory(file)) {
             throw new PromptTuneException(file + " is a directory, not a data file");
         }
-    }
-
-    /** Strict UTF-8 decoding; a bad byte is reported with its line. */
-    static String decode(byte[] bytes, String source) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            int line = 1;
-            for (int i = 0; i < in.position(); i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                }
-            }
-            throw new PromptTuneException(source + ":" + line + ": not valid UTF-8 (byte offset " + in.position()
-                    + "); save the file as UTF-8");
-        }
-        out.flip();
-        return out.toString();
     }
 
     private static List<Example> parseTsv(String text, String source) {

@@ -67,7 +67,9 @@ public final class PromptTuning {
         if (spec.cluster() != null) {
             ClusterBackends.require(spec.cluster()); // on the class path, and able to start, before any weights load
         }
-        Session.device(spec.device());
+        if (!Session.device(spec.device()).isGpu()) {
+            StepMemory.check(spec, prepared.config()); // host memory holds the activations only on a CPU run
+        }
         return prepared;
     }
 

@@ -1,0 +1,43 @@
+package dev.prompttune.core.io;
+
+import dev.prompttune.core.PromptTuneException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Reading user files as UTF-8 text without silently replacing bad bytes. */
+public final class Utf8Text {
+
+    private Utf8Text() {}
+
+    /**
+     * {@code bytes} as UTF-8 text, strictly: a bad byte is an error naming {@code source}, its line and byte offset
+     * (data files, scripts).
+     */
+    public static String decode(byte[] bytes, String source) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new PromptTuneException(source + ":" + line + ": not valid UTF-8 (byte offset " + in.position()
+                    + "); save the file as UTF-8");
+        }
+        out.flip();
+        return out.toString();
+    }
+}
