@@ -62,14 +62,52 @@ class InterruptTest {
         assertEquals(loggedBest, run.dev(), 0.0, "the summary's dev is the best dev value logged");
         assertTrue(run.steps() >= 5 && run.steps() < 100000, "stopped early, after step 5: " + run.steps());
 
-        String previous = System.getProperty("prompttune.home");
-        System.setProperty("prompttune.home", home.toString());
-        try {
+        withHome(() -> {
             Experiments experiments = new Experiments(Session.shared());
             Evaluation dev = experiments.evaluate(run, home.resolve("data/tasks/markers/dev.jsonl").toString());
             assertEquals(run.dev(), dev.value(), 0.0, "the saved prompt scores the logged dev value");
             Evaluation test = experiments.evaluate(run);
             assertEquals(run.test(), test.value(), 0.0, "and the recorded test value");
+        });
+    }
+
+    /**
+     * SIGKILL after an evaluation: the record has no summary but the checkpoint of the last evaluation (whole: saves
+     * are atomic), and the run resumes from it with the metrics of the steps before it.
+     */
+    @Test
+    void aRunKilledOutrightResumesFromItsLastEvaluation() throws Exception {
+        Path runs = tmp.resolve("sigkill");
+        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        child.await(l -> l.startsWith("eval at step 10:"));
+        child.signal("KILL");
+        assertEquals(137, child.exit(), child.toString());
+        Path record = onlyRecord(runs);
+        assertTrue(Files.exists(record.resolve("checkpoint.safetensors")) && !Files.exists(record.resolve("summary.json")),
+                files(record).toString());
+
+        withHome(() -> {
+            TrainingListener stopAtOnce = new TrainingListener() {
+                @Override
+                public void onStep(StepEvent e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            PromptTuneRun resumed = new Experiments(Session.shared()).listener(stopAtOnce).resume(record.toString());
+            // The progress line of an evaluation comes before its checkpoint is written: step 5's at least is there.
+            int checkpointStep = resumed.steps() - 1;
+            assertTrue(checkpointStep >= 5 && checkpointStep % 5 == 0, "resumed after step " + checkpointStep);
+            assertEquals(resumed.steps(), RunRecord.load(record).losses().size(), "one loss per step in the metrics");
+            assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
+        });
+        Thread.interrupted();
+    }
+
+    private static void withHome(ThrowingRunnable body) throws Exception {
+        String previous = System.getProperty("prompttune.home");
+        System.setProperty("prompttune.home", home.toString());
+        try {
+            body.run();
         } finally {
             if (previous == null) {
                 System.clearProperty("prompttune.home");
@@ -77,6 +115,10 @@ class InterruptTest {
                 System.setProperty("prompttune.home", previous);
             }
         }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @Test
