@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * the given listeners and a run record, and evaluated on test alongside the requested baselines. An interrupted
  * run (the thread's interrupt: a notebook's stop button, the command line's Ctrl-C) is scored and recorded the same
  * way, marked INTERRUPTED; a run whose first step already had no finite loss is recorded as FAILED and throws
- * {@link RunFailed}.
+ * {@link RunFailed}. A run that stopped before its end (interrupted, failed on a cluster, killed) goes on from its
+ * record's checkpoint with {@link #resume}, to the result the uninterrupted run would have had.
  */
 public final class PromptTuning {
 
@@ -182,37 +183,50 @@ public final class PromptTuning {
                     // is the plain matrix P' the model saw.
                     prompt.set(reparam.projectFloats(prompt));
                 }
-                boolean failed = result.reason() == StopReason.FAILED;
-
-                // A failed run trained nothing: there is nothing to score, only a record that says so.
-                EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
-                ScoredSplit test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
-                Map<String, ScoredSplit> scoredBaselines = new LinkedHashMap<>();
-                Map<String, Double> baselines = failed ? Map.of() : baselines(experiment, listeners, scoredBaselines);
-                PromptTuneRun.Uncalibrated uncalibrated = null;
-                if (spec.calibrate() && !failed) {
-                    // The best prompt's dev scores again, for the uncalibrated dev metric beside the calibrated one.
-                    ScoredSplit dev = arrays.dev() != null && !Double.isNaN(result.bestValue()) ? scorer.score(tuned, arrays.dev()) : null;
-                    ScoredSplit priorSource = test != null ? test : dev;
-                    uncalibrated = new PromptTuneRun.Uncalibrated(dev != null ? dev.uncalibrated() : Double.NaN,
-                            test != null ? test.uncalibrated() : Double.NaN, uncalibratedBaselines(scoredBaselines),
-                            priorSource == null ? Map.of() : prior(arrays.targetTexts(), priorSource.prior()));
-                }
-                PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
-                        result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
-                        startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
-                        result.reason(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
-                        result.evals(), test != null ? test.predictions() : List.of(), uncalibrated);
-                record.finish(run, metadata(spec, prepared, model, optimizer, result), result.failure());
-                if (failed) {
-                    throw new RunFailed(spec.name(), result.failure(), record.dir());
-                }
-                if (result.reason() == StopReason.DIVERGED) {
-                    LOG.warn("{}: {}", spec.name(), result.failure());
-                }
-                return run;
+                return scoreAndRecord(experiment, listeners, prompt, optimizer, record, result, startRss);
             }
         }
+    }
+
+    /**
+     * After training: the test split and the baselines scored with the trained prompt (none for a failed run, which
+     * trained nothing), the record finished; throws {@link RunFailed} for a failed run.
+     */
+    private PromptTuneRun scoreAndRecord(ExperimentContext experiment, List<TrainingListener> listeners, SoftPrompt prompt,
+                                         Optimizer optimizer, RunRecord record, TrainingResult result, long startRss) {
+        PromptTuneSpec spec = experiment.spec();
+        Prepared prepared = experiment.prepared();
+        TaskArrays arrays = experiment.arrays();
+        Scorer scorer = experiment.scorer();
+        boolean failed = result.reason() == StopReason.FAILED;
+
+        // A failed run trained nothing: there is nothing to score, only a record that says so.
+        EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
+        ScoredSplit test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
+        Map<String, ScoredSplit> scoredBaselines = new LinkedHashMap<>();
+        Map<String, Double> baselines = failed ? Map.of() : baselines(experiment, listeners, scoredBaselines);
+        PromptTuneRun.Uncalibrated uncalibrated = null;
+        if (spec.calibrate() && !failed) {
+            // The best prompt's dev scores again, for the uncalibrated dev metric beside the calibrated one.
+            ScoredSplit dev = arrays.dev() != null && !Double.isNaN(result.bestValue()) ? scorer.score(tuned, arrays.dev()) : null;
+            ScoredSplit priorSource = test != null ? test : dev;
+            uncalibrated = new PromptTuneRun.Uncalibrated(dev != null ? dev.uncalibrated() : Double.NaN,
+                    test != null ? test.uncalibrated() : Double.NaN, uncalibratedBaselines(scoredBaselines),
+                    priorSource == null ? Map.of() : prior(arrays.targetTexts(), priorSource.prior()));
+        }
+        PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
+                result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
+                startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
+                result.reason(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
+                result.evals(), test != null ? test.predictions() : List.of(), uncalibrated);
+        record.finish(run, metadata(spec, prepared, experiment.model(), optimizer, result), result.failure());
+        if (failed) {
+            throw new RunFailed(spec.name(), result.failure(), record.dir());
+        }
+        if (result.reason() == StopReason.DIVERGED) {
+            LOG.warn("{}: {}", spec.name(), result.failure());
+        }
+        return run;
     }
 
     private static Map<String, Double> uncalibratedBaselines(Map<String, ScoredSplit> scored) {

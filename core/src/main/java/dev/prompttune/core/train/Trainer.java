@@ -217,8 +217,7 @@ public final class Trainer {
                     if (improved) {
                         listeners.forEach(l -> l.onNewBest(ee));
                     }
-                    checkpoints.accept(new TrainerState(step, trainable.snapshot(), best, lastGood, bestValue, bestStep,
-                            sinceBest, losses, evals, optimizer.state()));
+                    checkpoint(step, best, lastGood, bestValue, bestStep, sinceBest, losses, evals);
                     if (settings.patience() > 0 && sinceBest >= settings.patience()) {
                         reason = StopReason.EARLY_STOPPED;
                         break;
@@ -226,8 +225,7 @@ public final class Trainer {
                 }
             }
             if (resumable) {
-                checkpoints.accept(new TrainerState(step, trainable.snapshot(), best, lastGood, bestValue, bestStep,
-                        sinceBest, losses, evals, optimizer.state()));
+                checkpoint(step, best, lastGood, bestValue, bestStep, sinceBest, losses, evals);
             }
             // The best dev state wins; without one, the state stays at the last step (or the last good one).
             if (bestStep > 0) {
@@ -244,6 +242,13 @@ public final class Trainer {
             listeners.forEach(l -> l.onDone(de));
         }
         return result;
+    }
+
+    /** Hands the loop's state (its locals, the trainable's values and the optimizer's state) to the checkpoint sink. */
+    private void checkpoint(int step, float[][] best, float[][] lastGood, double bestValue, int bestStep, int sinceBest,
+                            List<Double> losses, List<TrainingListener.EvalEvent> evals) {
+        checkpoints.accept(new TrainerState(step, trainable.snapshot(), best, lastGood, bestValue, bestStep, sinceBest,
+                losses, evals, optimizer.state()));
     }
 
     /** Rank-classification metric of the current state on a split. */
