@@ -83,6 +83,15 @@ class ResumeTest {
         assertSameRun(uninterrupted, RunRecord.load(resumed.record()));
     }
 
+    /** Residual Prompt Tuning: the checkpoint holds the MLP's arrays and their optimizer state beside the prompt's. */
+    @Test
+    void aResidualRunResumesToo() {
+        PromptTuneRun full = run(spec().name("residual-full").reparam("residual").reparamBottleneck(8).build());
+        PromptTuneRun stopped = run(spec().name("residual").reparam("residual").reparamBottleneck(8).build(),
+                atStep(3, () -> Thread.currentThread().interrupt()));
+        assertSameRun(full, resume(stopped.record()));
+    }
+
     @Test
     void aRunKilledBetweenEvaluationsResumesFromTheLastOne() throws IOException {
         // Dies at step 6, before its evaluation (and before the record logs the step): the record has metrics up to
