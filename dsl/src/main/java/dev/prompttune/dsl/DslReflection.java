@@ -33,6 +33,14 @@ final class DslReflection {
             String text = e instanceof ConstantExpression c && c.getValue() instanceof String s ? "'" + s + "'" : e == null ? "" : e.getText();
             got.add(argumentTypes[i].getNameWithoutPackage() + (text.isEmpty() ? "" : " (" + text + ")"));
         }
+        boolean takesSeveral = expected.stream().anyMatch(e -> e.endsWith(", …"));
+        if (!takesSeveral && argumentTypes.length > 1 && expected.size() == 1 && !expected.contains("no value")) {
+            // Several values for a one-value keyword: "expected int, got int (32), int (64)" would point nowhere.
+            List<String> several = severalValueKeywords(type);
+            return "'" + name + "' takes one value (" + expected.iterator().next() + "), got " + argumentTypes.length
+                    + ": " + String.join(", ", got) + (several.isEmpty() ? ""
+                    : "; keywords that take several values here: " + String.join(", ", several));
+        }
         // A sweep keyword takes one value or several: say so once.
         for (String e : List.copyOf(expected)) {
             if (e.endsWith(", …")) {
@@ -44,6 +52,17 @@ final class DslReflection {
         }
         return "wrong type for '" + name + "': expected " + String.join(" or ", expected) + ", got "
                 + (got.isEmpty() ? "no value" : String.join(", ", got));
+    }
+
+    /** The keywords of {@code type} that take several values (a sweep's axes), sorted. */
+    static List<String> severalValueKeywords(Class<?> type) {
+        Set<String> out = new TreeSet<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() != Object.class && signature(m).endsWith(", …")) {
+                out.add(m.getName());
+            }
+        }
+        return List.copyOf(out);
     }
 
     static String signature(Method m) {

@@ -152,12 +152,19 @@ public class Experiments {
         new PromptTuning(session).prepare(spec);
     }
 
-    /** What baselines depend on: the spec without the prompt's own settings. */
-    private static JsonObject baselineKey(PromptTuneSpec spec) {
+    /**
+     * What baselines depend on: the spec without the prompt's own settings, and without the seed unless model tuning
+     * (the one baseline that trains) is asked for: prompt design and the majority class are the same for every seed,
+     * so a sweep over 3 seeds scores them once, not 3 times.
+     */
+    static JsonObject baselineKey(PromptTuneSpec spec) {
         JsonObject key = spec.toJson().deepCopy();
         for (String promptOnly : List.of("name", "length", "init", "placement", "optimizer", "lr", "weightDecay", "schedule",
                 "reparam", "reparamBottleneck")) {
             key.remove(promptOnly);
+        }
+        if (!spec.baselines().contains("modelTuning")) {
+            key.remove("seed");
         }
         return key;
     }

@@ -3,13 +3,11 @@ package dev.prompttune.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.prompttune.dsl.TestHomes;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A JVM fatal error leaves its report in a known place and the launcher says where. First, bin/prompttune is run
- * in a copy of the repository layout with a stand-in {@code java} that records its arguments (no build, no engine);
+ * in a copy of the repository layout with a stand-in {@code java} that records its arguments ({@link LauncherCopy});
  * then a real JVM given those same crash options is made to crash (an OutOfMemoryError turned into a fatal error).
  */
 class CrashReportTest {
@@ -28,28 +26,10 @@ class CrashReportTest {
 
     /** The JVM options bin/prompttune passes, with the crash folder set to {@code crashDir}. */
     private List<String> launcherJvmOptions(Path crashDir) throws Exception {
-        Path root = Files.createDirectories(tmp.resolve("root"));
-        Files.createDirectories(root.resolve("bin"));
-        Path launcher = Files.copy(TestHomes.repo().resolve("bin/prompttune"), root.resolve("bin/prompttune"));
-        // What needs_build looks for: a jar and its lib folder, and no sources newer than the jar.
-        Files.createDirectories(root.resolve("dsl/target/lib"));
-        Files.writeString(root.resolve("dsl/target/prompttune-dsl-0.1.0-SNAPSHOT.jar"), "");
-        Path stubs = Files.createDirectories(tmp.resolve("stubs"));
-        Path args = tmp.resolve("java-args.txt");
-        Path java = Files.writeString(stubs.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
-        pb.environment().put("PATH", stubs + ":" + System.getenv("PATH"));
-        pb.environment().put("PROMPTTUNE_CRASH_DIR", crashDir.toString());
-        pb.environment().remove("PROMPTTUNE_FLAVOR");
-        pb.environment().remove("PROMPTTUNE_JAVA_OPTS");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
-        List<String> all = Files.readAllLines(args);
+        LauncherCopy launcher = new LauncherCopy(tmp).built();
+        launcher.run(Map.of("PROMPTTUNE_CRASH_DIR", crashDir.toString()), "--help");
         List<String> crash = new ArrayList<>();
-        for (String a : all) {
+        for (String a : Files.readAllLines(launcher.javaArgs)) {
             if (a.startsWith("-XX:ErrorFile=") || a.startsWith("-XX:OnError=")) {
                 crash.add(a);
             }

@@ -81,6 +81,22 @@ class SweepTest {
     }
 
     @Test
+    void seedsShareTheirBaselinesUnlessModelTuningTrainsOne() {
+        Recording plain = new Recording();
+        new ScriptRunner(plain).run("sweep { model 'tiny'; data 'markers'; batch 8, 16; seed 1, 2, 3 }", "s.groovy");
+        assertEquals(List.of(List.of("design", "majority"), List.of(), List.of(), List.of("design", "majority"), List.of(),
+                List.of()), plain.specs.stream().map(PromptTuneSpec::baselines).toList(),
+                "prompt design and the majority class do not depend on the seed: once per batch size");
+
+        Recording tuned = new Recording();
+        new ScriptRunner(tuned).run("sweep { model 'tiny'; data 'markers'; baselines 'design', 'modelTuning'; "
+                + "seed 1, 2; length 1, 2 }", "s.groovy");
+        assertEquals(List.of(List.of("design", "modelTuning"), List.of(), List.of("design", "modelTuning"), List.of()),
+                tuned.specs.stream().map(PromptTuneSpec::baselines).toList(),
+                "model tuning trains with the seed: once per seed (length is the prompt's own setting)");
+    }
+
+    @Test
     void namedSweepsNameTheirPointsAndOtherAxesAppearInNames() {
         Recording recording = new Recording();
         SweepResult s = (SweepResult) new ScriptRunner(recording)

@@ -306,7 +306,7 @@ public final class PromptTuning {
             hyper.put("calibrate", true); // how the prompt's predictions are meant to be made
         }
         if (spec.fastDevRun()) {
-            hyper.put("fastDevRun", true); // a smoke-test prompt (10 steps): it must not pass for a result
+            hyper.put("fastDevRun", true); // a smoke-test prompt (a few steps): it must not pass for a result
         }
         if (!spec.reparam().equals("none")) {
             // How the saved P' was trained; the file holds P' itself, a plain prompt.

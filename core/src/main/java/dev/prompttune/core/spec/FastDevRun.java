@@ -35,9 +35,9 @@ public final class FastDevRun {
 
     public static final String PROPERTY = "prompttune.fastDevRun";
     public static final String ENV = "PROMPTTUNE_FAST_DEV_RUN";
-    public static final int MAX_STEPS = 10;
-    public static final int MAX_EVAL_EVERY = 5;
-    public static final int MAX_EVAL_EXAMPLES = 32;
+    public static final int MAX_STEPS = 4;
+    public static final int MAX_EVAL_EVERY = 2;
+    public static final int MAX_EVAL_EXAMPLES = 16;
 
     /** One line for result tables and logs. */
     public static final String BANNER = String.format(Locale.ROOT, "FAST DEV RUN (%s=1): at most %d steps, dev and test "

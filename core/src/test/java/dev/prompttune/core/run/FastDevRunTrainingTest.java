@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run under the fast-dev-run switch, end to end on the tiny model: 10 steps whatever the spec asked, dev and test
- * cut to 32 examples, the model-tuning baseline capped too, and the record, the table and a re-evaluation all
+ * A run under the fast-dev-run switch, end to end on the tiny model: 4 steps whatever the spec asked, dev and test
+ * cut to 16 examples, the model-tuning baseline capped too, and the record, the table and a re-evaluation all
  * marked and consistent.
  */
 class FastDevRunTrainingTest {
@@ -61,11 +61,11 @@ class FastDevRunTrainingTest {
     }
 
     @Test
-    void trainsAtMostTenStepsAndScoresAtMost32Examples() {
+    void trainsAtMostFourStepsAndScoresAtMost16Examples() {
         assertTrue(run.spec().fastDevRun());
         assertEquals(FastDevRun.MAX_STEPS, run.steps());
-        assertEquals(List.of(5, 10), run.evals().stream().map(TrainingListener.EvalEvent::step).toList());
-        assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, run.predictions().size(), "test has 80 examples; 32 are scored");
+        assertEquals(List.of(2, 4), run.evals().stream().map(TrainingListener.EvalEvent::step).toList());
+        assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, run.predictions().size(), "test has 80 examples; 16 are scored");
         assertEquals(List.of("design", "majority", "modelTuning"), List.copyOf(run.baselines().keySet()));
     }
 

@@ -78,8 +78,8 @@ class FastDevRunTest {
         assertEquals(0, epochs.epochs(), "epochs become a step count");
         assertEquals(FastDevRun.MAX_STEPS, epochs.steps());
 
-        PromptTuneSpec small = withProperty("1", () -> FastDevRun.apply(spec().steps(4).evalEvery(0).build()));
-        assertEquals(4, small.steps(), "fewer steps than the cap are kept");
+        PromptTuneSpec small = withProperty("1", () -> FastDevRun.apply(spec().steps(3).evalEvery(0).build()));
+        assertEquals(3, small.steps(), "fewer steps than the cap are kept");
         assertEquals(0, small.evalEvery(), "evaluating only at the end is kept");
     }
 
@@ -111,11 +111,11 @@ class FastDevRunTest {
         assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, cut.size());
         assertEquals("test", cut.name());
         assertEquals("x0", cut.get(0).get("text"));
-        assertEquals("x387", cut.get(31).get("text"), "example floor(31 * 400 / 32)");
-        assertEquals(16, cut.examples().stream().filter(e -> e.get("label").equals("a")).count());
-        assertTrue(cut.source().contains("fast dev run: 32 of 400"), cut.source());
+        assertEquals("x375", cut.get(15).get("text"), "example floor(15 * 400 / 16)");
+        assertEquals(8, cut.examples().stream().filter(e -> e.get("label").equals("a")).count());
+        assertTrue(cut.source().contains("fast dev run: 16 of 400"), cut.source());
 
-        Split small = new Split("dev", "dev.jsonl", sorted.subList(0, 32));
+        Split small = new Split("dev", "dev.jsonl", sorted.subList(0, 16));
         assertSame(small, FastDevRun.capEvaluation(small));
     }
 }

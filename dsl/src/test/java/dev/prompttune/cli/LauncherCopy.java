@@ -1,0 +1,69 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.dsl.TestHomes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bin/prompttune copied into a bare repository layout under a temp folder, run with stand-in {@code java} and
+ * {@code mvn} commands on the PATH that record their arguments (no build, no engine). Built: the dsl jar and its lib
+ * folder exist; whether the launcher thinks it must rebuild is up to its build stamp.
+ */
+final class LauncherCopy {
+
+    final Path root;
+    final Path javaArgs;
+    final Path mvnArgs;
+    private final Path stubs;
+
+    LauncherCopy(Path tmp) throws Exception {
+        root = Files.createDirectories(tmp.resolve("root"));
+        Files.createDirectories(root.resolve("bin/lib"));
+        for (String file : List.of("bin/prompttune", "bin/lib/build-stamp.sh")) {
+            Files.copy(TestHomes.repo().resolve(file), root.resolve(file));
+        }
+        Files.createDirectories(root.resolve("dsl/target/lib"));
+        Files.writeString(root.resolve("dsl/target/prompttune-dsl-0.1.0-SNAPSHOT.jar"), "");
+        stubs = Files.createDirectories(tmp.resolve("stubs"));
+        javaArgs = tmp.resolve("java-args.txt");
+        mvnArgs = tmp.resolve("mvn-args.txt");
+        stub("java", javaArgs);
+        stub("mvn", mvnArgs);
+    }
+
+    /** Marks the copy as built now (what a successful build of the dsl module leaves). */
+    LauncherCopy built() throws Exception {
+        Files.writeString(root.resolve("dsl/target/.prompttune-built-dsl"), "");
+        return this;
+    }
+
+    private void stub(String name, Path record) throws Exception {
+        Path p = Files.writeString(stubs.resolve(name), "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '" + record + "'\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Runs the copied launcher with {@code args}; returns its output (stdout and stderr) after a zero exit. */
+    String run(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/prompttune").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("PATH", stubs + ":" + System.getenv("PATH"));
+        pb.environment().remove("PROMPTTUNE_FLAVOR");
+        pb.environment().remove("PROMPTTUNE_JAVA_OPTS");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        if (p.exitValue() != 0) {
+            throw new AssertionError("launcher exited " + p.exitValue() + ": " + out);
+        }
+        return out;
+    }
+}
