@@ -16,7 +16,7 @@ import picocli.CommandLine;
             "the JVM's report to prompttune-hs_err-PID.log in $PROMPTTUNE_CRASH_DIR (else",
             "$TMPDIR, else /tmp) and prints its path on stderr.",
             "", "bin/prompttune bench runs the benchmark of the build tools (bin/prompttune-tools)."},
-        subcommands = {RunCommand.class, EvalCommand.class, ImportPeftCommand.class, ExportPeftCommand.class, VerifyT5Command.class,
+        subcommands = {RunCommand.class, ResumeCommand.class, EvalCommand.class, ImportPeftCommand.class, ExportPeftCommand.class, VerifyT5Command.class,
             VerifyPeftCommand.class, CommandLine.HelpCommand.class})
 public final class PromptTuneCli implements Runnable {
 

@@ -1,12 +1,8 @@
 package dev.prompttune.cli;
 
-import dev.prompttune.core.model.EngineSetup;
-import dev.prompttune.core.model.EngineThreads;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunComparison;
 import dev.prompttune.core.run.RunFailed;
-import dev.prompttune.core.run.Session;
-import dev.prompttune.core.train.ConsoleProgress;
 import dev.prompttune.dsl.BaselineResult;
 import dev.prompttune.dsl.EnsembleResult;
 import dev.prompttune.dsl.Evaluation;
@@ -18,7 +14,9 @@ import dev.prompttune.dsl.SweepResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,26 +38,15 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SCRIPT", description = "the script (.groovy)")
     Path script;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar (the result table is still printed)")
-    boolean quiet;
+    @Mixin
+    TrainingOptions options;
 
     @Option(names = "--check", description = "compile and validate the script only; train nothing")
     boolean check;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "PyTorch threads (default: -Dai.djl.pytorch.num_threads when given, else one per core, as in the kernel and bench; measured on 2 idle cores, the "
-                    + "quickstart takes 1m47s with 2 and several minutes with 1. On a machine shared with another busy "
-                    + "process pass fewer: PyTorch slows down several-fold when its threads compete for the cores)")
-    Integer threads;
-
     @Override
     public Integer call() {
-        // --threads, else -Dai.djl.pytorch.num_threads (the JVM option DJL documents), else one per core.
-        EngineSetup.threads(threads != null ? threads : EngineThreads.intraOp());
-        Experiments experiments = new Experiments(Session.shared());
-        if (!quiet) {
-            experiments.listener(new ConsoleProgress(System.out));
-        }
+        Experiments experiments = options.experiments();
         ScriptRunner runner = new ScriptRunner(experiments);
         if (check) {
             try {
@@ -71,20 +58,29 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(script + ": ok");
             return 0;
         }
+        return interruptibly(experiments, () -> runner.run(script));
+    }
+
+    /**
+     * Does {@code work} (a script, a resumed run) with Ctrl-C and SIGTERM stopping its training, then prints the table
+     * of its value; returns the exit status (0; 1 a run failed; 2 a script error; 128 + the signal's number).
+     */
+    static int interruptibly(Experiments experiments, Supplier<Object> work) {
         try (Interrupts interrupts = Interrupts.install(Thread.currentThread(), System.err)) {
             Object value = null;
             RuntimeException error = null;
             try {
-                value = runner.run(script);
+                value = work.get();
             } catch (RuntimeException e) {
                 error = e;
             }
             if (interrupts.received()) {
                 return interrupted(interrupts, error == null ? value : null, experiments.runs());
             }
-            if (error instanceof ScriptError e) {
-                System.err.println(e.getMessage());
-                return e.getCause() instanceof RunFailed ? PromptTuneCli.RUN_FAILED : PromptTuneCli.USER_ERROR;
+            if (error instanceof ScriptError || error instanceof RunFailed) {
+                System.err.println(error.getMessage());
+                return error instanceof RunFailed || error.getCause() instanceof RunFailed ? PromptTuneCli.RUN_FAILED
+                        : PromptTuneCli.USER_ERROR;
             }
             if (error != null) {
                 throw error;

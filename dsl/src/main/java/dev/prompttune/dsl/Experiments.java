@@ -86,14 +86,30 @@ public class Experiments {
      * the runs it finished and the interrupted one, and starts no later ones.
      */
     public PromptTuneRun run(PromptTuneSpec spec) {
-        boolean stopped = Thread.currentThread().isInterrupted() || runs.stream().anyMatch(PromptTuneRun::interrupted);
-        if (stopped) {
-            throw new PromptTuneException("interrupted: not starting run " + spec.name() + " (an earlier run was stopped; "
-                    + runs.size() + " run(s) recorded)");
-        }
+        requireNotStopped("run " + spec.name());
         PromptTuneRun run = execute(spec);
         runs.add(run);
         return run;
+    }
+
+    /**
+     * Resumes the run recorded in {@code recordDir} from its checkpoint (a run that was interrupted, failed on a
+     * cluster, or was killed): it trains on into its own record with the spec of its {@code spec.json} and ends as
+     * the uninterrupted run would have. The same rule as {@link #run}: nothing starts after an interrupt.
+     */
+    public PromptTuneRun resume(String recordDir) {
+        requireNotStopped("resuming " + recordDir);
+        PromptTuneRun run = new PromptTuning(session).resume(Path.of(recordDir), null, listeners);
+        runs.add(run);
+        return run;
+    }
+
+    private void requireNotStopped(String what) {
+        boolean stopped = Thread.currentThread().isInterrupted() || runs.stream().anyMatch(PromptTuneRun::interrupted);
+        if (stopped) {
+            throw new PromptTuneException("interrupted: not starting " + what + " (an earlier run was stopped; "
+                    + runs.size() + " run(s) recorded)");
+        }
     }
 
     /**

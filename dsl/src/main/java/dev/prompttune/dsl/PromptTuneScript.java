@@ -31,7 +31,7 @@ public abstract class PromptTuneScript extends Script {
 
     /** The verbs (the type checker suggests the nearest of these for an unknown one). */
     public static final List<String> COMMANDS = List.of("promptTune", "sweep", "compare", "evaluate", "predict", "ensemble",
-            "predictMixed", "baseline", "load", "savePrompt", "loadPrompt", "exportPeft", "importPeft", "nearest");
+            "predictMixed", "baseline", "load", "resume", "savePrompt", "loadPrompt", "exportPeft", "importPeft", "nearest");
 
     protected PromptTuneScript() {}
 
@@ -126,6 +126,14 @@ public abstract class PromptTuneScript extends Script {
     public BaselineResult baseline(String kind,
             @DelegatesTo(value = TuneSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> block) {
         return getExperiments().baseline(kind, spec -> Closures.apply(block, spec));
+    }
+
+    /**
+     * {@code resume 'runs/<id>'}: the run of that record, resumed from its checkpoint (it was interrupted, failed on a
+     * cluster, or killed), ends as the uninterrupted run would have; the spec is the record's.
+     */
+    public PromptTuneRun resume(String recordDir) {
+        return getExperiments().resume(recordDir);
     }
 
     /** A saved run from its record directory. */

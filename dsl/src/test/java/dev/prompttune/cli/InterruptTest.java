@@ -32,6 +32,8 @@ class InterruptTest {
 
     private static final Set<String> RECORD_FILES = Set.of("metrics.jsonl", "predictions.jsonl", "prompt.json",
             "prompt.safetensors", "spec.json", "summary.json");
+    /** An interrupted run keeps its checkpoint: it can be resumed. */
+    private static final Set<String> INTERRUPTED_RECORD_FILES = plus(RECORD_FILES, "checkpoint.safetensors");
 
     @TempDir
     static Path tmp;
@@ -53,21 +55,59 @@ class InterruptTest {
         assertTrue(child.err().contains("interrupted by SIGINT") && child.err().contains("exit 130"), child.toString());
 
         Path record = onlyRecord(runs);
-        assertEquals(RECORD_FILES, files(record), "the whole record and nothing else (no temp file)");
+        assertEquals(INTERRUPTED_RECORD_FILES, files(record), "the whole record and nothing else (no temp file)");
         assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
         PromptTuneRun run = RunRecord.load(record);
         double loggedBest = run.evals().stream().mapToDouble(TrainingListener.EvalEvent::value).max().orElseThrow();
         assertEquals(loggedBest, run.dev(), 0.0, "the summary's dev is the best dev value logged");
         assertTrue(run.steps() >= 5 && run.steps() < 100000, "stopped early, after step 5: " + run.steps());
 
-        String previous = System.getProperty("prompttune.home");
-        System.setProperty("prompttune.home", home.toString());
-        try {
+        withHome(() -> {
             Experiments experiments = new Experiments(Session.shared());
             Evaluation dev = experiments.evaluate(run, home.resolve("data/tasks/markers/dev.jsonl").toString());
             assertEquals(run.dev(), dev.value(), 0.0, "the saved prompt scores the logged dev value");
             Evaluation test = experiments.evaluate(run);
             assertEquals(run.test(), test.value(), 0.0, "and the recorded test value");
+        });
+    }
+
+    /**
+     * SIGKILL after an evaluation: the record has no summary but the checkpoint of the last evaluation (whole: saves
+     * are atomic), and the run resumes from it with the metrics of the steps before it.
+     */
+    @Test
+    void aRunKilledOutrightResumesFromItsLastEvaluation() throws Exception {
+        Path runs = tmp.resolve("sigkill");
+        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        child.await(l -> l.startsWith("eval at step 10:"));
+        child.signal("KILL");
+        assertEquals(137, child.exit(), child.toString());
+        Path record = onlyRecord(runs);
+        assertTrue(Files.exists(record.resolve("checkpoint.safetensors")) && !Files.exists(record.resolve("summary.json")),
+                files(record).toString());
+
+        withHome(() -> {
+            TrainingListener stopAtOnce = new TrainingListener() {
+                @Override
+                public void onStep(StepEvent e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            PromptTuneRun resumed = new Experiments(Session.shared()).listener(stopAtOnce).resume(record.toString());
+            // The progress line of an evaluation comes before its checkpoint is written: step 5's at least is there.
+            int checkpointStep = resumed.steps() - 1;
+            assertTrue(checkpointStep >= 5 && checkpointStep % 5 == 0, "resumed after step " + checkpointStep);
+            assertEquals(resumed.steps(), RunRecord.load(record).losses().size(), "one loss per step in the metrics");
+            assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
+        });
+        Thread.interrupted();
+    }
+
+    private static void withHome(ThrowingRunnable body) throws Exception {
+        String previous = System.getProperty("prompttune.home");
+        System.setProperty("prompttune.home", home.toString());
+        try {
+            body.run();
         } finally {
             if (previous == null) {
                 System.clearProperty("prompttune.home");
@@ -75,6 +115,10 @@ class InterruptTest {
                 System.setProperty("prompttune.home", previous);
             }
         }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @Test
@@ -91,8 +135,9 @@ class InterruptTest {
 
         List<String> reasons = new ArrayList<>();
         for (Path record : records(runs)) {
-            assertEquals(RECORD_FILES, files(record), record.toString());
             JsonObject s = summary(record);
+            assertEquals(s.get("stop_reason").getAsString().equals("INTERRUPTED") ? INTERRUPTED_RECORD_FILES : RECORD_FILES,
+                    files(record), record.toString());
             reasons.add(s.get("name").getAsString() + " " + s.get("stop_reason").getAsString());
         }
         assertEquals(List.of("markers-labels-4-steps10 COMPLETED", "markers-labels-4-steps100000 INTERRUPTED"), reasons);
@@ -110,7 +155,7 @@ class InterruptTest {
         assertEquals(130, child.exit(), child.toString());
         for (Path record : records(runs)) {
             for (String f : files(record)) {
-                assertTrue(RECORD_FILES.contains(f), "unexpected file " + f + " in " + record);
+                assertTrue(INTERRUPTED_RECORD_FILES.contains(f), "unexpected file " + f + " in " + record);
                 if (f.endsWith(".json")) {
                     JsonParser.parseString(Files.readString(record.resolve(f))); // complete, or it would not parse
                 }
@@ -128,6 +173,12 @@ class InterruptTest {
     }
 
     // ---- records ---------------------------------------------------------------------------------------------------
+
+    private static Set<String> plus(Set<String> files, String file) {
+        Set<String> out = new TreeSet<>(files);
+        out.add(file);
+        return Set.copyOf(out);
+    }
 
     private static List<Path> records(Path runs) throws IOException {
         try (Stream<Path> s = Files.list(runs)) {

@@ -48,6 +48,17 @@ final class SparkContexts {
         return JavaSparkContext.fromSparkContext(context);
     }
 
+    /**
+     * The cluster that {@link #get} answers with {@code context}: the one this class made it for, else (the user's
+     * context) its master with its default parallelism as workers.
+     */
+    static synchronized ClusterSpec specOf(SparkContext context) {
+        if (context == ours && oursFor != null) {
+            return oursFor;
+        }
+        return new ClusterSpec(context.master(), context.defaultParallelism(), java.util.Map.of());
+    }
+
     static SparkConf conf(ClusterSpec cluster) {
         SparkConf conf = new SparkConf().setMaster(cluster.master()).setAppName("prompttune");
         if (cluster.local()) {

@@ -2,6 +2,7 @@ package dev.prompttune.core.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -18,7 +19,9 @@ import java.util.Set;
  * <p>
  * A pending thread interrupt is held back while writing: FileChannel is an interruptible channel, so a thread
  * whose interrupt flag is set (a notebook's stop button pressed during training) would otherwise fail with
- * ClosedByInterruptException exactly when it saves the best prompt. The flag is restored afterwards.
+ * ClosedByInterruptException exactly when it saves the best prompt. An interrupt that arrives during the write closes
+ * the channel: the write starts over (a few times at most) with the interrupt held back. The flag is restored
+ * afterwards, so the interrupt still stops the run, at its next step.
  * <p>
  * Temp files: {@code .NAME.<pid>.<random>.tmp} beside the target (hidden, so no {@code NAME.*} pattern matches them).
  * A process that exits mid-write (a second Ctrl-C, {@code System.exit}) deletes its own on the way out; one killed
@@ -28,6 +31,8 @@ import java.util.Set;
 public final class AtomicFiles {
 
     private static final String SUFFIX = ".tmp";
+    /** How often a write cut short by an interrupt arriving mid-write starts over. */
+    private static final int INTERRUPTED_WRITE_ATTEMPTS = 3;
     private static final long PID = ProcessHandle.current().pid();
     /** Temp files being written now; guarded by itself. */
     private static final Set<Path> IN_FLIGHT = new HashSet<>();
@@ -51,7 +56,18 @@ public final class AtomicFiles {
     public static void write(Path target, Body body) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            writeUninterrupted(target, body);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    writeUninterrupted(target, body);
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    // The interrupt is meant for the run (it stops at its next step), not for this file.
+                    interrupted |= Thread.interrupted();
+                    if (attempt == INTERRUPTED_WRITE_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package dev.prompttune.core.run;
 
 import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -19,6 +20,7 @@ import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.Trainer;
+import dev.prompttune.core.train.TrainerState;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.core.train.TrainingResult;
 import dev.prompttune.core.train.TrainingSettings;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * the given listeners and a run record, and evaluated on test alongside the requested baselines. An interrupted
  * run (the thread's interrupt: a notebook's stop button, the command line's Ctrl-C) is scored and recorded the same
  * way, marked INTERRUPTED; a run whose first step already had no finite loss is recorded as FAILED and throws
- * {@link RunFailed}.
+ * {@link RunFailed}. A run that stopped before its end (interrupted, failed on a cluster, killed) goes on from its
+ * record's checkpoint with {@link #resume}, to the result the uninterrupted run would have had.
  */
 public final class PromptTuning {
 
@@ -92,7 +95,41 @@ public final class PromptTuning {
     public record Prepared(PromptTuneSpec spec, TaskSetup task, Path modelDir, T5Config config) {}
 
     public PromptTuneRun execute(PromptTuneSpec requested, List<TrainingListener> listeners) {
-        Prepared prepared = prepare(requested);
+        return train(prepare(requested), listeners, null);
+    }
+
+    /**
+     * Resumes the run recorded in {@code recordDir} from its checkpoint ({@link RunCheckpoint}), in the shared
+     * session, with the spec of its {@code spec.json}: the result, the record and the prompt are those the
+     * uninterrupted run would have given.
+     */
+    public static PromptTuneRun resume(Path recordDir, TrainingListener... listeners) {
+        return new PromptTuning(Session.shared()).resume(recordDir, null, List.of(listeners));
+    }
+
+    /**
+     * Resumes the run recorded in {@code recordDir} from its checkpoint: the training continues at the checkpoint's
+     * step, into the same record (its metrics after that step are dropped, its summary rewritten at the end).
+     *
+     * @param expected null to run the record's {@code spec.json}; else a spec that must equal it (an error names every
+     *                 differing setting)
+     */
+    public PromptTuneRun resume(Path recordDir, PromptTuneSpec expected, List<TrainingListener> listeners) {
+        PromptTuneSpec recorded = RunRecord.spec(recordDir);
+        if (expected != null) {
+            SpecDifferences.require(recordDir.resolve("spec.json"), recorded, FastDevRun.apply(expected));
+        }
+        Prepared prepared = prepare(recorded);
+        if (prepared.spec().fastDevRun() && !recorded.fastDevRun()) {
+            throw new PromptTuneException(recordDir + " is a full run, but the fast dev run switch is on ("
+                    + FastDevRun.ENV + " or -D" + FastDevRun.PROPERTY + "); allowed: resuming it with the switch off");
+        }
+        RunCheckpoint.requireExists(recordDir);
+        return train(prepared, listeners, recordDir);
+    }
+
+    /** A new run ({@code resumeDir} null) or the resumed run of that record. */
+    private PromptTuneRun train(Prepared prepared, List<TrainingListener> listeners, Path resumeDir) {
         ExperimentContext experiment = ExperimentContext.of(session, prepared);
         PromptTuneSpec spec = experiment.spec();
         T5Tokenizer tokenizer = experiment.tokenizer();
@@ -108,63 +145,90 @@ public final class PromptTuning {
                     LOG.warn(w);
                 }, spec.model());
         long startRss = ProcessMemory.resetPeak() ? 0 : -1;
-        try (SoftPrompt prompt = SoftPrompt.of(spec.init().values(ctx), spec.length(), prepared.config().dModel, root);
+        String fingerprint = EmbeddingFingerprint.of(model.embeddingTable());
+        RunCheckpoint.Identity identity = new RunCheckpoint.Identity(RunCheckpoint.fingerprint(spec), fingerprint,
+                prepared.task().data().fingerprints());
+        int width = prepared.config().dModel;
+        // A resumed prompt's values come from its checkpoint (the trainer restores them): no initialiser runs.
+        float[] initial = resumeDir == null ? spec.init().values(ctx) : new float[spec.length() * width];
+        try (SoftPrompt prompt = SoftPrompt.of(initial, spec.length(), width, root);
              ResidualReparam reparam = spec.reparam().equals("residual")
-                     ? ResidualReparam.create(prepared.config().dModel, spec.reparamBottleneck(), spec.seed(), root) : null;
-             Optimizer optimizer = optimizer(spec, root);
-             RunRecord record = RunRecord.create(spec.save(), spec)) {
-            List<TrainingListener> all = new ArrayList<>(listeners);
-            all.add(record);
+                     ? ResidualReparam.create(width, spec.reparamBottleneck(), spec.seed(), root) : null;
+             Optimizer optimizer = optimizer(spec, root)) {
             Trainable trainable = reparam == null ? Trainable.prompt(prompt, spec.placement())
                     : Trainable.residualPrompt(prompt, reparam, spec.placement());
-            TrainingSettings settings = experiment.trainingSettings();
-            Trainer trainer = new Trainer(model, trainable, optimizer, settings, prepared.task().metric(), all);
-            if (spec.cluster() != null) {
-                trainer.withGradients(ClusterBackends.require(spec.cluster()).training(new ClusterTraining(spec.cluster(),
-                        spec.name(), prepared.modelDir(), spec.precision(), spec.device(),
-                        EmbeddingFingerprint.of(model.embeddingTable()), trainable, spec.length(), prepared.config().dModel,
-                        reparam == null ? 0 : spec.reparamBottleneck(), spec.placement(), arrays.train(), settings.seed(),
-                        settings.dropoutFor(model), settings.gradientAccumulation())));
+            List<long[]> shapes = trainable.parameters().stream().map(p -> p.getShape().getShape()).toList();
+            TrainerState resumed = resumeDir == null ? null : RunCheckpoint.read(resumeDir, identity, shapes);
+            try (RunRecord record = resumed == null ? RunRecord.create(spec.save(), spec)
+                    : RunRecord.resume(resumeDir, resumed.step())) {
+                List<TrainingListener> all = new ArrayList<>(listeners);
+                all.add(record);
+                TrainingSettings settings = experiment.trainingSettings();
+                Trainer trainer = new Trainer(model, trainable, optimizer, settings, prepared.task().metric(), all)
+                        .withCheckpoints(state -> RunCheckpoint.write(record.dir(), state, shapes, identity));
+                if (resumed != null) {
+                    trainer.resumingFrom(resumed);
+                }
+                if (spec.cluster() != null) {
+                    trainer.withGradients(ClusterBackends.require(spec.cluster()).training(new ClusterTraining(spec.cluster(),
+                            spec.name(), prepared.modelDir(), spec.precision(), spec.device(),
+                            fingerprint, trainable, spec.length(), prepared.config().dModel,
+                            reparam == null ? 0 : spec.reparamBottleneck(), spec.placement(), arrays.train(), settings.seed(),
+                            settings.dropoutFor(model), settings.gradientAccumulation())));
+                }
+                if (arrays.dev() != null) {
+                    trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
+                }
+                TrainingResult result = trainer.run(spec.name(), arrays.train(), arrays.dev(), root);
+                if (reparam != null) {
+                    // The MLP has done its work: from here on (scoring, the record, files, ensembles, PEFT) the prompt
+                    // is the plain matrix P' the model saw.
+                    prompt.set(reparam.projectFloats(prompt));
+                }
+                return scoreAndRecord(experiment, listeners, prompt, optimizer, record, result, startRss);
             }
-            if (arrays.dev() != null) {
-                trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
-            }
-            TrainingResult result = trainer.run(spec.name(), arrays.train(), arrays.dev(), root);
-            if (reparam != null) {
-                // The MLP has done its work: from here on (scoring, the record, files, ensembles, PEFT) the prompt
-                // is the plain matrix P' the model saw.
-                prompt.set(reparam.projectFloats(prompt));
-            }
-            boolean failed = result.reason() == StopReason.FAILED;
-
-            // A failed run trained nothing: there is nothing to score, only a record that says so.
-            EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
-            ScoredSplit test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
-            Map<String, ScoredSplit> scoredBaselines = new LinkedHashMap<>();
-            Map<String, Double> baselines = failed ? Map.of() : baselines(experiment, listeners, scoredBaselines);
-            PromptTuneRun.Uncalibrated uncalibrated = null;
-            if (spec.calibrate() && !failed) {
-                // The best prompt's dev scores again, for the uncalibrated dev metric beside the calibrated one.
-                ScoredSplit dev = arrays.dev() != null && !Double.isNaN(result.bestValue()) ? scorer.score(tuned, arrays.dev()) : null;
-                ScoredSplit priorSource = test != null ? test : dev;
-                uncalibrated = new PromptTuneRun.Uncalibrated(dev != null ? dev.uncalibrated() : Double.NaN,
-                        test != null ? test.uncalibrated() : Double.NaN, uncalibratedBaselines(scoredBaselines),
-                        priorSource == null ? Map.of() : prior(arrays.targetTexts(), priorSource.prior()));
-            }
-            PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
-                    result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
-                    startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
-                    result.reason(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
-                    result.evals(), test != null ? test.predictions() : List.of(), uncalibrated);
-            record.finish(run, metadata(spec, prepared, model, optimizer, result), result.failure());
-            if (failed) {
-                throw new RunFailed(spec.name(), result.failure(), record.dir());
-            }
-            if (result.reason() == StopReason.DIVERGED) {
-                LOG.warn("{}: {}", spec.name(), result.failure());
-            }
-            return run;
         }
+    }
+
+    /**
+     * After training: the test split and the baselines scored with the trained prompt (none for a failed run, which
+     * trained nothing), the record finished; throws {@link RunFailed} for a failed run.
+     */
+    private PromptTuneRun scoreAndRecord(ExperimentContext experiment, List<TrainingListener> listeners, SoftPrompt prompt,
+                                         Optimizer optimizer, RunRecord record, TrainingResult result, long startRss) {
+        PromptTuneSpec spec = experiment.spec();
+        Prepared prepared = experiment.prepared();
+        TaskArrays arrays = experiment.arrays();
+        Scorer scorer = experiment.scorer();
+        boolean failed = result.reason() == StopReason.FAILED;
+
+        // A failed run trained nothing: there is nothing to score, only a record that says so.
+        EncoderInput tuned = EncoderInput.prompted(prompt, spec.placement());
+        ScoredSplit test = arrays.test() != null && !failed ? scorer.score(tuned, arrays.test()) : null;
+        Map<String, ScoredSplit> scoredBaselines = new LinkedHashMap<>();
+        Map<String, Double> baselines = failed ? Map.of() : baselines(experiment, listeners, scoredBaselines);
+        PromptTuneRun.Uncalibrated uncalibrated = null;
+        if (spec.calibrate() && !failed) {
+            // The best prompt's dev scores again, for the uncalibrated dev metric beside the calibrated one.
+            ScoredSplit dev = arrays.dev() != null && !Double.isNaN(result.bestValue()) ? scorer.score(tuned, arrays.dev()) : null;
+            ScoredSplit priorSource = test != null ? test : dev;
+            uncalibrated = new PromptTuneRun.Uncalibrated(dev != null ? dev.uncalibrated() : Double.NaN,
+                    test != null ? test.uncalibrated() : Double.NaN, uncalibratedBaselines(scoredBaselines),
+                    priorSource == null ? Map.of() : prior(arrays.targetTexts(), priorSource.prior()));
+        }
+        PromptTuneRun run = new PromptTuneRun(spec, record.id(), record.dir(), prepared.task().metric(), result.bestValue(),
+                result.bestStep(), test != null ? test.value() : Double.NaN, baselines, result.steps(), result.seconds(),
+                startRss < 0 ? -1 : ProcessMemory.peakRssMib(), result.paramsTrainable(), result.paramsTotal(),
+                result.reason(), prompt.toFloats(), spec.length(), prepared.config().dModel, result.losses(),
+                result.evals(), test != null ? test.predictions() : List.of(), uncalibrated);
+        record.finish(run, metadata(spec, prepared, experiment.model(), optimizer, result), result.failure());
+        if (failed) {
+            throw new RunFailed(spec.name(), result.failure(), record.dir());
+        }
+        if (result.reason() == StopReason.DIVERGED) {
+            LOG.warn("{}: {}", spec.name(), result.failure());
+        }
+        return run;
     }
 
     private static Map<String, Double> uncalibratedBaselines(Map<String, ScoredSplit> scored) {

@@ -29,7 +29,9 @@ import java.util.Map;
 /**
  * A run's record on disk, {@code runs/<id>/}: {@code spec.json} (every default resolved), {@code metrics.jsonl}
  * (one line per step and per evaluation, written as training goes), {@code prompt.safetensors} + {@code prompt.json}
- * (the best prompt with its metadata), {@code predictions.jsonl} (test predictions) and {@code summary.json}.
+ * (the best prompt with its metadata), {@code predictions.jsonl} (test predictions) and {@code summary.json}; while
+ * the run can go on, {@code checkpoint.safetensors} ({@link RunCheckpoint}: written at each evaluation, kept by an
+ * interrupted or failed run, removed when it ends otherwise).
  * As a listener it appends the metrics; {@link #finish} writes the rest; {@link #load} reads a record back.
  */
 public final class RunRecord implements TrainingListener, AutoCloseable {
@@ -42,12 +44,16 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     private final BufferedWriter metrics;
 
     private RunRecord(Path dir) throws IOException {
+        this(dir, false);
+    }
+
+    private RunRecord(Path dir, boolean append) throws IOException {
         this.dir = dir;
         this.id = dir.getFileName().toString();
         // A FileOutputStream, not Files.newBufferedWriter: that one writes through an interruptible channel, which an
         // interrupt (a notebook's stop button) would close mid-run, losing the rest of the metrics.
         this.metrics = new BufferedWriter(new java.io.OutputStreamWriter(
-                new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile()), StandardCharsets.UTF_8));
+                new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile(), append), StandardCharsets.UTF_8));
     }
 
     /**
@@ -68,6 +74,54 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             return new RunRecord(dir);
         } catch (IOException e) {
             throw new PromptTuneException("cannot create a run record under " + saveDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reopens the record of a run resumed at {@code step}: it is incomplete again (its summary goes, rewritten when
+     * the run finishes), and its metrics keep the complete step and evaluation lines up to {@code step} (a killed run
+     * may have logged steps past its checkpoint, and an interrupted or failed one its ending), the resumed run's lines
+     * follow.
+     */
+    public static RunRecord resume(Path dir, int step) {
+        try {
+            AtomicFiles.removeStaleTemps(dir);
+            Files.deleteIfExists(dir.resolve("summary.json"));
+            Path metrics = dir.resolve("metrics.jsonl");
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.exists(metrics) ? Files.readAllLines(metrics) : List.<String>of()) {
+                JsonObject o;
+                try {
+                    o = JsonParser.parseString(line).getAsJsonObject();
+                } catch (RuntimeException partial) {
+                    continue; // a blank line, or the last one of a killed process, cut short
+                }
+                String type = o.has("type") ? o.get("type").getAsString() : "";
+                if ((type.equals("step") || type.equals("eval")) && o.get("step").getAsInt() <= step) {
+                    kept.append(line).append('\n');
+                }
+            }
+            AtomicText.write(metrics, kept.toString());
+            return new RunRecord(dir, true);
+        } catch (IOException e) {
+            throw new PromptTuneException("cannot reopen run record " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The spec a record's {@code spec.json} holds; a clear error when the folder is no run record. */
+    public static PromptTuneSpec spec(Path dir) {
+        Path file = dir.resolve("spec.json");
+        if (!Files.isRegularFile(file)) {
+            throw new PromptTuneException(dir + " is not a run record: it has no spec.json; allowed: a folder under runs/ "
+                    + "that a run wrote");
+        }
+        try {
+            return SpecJson.fromJson(JsonParser.parseString(Files.readString(file)).getAsJsonObject());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof PromptTuneException p) {
+                throw p;
+            }
+            throw new PromptTuneException(file + ": cannot read the spec: " + e.getMessage(), e);
         }
     }
 
@@ -145,6 +199,9 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             summary.addProperty("failure", failure);
         }
         AtomicText.write(dir.resolve("summary.json"), GSON.toJson(summary));
+        if (!run.stopReason().resumable()) {
+            RunCheckpoint.remove(dir); // a run that ended where it cannot go on keeps no checkpoint
+        }
     }
 
     static JsonObject summary(PromptTuneRun run) {
@@ -214,7 +271,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         }
         try {
             JsonObject summary = JsonParser.parseString(Files.readString(summaryFile)).getAsJsonObject();
-            PromptTuneSpec spec = SpecJson.fromJson(JsonParser.parseString(Files.readString(dir.resolve("spec.json"))).getAsJsonObject());
+            PromptTuneSpec spec = spec(dir);
             PromptFile.Loaded prompt = PromptFile.load(dir.resolve("prompt.safetensors"));
             List<Double> losses = new ArrayList<>();
             List<EvalEvent> evals = new ArrayList<>();

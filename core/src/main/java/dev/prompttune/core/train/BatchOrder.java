@@ -36,6 +36,20 @@ final class BatchOrder {
         return current.get(position++);
     }
 
+    /**
+     * Moves on as if {@link #next()} had been called {@code batches} times (a resumed run continues the batch order
+     * where the checkpoint left it), without drawing the skipped epochs.
+     */
+    void skip(long batches) {
+        int perEpoch = inputs.length / batchSize;
+        if (batches <= 0) {
+            return;
+        }
+        epoch = (int) ((batches - 1) / perEpoch);
+        current = epoch(epoch);
+        position = (int) (batches - (long) epoch * perEpoch);
+    }
+
     int epoch() {
         return Math.max(epoch, 0);
     }

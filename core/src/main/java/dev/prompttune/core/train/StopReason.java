@@ -18,6 +18,14 @@ public enum StopReason {
     /** Not trained in this session: a prompt read from a file ({@code loadPrompt}, {@code %loadPrompt}). */
     LOADED;
 
+    /**
+     * Whether a run that stopped so can go on from its checkpoint: an interrupt, or a failed step (a cluster job that
+     * failed every retry; a first step without a finite loss is FAILED too, and leaves no checkpoint to go on from).
+     */
+    public boolean resumable() {
+        return this == INTERRUPTED || this == FAILED;
+    }
+
     /** The name in run records ({@code summary.json}'s {@code stop_reason}). */
     public String key() {
         return name();

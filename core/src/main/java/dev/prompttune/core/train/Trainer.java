@@ -23,6 +23,10 @@ import java.util.List;
  * when the very first step had none; a step whose gradient cannot be computed ({@link GradientsUnavailable}: a
  * cluster job failed after its retries) stops with FAILED, keeping the best state. Every step's arrays live in a
  * sub-manager closed at the step's end, so memory stays flat.
+ *
+ * <p>Resuming: the loop's whole state at a step boundary is a {@link TrainerState}; the trainer hands one to its
+ * checkpoint sink ({@link #withCheckpoints}) after each evaluation and when it stops resumably, and continues from
+ * one ({@link #resumingFrom}) exactly as the uninterrupted run would have.
  */
 public final class Trainer {
 
@@ -34,6 +38,8 @@ public final class Trainer {
     private final Metric metric;
     private java.util.function.ToDoubleFunction<dev.prompttune.core.prompt.EncoderInput> devEvaluator;
     private StepGradients gradients;
+    private TrainerState resumeFrom;
+    private java.util.function.Consumer<TrainerState> checkpoints = state -> {};
 
     /** @param metric the dev selection metric by name ({@link Metric#key()}: "accuracy" or "macro_f1") */
     public Trainer(T5Model model, Trainable trainable, Optimizer optimizer, TrainingSettings settings, String metric,
@@ -61,6 +67,26 @@ public final class Trainer {
      */
     public Trainer withGradients(StepGradients source) {
         this.gradients = source;
+        return this;
+    }
+
+    /**
+     * The run continues from {@code state} (a checkpoint of a run with the same model, trainable, optimizer kind and
+     * settings) instead of starting: its steps, losses and evaluations continue those of the state, and the result is
+     * the one the uninterrupted run would have given.
+     */
+    public Trainer resumingFrom(TrainerState state) {
+        this.resumeFrom = state;
+        return this;
+    }
+
+    /**
+     * {@code sink} gets the loop's state after each dev evaluation, and when the run stops where it could go on (an
+     * interrupt, a step whose gradient could not be computed): what a run record's checkpoint saves. It runs on the
+     * training thread, after the evaluation's listeners.
+     */
+    public Trainer withCheckpoints(java.util.function.Consumer<TrainerState> sink) {
+        this.checkpoints = sink;
         return this;
     }
 
@@ -96,10 +122,28 @@ public final class Trainer {
         long start = System.nanoTime();
         long seen = 0;
         int step = 0;
+        boolean resumable = false;
+        if (resumeFrom != null) {
+            trainable.restore(resumeFrom.current());
+            optimizer.restore(resumeFrom.optimizer(), trainable.parameters());
+            step = resumeFrom.step();
+            losses.addAll(resumeFrom.losses());
+            evals.addAll(resumeFrom.evals());
+            best = resumeFrom.best();
+            lastGood = resumeFrom.lastGood();
+            bestValue = resumeFrom.bestValue();
+            bestStep = resumeFrom.bestStep();
+            sinceBest = resumeFrom.sinceBest();
+            order.skip((long) step * microPerStep);
+            if (settings.patience() > 0 && sinceBest >= settings.patience()) {
+                reason = StopReason.EARLY_STOPPED; // saved by the evaluation that stopped the run
+            }
+        }
         try {
-            while (step < settings.steps()) {
+            while (step < settings.steps() && reason == StopReason.COMPLETED) {
                 if (Thread.interrupted()) {
                     reason = StopReason.INTERRUPTED;
+                    resumable = true;
                     break;
                 }
                 int examples = 0;
@@ -114,6 +158,7 @@ public final class Trainer {
                     computed = source.compute(step, microBatches);
                 } catch (GradientsUnavailable e) {
                     Optimizer.zeroGradients(trainable.parameters());
+                    resumable = true;
                     if (e.interrupted()) {
                         reason = StopReason.INTERRUPTED;
                         break;
@@ -172,11 +217,15 @@ public final class Trainer {
                     if (improved) {
                         listeners.forEach(l -> l.onNewBest(ee));
                     }
+                    checkpoint(step, best, lastGood, bestValue, bestStep, sinceBest, losses, evals);
                     if (settings.patience() > 0 && sinceBest >= settings.patience()) {
                         reason = StopReason.EARLY_STOPPED;
                         break;
                     }
                 }
+            }
+            if (resumable) {
+                checkpoint(step, best, lastGood, bestValue, bestStep, sinceBest, losses, evals);
             }
             // The best dev state wins; without one, the state stays at the last step (or the last good one).
             if (bestStep > 0) {
@@ -193,6 +242,13 @@ public final class Trainer {
             listeners.forEach(l -> l.onDone(de));
         }
         return result;
+    }
+
+    /** Hands the loop's state (its locals, the trainable's values and the optimizer's state) to the checkpoint sink. */
+    private void checkpoint(int step, float[][] best, float[][] lastGood, double bestValue, int bestStep, int sinceBest,
+                            List<Double> losses, List<TrainingListener.EvalEvent> evals) {
+        checkpoints.accept(new TrainerState(step, trainable.snapshot(), best, lastGood, bestValue, bestStep, sinceBest,
+                losses, evals, optimizer.state()));
     }
 
     /** Rank-classification metric of the current state on a split. */

@@ -1,6 +1,8 @@
 package dev.prompttune.tools.bench;
 
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.EngineSetup;
+import dev.prompttune.core.spec.ClusterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Option;
             "infer_mixed8 (8 different prompts, one per row), prompt_backward (dL/dprompt, no optimizer),",
             "prompt (prompt-tuning step: training forward, backward to the prompt, Adafactor update),",
             "full (model-tuning step: every weight trained with Adafactor).",
-            "--cluster MASTER (with --mode prompt): the prompt step in one process and on Spark, side by side."})
+            "--cluster MASTER (with --mode prompt): the prompt step in one process and on Spark, side by side.",
+            "--mode score --cluster MASTER... (e.g. local[1] and local[2]): mixed-prompt scoring rows/s in one process",
+            "and on each master, side by side."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "NAME", description = "run only this mode (repeatable)")
@@ -34,8 +38,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--cluster", paramLabel = "MASTER", description = {
         "with --mode prompt: the step in one process and on this Spark master (e.g. local[2]) side by side, and the",
-        "cluster's overhead per step (its step time minus its longest task's compute time); needs the spark module"})
-    String cluster;
+        "cluster's overhead per step (its step time minus its longest task's compute time); with --mode score",
+        "(repeatable): scoring rows/s on each master beside one process; needs the spark module"})
+    List<String> clusters = new ArrayList<>();
 
     @Option(names = "--tiny", hidden = true, description = "the tests' tiny shape instead of t5-small's")
     boolean tiny;
@@ -44,12 +49,16 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         EngineSetup.threads(threads);
         BenchShape shape = tiny ? BenchShape.tiny() : BenchShape.t5Small();
-        if (cluster != null) {
-            if (!modes.equals(List.of("prompt"))) {
-                throw new dev.prompttune.core.PromptTuneException("bench --cluster " + cluster + " times the prompt step only; "
-                        + "modes given: " + modes + "; allowed: --mode prompt");
+        if (!clusters.isEmpty()) {
+            List<ClusterSpec> specs = clusters.stream().map(ClusterSpec::of).toList();
+            if (modes.equals(List.of("score"))) {
+                System.out.println(new ClusterScoringBench(shape, specs, steps, warmup).run());
+            } else if (modes.equals(List.of("prompt")) && specs.size() == 1) {
+                System.out.println(new ClusterStepBench(shape, specs.get(0), steps, warmup).run());
+            } else {
+                throw new PromptTuneException("bench --cluster " + String.join(" --cluster ", clusters) + " with modes "
+                        + modes + "; allowed: --mode prompt with one --cluster, or --mode score with one or more");
             }
-            System.out.println(new ClusterStepBench(shape, dev.prompttune.core.spec.ClusterSpec.of(cluster), steps, warmup).run());
             return 0;
         }
         new Benchmark(shape, steps, warmup, System.out).run(modes);

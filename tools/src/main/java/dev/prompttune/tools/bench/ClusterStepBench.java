@@ -51,7 +51,7 @@ final class ClusterStepBench {
 
     JsonObject run() {
         int workers = cluster.workers();
-        Path dir = checkpoint();
+        Path dir = checkpoint(shape);
         try (NDManager root = NDManager.newBaseManager();
              T5Model model = T5Model.load(dir, root);
              SoftPrompt prompt = SoftPrompt.of(promptValues(), shape.promptLength(), shape.dModel(), root);
@@ -117,7 +117,8 @@ final class ClusterStepBench {
         return new double[] {(System.nanoTime() - start) / 1e9, s.computeSeconds()};
     }
 
-    private Path checkpoint() {
+    /** The shape's random model (seed 42) as a checkpoint in a new temporary directory: executors load from disk. */
+    static Path checkpoint(BenchShape shape) {
         try {
             Path dir = Files.createTempDirectory("prompttune-bench-model");
             try (NDManager m = NDManager.newBaseManager(); T5Model model = T5Model.random(shape.config(), m, 42)) {
@@ -161,17 +162,17 @@ final class ClusterStepBench {
         return r;
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] s = values.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private static double round(double s) {
+    static double round(double s) {
         return Math.round(s * 1e4) / 1e4;
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.prompttune.core.model.Casts;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -178,6 +179,74 @@ public abstract class Optimizer implements AutoCloseable {
     NDArray[] stateOf(String key) {
         Slot slot = slots.get(key);
         return slot == null ? null : slot.state;
+    }
+
+    /**
+     * A copy of the whole state (step count, each parameter's update count and state arrays), e.g. for a checkpoint.
+     * Parameters of the list form only ({@code "#i"} keys), as the trainer uses.
+     */
+    public final OptimizerState state() {
+        Map<String, OptimizerState.Slot> out = new LinkedHashMap<>();
+        slots.forEach((key, slot) -> {
+            float[][] arrays = new float[slot.state.length][];
+            long[][] shapes = new long[slot.state.length][];
+            for (int i = 0; i < arrays.length; i++) {
+                arrays[i] = slot.state[i].toFloatArray(); // float32 by construction (zeros)
+                shapes[i] = slot.state[i].getShape().getShape();
+            }
+            out.put(key, new OptimizerState.Slot(slot.updates, arrays, shapes));
+        });
+        return new OptimizerState(name, stepCount, out);
+    }
+
+    /**
+     * Replaces this optimizer's state with {@code saved} (from {@link #state()} of an optimizer of the same kind and
+     * settings), so its next step equals the saved optimizer's next step. {@code params} are the list-form parameters
+     * the state belongs to ({@code "#i"} is {@code params.get(i)}): each slot's arrays are made as a first update
+     * makes them, then filled, so a saved state of the wrong kind or shape fails here with a message naming it.
+     */
+    public final void restore(OptimizerState saved, List<NDArray> params) {
+        if (!saved.optimizer().equals(name)) {
+            throw new IllegalArgumentException("optimizer state is " + saved.optimizer() + "'s; this optimizer is " + name);
+        }
+        Map<String, Slot> restored = new LinkedHashMap<>();
+        saved.slots().forEach((key, s) -> {
+            int index = key.startsWith("#") ? parseIndex(key) : -1;
+            if (index < 0 || index >= params.size()) {
+                throw new IllegalArgumentException("optimizer state for parameter " + key + "; allowed: #0 to #"
+                        + (params.size() - 1));
+            }
+            NDArray param = params.get(index);
+            NDArray[] state = createState(param.getShape(), param);
+            if (state.length != s.arrays().length) {
+                throw new IllegalArgumentException("optimizer state of parameter " + key + " has " + s.arrays().length
+                        + " arrays; " + name + " keeps " + state.length + " for shape " + param.getShape());
+            }
+            for (int i = 0; i < state.length; i++) {
+                NDScope.unregister(state[i]);
+                if (!state[i].getShape().equals(new Shape(s.shapes()[i]))) {
+                    throw new IllegalArgumentException("optimizer state " + i + " of parameter " + key + " has shape "
+                            + new Shape(s.shapes()[i]) + "; " + name + " keeps " + state[i].getShape() + " for "
+                            + param.getShape());
+                }
+                Casts.assign(state[i], s.arrays()[i]);
+            }
+            Slot slot = new Slot(param.getShape(), state);
+            slot.updates = s.updates();
+            restored.put(key, slot);
+        });
+        slots.values().forEach(slot -> java.util.Arrays.stream(slot.state).forEach(NDArray::close));
+        slots.clear();
+        slots.putAll(restored);
+        stepCount = saved.steps();
+    }
+
+    private static int parseIndex(String key) {
+        try {
+            return Integer.parseInt(key.substring(1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Completed steps. */

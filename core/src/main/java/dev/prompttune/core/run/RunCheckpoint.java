@@ -1,0 +1,244 @@
+package dev.prompttune.core.run;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.SafetensorsFile;
+import dev.prompttune.core.io.SafetensorsWriter;
+import dev.prompttune.core.io.TensorInfo;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.TrainerState;
+import dev.prompttune.core.train.TrainingListener.EvalEvent;
+import dev.prompttune.core.train.optim.OptimizerState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run record's checkpoint, {@code checkpoint.safetensors}: the trainer's whole state at a step boundary
+ * ({@link TrainerState}) in one file, written atomically (temp file, fsync, rename), so a process killed at any moment
+ * leaves the previous checkpoint or the new one, never a mix. One file rather than tensors plus a JSON beside them:
+ * two files could be caught half-updated.
+ *
+ * <p>Tensors (F32): {@code current.i}, {@code best.i}, {@code last_good.i} (the i-th trainable array: the prompt,
+ * then a residual reparameterisation's MLP) and {@code optimizer.KEY.j} (state array j of the optimizer's parameter
+ * KEY). The header's {@code prompttune.checkpoint} metadata is JSON: the step, the dev bookkeeping, every loss and
+ * evaluation so far (doubles, exact in JSON), the optimizer's counters, and what the checkpoint must be resumed with:
+ * the spec's fingerprint, the model's embedding fingerprint and the data's fingerprints.
+ */
+public final class RunCheckpoint {
+
+    public static final String FILE = "checkpoint.safetensors";
+    static final String METADATA_KEY = "prompttune.checkpoint";
+    static final int FORMAT = 1;
+
+    /**
+     * What a checkpoint may only be resumed with.
+     *
+     * @param spec the spec's fingerprint ({@link #fingerprint(PromptTuneSpec)})
+     * @param model the model's embedding fingerprint
+     * @param data each split's fingerprint, by split name
+     */
+    public record Identity(String spec, String model, Map<String, String> data) {}
+
+    private RunCheckpoint() {}
+
+    /** {@code sha256:HEX} of the spec's JSON as {@code spec.json} holds it. */
+    public static String fingerprint(PromptTuneSpec spec) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(RunRecord.GSON.toJson(spec.toJson()).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static boolean exists(Path recordDir) {
+        return Files.isRegularFile(recordDir.resolve(FILE));
+    }
+
+    /** Throws the error for a record without a checkpoint (checked before any weights load). */
+    static void requireExists(Path recordDir) {
+        Path file = recordDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new PromptTuneException(file + ": no checkpoint, so " + recordDir + " cannot be resumed; allowed: the "
+                    + "record of a run that stopped before its end (interrupted, failed on a cluster, or killed after its "
+                    + "first evaluation; a run that finished removes its checkpoint)");
+        }
+    }
+
+    /** Deletes the checkpoint (a run that ended where it cannot go on needs none). */
+    static void remove(Path recordDir) {
+        try {
+            Files.deleteIfExists(recordDir.resolve(FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes {@code state} as the record's checkpoint.
+     *
+     * @param shapes each trainable array's shape, in {@link TrainerState#current()}'s order
+     */
+    static void write(Path recordDir, TrainerState state, List<long[]> shapes, Identity identity) {
+        SafetensorsWriter out = new SafetensorsWriter();
+        for (int i = 0; i < shapes.size(); i++) {
+            out.add("current." + i, state.current()[i], shapes.get(i), "F32");
+            out.add("best." + i, state.best()[i], shapes.get(i), "F32");
+            out.add("last_good." + i, state.lastGood()[i], shapes.get(i), "F32");
+        }
+        JsonObject slots = new JsonObject();
+        state.optimizer().slots().forEach((key, slot) -> {
+            for (int j = 0; j < slot.arrays().length; j++) {
+                out.add("optimizer." + key + "." + j, slot.arrays()[j], slot.shapes()[j], "F32");
+            }
+            JsonObject s = new JsonObject();
+            s.addProperty("updates", slot.updates());
+            s.addProperty("arrays", slot.arrays().length);
+            slots.add(key, s);
+        });
+        JsonObject optimizer = new JsonObject();
+        optimizer.addProperty("name", state.optimizer().optimizer());
+        optimizer.addProperty("steps", state.optimizer().steps());
+        optimizer.add("slots", slots);
+
+        JsonObject meta = new JsonObject();
+        meta.addProperty("format", FORMAT);
+        meta.addProperty("step", state.step());
+        meta.addProperty("spec_fingerprint", identity.spec());
+        meta.addProperty("model_fingerprint", identity.model());
+        meta.add("data_fingerprints", RunRecord.GSON.toJsonTree(identity.data()));
+        meta.addProperty("best_value", state.bestValue());
+        meta.addProperty("best_step", state.bestStep());
+        meta.addProperty("since_best", state.sinceBest());
+        meta.addProperty("trainable_arrays", shapes.size());
+        meta.add("optimizer", optimizer);
+        meta.add("losses", RunRecord.GSON.toJsonTree(state.losses()));
+        meta.add("evals", RunRecord.GSON.toJsonTree(state.evals()));
+        out.metadata(METADATA_KEY, RunRecord.GSON.toJson(meta));
+        out.write(recordDir.resolve(FILE));
+    }
+
+    /**
+     * The record's checkpoint, checked against what it is about to be resumed with: {@code expected} and the
+     * trainable's array shapes. Every problem is one line naming the file, the bad value and what is allowed.
+     */
+    static TrainerState read(Path recordDir, Identity expected, List<long[]> shapes) {
+        requireExists(recordDir);
+        Path file = recordDir.resolve(FILE);
+        try (SafetensorsFile in = SafetensorsFile.open(file)) {
+            JsonObject meta = metadata(in);
+            int format = meta.get("format").getAsInt();
+            if (format != FORMAT) {
+                throw new Mismatch(file + ": checkpoint format " + format + "; allowed: " + FORMAT + " (this version's)");
+            }
+            check(file, "model embedding fingerprint", meta.get("model_fingerprint").getAsString(), expected.model(),
+                    "the model the run was trained on");
+            check(file, "spec fingerprint", meta.get("spec_fingerprint").getAsString(), expected.spec(),
+                    "the spec.json the run was started with (was it edited?)");
+            Map<String, String> data = new LinkedHashMap<>();
+            meta.getAsJsonObject("data_fingerprints").entrySet().forEach(e -> data.put(e.getKey(), e.getValue().getAsString()));
+            check(file, "data fingerprints", data.toString(), expected.data().toString(), "the data the run was trained on");
+            int arrays = meta.get("trainable_arrays").getAsInt();
+            if (arrays != shapes.size()) {
+                throw new Mismatch(file + ": the checkpoint has " + arrays + " trainable arrays; allowed: " + shapes.size()
+                        + " (the run's trainable)");
+            }
+            float[][] current = new float[arrays][];
+            float[][] best = new float[arrays][];
+            float[][] lastGood = new float[arrays][];
+            for (int i = 0; i < arrays; i++) {
+                current[i] = floats(in, "current." + i, shapes.get(i));
+                best[i] = floats(in, "best." + i, shapes.get(i));
+                lastGood[i] = floats(in, "last_good." + i, shapes.get(i));
+            }
+            int step = meta.get("step").getAsInt();
+            List<Double> losses = new ArrayList<>();
+            meta.getAsJsonArray("losses").forEach(l -> losses.add(l.getAsDouble()));
+            if (losses.size() != step) {
+                throw corrupt(file, losses.size() + " losses at step " + step + " (one per step)");
+            }
+            List<EvalEvent> evals = new ArrayList<>();
+            meta.getAsJsonArray("evals").forEach(e -> evals.add(RunRecord.GSON.fromJson(e, EvalEvent.class)));
+            return new TrainerState(step, current, best, lastGood, meta.get("best_value").getAsDouble(),
+                    meta.get("best_step").getAsInt(), meta.get("since_best").getAsInt(), losses, evals,
+                    optimizer(in, meta.getAsJsonObject("optimizer")));
+        } catch (Mismatch e) {
+            throw e;
+        } catch (PromptTuneException e) { // the file's own reader: truncated, not safetensors, a tensor missing
+            String m = e.getMessage();
+            throw corrupt(file, m.startsWith(file + ": ") ? m.substring(file.toString().length() + 2) : m);
+        } catch (RuntimeException e) { // a metadata field missing or of the wrong type
+            throw corrupt(file, "unreadable metadata (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The optimizer's state: counters from the metadata, arrays from the tensors. */
+    private static OptimizerState optimizer(SafetensorsFile in, JsonObject o) {
+        Map<String, OptimizerState.Slot> slots = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("slots").entrySet()) {
+            JsonObject s = e.getValue().getAsJsonObject();
+            int count = s.get("arrays").getAsInt();
+            float[][] arrays = new float[count][];
+            long[][] shapes = new long[count][];
+            for (int j = 0; j < count; j++) {
+                String name = "optimizer." + e.getKey() + "." + j;
+                shapes[j] = in.info(name).shape();
+                arrays[j] = in.readFloats(name);
+            }
+            slots.put(e.getKey(), new OptimizerState.Slot(s.get("updates").getAsLong(), arrays, shapes));
+        }
+        return new OptimizerState(o.get("name").getAsString(), o.get("steps").getAsInt(), slots);
+    }
+
+    private static JsonObject metadata(SafetensorsFile in) {
+        String json = in.metadata().get(METADATA_KEY);
+        if (json == null) {
+            throw corrupt(in.path(), "no '" + METADATA_KEY + "' metadata in its header");
+        }
+        return JsonParser.parseString(json).getAsJsonObject();
+    }
+
+    private static float[] floats(SafetensorsFile in, String name, long[] shape) {
+        TensorInfo t = in.info(name);
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new Mismatch(in.path() + ": checkpoint tensor " + name + " has shape " + Arrays.toString(t.shape())
+                    + "; allowed: " + Arrays.toString(shape) + " (the run's trainable array)");
+        }
+        return in.readFloats(name);
+    }
+
+    /** The checkpoint is sound but belongs to another model, spec or data. */
+    private static final class Mismatch extends PromptTuneException {
+        Mismatch(String message) {
+            super(message);
+        }
+    }
+
+    private static void check(Path file, String what, String saved, String now, String allowed) {
+        if (!saved.equals(now)) {
+            throw new Mismatch(file + ": the checkpoint's " + what + " is " + saved + ", but resuming with "
+                    + now + "; allowed: " + allowed);
+        }
+    }
+
+    private static PromptTuneException corrupt(Path file, String problem) {
+        return new PromptTuneException(file + ": corrupt checkpoint: " + problem + "; allowed: the checkpoint prompttune "
+                + "wrote (saves are atomic: a killed process leaves the previous one whole, so a damaged one was changed "
+                + "by something else)");
+    }
+}

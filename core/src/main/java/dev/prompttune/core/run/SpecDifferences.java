@@ -1,0 +1,45 @@
+package dev.prompttune.core.run;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The settings in which two specs differ, by their {@code spec.json} keys (a resumed run must be the recorded one). */
+final class SpecDifferences {
+
+    private SpecDifferences() {}
+
+    /** "lr (record 0.3, given 0.1)" for each differing setting, in the spec's field order. */
+    static List<String> of(PromptTuneSpec recorded, PromptTuneSpec given) {
+        JsonObject r = recorded.toJson();
+        JsonObject g = given.toJson();
+        Set<String> keys = new LinkedHashSet<>(r.keySet());
+        keys.addAll(g.keySet());
+        List<String> out = new ArrayList<>();
+        for (String key : keys) {
+            JsonElement a = r.has(key) ? r.get(key) : JsonNull.INSTANCE;
+            JsonElement b = g.has(key) ? g.get(key) : JsonNull.INSTANCE;
+            if (!a.equals(b)) {
+                out.add(key + " (record " + a + ", given " + b + ")");
+            }
+        }
+        return out;
+    }
+
+    /** Throws when {@code given} differs from the spec recorded in {@code specFile}, naming every difference. */
+    static void require(Path specFile, PromptTuneSpec recorded, PromptTuneSpec given) {
+        List<String> differences = of(recorded, given);
+        if (!differences.isEmpty()) {
+            throw new PromptTuneException(specFile + ": resuming needs the recorded spec, but the given one differs in "
+                    + String.join(", ", differences) + "; allowed: the record's own settings (or no spec: resume runs "
+                    + "spec.json)");
+        }
+    }
+}

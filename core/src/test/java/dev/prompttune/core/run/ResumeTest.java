@@ -1,0 +1,195 @@
+package dev.prompttune.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.testing.TinyWorld;
+import dev.prompttune.core.train.StopReason;
+import dev.prompttune.core.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run stopped part-way and resumed from its record's checkpoint ends exactly as a run that was never stopped: the
+ * same prompt bits, losses, dev evaluations, best step and test score. Dropout is on, so the masks of the resumed
+ * steps must be the uninterrupted run's too. Stops: an interrupt between evaluations (the checkpoint is written at
+ * the stop) and a process that dies between evaluations (the checkpoint of the last evaluation; later metrics lines
+ * are dropped). And the errors: no checkpoint, a damaged one, another model's, a spec that differs.
+ */
+class ResumeTest {
+
+    static final int STEPS = 7;
+
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Session session;
+    static PromptTuneRun uninterrupted;
+
+    @BeforeAll
+    static void world() throws IOException {
+        model = TinyWorld.model(Files.createDirectory(tmp.resolve("model")));
+        TinyWorld.split(tmp.resolve("train.jsonl"), 48, 1);
+        TinyWorld.split(tmp.resolve("dev.jsonl"), 16, 2);
+        TinyWorld.split(tmp.resolve("test.jsonl"), 16, 3);
+        session = new Session();
+        uninterrupted = run(spec().name("full").build());
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    /** 7 steps of batch 4 over 48 rows (an epoch is 12 steps), dev every 2 steps, dropout on, patience counted. */
+    static PromptTuneSpec.Builder spec() {
+        return PromptTuneSpec.builder().model(model.toString()).train(tmp.resolve("train.jsonl")).dev(tmp.resolve("dev.jsonl"))
+                .test(tmp.resolve("test.jsonl")).template("classify: {text}").labels(Map.of("a", "good", "b", "never"))
+                .length(4).init("random").lr(0.3).steps(STEPS).batch(4).evalEvery(2).patience(10).dropout(0.1).seed(7)
+                .baselines().save(tmp.resolve("runs"));
+    }
+
+    static PromptTuneRun run(PromptTuneSpec spec, TrainingListener... listeners) {
+        return new PromptTuning(session).execute(spec, List.of(listeners));
+    }
+
+    static PromptTuneRun resume(Path record) {
+        return new PromptTuning(session).resume(record, null, List.of());
+    }
+
+    @Test
+    void anInterruptedRunResumedEqualsTheUninterruptedRun() throws IOException {
+        PromptTuneRun stopped = run(spec().name("interrupted").build(), atStep(3, () -> Thread.currentThread().interrupt()));
+        assertEquals(StopReason.INTERRUPTED, stopped.stopReason());
+        assertEquals(3, stopped.steps());
+        assertTrue(RunCheckpoint.exists(stopped.record()), "an interrupted run keeps its checkpoint");
+
+        PromptTuneRun resumed = resume(stopped.record());
+        assertSameRun(uninterrupted, resumed);
+        assertEquals(stopped.record(), resumed.record(), "resumed into its own record");
+        assertFalse(RunCheckpoint.exists(resumed.record()), "a finished run removes its checkpoint");
+        assertSameRun(uninterrupted, RunRecord.load(resumed.record()));
+    }
+
+    /** Residual Prompt Tuning: the checkpoint holds the MLP's arrays and their optimizer state beside the prompt's. */
+    @Test
+    void aResidualRunResumesToo() {
+        PromptTuneRun full = run(spec().name("residual-full").reparam("residual").reparamBottleneck(8).build());
+        PromptTuneRun stopped = run(spec().name("residual").reparam("residual").reparamBottleneck(8).build(),
+                atStep(3, () -> Thread.currentThread().interrupt()));
+        assertSameRun(full, resume(stopped.record()));
+    }
+
+    @Test
+    void aRunKilledBetweenEvaluationsResumesFromTheLastOne() throws IOException {
+        // Dies at step 6, before its evaluation (and before the record logs the step): the record has metrics up to
+        // step 5, the checkpoint of step 4's evaluation, no summary.
+        assertThrows(Killed.class, () -> run(spec().name("killed").build(), atStep(6, () -> {
+            throw new Killed();
+        })));
+        Path record = record("killed");
+        assertFalse(Files.exists(record.resolve("summary.json")));
+        assertEquals(5, Files.readAllLines(record.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"step\"")
+                && l.contains("\"type\":\"step\"")).count());
+
+        PromptTuneRun resumed = resume(record);
+        assertSameRun(uninterrupted, resumed);
+        assertSameRun(uninterrupted, RunRecord.load(record));
+    }
+
+    @Test
+    void aFinishedRunHasNoCheckpointToResume() {
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(uninterrupted.record()));
+        assertEquals(uninterrupted.record().resolve("checkpoint.safetensors") + ": no checkpoint, so "
+                + uninterrupted.record() + " cannot be resumed; allowed: the record of a run that stopped before its end "
+                + "(interrupted, failed on a cluster, or killed after its first evaluation; a run that finished removes its "
+                + "checkpoint)", e.getMessage());
+    }
+
+    @Test
+    void aTruncatedCheckpointIsNamed() throws IOException {
+        Path record = interrupted("truncated");
+        Path checkpoint = record.resolve(RunCheckpoint.FILE);
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        Files.write(checkpoint, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(record));
+        assertTrue(e.getMessage().startsWith(checkpoint + ": corrupt checkpoint: "), e.getMessage());
+        assertTrue(e.getMessage().contains("allowed: the checkpoint prompttune wrote"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertTrue(Files.exists(record.resolve("summary.json")), "a refused resume leaves the record as it was");
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelIsRefused() throws IOException {
+        Path record = interrupted("other-model");
+        Path other = TinyWorld.model(Files.createDirectory(tmp.resolve("other-model")), 2);
+        Path specFile = record.resolve("spec.json");
+        Files.writeString(specFile, Files.readString(specFile).replace(model.toString(), other.toString()));
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(record));
+        assertTrue(e.getMessage().startsWith(record.resolve(RunCheckpoint.FILE) + ": the checkpoint's model embedding "
+                + "fingerprint is sha256:"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; allowed: the model the run was trained on"), e.getMessage());
+    }
+
+    @Test
+    void aGivenSpecMustBeTheRecordedOne() throws IOException {
+        Path record = interrupted("given-spec");
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> new PromptTuning(session).resume(record,
+                spec().name("given-spec").lr(0.1).steps(9).build(), List.of()));
+        assertEquals(record.resolve("spec.json") + ": resuming needs the recorded spec, but the given one differs in "
+                + "lr (record 0.3, given 0.1), steps (record 2, given 9); allowed: the record's own settings (or no "
+                + "spec: resume runs spec.json)", e.getMessage());
+    }
+
+    private static Path interrupted(String name) throws IOException {
+        run(spec().name(name).steps(2).build(), atStep(1, () -> Thread.currentThread().interrupt()));
+        return record(name);
+    }
+
+    private static Path record(String name) throws IOException {
+        try (Stream<Path> records = Files.list(tmp.resolve("runs"))) {
+            return records.filter(p -> p.getFileName().toString().startsWith(name + "-")).findFirst().orElseThrow();
+        }
+    }
+
+    private static void assertSameRun(PromptTuneRun expected, PromptTuneRun actual) {
+        assertEquals(StopReason.COMPLETED, actual.stopReason());
+        assertEquals(expected.steps(), actual.steps());
+        assertEquals(expected.losses(), actual.losses(), "losses");
+        assertEquals(expected.evals(), actual.evals(), "dev evaluations");
+        assertEquals(expected.bestStep(), actual.bestStep());
+        assertEquals(expected.dev(), actual.dev());
+        assertEquals(expected.test(), actual.test());
+        assertEquals(expected.prompt().length, actual.prompt().length);
+        for (int i = 0; i < expected.prompt().length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected.prompt()[i]), Float.floatToRawIntBits(actual.prompt()[i]),
+                    "prompt element " + i);
+        }
+    }
+
+    private static TrainingListener atStep(int step, Runnable action) {
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepEvent e) {
+                if (e.step() == step) {
+                    action.run();
+                }
+            }
+        };
+    }
+
+    /** Stands in for SIGKILL: the run ends at once, leaving its record as the disk had it. */
+    static final class Killed extends Error {}
+}

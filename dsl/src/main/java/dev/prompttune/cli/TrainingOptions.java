@@ -1,0 +1,32 @@
+package dev.prompttune.cli;
+
+import dev.prompttune.core.model.EngineSetup;
+import dev.prompttune.core.model.EngineThreads;
+import dev.prompttune.core.run.Session;
+import dev.prompttune.core.train.ConsoleProgress;
+import dev.prompttune.dsl.Experiments;
+import picocli.CommandLine.Option;
+
+/** The options of the commands that train ({@code run}, {@code resume}): progress bar and PyTorch threads. */
+final class TrainingOptions {
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar (the result table is still printed)")
+    boolean quiet;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "PyTorch threads (default: -Dai.djl.pytorch.num_threads when given, else one per core, as in the kernel and bench; measured on 2 idle cores, the "
+                    + "quickstart takes 1m47s with 2 and several minutes with 1. On a machine shared with another busy "
+                    + "process pass fewer: PyTorch slows down several-fold when its threads compete for the cores)")
+    Integer threads;
+
+    /** Sets the engine's threads and returns experiments in the shared session, with a progress bar unless quiet. */
+    Experiments experiments() {
+        // --threads, else -Dai.djl.pytorch.num_threads (the JVM option DJL documents), else one per core.
+        EngineSetup.threads(threads != null ? threads : EngineThreads.intraOp());
+        Experiments experiments = new Experiments(Session.shared());
+        if (!quiet) {
+            experiments.listener(new ConsoleProgress(System.out));
+        }
+        return experiments;
+    }
+}
