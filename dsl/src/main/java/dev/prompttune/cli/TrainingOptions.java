@@ -15,8 +15,9 @@ final class TrainingOptions {
 
     @Option(names = "--threads", paramLabel = "N",
             description = "PyTorch threads (default: -Dai.djl.pytorch.num_threads when given, else one per core, as in the kernel and bench; measured on 2 idle cores, the "
-                    + "quickstart takes 1m47s with 2 and several minutes with 1. On a machine shared with another busy "
-                    + "process pass fewer: PyTorch slows down several-fold when its threads compete for the cores)")
+                    + "quickstart takes about a minute with 2. On a machine shared with another busy process pass "
+                    + "fewer: PyTorch slows down several-fold when its threads compete for the cores. The thread count "
+                    + "can change the last bits of results; a resumed run needs the count it started with)")
     Integer threads;
 
     /** Sets the engine's threads and returns experiments in the shared session, with a progress bar unless quiet. */
