@@ -234,6 +234,15 @@ public final class TaskData {
             Split dev = load("dev", devFile, devSplit);
             Split test = load("test", testFile, testSplit);
             train.requireNonEmpty();
+            if (template.slots().isEmpty()) {
+                // Every input would read the same: no prompt or model could tell the classes apart.
+                List<String> fields = new ArrayList<>(train.get(0).fields().keySet());
+                fields.remove(labelField != null ? labelField : "label");
+                throw new PromptTuneException("template '" + template.text() + "' has no {field} slot, so every example "
+                        + "would read the same; allowed: a template naming at least one field of the data ("
+                        + String.join(", ", fields) + "), e.g. \"" + (fields.isEmpty() ? "text" : fields.get(0)) + ": {"
+                        + (fields.isEmpty() ? "text" : fields.get(0)) + "}\"");
+            }
             if (dev != null) {
                 dev.requireNonEmpty();
             }

@@ -82,6 +82,18 @@ class TaskDataTest {
     }
 
     @Test
+    void aTemplateWithoutSlotsIsRefusedNamingTheFields() throws IOException {
+        Path train = write("train.csv", "premise,hypothesis,label\na,b,1\nc,d,0\n");
+        for (String constant : new String[] {"", "classify this"}) {
+            PromptTuneException e = assertThrows(PromptTuneException.class,
+                    () -> TaskData.builder().train(train).template(constant).build());
+            assertEquals("template '" + constant + "' has no {field} slot, so every example would read the same; "
+                    + "allowed: a template naming at least one field of the data (premise, hypothesis), "
+                    + "e.g. \"premise: {premise}\"", e.getMessage());
+        }
+    }
+
+    @Test
     void identityVerbalizerComesFromTrain() throws IOException {
         TaskData t = TaskData.builder().train(write("train.csv", "premise,hypothesis,label\na,b,1\nc,d,0\ne,f,1\n"))
                 .template(TEMPLATE).build();
