@@ -59,10 +59,15 @@ public final class PeftFiles {
         Path modelDir = ModelResolver.resolve(model);
         PromptCheck.check(source, values, length, width, meta, PromptCheck.Target.ofCheckpoint(model, modelDir, precision), anyModel);
         T5Config config = T5Config.load(modelDir);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new PromptTuneException("export-peft: " + dir + " is a file; allowed: a folder for the adapter (new, or "
+                    + "one whose adapter files may be replaced)");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new PromptTuneException("export-peft: cannot create " + dir + ": " + e.getMessage(), e);
+            throw new PromptTuneException("export-peft: cannot create the folder " + dir + " (" + e.getClass().getSimpleName()
+                    + "); allowed: a folder this user can write", e);
         }
         PeftAdapter.exportTo(dir, values, length, config, baseModel != null ? baseModel : model);
         return dir;

@@ -125,6 +125,37 @@ class CliTest {
         assertTrue(i.err().contains("PEFT adapter"), i.err());
     }
 
+    @Test
+    void aDamagedRecordOrAFileAsExportFolderIsOneLineNamingIt() throws Exception {
+        Path s = script("rec.groovy", "promptTune { model 'tiny'; data 'markers'; length 2; steps 2; batch 4; evalEvery 0; "
+                + "baselines(); save '" + tmp.resolve("damaged") + "' }\n");
+        assertEquals(0, cli("run", "-q", s.toString()).status());
+        Path record = Files.list(tmp.resolve("damaged")).findFirst().orElseThrow();
+        Path spec = record.resolve("spec.json");
+        String good = Files.readString(spec);
+
+        Path notAFolder = Files.writeString(tmp.resolve("a-file"), "x");
+        Result export = cli("export-peft", record.toString(), "--out", notAFolder.toString());
+        assertEquals(2, export.status());
+        assertEquals("prompttune: export-peft: " + notAFolder + " is a file; allowed: a folder for the adapter (new, or "
+                + "one whose adapter files may be replaced)", export.err().strip());
+
+        Files.writeString(spec, "{bad json");
+        Result broken = cli("eval", record.toString());
+        assertEquals(2, broken.status());
+        assertEquals(1, broken.err().strip().lines().count(), broken.err());
+        assertTrue(broken.err().startsWith("prompttune: " + spec + ": not a JSON object ("), broken.err());
+
+        Files.writeString(spec, good.replaceFirst("\"length\": *2", "\"length\": \"twenty\""));
+        Result wrongType = cli("eval", record.toString());
+        assertEquals(2, wrongType.status());
+        assertEquals("prompttune: " + spec + ": field 'length' is \"twenty\"; allowed: a whole number", wrongType.err().strip());
+
+        Files.writeString(spec, good.replaceFirst("\"length\": *2", "\"length\": 0"));
+        Result badValue = cli("eval", record.toString());
+        assertEquals("prompttune: " + spec + ": length is 0; allowed: length >= 1", badValue.err().strip());
+    }
+
     /**
      * The README's first command, {@code prompttune run examples/quickstart.groovy}, on the repository's spam task
      * with a tiny stand-in for t5-mini: it ends with the table (baselines, record, prompt).

@@ -115,11 +115,21 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             throw new PromptTuneException(dir + " is not a run record: it has no spec.json; allowed: a folder under runs/ "
                     + "that a run wrote");
         }
+        JsonObject json;
         try {
-            return SpecJson.fromJson(JsonParser.parseString(Files.readString(file)).getAsJsonObject());
+            json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
         } catch (IOException | RuntimeException e) {
+            // Gson's message ends with a troubleshooting link on a second line: the first line says what is wrong.
+            String why = String.valueOf(e.getCause() != null && !(e instanceof IOException) ? e.getCause().getMessage()
+                    : e.getMessage()).lines().findFirst().orElse("");
+            throw new PromptTuneException(file + ": not a JSON object (" + why.replaceFirst("^[\\w.]+Exception: ", "")
+                    + "); a run writes it, do not edit it by hand", e);
+        }
+        try {
+            return SpecJson.fromJson(json);
+        } catch (RuntimeException e) {
             if (e instanceof PromptTuneException p) {
-                throw p;
+                throw new PromptTuneException(file + ": " + p.getMessage(), p);
             }
             throw new PromptTuneException(file + ": cannot read the spec: " + e.getMessage(), e);
         }

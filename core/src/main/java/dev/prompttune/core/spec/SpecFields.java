@@ -99,8 +99,14 @@ final class SpecFields {
             if (e == null || e.isJsonNull()) {
                 continue;
             }
-            Object value = c.getType() == PromptInit.class ? init.apply(e.getAsJsonObject())
-                    : c.getType() == ClusterSpec.class ? ClusterSpec.fromJson(e.getAsJsonObject()) : read(e, c.getType());
+            Object value;
+            try {
+                value = c.getType() == PromptInit.class ? init.apply(e.getAsJsonObject())
+                        : c.getType() == ClusterSpec.class ? ClusterSpec.fromJson(e.getAsJsonObject()) : read(e, c.getType());
+            } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException bad) {
+                // Gson's words ("For input string: \"twenty\"", "Not a JSON Object") name neither the field nor the type.
+                throw new PromptTuneException("field '" + c.getName() + "' is " + e + "; allowed: " + kind(c.getType()));
+            }
             try {
                 Object current = builderField(c.getName()).get(defaults);
                 if (value.equals(current) || (current instanceof Placement p && p.key().equals(value))) {
@@ -112,6 +118,22 @@ final class SpecFields {
             set(b, c.getName(), value);
         }
         return b.build();
+    }
+
+    /** What a field of this type holds, in words (for errors). */
+    private static String kind(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        } else if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        } else if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        } else if (type == String.class || type == Path.class) {
+            return "a string";
+        } else if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a JSON object";
     }
 
     private static Object read(JsonElement e, Class<?> type) {
