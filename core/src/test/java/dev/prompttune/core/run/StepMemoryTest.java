@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Batches and prompt lengths that cannot fit are refused before weights load, from a lower bound of a step's memory
- * (t5-mini-choice's shape: 6 heads, 4 + 4 layers, vocabulary 8,000; 16 GiB available).
+ * (t5-mini-choice's shape: 4 heads, 4 + 4 layers, vocabulary 8,000; 16 GiB available).
  */
 class StepMemoryTest {
 
     static final T5Config MINI = T5Config.parse("{\"model_type\":\"t5\",\"vocab_size\":8000,\"d_model\":192,\"d_kv\":32,"
-            + "\"d_ff\":512,\"num_layers\":4,\"num_decoder_layers\":4,\"num_heads\":6,\"feed_forward_proj\":\"gated-gelu\"}",
+            + "\"d_ff\":512,\"num_layers\":4,\"num_decoder_layers\":4,\"num_heads\":4,\"feed_forward_proj\":\"gated-gelu\"}",
             "t5-mini shape");
     static final long AVAILABLE = 16L << 30;
 
@@ -26,16 +26,16 @@ class StepMemoryTest {
         return PromptTuneSpec.builder().train(Path.of("train.jsonl")).steps(300);
     }
 
-    /** By hand: 4 bytes × (4 encoder layers × 6 heads × T² + 4 decoder layers × 6 heads × (1 + T) + 8,000 logits). */
+    /** By hand: 4 bytes × (4 encoder layers × 4 heads × T² + 4 decoder layers × 4 heads × (1 + T) + 8,000 logits). */
     static long trainingBytesPerExample(long promptLength) {
         long t = promptLength + 1;
-        return 4 * (4 * 6 * t * t + 4 * 6 * (1 + t) + 8000);
+        return 4 * (4 * 4 * t * t + 4 * 4 * (1 + t) + 8000);
     }
 
     @Test
     void theBoundIsTheAttentionAndLogitsAStepCannotDoWithout() {
         assertEquals(trainingBytesPerExample(20), StepMemory.perExample(MINI, 20, true));
-        assertEquals(4 * (6 * 101L * 101 + 8000), StepMemory.perExample(MINI, 100, false), "evaluation: one layer at a time");
+        assertEquals(4 * (4 * 101L * 101 + 8000), StepMemory.perExample(MINI, 100, false), "evaluation: one layer at a time");
     }
 
     @Test
