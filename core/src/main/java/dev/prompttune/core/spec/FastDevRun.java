@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * resolved for running ({@code PromptTuning.prepare}, which runs, sweeps, baselines, predictions and ensembles all
  * pass through), and it:
  * <ul>
- *   <li>caps training at {@value #MAX_STEPS} steps (a spec given in epochs trains {@value #MAX_STEPS} steps), for the
- *       prompt and for the model-tuning baseline alike;</li>
+ *   <li>caps training at {@value #MAX_STEPS} steps (a spec given in epochs trains {@value #MAX_STEPS} steps) of at
+ *       most {@value #MAX_BATCH} examples, for the prompt and for the model-tuning baseline alike;</li>
  *   <li>evaluates at least every {@value #MAX_EVAL_EVERY} steps (when the spec evaluates during training), so curves
  *       still have points;</li>
  *   <li>scores dev and test on at most {@value #MAX_EVAL_EXAMPLES} examples each, spread evenly over the split (a file
@@ -36,12 +36,15 @@ public final class FastDevRun {
     public static final String PROPERTY = "prompttune.fastDevRun";
     public static final String ENV = "PROMPTTUNE_FAST_DEV_RUN";
     public static final int MAX_STEPS = 4;
+    /** Training examples per step (a step's cost grows with its batch; a smoke run needs no more). */
+    public static final int MAX_BATCH = 4;
     public static final int MAX_EVAL_EVERY = 2;
     public static final int MAX_EVAL_EXAMPLES = 16;
 
     /** One line for result tables and logs. */
-    public static final String BANNER = String.format(Locale.ROOT, "FAST DEV RUN (%s=1): at most %d steps, dev and test "
-            + "on at most %d examples each; these numbers are a smoke test, not a result", ENV, MAX_STEPS, MAX_EVAL_EXAMPLES);
+    public static final String BANNER = String.format(Locale.ROOT, "FAST DEV RUN (%s=1): at most %d steps of %d examples, "
+            + "dev and test on at most %d examples each; these numbers are a smoke test, not a result", ENV, MAX_STEPS,
+            MAX_BATCH, MAX_EVAL_EXAMPLES);
 
     private static final Logger LOG = LoggerFactory.getLogger(FastDevRun.class);
     private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
@@ -80,6 +83,9 @@ public final class FastDevRun {
         PromptTuneSpec.Builder b = spec.toBuilder().fastDevRun(true);
         if (spec.epochs() > 0 || spec.steps() > MAX_STEPS) {
             b.steps(spec.epochs() > 0 ? MAX_STEPS : Math.min(spec.steps(), MAX_STEPS)); // also clears epochs
+        }
+        if (spec.batch() > MAX_BATCH) {
+            b.batch(MAX_BATCH);
         }
         if (spec.evalEvery() > MAX_EVAL_EVERY) {
             b.evalEvery(MAX_EVAL_EVERY);

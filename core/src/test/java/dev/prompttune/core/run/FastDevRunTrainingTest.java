@@ -64,6 +64,7 @@ class FastDevRunTrainingTest {
     void trainsAtMostFourStepsAndScoresAtMost16Examples() {
         assertTrue(run.spec().fastDevRun());
         assertEquals(FastDevRun.MAX_STEPS, run.steps());
+        assertEquals(FastDevRun.MAX_BATCH, run.spec().batch(), "the spec's batch of 16 is capped");
         assertEquals(List.of(2, 4), run.evals().stream().map(TrainingListener.EvalEvent::step).toList());
         assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, run.predictions().size(), "test has 80 examples; 16 are scored");
         assertEquals(List.of("design", "majority", "modelTuning"), List.copyOf(run.baselines().keySet()));

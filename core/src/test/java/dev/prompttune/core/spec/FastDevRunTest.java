@@ -72,13 +72,15 @@ class FastDevRunTest {
         assertTrue(capped.fastDevRun());
         assertEquals(FastDevRun.MAX_STEPS, capped.steps());
         assertEquals(FastDevRun.MAX_EVAL_EVERY, capped.evalEvery());
+        assertEquals(FastDevRun.MAX_BATCH, capped.batch(), "the spec's batch of 32 is capped");
         assertEquals(true, capped.toJson().get("fastDevRun").getAsBoolean());
 
         PromptTuneSpec epochs = withProperty("true", () -> FastDevRun.apply(spec().epochs(3).build()));
         assertEquals(0, epochs.epochs(), "epochs become a step count");
         assertEquals(FastDevRun.MAX_STEPS, epochs.steps());
 
-        PromptTuneSpec small = withProperty("1", () -> FastDevRun.apply(spec().steps(3).evalEvery(0).build()));
+        PromptTuneSpec small = withProperty("1", () -> FastDevRun.apply(spec().steps(3).evalEvery(0).batch(2).build()));
+        assertEquals(2, small.batch(), "a smaller batch than the cap is kept");
         assertEquals(3, small.steps(), "fewer steps than the cap are kept");
         assertEquals(0, small.evalEvery(), "evaluating only at the end is kept");
     }
