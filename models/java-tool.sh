@@ -27,4 +27,10 @@ export MKL_CBWR=AVX2 ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 OMP_NUM_TH
 # niced), against 0.2 s idle. Waiting does not change any number.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 THREADS=(-Dai.djl.pytorch.num_threads="$THREADS_N" -Dai.djl.pytorch.num_interop_threads=1 -Dprompttune.convLinear=off)
-exec java ${PROMPTTUNE_JAVA_OPTS:--Xmx3g} "${THREADS[@]}" -Dai.djl.offline=true -cp "$CP" "$MAIN" "$@"
+# A JVM fatal error writes its report to the scratch folder and says where (as bin/prompttune does), not to the
+# repository root, the working directory: a SIGTERM during a training step once crashed a build in libtorch's
+# at::accelerator::getAccelerator (the exit ran while the main thread was inside torchBackward), and its
+# hs_err_pid*.log landed in the repository.
+CRASH_LOG="$SCRATCH/hs_err-%p.log"
+exec java ${PROMPTTUNE_JAVA_OPTS:--Xmx3g} "${THREADS[@]}" -XX:ErrorFile="$CRASH_LOG" \
+  "-XX:OnError=echo java-tool: the JVM crashed, its log is at $CRASH_LOG >&2" -Dai.djl.offline=true -cp "$CP" "$MAIN" "$@"
