@@ -45,7 +45,9 @@ final class Interrupts implements AutoCloseable {
     private synchronized void handle(Signal signal) {
         if (received != null) {
             err.println("prompttune: SIG" + signal.getName() + " again: aborting now; the current run's record stays incomplete");
-            Runtime.getRuntime().exit(128 + signal.getNumber());
+            // Not Runtime.exit: its C exit() runs libtorch's destructors while the worker may be inside libtorch (a
+            // JVM crash, seen with SIGTERM mid-step). ProcessExit removes temp files and ends without destructors.
+            dev.prompttune.core.run.ProcessExit.now(128 + signal.getNumber());
             return;
         }
         received = signal;

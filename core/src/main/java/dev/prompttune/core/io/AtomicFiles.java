@@ -40,7 +40,7 @@ public final class AtomicFiles {
 
     static {
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::removeInFlight, "prompttune-temp-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::abandonInFlight, "prompttune-temp-cleanup"));
         } catch (IllegalStateException alreadyExiting) {
             exiting = true;
         }
@@ -123,7 +123,11 @@ public final class AtomicFiles {
     }
 
     /** Shutdown hook: a write cut short by the exit leaves no temp file, and none starts after this. */
-    private static void removeInFlight() {
+    /**
+     * Deletes every temp file being written now and refuses new ones: what an exit does on the way out (the shutdown
+     * hook), and what {@link dev.prompttune.core.run.ProcessExit#now} does before ending the process without hooks.
+     */
+    public static void abandonInFlight() {
         synchronized (IN_FLIGHT) {
             exiting = true;
             for (Path temp : IN_FLIGHT) {

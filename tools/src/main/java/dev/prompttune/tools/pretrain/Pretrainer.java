@@ -64,6 +64,7 @@ public final class Pretrainer {
     }
 
     public static void main(String[] args) {
+        dev.prompttune.core.run.ProcessExit.onSignals(); // Ctrl-C or SIGTERM mid-step: no exit through libtorch's destructors
         try {
             System.exit(build(args));
         } catch (PromptTuneException e) {
