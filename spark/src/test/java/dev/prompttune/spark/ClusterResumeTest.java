@@ -9,46 +9,19 @@ import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunCheckpoint;
 import dev.prompttune.core.run.RunFailed;
 import dev.prompttune.core.run.RunRecord;
-import dev.prompttune.core.run.Session;
 import dev.prompttune.core.train.StopReason;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cluster run in local[2] whose third step fails (a task that fails its only attempt: the run ends FAILED) resumes
  * from its record's checkpoint on the cluster and ends exactly as the run that never failed: prompt bits, losses, dev
  * scores. Dropout is on, so the resumed steps' masks must be the uninterrupted run's too.
  */
-class ClusterResumeTest {
+class ClusterResumeTest extends LocalClusterTest {
 
     static final String MASTER = "local[2]";
-
-    @TempDir
-    static Path tmp;
-    static TinyRuns world;
-    static Session session;
-
-    @BeforeAll
-    static void start() throws Exception {
-        world = new TinyRuns(tmp);
-        session = new Session();
-    }
-
-    @AfterEach
-    void noFaults() {
-        FaultInjection.plan = null;
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
-        SparkContexts.stop();
-    }
 
     @Test
     void aFailedClusterRunResumedEqualsTheRunThatNeverFailed() {

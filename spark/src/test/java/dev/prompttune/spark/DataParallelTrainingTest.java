@@ -6,38 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
-import dev.prompttune.core.run.Session;
 import dev.prompttune.core.spec.PromptTuneSpec;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Data-parallel prompt tuning in local[2]: W workers with gradientAccumulation a train the same prompt, bit for bit,
  * as one process with gradientAccumulation a·W (same seed, dropout on), with the model loaded once per executor.
  */
-class DataParallelTrainingTest {
-
-    @TempDir
-    static Path tmp;
-    static TinyRuns world;
-    static Session session;
-
-    @BeforeAll
-    static void start() throws Exception {
-        world = new TinyRuns(tmp);
-        session = new Session();
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
-        SparkContexts.stop();
-    }
+class DataParallelTrainingTest extends LocalClusterTest {
 
     private static PromptTuneRun run(PromptTuneSpec spec) {
         return new PromptTuning(session).execute(spec, List.of());

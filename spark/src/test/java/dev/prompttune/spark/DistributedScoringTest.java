@@ -11,10 +11,8 @@ import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.MixedScoring;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
-import dev.prompttune.core.run.Session;
 import dev.prompttune.core.spec.ClusterSpec;
 import dev.prompttune.core.testing.TinyWorld;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -26,38 +24,25 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two tasks' prompts scored in one pass over mixed rows on local[2] (mapPartitions, model once per executor, rows
  * sorted by length in each partition, mixed-task batches through the prompt bank) equal the single-process scores,
  * bit for bit.
  */
-class DistributedScoringTest {
+class DistributedScoringTest extends LocalClusterTest {
 
-    @TempDir
-    static Path tmp;
-    static Session session;
     /** Two tasks on one model: the marker task, and the same texts under another template and other label words. */
     static PromptTuneRun markers;
     static PromptTuneRun other;
 
     @BeforeAll
     static void start() throws Exception {
-        session = new Session();
-        TinyRuns world = new TinyRuns(tmp);
         markers = new PromptTuning(session).execute(world.spec().name("markers").steps(1).evalBatch(3).build(), List.of());
         other = new PromptTuning(session).execute(world.spec().name("other").template("topic: {text}")
                 .labels(Map.of("a", "yes", "b", "no")).length(6).steps(1).seed(8).evalBatch(3).build(), List.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
-        SparkContexts.stop();
     }
 
     @Test

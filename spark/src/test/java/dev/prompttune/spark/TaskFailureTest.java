@@ -10,47 +10,19 @@ import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunFailed;
-import dev.prompttune.core.run.Session;
 import dev.prompttune.core.spec.ClusterSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults in local[2,4] (4 attempts per task): a failed task is retried and the run trains the same prompt; a task
  * that fails every attempt fails the run (FAILED, record written, best prompt kept), and the context stays usable.
  */
-class TaskFailureTest {
+class TaskFailureTest extends LocalClusterTest {
 
     static final String MASTER = "local[2,4]";
-
-    @TempDir
-    static Path tmp;
-    static TinyRuns world;
-    static Session session;
-
-    @BeforeAll
-    static void start() throws Exception {
-        world = new TinyRuns(tmp);
-        session = new Session();
-    }
-
-    @AfterEach
-    void noFaults() {
-        FaultInjection.plan = null;
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
-        SparkContexts.stop();
-    }
 
     @Test
     void aRetriedTaskGivesTheSameStep() {
