@@ -140,25 +140,14 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         return true;
     }
 
-    /** "lr is 1e400: too large for a double (at most 1.8e308 in size)". */
+    /** The message for literals that do not fit the keyword's parameter type ({@link DslReflection#tooLarge}). */
     private static String outOfRangeMessage(String keyword, MethodNode target, Object[] args) {
         String type = target.getParameters().length > 0 ? target.getParameters()[0].getType().getNameWithoutPackage() : "number";
-        if (type.endsWith("[]")) {
-            type = type.substring(0, type.length() - 2);
-        }
-        String limit = switch (type) {
-            case "int", "Integer" -> " (at most 2147483647 in size)";
-            case "long", "Long" -> " (at most 9223372036854775807 in size)";
-            case "double", "Double" -> " (at most 1.8e308 in size)";
-            case "float", "Float" -> " (at most 3.4e38 in size)";
-            default -> "";
-        };
         List<String> values = new ArrayList<>();
         for (Object a : args) {
             values.add(a instanceof java.math.BigDecimal d ? d.toString().replace("E+", "e") : String.valueOf(a));
         }
-        return keyword + " is " + String.join(", ", values) + ": too large for " + (type.matches("[aeiouAEIOU].*") ? "an " : "a ")
-                + type + limit;
+        return DslReflection.tooLarge(keyword, String.join(", ", values), type.replace("[]", ""));
     }
 
     /** Whether a literal could not be converted because it does not fit its parameter's type (1e400 for a double). */

@@ -36,7 +36,7 @@ final class DslReflection {
         if (expected.contains("int") && argumentTypes.length == 1 && argumentTypes[0].getNameWithoutPackage().equals("long")
                 && arguments.getExpressions().size() == 1 && arguments.getExpressions().get(0) instanceof ConstantExpression c) {
             // Groovy types a whole number beyond int's range as long: the value, not its type, is wrong.
-            return name + " is " + c.getText() + ": too large for an int (at most 2147483647 in size)";
+            return tooLarge(name, c.getText(), "int");
         }
         boolean takesSeveral = expected.stream().anyMatch(e -> e.endsWith(", …"));
         if (!takesSeveral && argumentTypes.length > 1 && expected.size() == 1 && !expected.contains("no value")) {
@@ -68,6 +68,18 @@ final class DslReflection {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** "lr is 1e400: too large for a double (at most 1.8e308 in size)": a literal beyond its parameter type's range. */
+    static String tooLarge(String keyword, String value, String type) {
+        String limit = switch (type) {
+            case "int", "Integer" -> " (at most 2147483647 in size)";
+            case "long", "Long" -> " (at most 9223372036854775807 in size)";
+            case "double", "Double" -> " (at most 1.8e308 in size)";
+            case "float", "Float" -> " (at most 3.4e38 in size)";
+            default -> "";
+        };
+        return keyword + " is " + value + ": too large for " + (type.matches("[aeiouAEIOU].*") ? "an " : "a ") + type + limit;
     }
 
     static String signature(Method m) {

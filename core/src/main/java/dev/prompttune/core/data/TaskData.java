@@ -238,10 +238,10 @@ public final class TaskData {
                 // Every input would read the same: no prompt or model could tell the classes apart.
                 List<String> fields = new ArrayList<>(train.get(0).fields().keySet());
                 fields.remove(labelField != null ? labelField : "label");
+                String example = fields.isEmpty() ? "text" : fields.get(0);
                 throw new PromptTuneException("template '" + template.text() + "' has no {field} slot, so every example "
                         + "would read the same; allowed: a template naming at least one field of the data ("
-                        + String.join(", ", fields) + "), e.g. \"" + (fields.isEmpty() ? "text" : fields.get(0)) + ": {"
-                        + (fields.isEmpty() ? "text" : fields.get(0)) + "}\"");
+                        + String.join(", ", fields) + "), e.g. \"" + example + ": {" + example + "}\"");
             }
             if (dev != null) {
                 dev.requireNonEmpty();
