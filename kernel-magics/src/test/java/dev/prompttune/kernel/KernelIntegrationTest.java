@@ -112,7 +112,7 @@ class KernelIntegrationTest {
      * may fail, and each must draw its charts as image/png outputs. The kernel runs in notebooks/, as in Jupyter.
      * The quickstart runs in full, and its prompt must score at least {@link #QUICKSTART_MARGIN} over both baselines
      * on test: this is the one place CI trains the embedded default model for real. The
-     * others run as fast dev runs ({@code PROMPTTUNE_FAST_DEV_RUN=1}: 4 steps of 4 examples, 16 dev/test examples), which checks
+     * others run as fast dev runs ({@code PROMPTTUNE_FAST_DEV_RUN=1}: 2 steps of 4 examples, 8 dev/test examples), which checks
      * that every cell runs and draws; {@code bin/notebooks} re-executes them all in full.
      */
     @Test

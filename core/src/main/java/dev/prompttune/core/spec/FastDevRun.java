@@ -35,11 +35,11 @@ public final class FastDevRun {
 
     public static final String PROPERTY = "prompttune.fastDevRun";
     public static final String ENV = "PROMPTTUNE_FAST_DEV_RUN";
-    public static final int MAX_STEPS = 4;
+    public static final int MAX_STEPS = 2;
     /** Training examples per step (a step's cost grows with its batch; a smoke run needs no more). */
     public static final int MAX_BATCH = 4;
-    public static final int MAX_EVAL_EVERY = 2;
-    public static final int MAX_EVAL_EXAMPLES = 16;
+    public static final int MAX_EVAL_EVERY = 1;
+    public static final int MAX_EVAL_EXAMPLES = 8;
 
     /** One line for result tables and logs. */
     public static final String BANNER = String.format(Locale.ROOT, "FAST DEV RUN (%s=1): at most %d steps of %d examples, "
@@ -95,7 +95,7 @@ public final class FastDevRun {
 
     /**
      * An evaluation split cut to at most {@value #MAX_EVAL_EXAMPLES} examples, evenly spaced over it (examples
-     * {@code floor(i * n / 32)}); the split itself when it is that small already.
+     * {@code floor(i * n / MAX_EVAL_EXAMPLES)}); the split itself when it is that small already.
      */
     public static Split capEvaluation(Split split) {
         int n = split.size();

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run under the fast-dev-run switch, end to end on the tiny model: 4 steps whatever the spec asked, dev and test
- * cut to 16 examples, the model-tuning baseline capped too, and the record, the table and a re-evaluation all
+ * A run under the fast-dev-run switch, end to end on the tiny model: 2 steps whatever the spec asked, dev and test
+ * cut to 8 examples, the model-tuning baseline capped too, and the record, the table and a re-evaluation all
  * marked and consistent.
  */
 class FastDevRunTrainingTest {
@@ -61,12 +61,12 @@ class FastDevRunTrainingTest {
     }
 
     @Test
-    void trainsAtMostFourStepsAndScoresAtMost16Examples() {
+    void trainsAtMostTwoStepsAndScoresAtMost8Examples() {
         assertTrue(run.spec().fastDevRun());
         assertEquals(FastDevRun.MAX_STEPS, run.steps());
         assertEquals(FastDevRun.MAX_BATCH, run.spec().batch(), "the spec's batch of 16 is capped");
-        assertEquals(List.of(2, 4), run.evals().stream().map(TrainingListener.EvalEvent::step).toList());
-        assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, run.predictions().size(), "test has 80 examples; 16 are scored");
+        assertEquals(List.of(1, 2), run.evals().stream().map(TrainingListener.EvalEvent::step).toList());
+        assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, run.predictions().size(), "test has 80 examples; 8 are scored");
         assertEquals(List.of("design", "majority", "modelTuning"), List.copyOf(run.baselines().keySet()));
     }
 

@@ -79,9 +79,9 @@ class FastDevRunTest {
         assertEquals(0, epochs.epochs(), "epochs become a step count");
         assertEquals(FastDevRun.MAX_STEPS, epochs.steps());
 
-        PromptTuneSpec small = withProperty("1", () -> FastDevRun.apply(spec().steps(3).evalEvery(0).batch(2).build()));
+        PromptTuneSpec small = withProperty("1", () -> FastDevRun.apply(spec().steps(1).evalEvery(0).batch(2).build()));
         assertEquals(2, small.batch(), "a smaller batch than the cap is kept");
-        assertEquals(3, small.steps(), "fewer steps than the cap are kept");
+        assertEquals(1, small.steps(), "fewer steps than the cap are kept");
         assertEquals(0, small.evalEvery(), "evaluating only at the end is kept");
     }
 
@@ -113,11 +113,11 @@ class FastDevRunTest {
         assertEquals(FastDevRun.MAX_EVAL_EXAMPLES, cut.size());
         assertEquals("test", cut.name());
         assertEquals("x0", cut.get(0).get("text"));
-        assertEquals("x375", cut.get(15).get("text"), "example floor(15 * 400 / 16)");
-        assertEquals(8, cut.examples().stream().filter(e -> e.get("label").equals("a")).count());
-        assertTrue(cut.source().contains("fast dev run: 16 of 400"), cut.source());
+        assertEquals("x350", cut.get(7).get("text"), "example floor(7 * 400 / 8)");
+        assertEquals(4, cut.examples().stream().filter(e -> e.get("label").equals("a")).count());
+        assertTrue(cut.source().contains("fast dev run: 8 of 400"), cut.source());
 
-        Split small = new Split("dev", "dev.jsonl", sorted.subList(0, 16));
+        Split small = new Split("dev", "dev.jsonl", sorted.subList(0, 8));
         assertSame(small, FastDevRun.capEvaluation(small));
     }
 }
