@@ -9,8 +9,10 @@ discovery off as well (then they must be missing). Kernels run with PROMPTTUNE_W
 run records land in PROMPTTUNE_WORK/runs.
 """
 
+import glob
 import json
 import os
+import signal
 import time
 import unittest
 from queue import Empty
@@ -180,6 +182,60 @@ class MagicsTests(unittest.TestCase):
         self.assertEqual(result(self.ok('longRun.stopReason() == dev.prompttune.core.train.StopReason.INTERRUPTED')), "true")
         self.assertEqual(result(self.ok("longRun.record().resolve(\"prompt.safetensors\").toFile().isFile()")), "true")
         self.assertEqual(result(self.ok("6 * 7")), "42")
+
+
+class KernelEndTests(unittest.TestCase):
+    """A kernel that is stopped while a cell trains keeps the run (no lost work) and ends without a JVM crash.
+
+    A JVM's exit runs C's exit(), whose libtorch destructors crashed a JVM whose training thread was still inside
+    libtorch (SIGSEGV in at::accelerator::getAccelerator): the kernel must stop the training at a step boundary,
+    let it write its record, and only then end the process, through _exit.
+    """
+
+    def train_then(self, name, stop):
+        """Starts a kernel, starts a long run named `name`, calls stop(km, kc) once it has evaluated; the exit code."""
+        km, kc = start(KERNEL)
+        pid = km.provisioner.process.pid
+        try:
+            msg_id = kc.execute(TUNE % (name, 100000, 5))
+            collect(kc, msg_id, 120, until=lambda t, c: t == "update_display_data" and "dev" in c["data"]["text/plain"])
+            stop(km, kc)
+            deadline = time.time() + 30
+            while time.time() < deadline and km.provisioner.process.poll() is None:
+                time.sleep(0.1)
+            code = km.provisioner.process.poll()
+            self.assertIsNotNone(code, "kernel %d still running 30 s after it was told to stop" % pid)
+            return code
+        finally:
+            kc.stop_channels()
+            if km.provisioner.process.poll() is None:
+                km.provisioner.process.kill()
+            km.cleanup_resources()
+
+    def assert_kept(self, name):
+        records = []
+        for spec in glob.glob(os.path.join(WORK, "runs", "*", "spec.json")):
+            with open(spec) as f:
+                if json.load(f).get("name") == name:
+                    records.append(os.path.dirname(spec))
+        self.assertEqual(len(records), 1, "one record for run %s under %s/runs" % (name, WORK))
+        record = records[0]
+        self.assertTrue(os.path.isfile(os.path.join(record, "prompt.safetensors")), "prompt kept in " + record)
+        with open(os.path.join(record, "summary.json")) as f:
+            summary = json.load(f)
+        self.assertEqual(summary["stop_reason"], "INTERRUPTED", summary)
+        self.assertEqual([], [p for p in os.listdir(record) if p.endswith(".tmp")], "no temp file left")
+        self.assertEqual([], glob.glob(os.path.join(WORK, "hs_err*")), "no JVM crash report")
+
+    def test_sigterm_while_training_keeps_the_run_and_ends_cleanly(self):
+        code = self.train_then("termRun", lambda km, kc: km.signal_kernel(signal.SIGTERM))
+        self.assertEqual(code, 143, "SIGTERM: 128 + 15")
+        self.assert_kept("termRun")
+
+    def test_shutdown_while_training_keeps_the_run(self):
+        code = self.train_then("shutRun", lambda km, kc: km.request_shutdown())
+        self.assertEqual(code, 0)
+        self.assert_kept("shutRun")
 
 
 class ExtensionLoadingTests(unittest.TestCase):

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entry point. {@code KernelMain <connection_file>} runs the kernel (Jupyter starts it so, from kernel.json);
@@ -30,19 +31,24 @@ public final class KernelMain {
                     + KernelSpecInstaller.usage() + "\ngot: " + Arrays.toString(args));
             System.exit(2);
         }
-        run(Path.of(args[0]));
-        System.exit(0);
+        AtomicReference<PromptTuneKernel> kernel = new AtomicReference<>();
+        run(Path.of(args[0]), kernel);
+        KernelExit.afterCell(kernel.get(), 0);
     }
 
-    /** Runs the kernel until it is shut down (or its client dies). */
-    static void run(Path connectionFile) throws Exception {
-        ParentWatcher.watchFromEnvironment(() -> ParentWatcher.exitProcess(
-                "client process " + System.getenv(ParentWatcher.ENV) + " is gone"));
+    /** Runs the kernel until it is shut down (SIGTERM and the client's death end the process from their threads). */
+    static void run(Path connectionFile, AtomicReference<PromptTuneKernel> kernelRef) throws Exception {
+        KernelExit.onSigterm(kernelRef);
+        ParentWatcher.watchFromEnvironment(() -> {
+            System.err.println("prompttune kernel: client process " + System.getenv(ParentWatcher.ENV) + " is gone; exiting");
+            KernelExit.afterCell(kernelRef.get(), 0);
+        });
 
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
         JupyterConnection connection = new JupyterConnection(props);
 
         PromptTuneKernel kernel = PromptTuneKernel.builder().build();
+        kernelRef.set(kernel);
         kernel.onStartup(); // notebook statics + Extension SPI (registers the magics)
         installSigintHandler(kernel);
 

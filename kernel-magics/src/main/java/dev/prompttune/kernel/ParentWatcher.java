@@ -51,20 +51,4 @@ final class ParentWatcher {
         t.start();
         return true;
     }
-
-    /** Exit now; halt if shutdown hooks hang. */
-    static void exitProcess(String why) {
-        System.err.println("prompttune kernel: " + why + "; exiting");
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(3000);
-            } catch (InterruptedException ignored) {
-                // fall through
-            }
-            Runtime.getRuntime().halt(1);
-        }, "prompttune-halt");
-        halt.setDaemon(true);
-        halt.start();
-        System.exit(0);
-    }
 }

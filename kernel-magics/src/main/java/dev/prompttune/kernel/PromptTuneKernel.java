@@ -25,6 +25,7 @@ import org.dflib.jjava.jupyter.messages.request.InterruptRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 import org.dflib.jjava.jupyter.messages.request.ShutdownRequest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -117,6 +118,25 @@ public class PromptTuneKernel extends BaseKernel {
     @Override
     public void interrupt() {
         evaluator.interrupt();
+    }
+
+    /** Whether a cell is running. */
+    public boolean isBusy() {
+        return evaluator.isEvaluating();
+    }
+
+    /** Waits until no cell runs, at most {@code limit}; whether none does. */
+    public boolean awaitIdle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (isBusy() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !isBusy();
+            }
+        }
+        return !isBusy();
     }
 
     @Override
@@ -213,7 +233,10 @@ public class PromptTuneKernel extends BaseKernel {
         boolean restart = message.getContent().isRestart();
         env.setBusyDeferIdle();
         env.defer().reply(new KernelReplies.Shutdown(restart));
+        // A running cell (a training run) stops at its next step and writes its record before the kernel closes:
+        // closing JShell under it hung the kernel, and the run's prompt was lost.
         interrupt();
+        awaitIdle(KernelExit.CELL_GRACE);
         onShutdown(restart);
         env.resolveDeferrals();
         env.markForShutdown();

@@ -4,6 +4,7 @@ import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.kernel.RichOutput;
 import dev.prompttune.kernel.charts.Charts;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The live view of training runs in a notebook: for each run, one progress display (bar, step, loss, dev metric,
@@ -131,15 +132,19 @@ final class LiveProgress implements TrainingListener {
         }
     }
 
-    private RichOutput chart() {
-        return RichOutput.of("chart: " + name + " (loss and " + metric + " vs step)")
-                .png(Charts.livePng(name, loss.x(), loss.y(), dev.x(), dev.y(), metric));
+    /** The chart of the curves so far, drawn later on the publisher's thread from this snapshot. */
+    private Supplier<RichOutput> chart() {
+        String run = name;
+        String m = metric;
+        double[] lossX = loss.x(), lossY = loss.y(), devX = dev.x(), devY = dev.y();
+        return () -> RichOutput.of("chart: " + run + " (loss and " + m + " vs step)")
+                .png(Charts.livePng(run, lossX, lossY, devX, devY, m));
     }
 
-    private static RichOutput progress(String text, int step, int total) {
+    private static Supplier<RichOutput> progress(String text, int step, int total) {
         String html = "<div style=\"font-family:monospace\"><progress value=\"" + step + "\" max=\"" + Math.max(1, total)
                 + "\" style=\"width:16em;vertical-align:middle\"></progress> " + Html.escape(text) + "</div>";
-        return RichOutput.of(text).html(html);
+        return () -> RichOutput.of(text).html(html);
     }
 
     static String duration(double seconds) {
