@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A prompt trained under the fast-dev-run switch (4 steps: a smoke test) stays marked as one after
+ * A prompt trained under the fast-dev-run switch (a few steps: a smoke test) stays marked as one after
  * {@code savePrompt} and {@code loadPrompt}, whether the run's record still holds its prompt (whose metadata is
  * copied) or not (the metadata is built from the spec); a normal run's prompt is not marked.
  */
