@@ -136,12 +136,18 @@ public class InProcessExecutionControl extends LocalExecutionControl {
         }
     }
 
-    /** Interrupts every live thread of JShell's execution group (the snippet and threads it started). */
+    /**
+     * Interrupts the live non-daemon threads of JShell's execution group: the snippet's thread and the worker threads
+     * cell code started. Daemon threads are left alone: they are libraries' background machinery that cell code
+     * happened to start (a Spark context's scheduler, RPC and executor threads; JNA's cleaner), which joined the group
+     * by being created from the cell. Interrupting them ended Spark's event loops — "Could not find
+     * HeartbeatReceiver" — and a stopped cluster run still had not ended 120 s later.
+     */
     static int interruptSnippetThreads() {
         int n = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             ThreadGroup g = t.getThreadGroup();
-            if (g != null && EXEC_GROUP_NAME.equals(g.getName()) && t.isAlive()) {
+            if (g != null && EXEC_GROUP_NAME.equals(g.getName()) && t.isAlive() && !t.isDaemon()) {
                 t.interrupt();
                 n++;
             }
