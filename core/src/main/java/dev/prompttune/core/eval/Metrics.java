@@ -44,6 +44,21 @@ public final class Metrics {
         return counted == 0 ? Double.NaN : sum / counted;
     }
 
+    /** The most frequent class among {@code labels} (classes in [0, classes)); the lowest class on a tie. */
+    public static int mostFrequentClass(int[] labels, int classes) {
+        int[] counts = new int[classes];
+        for (int c : labels) {
+            counts[c]++;
+        }
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (counts[c] > counts[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     /** Accuracy of always predicting the most frequent gold class. */
     public static double majority(int[] gold, int classes) {
         int[] counts = new int[Math.max(classes, 1)];

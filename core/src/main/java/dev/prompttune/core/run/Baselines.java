@@ -2,6 +2,7 @@ package dev.prompttune.core.run;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.Metric;
+import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.spec.PromptTuneSpec;
@@ -66,16 +67,7 @@ public final class Baselines {
     /** Always predicting the most frequent training class (the lowest class index among ties). */
     static double majority(ExperimentContext ctx) {
         int classes = ctx.classTargets().length;
-        int[] counts = new int[classes];
-        for (int c : ctx.arrays().train().classes()) {
-            counts[c]++;
-        }
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (counts[c] > counts[best]) {
-                best = c;
-            }
-        }
+        int best = Metrics.mostFrequentClass(ctx.arrays().train().classes(), classes);
         TokenizedTask target = ctx.target();
         int[] predicted = new int[target.size()];
         Arrays.fill(predicted, best);

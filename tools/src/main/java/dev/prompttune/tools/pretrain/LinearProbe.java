@@ -7,6 +7,7 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
+import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
@@ -18,6 +19,7 @@ import dev.prompttune.core.text.T5Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,6 +44,8 @@ public final class LinearProbe {
     static final double[] PENALTIES = {1e-3, 1e-2, 1e-1, 1.0};
     static final int ITERATIONS = 300;
     static final double LEARNING_RATE = 0.5;
+    /** Target truncation for tokenizing (the spec's default); the probe reads inputs only. */
+    private static final int TARGET_LENGTH = 64;
 
     /** What the probe measured on one checkpoint and task. */
     public record Result(String model, String task, int trainExamples, int testExamples, double majority, double l2,
@@ -105,42 +109,32 @@ public final class LinearProbe {
         Split devSplit = data.dev().orElseThrow(() -> new PromptTuneException("task " + task + " has no dev split"));
         Split testSplit = data.test().orElseThrow(() -> new PromptTuneException("task " + task + " has no test split"));
         model.setTrainable(false);
-        Features train = features(model, data.tokenize(data.train(), tokenizer, maxInput, 64), manager);
-        Features dev = features(model, data.tokenize(devSplit, tokenizer, maxInput, 64), manager);
-        Features test = features(model, data.tokenize(testSplit, tokenizer, maxInput, 64), manager);
+        Features train = features(model, data.tokenize(data.train(), tokenizer, maxInput, TARGET_LENGTH), manager);
+        Features dev = features(model, data.tokenize(devSplit, tokenizer, maxInput, TARGET_LENGTH), manager);
+        Features test = features(model, data.tokenize(testSplit, tokenizer, maxInput, TARGET_LENGTH), manager);
         int classes = data.verbalizer().size();
         double bestDev = -1;
         double bestPenalty = PENALTIES[0];
         SoftmaxRegression best = null;
         for (double l2 : PENALTIES) {
             SoftmaxRegression fit = SoftmaxRegression.fit(train.x(), train.y(), classes, l2, ITERATIONS, LEARNING_RATE);
-            double acc = SoftmaxRegression.accuracy(fit.predict(dev.x()), dev.y());
+            double acc = Metrics.accuracy(dev.y(), fit.predict(dev.x()));
             if (acc > bestDev) {
                 bestDev = acc;
                 bestPenalty = l2;
                 best = fit;
             }
         }
-        double testAccuracy = SoftmaxRegression.accuracy(best.predict(test.x()), test.y());
+        double testAccuracy = Metrics.accuracy(test.y(), best.predict(test.x()));
         return new Result(name, task, train.y().length, test.y().length, majority(train.y(), test.y(), classes),
                 bestPenalty, bestDev, testAccuracy, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Test accuracy of always answering the most frequent training class (the lowest class on a tie). */
     static double majority(int[] train, int[] test, int classes) {
-        int[] counts = new int[classes];
-        for (int c : train) {
-            counts[c]++;
-        }
-        int top = 0;
-        for (int c = 1; c < classes; c++) {
-            top = counts[c] > counts[top] ? c : top;
-        }
-        int right = 0;
-        for (int c : test) {
-            right += c == top ? 1 : 0;
-        }
-        return (double) right / test.length;
+        int[] predicted = new int[test.length];
+        Arrays.fill(predicted, Metrics.mostFrequentClass(train, classes));
+        return Metrics.accuracy(test, predicted);
     }
 
     /** The mean encoder output over each input's tokens (eos included), [examples][d_model], and the classes. */

@@ -97,14 +97,6 @@ final class SoftmaxRegression {
         return out;
     }
 
-    static double accuracy(int[] predicted, int[] y) {
-        int right = 0;
-        for (int i = 0; i < y.length; i++) {
-            right += predicted[i] == y[i] ? 1 : 0;
-        }
-        return (double) right / y.length;
-    }
-
     private static double[] standardise(double[] row, double[] mean, double[] scale) {
         double[] out = new double[row.length];
         for (int j = 0; j < row.length; j++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.data.TaskData;
+import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.testing.TinyWorld;
 import dev.prompttune.core.text.T5Tokenizer;
@@ -48,14 +49,14 @@ class LinearProbeTest {
         double[][] xTest = blobs(200, 3, 8, 2, yTest);
         SoftmaxRegression fit = SoftmaxRegression.fit(x, y, 3, 1e-2, LinearProbe.ITERATIONS, LinearProbe.LEARNING_RATE);
         // Bayes error of this problem is about 1 % (centres 4·√2 apart, unit noise).
-        assertTrue(SoftmaxRegression.accuracy(fit.predict(xTest), yTest) > 0.95);
+        assertTrue(Metrics.accuracy(yTest, fit.predict(xTest)) > 0.95);
 
         SplittableRandom r = new SplittableRandom(3);
         int[] shuffled = Arrays.stream(y).map(v -> r.nextInt(3)).toArray();
         SoftmaxRegression noise = SoftmaxRegression.fit(x, shuffled, 3, 1e-2, LinearProbe.ITERATIONS, LinearProbe.LEARNING_RATE);
         int[] testNoise = Arrays.stream(yTest).map(v -> r.nextInt(3)).toArray();
         // Chance is 1/3; with 600 test points its standard deviation is 0.019.
-        assertTrue(SoftmaxRegression.accuracy(noise.predict(xTest), testNoise) < 0.42);
+        assertTrue(Metrics.accuracy(testNoise, noise.predict(xTest)) < 0.42);
     }
 
     @Test
