@@ -8,42 +8,36 @@ Measured 2026-12-05: the stopped cell ended in 2.3 s (record INTERRUPTED), the s
 button spared libraries' daemon threads, the stopped cell had not ended after 120 s and Spark had lost its
 HeartbeatReceiver.
 """
-import sys, time
-from queue import Empty
+import sys
+import time
+
 from jupyter_client.manager import start_new_kernel
 
-def collect(kc, msg_id, timeout, until=None):
-    out = []
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            msg = kc.get_iopub_msg(timeout=1)
-        except Empty:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        t, c = msg["msg_type"], msg["content"]
-        if t == "status" and c["execution_state"] == "idle":
-            return out, True
-        out.append((t, c))
-        if until is not None and until(t, c):
-            return out, False
-    return out, False
+from kernel_messages import collect
+
+
+def ended(kc, msg_id, timeout):
+    """The request's iopub messages and whether it went idle within `timeout` seconds."""
+    try:
+        return collect(kc, msg_id, timeout), True
+    except AssertionError:
+        return [], False
+
 
 km, kc = start_new_kernel(kernel_name=sys.argv[1], startup_timeout=90)
 try:
     long = "%%promptTune longRun\nmodel 't5-mini-choice'\ndata 'spam'\nlength 4\nsteps 100000\nbatch 4\nevalEvery 5\nmaxInputLength 32\ncluster 'local[2]'\n"
     msg_id = kc.execute(long)
-    out, _ = collect(kc, msg_id, 300, until=lambda t, c: t == "update_display_data" and "dev" in c["data"].get("text/plain", ""))
+    collect(kc, msg_id, 300, until=lambda t, c: t == "update_display_data" and "dev" in c["data"].get("text/plain", ""))
     print("first eval seen; interrupting", flush=True)
     t0 = time.time()
     km.interrupt_kernel()
-    out, idle = collect(kc, msg_id, 120)
+    out, idle = ended(kc, msg_id, 120)
     print("interrupted cell ended:", idle, "after %.1f s" % (time.time() - t0), flush=True)
     short = long.replace("longRun", "again").replace("steps 100000", "steps 6").replace("evalEvery 5", "evalEvery 3")
     msg_id = kc.execute(short)
     t0 = time.time()
-    out, idle = collect(kc, msg_id, 180)
+    out, idle = ended(kc, msg_id, 180)
     print("second cluster run ended:", idle, "after %.1f s" % (time.time() - t0), flush=True)
     for t, c in out:
         if t in ("error", "stream"):

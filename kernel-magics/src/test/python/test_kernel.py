@@ -14,30 +14,14 @@ import sys
 import textwrap
 import time
 import unittest
-from queue import Empty
 
 import jupyter_kernel_test
 from jupyter_client.manager import start_new_kernel
 
+from kernel_messages import collect
+
 KERNEL_NAME = os.environ.get("PROMPTTUNE_KERNEL_NAME", "prompttune-java")
 TIMEOUT = 30
-
-
-def collect(kc, msg_id, timeout=TIMEOUT):
-    """iopub messages of one request until idle, as (msg_type, content) pairs."""
-    out = []
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            msg = kc.get_iopub_msg(timeout=1)
-        except Empty:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return out
-        out.append((msg["msg_type"], msg["content"]))
-    raise AssertionError("no idle status for %s within %ss; got %r" % (msg_id, timeout, out))
 
 
 def execute(kc, code, timeout=TIMEOUT):
@@ -197,7 +181,7 @@ class InterruptTests(unittest.TestCase):
         reply = self.kc.get_shell_msg(timeout=TIMEOUT)
         while reply["parent_header"].get("msg_id") != msg_id:
             reply = self.kc.get_shell_msg(timeout=TIMEOUT)
-        collect(self.kc, msg_id)
+        collect(self.kc, msg_id, TIMEOUT)
         self.assertEqual(reply["content"]["status"], "error")
         self.assertEqual(reply["content"]["ename"], "Interrupted")
         return time.time() - started

@@ -15,9 +15,10 @@ import os
 import signal
 import time
 import unittest
-from queue import Empty
 
 from jupyter_client.manager import start_new_kernel
+
+from kernel_messages import collect
 
 KERNEL = os.environ["PROMPTTUNE_KERNEL_NAME"]
 NO_BUILTIN = os.environ["PROMPTTUNE_KERNEL_NO_BUILTIN"]
@@ -34,26 +35,6 @@ steps %d
 batch 8
 evalEvery %d
 """
-
-
-def collect(kc, msg_id, timeout=TIMEOUT, until=None):
-    """iopub messages of one request until idle (or until `until(msg_type, content)` is true)."""
-    out = []
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            msg = kc.get_iopub_msg(timeout=1)
-        except Empty:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        t, c = msg["msg_type"], msg["content"]
-        if t == "status" and c["execution_state"] == "idle":
-            return out
-        out.append((t, c))
-        if until is not None and until(t, c):
-            return out
-    raise AssertionError("no idle status for %s within %ss; got %r" % (msg_id, timeout, [t for t, _ in out]))
 
 
 def reply_to(kc, msg_id):

@@ -10,8 +10,8 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
 /**
  * Renders and publishes a training run's live displays on its own thread, outside JShell's execution thread group,
- * so that the notebook's interrupt (which interrupts every thread of that group) never lands inside the messaging
- * library or the chart drawing: a thread interrupted while writing to an NIO channel closes it, and the kernel's
+ * so that the notebook's interrupt (which interrupts the cell's threads in that group) never lands inside the
+ * messaging library or the chart drawing: a thread interrupted while writing to an NIO channel closes it, and the kernel's
  * output socket with it; and drawing a chart (XChart on Java2D) cleared a pending interrupt in 18 of 40 draws
  * measured, so a training thread that drew its own charts often never saw the stop button (or a kernel's SIGTERM)
  * and trained on. The training thread only queues what to draw, from its own snapshot of the data; redraws of one
