@@ -70,7 +70,7 @@ public final class LinearProbe {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--task" -> task = value(args, ++i, "--task");
-                    case "--max-input" -> maxInput = Integer.parseInt(value(args, ++i, "--max-input"));
+                    case "--max-input" -> maxInput = maxInput(value(args, ++i, "--max-input"));
                     default -> models.add(Path.of(args[i]));
                 }
             }
@@ -81,7 +81,7 @@ public final class LinearProbe {
             try (NDManager root = NDManager.newBaseManager()) {
                 for (Path dir : models) {
                     if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                        throw new PromptTuneException("linear probe: " + dir + " is not a checkpoint directory (no config.json)");
+                        throw new PromptTuneException(dir + " is not a checkpoint directory (no config.json); allowed: a folder with config.json and model weights");
                     }
                     try (NDManager m = root.newSubManager(); T5Model model = T5Model.load(dir, m);
                          T5Tokenizer tokenizer = T5Tokenizers.load(dir)) {
@@ -89,10 +89,22 @@ public final class LinearProbe {
                     }
                 }
             }
-        } catch (PromptTuneException | NumberFormatException e) {
+        } catch (PromptTuneException e) {
             System.err.println("linear probe: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    private static int maxInput(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 2) {
+                return n;
+            }
+        } catch (NumberFormatException notAnInt) {
+            // the message below
+        }
+        throw new PromptTuneException("--max-input is '" + text + "'; allowed: a whole number of tokens, at least 2");
     }
 
     private static String value(String[] args, int i, String option) {
