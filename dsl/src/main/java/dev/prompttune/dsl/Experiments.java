@@ -153,9 +153,9 @@ public class Experiments {
     }
 
     /**
-     * What baselines depend on: the spec without the prompt's own settings, and without the seed unless model tuning
-     * (the one baseline that trains) is asked for: prompt design and the majority class are the same for every seed,
-     * so a sweep over 3 seeds scores them once, not 3 times.
+     * What baselines depend on: the spec without the prompt's own settings, and without the seed and the loss unless
+     * model tuning (the one baseline that trains) is asked for: prompt design and the majority class are the same for
+     * every seed, so a sweep over 3 seeds scores them once, not 3 times.
      */
     static JsonObject baselineKey(PromptTuneSpec spec) {
         JsonObject key = spec.toJson().deepCopy();
@@ -165,6 +165,7 @@ public class Experiments {
         }
         if (!spec.baselines().contains("modelTuning")) {
             key.remove("seed");
+            key.remove("loss");
         }
         return key;
     }

@@ -108,7 +108,7 @@ final class LiteralBlock {
 
     /**
      * The keyword call a problem is about, so the error points at its line: the keyword the message names (template,
-     * labels, labelField, init file, model) when the block sets it; else, for a problem of the data, the data keyword
+     * labels, labelField, init file, model, calibrate, loss) when the block sets it; else, for a problem of the data, the data keyword
      * whose file the message names, else the block's first data keyword; else null (the block as a whole: a default
      * is at fault).
      */
@@ -117,6 +117,7 @@ final class LiteralBlock {
                 : message.startsWith("init file") ? "init"
                 : message.startsWith("model") ? "model"
                 : message.startsWith("calibrate") ? "calibrate"
+                : message.startsWith("loss") ? "loss"
                 : message.contains("label field") ? "labelField"
                 : message.contains("verbalizer") || message.startsWith("unknown label") ? "labels" : null;
         MethodCallExpression firstData = null;

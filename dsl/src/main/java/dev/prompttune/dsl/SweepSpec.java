@@ -191,6 +191,11 @@ public final class SweepSpec extends TuneSpec {
         return axis("calibrate", values, TuneSpec::calibrate);
     }
 
+    /** {@code loss 'sequence', 'classes'}: the paper's loss against cross-entropy over the classes. */
+    public SweepSpec loss(String first, String... more) {
+        return axis("loss", list(first, more), TuneSpec::loss);
+    }
+
     /** {@code reparam 'none', 'residual'}: plain against Residual Prompt Tuning. */
     public SweepSpec reparam(String first, String... more) {
         return axis("reparam", list(first, more), TuneSpec::reparam);

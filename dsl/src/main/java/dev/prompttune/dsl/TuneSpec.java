@@ -327,6 +327,14 @@ public class TuneSpec {
         return set(b -> b.sentinel(v));
     }
 
+    /**
+     * What training minimises: {@code 'sequence'} (default, the paper's: the target text over the whole vocabulary)
+     * or {@code 'classes'} (cross-entropy over the task's classes, scored as rank classification scores them).
+     */
+    public TuneSpec loss(String v) {
+        return set(b -> b.loss(v));
+    }
+
     /** {@code 'accuracy'} or {@code 'macro_f1'} (default: the task's). */
     public TuneSpec metric(String v) {
         return set(b -> b.metric(v));

@@ -91,6 +91,9 @@ class BadScriptsTest {
                 bad(head + "    reparamBottleneck 0\n}\n", 4, "reparamBottleneck is 0", ">= 1"),
                 bad(head + "    calibrate 'yes'\n}\n", 4, "wrong type for 'calibrate'", "boolean"),
                 bad(head + "    calibrate true\n    evaluation 'generate'\n}\n", 4, "calibrate true needs evaluation 'rank'"),
+                bad(head + "    loss 'label'\n}\n", 4, "loss 'label' is not known", "sequence, classes"),
+                bad(head + "    evaluation 'generate'\n    loss 'classes'\n}\n", 5, "loss 'classes' needs evaluation 'rank'"),
+                bad("sweep {\n    model 'tiny'; data 'markers'\n    loss 'sequence', 'label'\n}\n", 3, "loss 'label' is not known"),
                 bad("sweep {\n    model 'tiny'; data 'markers'\n    reparam 'none', 'mlp'\n}\n", 3, "reparam 'mlp' is not known"));
     }
 

@@ -82,6 +82,36 @@ class CalibrateAndReparamTest {
         }
     }
 
+    /** {@code loss} is a grid axis; prompt design and the majority class do not depend on it (scored once). */
+    @Test
+    void lossIsASweepAxisThatBaselinesIgnore() {
+        Recording recording = new Recording();
+        SweepResult sweep = recording.sweep(s -> {
+            s.model("tiny");
+            s.data("markers");
+            s.loss("sequence", "classes");
+        });
+        assertEquals(List.of("loss"), sweep.axes());
+        assertEquals(List.of("sequence", "classes"), recording.specs.stream().map(PromptTuneSpec::loss).toList());
+        assertEquals(List.of(2, 0), recording.specs.stream().map(s -> s.baselines().size()).toList());
+    }
+
+    /** A run trained with {@code loss 'classes'} says so in its spec, its record and its prompt file. */
+    @Test
+    void aClassesLossRunRecordsItsLoss() throws Exception {
+        try (Session session = new Session()) {
+            Experiments ex = new Experiments(session);
+            PromptTuneRun run = ex.promptTune(s -> s.model("tiny").data("markers").name("byclass").length(4)
+                    .init("random").steps(6).batch(8).evalEvery(3).loss("classes").save(tmp.resolve("runs").toString()));
+            assertEquals("classes", run.spec().loss());
+            assertEquals(6, run.steps(), run.table());
+            String spec = java.nio.file.Files.readString(run.record().resolve("spec.json"));
+            assertTrue(spec.contains("\"loss\": \"classes\"") || spec.contains("\"loss\":\"classes\""), spec);
+            Path file = ex.savePrompt(run, tmp.resolve("byclass").toString());
+            assertEquals("classes", dev.prompttune.core.promptfile.PromptFile.load(file).metadata().hyperParameters().get("loss"));
+        }
+    }
+
     private static void assertScores(float[] expected, Map<String, Double> actual, String what) {
         List<Double> values = List.copyOf(actual.values());
         double[] got = new double[values.size()];

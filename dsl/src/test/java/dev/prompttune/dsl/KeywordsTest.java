@@ -82,6 +82,7 @@ class KeywordsTest {
                 Arguments.of("device", "device 'cpu'", "device", "\"cpu\""),
                 Arguments.of("precision", "precision 'fp16'", "precision", "\"fp16\""),
                 Arguments.of("sentinel", "sentinel true", "sentinel", "true"),
+                Arguments.of("loss", "loss 'classes'", "loss", "\"classes\""),
                 Arguments.of("metric", "metric 'macro_f1'", "metric", "\"macro_f1\""),
                 Arguments.of("evaluation", "evaluation 'generate'", "evaluation", "\"generate\""),
                 Arguments.of("maxInputLength", "maxInputLength 64", "maxInputLength", "64"),
@@ -144,7 +145,7 @@ class KeywordsTest {
                 promptTune {
                     model 'tiny'; data 'markers'; length 12; init text('a city'); placement 'after_first'
                     labels a: 'good', b: 'never'; optimizer('adamw') { lr 0.001; weightDecay 0.02 }
-                    batch 8; steps 50; evalEvery 10; patience 2; seed 3; dropout 0.05; sentinel true
+                    batch 8; steps 50; evalEvery 10; patience 2; seed 3; dropout 0.05; sentinel true; loss 'classes'
                     name 'twin'; save 'out'; baselines 'design'; calibrate true; reparam 'residual'; reparamBottleneck 8
                     cluster { master 'local[3]'; conf 'spark.task.cpus', '1' }
                 }
@@ -153,7 +154,7 @@ class KeywordsTest {
         Recording java = new Recording();
         java.promptTune(s -> s.model("tiny").data("markers").length(12).init(s.text("a city")).placement("after_first")
                 .labels(Map.of("a", "good", "b", "never")).optimizer("adamw", o -> o.lr(0.001).weightDecay(0.02))
-                .batch(8).steps(50).evalEvery(10).patience(2).seed(3).dropout(0.05).sentinel(true).name("twin").save("out")
+                .batch(8).steps(50).evalEvery(10).patience(2).seed(3).dropout(0.05).sentinel(true).loss("classes").name("twin").save("out")
                 .baselines("design").calibrate(true).reparam("residual").reparamBottleneck(8)
                 .cluster(c -> c.master("local[3]").conf("spark.task.cpus", "1")));
         JsonObject a = groovy.toJson();

@@ -65,7 +65,7 @@ final class GradientTask implements FlatMapFunction<Iterator<StepWork>, MicroGra
             Trainable trainable = reparam == null ? Trainable.prompt(prompt, placement)
                     : Trainable.residualPrompt(prompt, reparam, placement);
             trainable.parameters().forEach(p -> p.setRequiresGradient(true));
-            double loss = MicroBatch.backward(model, trainable.input(), inputs, targets, work.count(), j.dropout(),
+            double loss = MicroBatch.backward(model, trainable.input(), inputs, targets, j.classesOf(rows), work.count(), j.dropout(),
                     MicroBatch.maskSeed(j.seed(), work.step(), micro), m);
             if (!Double.isFinite(loss)) {
                 return new MicroGradient(micro, loss, null, (System.nanoTime() - start) / 1e9);

@@ -245,6 +245,22 @@ public final class T5Model extends T5Module implements AutoCloseable {
     }
 
     /**
+     * Each row's log-likelihood of its target, differentiable: Σ over positions whose label is not
+     * {@link #IGNORE_INDEX} of log p(label token). (Scoring without gradients uses
+     * {@link dev.prompttune.core.eval.RankClassifier#sequenceLogLikelihoods}, which sums in float64.)
+     *
+     * @param logits [N, L, V]
+     * @param labels [N, L] int64
+     * @return [N] float32
+     */
+    public static NDArray sequenceLogLikelihood(NDArray logits, NDArray labels) {
+        NDArray valid = labels.neq(IGNORE_INDEX);
+        NDArray safeLabels = labels.mul(valid.toType(DataType.INT64, false));
+        NDArray picked = logits.logSoftmax(-1).gather(safeLabels.expandDims(-1), -1).squeeze(-1); // [N, L]
+        return picked.mul(valid.toType(DataType.FLOAT32, false)).sum(new int[] {1});
+    }
+
+    /**
      * Hugging Face's {@code _shift_right}: decoder inputs are [start, labels[:-1]] with ignored positions as pad.
      *
      * @param labels [B, L] int64

@@ -4,6 +4,7 @@ import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.spec.ClusterSpec;
 import dev.prompttune.core.train.TokenizedTask;
 import dev.prompttune.core.train.Trainable;
+import dev.prompttune.core.train.TrainingLoss;
 import java.nio.file.Path;
 
 /**
@@ -24,8 +25,10 @@ import java.nio.file.Path;
  *                          snapshot is then [P] alone, else [P, MLP arrays…])
  * @param seed the run's seed (mask seeds)
  * @param dropout the training dropout rate, resolved
+ * @param loss what each micro-batch minimises (the classes loss reads {@code train}'s classes)
  * @param gradientAccumulation micro-batches per worker per step
  */
 public record ClusterTraining(ClusterSpec cluster, String name, Path model, String precision, String device,
                               String fingerprint, Trainable trainable, int length, int width, int reparamBottleneck, Placement placement,
-                              TokenizedTask train, long seed, float dropout, int gradientAccumulation) {}
+                              TokenizedTask train, long seed, float dropout, TrainingLoss loss,
+                              int gradientAccumulation) {}

@@ -14,6 +14,7 @@ import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.train.TokenizedTask;
+import dev.prompttune.core.train.TrainingLoss;
 import dev.prompttune.core.train.TrainingSettings;
 import java.util.List;
 
@@ -201,6 +202,7 @@ public final class ExperimentContext {
             steps = (int) Math.max(1, (spec.epochs() * (long) arrays().train().size() + perStep - 1) / perStep);
         }
         return new TrainingSettings(steps, spec.batch(), spec.gradientAccumulation(), spec.evalEvery(), spec.patience(),
-                spec.seed(), spec.dropout() == null ? null : spec.dropout().floatValue(), spec.evalBatch());
+                spec.seed(), spec.dropout() == null ? null : spec.dropout().floatValue(), spec.evalBatch())
+                .withLoss(TrainingLoss.of(spec.loss()));
     }
 }

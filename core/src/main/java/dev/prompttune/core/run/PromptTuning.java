@@ -174,7 +174,7 @@ public final class PromptTuning {
                             spec.name(), prepared.modelDir(), spec.precision(), spec.device(),
                             fingerprint, trainable, spec.length(), prepared.config().dModel,
                             reparam == null ? 0 : spec.reparamBottleneck(), spec.placement(), arrays.train(), settings.seed(),
-                            settings.dropoutFor(model), settings.gradientAccumulation())));
+                            settings.dropoutFor(model), settings.loss(), settings.gradientAccumulation())));
                 }
                 if (arrays.dev() != null) {
                     trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
@@ -304,6 +304,7 @@ public final class PromptTuning {
         hyper.put("dropout", spec.dropout());
         hyper.put("precision", spec.precision());
         hyper.put("sentinel", spec.sentinel());
+        hyper.put("loss", spec.loss());
         if (spec.calibrate()) {
             hyper.put("calibrate", true); // how the prompt's predictions are meant to be made
         }

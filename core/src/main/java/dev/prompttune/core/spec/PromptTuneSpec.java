@@ -6,6 +6,7 @@ import dev.prompttune.core.eval.EvaluationMode;
 import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptInit;
+import dev.prompttune.core.train.TrainingLoss;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.OptimizerKind;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public record PromptTuneSpec(
         String data, Path train, Path dev, Path test, String template, Map<String, String> labels, String labelField,
         String optimizer, double lr, double weightDecay, String schedule, int batch, int steps, int epochs,
         int gradientAccumulation, int evalEvery, int patience, long seed, Double dropout, String device, String precision,
-        boolean sentinel, String metric, String evaluation, int maxInputLength, int maxTargetLength, int evalBatch,
+        boolean sentinel, String loss, String metric, String evaluation, int maxInputLength, int maxTargetLength, int evalBatch,
         Path save, List<String> baselines, boolean calibrate, String reparam, int reparamBottleneck,
         ClusterSpec cluster, boolean fastDevRun) {
 
@@ -42,6 +43,7 @@ public record PromptTuneSpec(
     public static final List<String> PRECISIONS = List.of("fp32", "fp16");
     public static final List<String> METRICS = Metric.keys();
     public static final List<String> EVALUATIONS = EvaluationMode.keys();
+    public static final List<String> LOSSES = TrainingLoss.keys();
     public static final List<String> BASELINES = List.of("design", "majority", "modelTuning");
     /** Prompt reparameterisations: none (plain prompt tuning) or Residual Prompt Tuning's bottleneck MLP. */
     public static final List<String> REPARAMS = List.of("none", "residual");
@@ -104,6 +106,7 @@ public record PromptTuneSpec(
         private String device = "auto";
         private String precision = "fp32";
         private boolean sentinel;
+        private String loss = TrainingLoss.SEQUENCE.key();
         private String metric;
         private String evaluation = EvaluationMode.RANK.key();
         private int maxInputLength = 512;
@@ -212,6 +215,13 @@ public record PromptTuneSpec(
         /** The paper's "span corruption + sentinel": prepend {@code <extra_id_0>} to every target. */
         public Builder sentinel(boolean v) { sentinel = v; return this; }
 
+        /**
+         * What training minimises: {@code sequence} (default, the paper's: the target text's cross-entropy over the
+         * whole vocabulary) or {@code classes} (cross-entropy over the task's classes scored as rank classification
+         * scores them; {@link TrainingLoss}).
+         */
+        public Builder loss(String v) { oneOf("loss", v, LOSSES); loss = v; return this; }
+
         public Builder metric(String v) { oneOf("metric", v, METRICS); metric = v; return this; }
 
         /** How dev/test are scored: rank classification over the labels (default) or generation + exact match. */
@@ -280,6 +290,10 @@ public record PromptTuneSpec(
             if (calibrate && EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
                 throw new PromptTuneException("calibrate true needs evaluation 'rank' (it corrects the label scores of "
                         + "rank classification); evaluation is 'generate'");
+            }
+            if (TrainingLoss.of(loss) == TrainingLoss.CLASSES && EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
+                throw new PromptTuneException("loss 'classes' needs evaluation 'rank' (it trains the label scores rank "
+                        + "classification ranks by); evaluation is 'generate'; allowed with generate: loss 'sequence'");
             }
             PromptInit resolvedInit = init != null ? init
                     : (labels != null || data != null ? PromptInit.labels() : PromptInit.vocab());

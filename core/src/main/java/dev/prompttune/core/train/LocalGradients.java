@@ -17,14 +17,18 @@ final class LocalGradients implements StepGradients {
     private final TokenizedTask train;
     private final long seed;
     private final float dropout;
+    private final TrainingLoss loss;
     private final NDManager root;
 
-    LocalGradients(T5Model model, Trainable trainable, TokenizedTask train, long seed, float dropout, NDManager root) {
+    LocalGradients(T5Model model, Trainable trainable, TokenizedTask train, long seed, float dropout, TrainingLoss loss,
+                   NDManager root) {
+        MicroBatch.Classes.requireClasses(loss, train);
         this.model = model;
         this.trainable = trainable;
         this.train = train;
         this.seed = seed;
         this.dropout = dropout;
+        this.loss = loss;
         this.root = root;
     }
 
@@ -39,8 +43,10 @@ final class LocalGradients implements StepGradients {
         int count = microBatches.size();
         double[] losses = new double[count];
         for (int k = 0; k < count; k++) {
-            long[][][] rows = MicroBatch.rows(train, microBatches.get(k));
-            losses[k] = MicroBatch.backward(model, trainable.input(), rows[0], rows[1], count, dropout,
+            int[] batch = microBatches.get(k);
+            long[][][] rows = MicroBatch.rows(train, batch);
+            losses[k] = MicroBatch.backward(model, trainable.input(), rows[0], rows[1],
+                    MicroBatch.Classes.of(loss, train, batch), count, dropout,
                     MicroBatch.maskSeed(seed, step, k), root);
         }
         double loss = StepGradients.meanLoss(losses);

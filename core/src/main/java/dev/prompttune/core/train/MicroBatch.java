@@ -2,6 +2,7 @@ package dev.prompttune.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.DropoutScope;
 import dev.prompttune.core.model.GradMode;
@@ -28,27 +29,67 @@ public final class MicroBatch {
      *
      * @param inputs [B][T_i] encoder ids of the micro-batch's rows
      * @param targets [B][L_i] target ids
+     * @param classes the rows' classes for {@link TrainingLoss#CLASSES}; null for the sequence loss
      * @param count micro-batches in the step (the loss is their mean)
      * @param dropout the rate for this micro-batch
      * @param maskSeed {@link #maskSeed}
      * @return the micro-batch's mean loss (not divided by {@code count})
      */
-    public static double backward(T5Model model, EncoderInput input, long[][] inputs, long[][] targets, int count,
-                                  float dropout, long maskSeed, NDManager root) {
+    public static double backward(T5Model model, EncoderInput input, long[][] inputs, long[][] targets, Classes classes,
+                                  int count, float dropout, long maskSeed, NDManager root) {
         try (NDManager m = root.newSubManager();
              DropoutScope masks = DropoutScope.open(dropout, maskSeed);
              GradMode.Scope grad = GradMode.on()) {
             RankClassifier.Padded encoder = RankClassifier.Padded.of(inputs, 0, m);
-            NDArray labels = RankClassifier.Padded.of(targets, T5Model.IGNORE_INDEX, m).ids();
             PromptLayout.Combined combined = input.build(model, encoder.ids(), encoder.mask());
             NDArray encoded = model.encode(combined.embeddings(), combined.mask(), true);
-            NDArray logits = model.logits(model.decode(model.shiftRight(labels), encoded, combined.mask(), true));
-            NDArray loss = T5Model.loss(logits, labels);
+            NDArray loss;
+            if (classes == null) {
+                NDArray labels = RankClassifier.Padded.of(targets, T5Model.IGNORE_INDEX, m).ids();
+                NDArray logits = model.logits(model.decode(model.shiftRight(labels), encoded, combined.mask(), true));
+                loss = T5Model.loss(logits, labels);
+            } else {
+                loss = ClassesLoss.of(model, encoded, combined.mask(), classes.targets(), classes.truth(), true, m);
+            }
             double value = loss.getFloat();
             if (Double.isFinite(value)) {
                 GradMode.backward(Scalars.div(loss, count));
             }
             return value;
+        }
+    }
+
+    /**
+     * What {@link TrainingLoss#CLASSES} needs of a micro-batch.
+     *
+     * @param targets [C][L_c] each class's target ids (eos included), the task's
+     * @param truth [B] each row's class index
+     */
+    public record Classes(long[][] targets, int[] truth) {
+
+        /**
+         * The rows {@code batch} of {@code split}'s classes under {@code loss}: null for the sequence loss.
+         *
+         * @throws PromptTuneException when the classes loss is asked of a split without classes
+         */
+        public static Classes of(TrainingLoss loss, TokenizedTask split, int[] batch) {
+            if (loss == TrainingLoss.SEQUENCE) {
+                return null;
+            }
+            requireClasses(loss, split);
+            int[] truth = new int[batch.length];
+            for (int i = 0; i < batch.length; i++) {
+                truth[i] = split.classes()[batch[i]];
+            }
+            return new Classes(split.classTargets(), truth);
+        }
+
+        /** Fails with one line when {@code loss} needs classes that {@code split} does not have. */
+        public static void requireClasses(TrainingLoss loss, TokenizedTask split) {
+            if (loss == TrainingLoss.CLASSES && !split.isClassification()) {
+                throw new PromptTuneException("loss 'classes' needs a classification task (labels with target texts); "
+                        + "split '" + split.name() + "' has none; allowed here: loss 'sequence'");
+            }
         }
     }
 

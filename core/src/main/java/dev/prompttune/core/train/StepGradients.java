@@ -44,8 +44,8 @@ public interface StepGradients extends AutoCloseable {
 
     /** Micro-batches in this process, autograd accumulating on {@code trainable}'s arrays (the trainer's default). */
     static StepGradients local(T5Model model, Trainable trainable, TokenizedTask train, long seed, float dropout,
-                               NDManager root) {
-        return new LocalGradients(model, trainable, train, seed, dropout, root);
+                               TrainingLoss loss, NDManager root) {
+        return new LocalGradients(model, trainable, train, seed, dropout, loss, root);
     }
 
     /** The mean of micro-batch losses, added in order as the single-process loop adds them. */

@@ -101,7 +101,7 @@ public final class Trainer {
         train.requireNonEmpty();
         boolean hasDev = dev != null && dev.size() > 0 && (dev.isClassification() || devEvaluator != null);
         StepGradients source = gradients != null ? gradients : StepGradients.local(model, trainable, train,
-                settings.seed(), settings.dropoutFor(model), root);
+                settings.seed(), settings.dropoutFor(model), settings.loss(), root);
         int microPerStep = settings.gradientAccumulation() * source.workers();
         Engine.getInstance().setRandomSeed((int) settings.seed());
         // Only what is trained records gradients; frozen weights never do.

@@ -18,9 +18,10 @@ import java.util.Map;
  * @param maxGradNorm before each update, gradients are scaled down so that their global L2 norm (over every
  *        trained array together) is at most this; 0 turns clipping off. It caps the damage of the rare huge gradient
  *        that otherwise sends full-model training into a loss spike.
+ * @param loss what each micro-batch minimises ({@link TrainingLoss}; the paper's sequence loss unless set)
  */
 public record TrainingSettings(int steps, int batchSize, int gradientAccumulation, int evalEvery, int patience, long seed,
-                               Float dropout, int evalBatchSize, float maxGradNorm) {
+                               Float dropout, int evalBatchSize, float maxGradNorm, TrainingLoss loss) {
 
     public TrainingSettings {
         require(steps >= 1, "steps", steps, "steps >= 1");
@@ -34,6 +35,14 @@ public record TrainingSettings(int steps, int batchSize, int gradientAccumulatio
         }
         require(maxGradNorm >= 0 && Float.isFinite(maxGradNorm), "maxGradNorm", maxGradNorm,
                 "a finite number >= 0 (0: no gradient clipping)");
+        require(loss != null, "loss", loss, String.join(", ", TrainingLoss.keys()));
+    }
+
+    /** With the sequence loss. */
+    public TrainingSettings(int steps, int batchSize, int gradientAccumulation, int evalEvery, int patience, long seed,
+                            Float dropout, int evalBatchSize, float maxGradNorm) {
+        this(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm,
+                TrainingLoss.SEQUENCE);
     }
 
     /** Without gradient clipping. */
@@ -48,31 +57,35 @@ public record TrainingSettings(int steps, int batchSize, int gradientAccumulatio
     }
 
     public TrainingSettings withSteps(int n) {
-        return new TrainingSettings(n, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm);
+        return new TrainingSettings(n, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm, loss);
     }
 
     public TrainingSettings withBatch(int n) {
-        return new TrainingSettings(steps, n, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm);
+        return new TrainingSettings(steps, n, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm, loss);
     }
 
     public TrainingSettings withEval(int every, int patienceEvals) {
-        return new TrainingSettings(steps, batchSize, gradientAccumulation, every, patienceEvals, seed, dropout, evalBatchSize, maxGradNorm);
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, every, patienceEvals, seed, dropout, evalBatchSize, maxGradNorm, loss);
     }
 
     public TrainingSettings withSeed(long s) {
-        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, s, dropout, evalBatchSize, maxGradNorm);
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, s, dropout, evalBatchSize, maxGradNorm, loss);
     }
 
     public TrainingSettings withDropout(Float d) {
-        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, d, evalBatchSize, maxGradNorm);
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, d, evalBatchSize, maxGradNorm, loss);
     }
 
     public TrainingSettings withGradientAccumulation(int n) {
-        return new TrainingSettings(steps, batchSize, n, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm);
+        return new TrainingSettings(steps, batchSize, n, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm, loss);
     }
 
     public TrainingSettings withMaxGradNorm(float norm) {
-        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, norm);
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, norm, loss);
+    }
+
+    public TrainingSettings withLoss(TrainingLoss l) {
+        return new TrainingSettings(steps, batchSize, gradientAccumulation, evalEvery, patience, seed, dropout, evalBatchSize, maxGradNorm, l);
     }
 
     /** The dropout rate training uses on {@code model}: this override, else the model's own rate. */
@@ -91,6 +104,7 @@ public record TrainingSettings(int steps, int batchSize, int gradientAccumulatio
         d.put("dropout", dropout);
         d.put("evalBatch", evalBatchSize);
         d.put("maxGradNorm", maxGradNorm);
+        d.put("loss", loss.key());
         return d;
     }
 

@@ -15,6 +15,7 @@ import dev.prompttune.core.spec.ClusterSpec;
 import dev.prompttune.core.train.StepGradients;
 import dev.prompttune.core.train.TokenizedTask;
 import dev.prompttune.core.train.Trainable;
+import dev.prompttune.core.train.TrainingLoss;
 import dev.prompttune.core.train.optim.Adafactor;
 import dev.prompttune.core.train.optim.Optimizer;
 import java.io.IOException;
@@ -63,10 +64,10 @@ final class ClusterStepBench {
             for (int k = 0; k < workers; k++) {
                 micro.add(range(k * shape.batch(), shape.batch()));
             }
-            StepGradients single = StepGradients.local(model, trainable, train, 42, shape.dropout(), root);
+            StepGradients single = StepGradients.local(model, trainable, train, 42, shape.dropout(), TrainingLoss.SEQUENCE, root);
             StepGradients spark = ClusterBackends.require(cluster).training(new ClusterTraining(cluster, "bench", dir, "fp32",
                     "cpu", EmbeddingFingerprint.of(model.embeddingTable()), trainable, shape.promptLength(), shape.dModel(), 0,
-                    Placement.PREFIX, train, 42, shape.dropout(), 1));
+                    Placement.PREFIX, train, 42, shape.dropout(), TrainingLoss.SEQUENCE, 1));
             double[] singleSeconds = new double[steps];
             double[] clusterSeconds = new double[steps];
             double[] computeSeconds = new double[steps];
