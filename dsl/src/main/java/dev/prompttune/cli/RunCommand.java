@@ -1,5 +1,6 @@
 package dev.prompttune.cli;
 
+import dev.prompttune.core.run.Interrupts;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunComparison;
 import dev.prompttune.core.run.RunFailed;

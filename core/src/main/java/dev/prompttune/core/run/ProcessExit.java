@@ -33,7 +33,8 @@ public final class ProcessExit {
 
     /**
      * SIGINT and SIGTERM end this process at once ({@link #now}, status 128 + the signal's number) instead of through
-     * the JVM's exit: for long batch jobs without work to save on a signal (the model builds).
+     * the JVM's exit: for long batch jobs outside the work that {@link Interrupts} stops with its state saved (a
+     * model build before and after its training phases).
      */
     public static void onSignals() {
         for (String name : List.of("INT", "TERM")) {

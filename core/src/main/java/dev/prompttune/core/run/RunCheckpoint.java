@@ -81,7 +81,7 @@ public final class RunCheckpoint {
     }
 
     /** Deletes the checkpoint (a run that ended where it cannot go on needs none). */
-    static void remove(Path recordDir) {
+    public static void remove(Path recordDir) {
         try {
             Files.deleteIfExists(recordDir.resolve(FILE));
         } catch (IOException e) {
@@ -94,7 +94,16 @@ public final class RunCheckpoint {
      *
      * @param shapes each trainable array's shape, in {@link TrainerState#current()}'s order
      */
-    static void write(Path recordDir, TrainerState state, List<long[]> shapes, Identity identity) {
+    public static void write(Path recordDir, TrainerState state, List<long[]> shapes, Identity identity) {
+        write(recordDir, state, shapes, identity, Map.of());
+    }
+
+    /**
+     * {@link #write(Path, TrainerState, List, Identity)} with the caller's own notes in the same file (a model build's
+     * log lines so far), so that they and the state are never caught at different steps.
+     */
+    public static void write(Path recordDir, TrainerState state, List<long[]> shapes, Identity identity,
+                             Map<String, String> notes) {
         SafetensorsWriter out = new SafetensorsWriter();
         for (int i = 0; i < shapes.size(); i++) {
             out.add("current." + i, state.current()[i], shapes.get(i), "F32");
@@ -129,6 +138,7 @@ public final class RunCheckpoint {
         meta.add("optimizer", optimizer);
         meta.add("losses", RunRecord.GSON.toJsonTree(state.losses()));
         meta.add("evals", RunRecord.GSON.toJsonTree(state.evals()));
+        meta.add("notes", RunRecord.GSON.toJsonTree(notes));
         out.metadata(METADATA_KEY, RunRecord.GSON.toJson(meta));
         out.write(recordDir.resolve(FILE));
     }
@@ -137,7 +147,7 @@ public final class RunCheckpoint {
      * The record's checkpoint, checked against what it is about to be resumed with: {@code expected} and the
      * trainable's array shapes. Every problem is one line naming the file, the bad value and what is allowed.
      */
-    static TrainerState read(Path recordDir, Identity expected, List<long[]> shapes) {
+    public static TrainerState read(Path recordDir, Identity expected, List<long[]> shapes) {
         requireExists(recordDir);
         Path file = recordDir.resolve(FILE);
         try (SafetensorsFile in = SafetensorsFile.open(file)) {
@@ -149,7 +159,7 @@ public final class RunCheckpoint {
             check(file, "model embedding fingerprint", meta.get("model_fingerprint").getAsString(), expected.model(),
                     "the model the run was trained on");
             check(file, "spec fingerprint", meta.get("spec_fingerprint").getAsString(), expected.spec(),
-                    "the spec.json the run was started with (was it edited?)");
+                    "the settings the run was started with (a run's spec.json: was it edited? a model build's options)");
             Map<String, String> data = new LinkedHashMap<>();
             meta.getAsJsonObject("data_fingerprints").entrySet().forEach(e -> data.put(e.getKey(), e.getValue().getAsString()));
             check(file, "data fingerprints", data.toString(), expected.data().toString(), "the data the run was trained on");
@@ -184,6 +194,21 @@ public final class RunCheckpoint {
             throw corrupt(file, m.startsWith(file + ": ") ? m.substring(file.toString().length() + 2) : m);
         } catch (RuntimeException e) { // a metadata field missing or of the wrong type
             throw corrupt(file, "unreadable metadata (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The notes {@link #write(Path, TrainerState, List, Identity, Map)} stored (empty when none); read after {@link #read}. */
+    public static Map<String, String> notes(Path recordDir) {
+        Path file = recordDir.resolve(FILE);
+        try (SafetensorsFile in = SafetensorsFile.open(file)) {
+            JsonObject notes = metadata(in).getAsJsonObject("notes");
+            Map<String, String> out = new LinkedHashMap<>();
+            if (notes != null) {
+                notes.entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsString()));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw corrupt(file, "unreadable notes (" + e.getMessage() + ")");
         }
     }
 

@@ -45,6 +45,8 @@ import java.util.Map;
  * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
  *              losses with {@code out/NAME/pretrain-log.jsonl} ({@link RebuildCheck}); 0: a normal build
  * @param checkTolerance the largest relative difference {@code check} accepts (0.01 = 1 %)
+ * @param resume true: continue each phase from its checkpoint ({@code out/NAME.resume/}, written at every held-out
+ *               evaluation and on Ctrl-C) where there is one; false: a phase with a checkpoint is refused (no lost work)
  */
 public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                       int dModel, int dKv, int heads, int dFf, int encoderLayers, int decoderLayers,
@@ -55,7 +57,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                       MixtureRecipe mixRecipe, boolean mixTied, boolean mixFromRandom,
                       String optimizer, int warmup, float maxGradNorm, int logEvery, int evalEvery, int devExamples,
                       String dtype, String phases, String spanName, String lmName, boolean save,
-                      int check, double checkTolerance) {
+                      int check, double checkTolerance, boolean resume) {
 
     /** The recipe of the shipped {@code models/t5-mini} (seed 1). */
     public static PretrainOptions defaults() {
@@ -68,7 +70,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 MixtureRecipe.OPTIONS, false, false,
                 "adamw", 100, 0f, 50, 250, 256,
                 "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
-                0, 0.01);
+                0, 0.01, false);
     }
 
     /** Parses {@code --key value} pairs over the defaults. */
@@ -95,6 +97,10 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         }
         if (o.check() < 0) {
             throw new PromptTuneException("--check must be 0 (build) or a number of steps >= 1, got " + o.check());
+        }
+        if (o.check() > 0 && o.resume()) {
+            throw new PromptTuneException("--check " + o.check() + " with --resume true: a check replays from step 0 and "
+                    + "writes nothing; allowed: one of them");
         }
         return o;
     }
@@ -142,7 +148,8 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 a.getOrDefault("lm-name", d.lmName),
                 Boolean.parseBoolean(a.getOrDefault("save", "" + d.save)),
                 Integer.parseInt(a.getOrDefault("check", "" + d.check)),
-                Double.parseDouble(a.getOrDefault("check-tolerance", "" + d.checkTolerance)));
+                Double.parseDouble(a.getOrDefault("check-tolerance", "" + d.checkTolerance)),
+                bool("resume", a.getOrDefault("resume", "" + d.resume)));
     }
 
     private static boolean bool(String option, String value) {
@@ -156,7 +163,8 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
             "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
             "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "mix-steps", "mix-input", "mix-lr",
             "mix-saved-dropout", "tasks", "mix-name", "mix-recipe", "mix-tied", "mix-from-random", "optimizer", "warmup", "max-grad-norm", "log-every",
-            "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance");
+            "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance",
+            "resume");
 
     /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
     public T5Config config(int vocabSize) {

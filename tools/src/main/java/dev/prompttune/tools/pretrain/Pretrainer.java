@@ -13,8 +13,11 @@ import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.model.T5Weights;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
+import dev.prompttune.core.run.Interrupts;
 import dev.prompttune.core.train.TokenizedTask;
+import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.Trainable;
+import dev.prompttune.core.train.TrainerState;
 import dev.prompttune.core.train.Trainer;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.core.train.TrainingResult;
@@ -23,8 +26,10 @@ import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -56,6 +61,8 @@ public final class Pretrainer {
     private dev.prompttune.tools.pretrain.mix.PromptabilityMixture mixture;
     private final List<List<RebuildCheck.Row>> checks = new ArrayList<>();
     private final List<String> numericsDifferences = new ArrayList<>();
+    /** Listeners added to every phase's trainer (tests stop a phase with one). */
+    final List<TrainingListener> extraListeners = new ArrayList<>();
 
     public Pretrainer(PretrainOptions options, T5Tokenizer tokenizer, NDManager root) {
         this.options = options;
@@ -65,11 +72,20 @@ public final class Pretrainer {
 
     public static void main(String[] args) {
         dev.prompttune.core.run.ProcessExit.onSignals(); // Ctrl-C or SIGTERM mid-step: no exit through libtorch's destructors
-        try {
-            System.exit(build(args));
+        try (Interrupts interrupts = Interrupts.install(Thread.currentThread(), System.err, "pretrain",
+                "stopping at the next step and writing the phase's checkpoint",
+                "the checkpoint of the last held-out evaluation stays")) {
+            int status;
+            try {
+                status = build(args);
+            } catch (Interrupted e) {
+                System.err.println("pretrain: " + e.getMessage());
+                status = interrupts.received() ? interrupts.exitCode() : 130;
+            }
+            dev.prompttune.core.run.ProcessExit.now(status);
         } catch (PromptTuneException e) {
             System.err.println("pretrain: " + e.getMessage());
-            System.exit(2);
+            dev.prompttune.core.run.ProcessExit.now(2);
         }
     }
 
@@ -264,16 +280,37 @@ public final class Pretrainer {
         PretrainLog log = new PretrainLog(objective.key, options.logEvery());
         TrainingSettings settings = new TrainingSettings(steps, options.batch(), 1, options.evalEvery(), 0, seed,
                 options.trainDropout(), 64, options.maxGradNorm());
+        Trainable trainable = Trainable.model(model);
+        // No checkpoint for a --check: it replays from step 0 and writes nothing.
+        PhaseCheckpoint checkpoint = options.check() > 0 ? null
+                : PhaseCheckpoint.of(options.out(), name, recipe(objective, name, steps, lr, warmup), model, trainable, train, held);
+        TrainerState resumed = checkpoint == null ? null : checkpoint.load(options.resume());
+        if (resumed != null) {
+            log.restore(checkpoint.notes(), resumed);
+        }
         long start = System.nanoTime();
         TrainingResult result;
         try (Optimizer optimizer = optimizer(lr, schedule)) {
-            List<TrainingListener> listeners = options.check() > 0 ? List.of(log, stopAfter(options.check())) : List.of(log);
-            Trainer trainer = new Trainer(model, Trainable.model(model), optimizer, settings, "accuracy", listeners)
+            List<TrainingListener> listeners = new ArrayList<>(List.of(log));
+            listeners.addAll(extraListeners);
+            if (options.check() > 0) {
+                listeners.add(stopAfter(options.check()));
+            }
+            Trainer trainer = new Trainer(model, trainable, optimizer, settings, "accuracy", listeners)
                     .withDevEvaluator(input -> -HeldOutLoss.of(model, held, 32, root));
+            if (checkpoint != null) {
+                trainer.withCheckpoints(state -> checkpoint.save(state, log));
+            }
+            if (resumed != null) {
+                trainer.resumingFrom(resumed);
+            }
             result = trainer.run(name, train, held, root);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         model.setTrainable(false);
+        if (result.reason() == StopReason.INTERRUPTED && checkpoint != null) {
+            throw new Interrupted(objective.key, result.steps(), steps, checkpoint.dir());
+        }
         if (result.failure() != null) {
             throw new PromptTuneException("phase " + objective.key + " failed: " + result.failure());
         }
@@ -300,7 +337,31 @@ public final class Pretrainer {
         if (options.save() && logged == null) {
             new ModelCard(options, mixture, probe).save(model, dir, pr, log.lines);
         }
+        if (checkpoint != null) {
+            checkpoint.remove();
+        }
         return pr;
+    }
+
+    /** What determines a phase's run, for its checkpoint's identity: a checkpoint resumes only the same recipe. */
+    private Map<String, Object> recipe(Objective objective, String name, int steps, float lr, int warmup) {
+        Map<String, Object> recipe = new LinkedHashMap<>(options.asMap());
+        recipe.put("phase", objective.key);
+        recipe.put("name", name);
+        recipe.put("steps", steps);
+        recipe.put("lr", lr);
+        recipe.put("warmup", warmup);
+        recipe.put("log_every", options.logEvery());
+        recipe.put("eval_every", options.evalEvery());
+        return recipe;
+    }
+
+    /** A phase stopped by Ctrl-C or SIGTERM at a step boundary; its checkpoint is written. */
+    static final class Interrupted extends PromptTuneException {
+        Interrupted(String phase, int step, int steps, Path dir) {
+            super("phase " + phase + " stopped at step " + step + " of " + steps + "; its checkpoint is in " + dir
+                    + ": run the same command with --resume true to continue");
+        }
     }
 
     /** Stops the trainer at the end of step {@code steps} (an interrupt ends a run at the next step boundary). */

@@ -248,7 +248,7 @@ class PretrainerTest {
      * {@code count} sentences of {@code length} words drawn from {@code words} with {@code seed}, one a line, with an
      * empty line (a document break) after every {@code documentLines} of them (0: one document).
      */
-    private static List<String> randomText(String[] words, int count, int length, long seed, int documentLines) {
+    static List<String> randomText(String[] words, int count, int length, long seed, int documentLines) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {

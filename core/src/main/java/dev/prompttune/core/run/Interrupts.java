@@ -1,0 +1,99 @@
+package dev.prompttune.core.run;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM while a long job works ({@code prompttune run}, a model build). The first signal
+ * interrupts the job's thread: the same path as a notebook's stop button, so the trainer stops at the next step
+ * boundary and the job keeps what it has (a run scores its best prompt and writes its whole record marked
+ * INTERRUPTED; a build writes its phase's checkpoint). The command then exits with 128 + the signal's number: 130 for
+ * SIGINT, 143 for SIGTERM. A second signal exits at once with the same code; a file being written then is left out,
+ * never half-written (AtomicFiles deletes its temp file on the way out).
+ */
+public final class Interrupts implements AutoCloseable {
+
+    private static final List<String> SIGNALS = List.of("INT", "TERM");
+
+    private final Thread worker;
+    private final PrintStream err;
+    private final String command;
+    private final String stopping;
+    private final String abortLeaves;
+    private final List<Runnable> restore = new ArrayList<>();
+    private volatile Signal received;
+
+    private Interrupts(Thread worker, PrintStream err, String command, String stopping, String abortLeaves) {
+        this.worker = worker;
+        this.err = err;
+        this.command = command;
+        this.stopping = stopping;
+        this.abortLeaves = abortLeaves;
+    }
+
+    /** {@code prompttune run}'s: the run scores its best prompt and writes its record. */
+    public static Interrupts install(Thread worker, PrintStream err) {
+        return install(worker, err, "prompttune", "stopping at the next step, then scoring the best prompt and writing "
+                + "the record", "the current run's record stays incomplete");
+    }
+
+    /**
+     * Handles SIGINT and SIGTERM for {@code worker} until {@link #close}.
+     *
+     * @param command the message prefix ("prompttune", "pretrain")
+     * @param stopping what the first signal does, for the message
+     * @param abortLeaves what a second signal leaves behind, for the message
+     */
+    public static Interrupts install(Thread worker, PrintStream err, String command, String stopping, String abortLeaves) {
+        Interrupts interrupts = new Interrupts(worker, err, command, stopping, abortLeaves);
+        for (String name : SIGNALS) {
+            try {
+                Signal signal = new Signal(name);
+                SignalHandler previous = Signal.handle(signal, interrupts::handle);
+                interrupts.restore.add(() -> Signal.handle(signal, previous));
+            } catch (IllegalArgumentException reserved) {
+                // the JVM keeps this signal (java -Xrs): it then ends the process as it always does
+            }
+        }
+        return interrupts;
+    }
+
+    private synchronized void handle(Signal signal) {
+        if (received != null) {
+            err.println(command + ": SIG" + signal.getName() + " again: aborting now; " + abortLeaves);
+            // Not Runtime.exit: its C exit() runs libtorch's destructors while the worker may be inside libtorch (a
+            // JVM crash, seen with SIGTERM mid-step). ProcessExit removes temp files and ends without destructors.
+            ProcessExit.now(128 + signal.getNumber());
+            return;
+        }
+        received = signal;
+        // On a terminal the progress line is being redrawn in place: start a line of our own.
+        err.println((System.console() != null ? "\n" : "") + command + ": SIG" + signal.getName() + ": " + stopping
+                + " (Ctrl-C again aborts at once)");
+        worker.interrupt();
+    }
+
+    /** Whether a signal arrived. */
+    public boolean received() {
+        return received != null;
+    }
+
+    /** {@code SIGINT} or {@code SIGTERM}. */
+    public String signalName() {
+        return "SIG" + received.getName();
+    }
+
+    /** 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM. */
+    public int exitCode() {
+        return 128 + received.getNumber();
+    }
+
+    @Override
+    public void close() {
+        restore.forEach(Runnable::run);
+        Thread.interrupted(); // a signal that came after the work ended must not leak into the caller
+    }
+}
