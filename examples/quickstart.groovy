@@ -19,4 +19,6 @@ promptTune {
     batch 16
     evalEvery 100
     maxInputLength 64 // e-mails cut to their first 64 tokens: the model was trained on passages of 12-45 tokens
+    loss 'classes'     // train on what the run is scored by: cross-entropy over the labels' scores, not the
+                       // paper's loss over the whole vocabulary (README: a lift of +0.03 here, +0.11 on brown-genre)
 }
