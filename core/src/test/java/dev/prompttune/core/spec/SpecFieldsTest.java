@@ -23,7 +23,7 @@ class SpecFieldsTest {
                 .test(Path.of("c.jsonl")).template("t: {text}").labels(Map.of("x", "yes")).labelField("tag")
                 .optimizer("adamw").lr(0.01).weightDecay(0.02).schedule("linear:10:100").batch(4).steps(9).epochs(2)
                 .gradientAccumulation(3).evalEvery(5).patience(2).seed(11).dropout(0.05).device("cpu").precision("fp16")
-                .sentinel(true).metric("macro_f1").evaluation("rank").maxInputLength(33).maxTargetLength(5).evalBatch(6)
+                .sentinel(true).loss("classes").metric("macro_f1").evaluation("rank").maxInputLength(33).maxTargetLength(5).evalBatch(6)
                 .save(Path.of("elsewhere")).baselines("design").calibrate(true).reparam("residual").reparamBottleneck(8)
                 .cluster(ClusterSpec.of("spark://head:7077", 3, Map.of("spark.executor.memory", "2g"))).fastDevRun(true).build();
     }
