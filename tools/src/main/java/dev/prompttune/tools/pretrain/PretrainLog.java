@@ -43,11 +43,16 @@ final class PretrainLog implements TrainingListener {
         }
     }
 
+    /** Seconds since the phase started, earlier sittings included after {@link #restore}. */
+    double elapsedSeconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
     /** What a phase checkpoint keeps of the log: its lines so far and the phase's elapsed seconds. */
     Map<String, String> notes() {
         Map<String, String> notes = new LinkedHashMap<>();
         notes.put("log_lines", String.join("\n", lines));
-        notes.put("elapsed_seconds", Double.toString((System.nanoTime() - started) / 1e9));
+        notes.put("elapsed_seconds", Double.toString(elapsedSeconds()));
         return notes;
     }
 

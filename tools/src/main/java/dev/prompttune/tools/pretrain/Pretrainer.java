@@ -306,7 +306,8 @@ public final class Pretrainer {
             }
             result = trainer.run(name, train, held, root);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        // A resumed phase's time counts every sitting (the log keeps the earlier ones' seconds).
+        double seconds = resumed == null ? (System.nanoTime() - start) / 1e9 : log.elapsedSeconds();
         model.setTrainable(false);
         if (result.reason() == StopReason.INTERRUPTED && checkpoint != null) {
             throw new Interrupted(objective.key, result.steps(), steps, checkpoint.dir());
