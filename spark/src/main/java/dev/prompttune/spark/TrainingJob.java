@@ -18,10 +18,8 @@ record TrainingJob(String model, String precision, String device, String fingerp
         implements Serializable {
 
     static TrainingJob of(ClusterTraining run) {
+        MicroBatch.Classes.requireClasses(run.loss(), run.train());
         boolean byClass = run.loss() == TrainingLoss.CLASSES;
-        if (byClass) {
-            MicroBatch.Classes.requireClasses(run.loss(), run.train());
-        }
         return new TrainingJob(run.model().toAbsolutePath().normalize().toString(), run.precision(), run.device(),
                 run.fingerprint(), run.length(), run.width(), run.reparamBottleneck(), run.placement().key(),
                 run.train().inputs(), run.train().targets(), run.seed(), run.dropout(),
@@ -30,13 +28,6 @@ record TrainingJob(String model, String precision, String device, String fingerp
 
     /** The rows' classes for {@link MicroBatch#backward}: null under the sequence loss. */
     MicroBatch.Classes classesOf(int[] rows) {
-        if (classes == null) {
-            return null;
-        }
-        int[] truth = new int[rows.length];
-        for (int r = 0; r < rows.length; r++) {
-            truth[r] = classes[rows[r]];
-        }
-        return new MicroBatch.Classes(classTargets, truth);
+        return classes == null ? null : MicroBatch.Classes.of(classTargets, classes, rows);
     }
 }

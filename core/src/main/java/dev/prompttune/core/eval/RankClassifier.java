@@ -43,18 +43,8 @@ public final class RankClassifier {
                     Padded enc = Padded.of(slice, 0, m);
                     PromptLayout.Combined combined = input.build(model, enc.ids, enc.mask);
                     NDArray hidden = model.encode(combined.embeddings(), combined.mask(), false);
-                    // Repeat each example's encoding once per class: row r·C + c scores class c for example r.
-                    NDArray repeated = hidden.repeat(0, classes);
-                    NDArray repeatedMask = combined.mask().repeat(0, classes);
-                    long[][] labelRows = new long[rows * classes][];
-                    for (int r = 0; r < rows; r++) {
-                        for (int c = 0; c < classes; c++) {
-                            labelRows[r * classes + c] = classTargets[c];
-                        }
-                    }
-                    NDArray labels = Padded.of(labelRows, T5Model.IGNORE_INDEX, m).ids;
-                    NDArray logits = model.logits(model.decode(model.shiftRight(labels), repeated, repeatedMask, false));
-                    double[] flat = sequenceLogLikelihoods(logits, labels);
+                    EveryClass decoded = decodeEveryClass(model, hidden, combined.mask(), classTargets, false, m);
+                    double[] flat = sequenceLogLikelihoods(decoded.logits(), decoded.labels());
                     for (int r = 0; r < rows; r++) {
                         float[] row = new float[classes];
                         for (int c = 0; c < classes; c++) {
@@ -67,6 +57,40 @@ public final class RankClassifier {
         }
         return scores;
     }
+
+    /**
+     * Every (row, class) pair through the decoder at once: each row's encoding is repeated once per class, so row
+     * r·C + c of the result is class c of row r. Scoring ({@link #score}) and the classes loss of training
+     * ({@code loss 'classes'}) both score the classes through this one pass.
+     *
+     * @param hidden [B, T, H] encoder output
+     * @param mask [B, T] its attention mask
+     * @param classTargets [C][L_c] each class's target ids (eos included)
+     * @param training dropout on (training) or off (scoring)
+     */
+    public static EveryClass decodeEveryClass(T5Model model, NDArray hidden, NDArray mask, long[][] classTargets,
+                                              boolean training, NDManager m) {
+        int rows = (int) hidden.getShape().get(0);
+        int classes = classTargets.length;
+        long[][] labelRows = new long[rows * classes][];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < classes; c++) {
+                labelRows[r * classes + c] = classTargets[c];
+            }
+        }
+        NDArray labels = Padded.of(labelRows, T5Model.IGNORE_INDEX, m).ids;
+        NDArray logits = model.logits(model.decode(model.shiftRight(labels), hidden.repeat(0, classes),
+                mask.repeat(0, classes), training));
+        return new EveryClass(logits, labels);
+    }
+
+    /**
+     * {@link #decodeEveryClass}'s result.
+     *
+     * @param logits [B·C, L, V]
+     * @param labels [B·C, L] int64, ignored positions {@link T5Model#IGNORE_INDEX}
+     */
+    public record EveryClass(NDArray logits, NDArray labels) {}
 
     /**
      * Σ log p(label token) over the positions whose label is not ignored: logits [N, L, V] (float32), labels [N, L]

@@ -236,12 +236,8 @@ public final class T5Model extends T5Module implements AutoCloseable {
      * @return scalar loss
      */
     public static NDArray loss(NDArray logits, NDArray labels) {
-        NDArray logProbs = logits.logSoftmax(-1);
         NDArray valid = labels.neq(IGNORE_INDEX);
-        NDArray safeLabels = labels.mul(valid.toType(DataType.INT64, false)); // -100 → 0, then masked out
-        NDArray picked = logProbs.gather(safeLabels.expandDims(-1), -1).squeeze(-1);
-        NDArray validF = valid.toType(DataType.FLOAT32, false);
-        return picked.mul(validF).sum().neg().div(validF.sum());
+        return labelLogProbs(logits, labels, valid).sum().neg().div(valid.toType(DataType.FLOAT32, false).sum());
     }
 
     /**
@@ -254,10 +250,18 @@ public final class T5Model extends T5Module implements AutoCloseable {
      * @return [N] float32
      */
     public static NDArray sequenceLogLikelihood(NDArray logits, NDArray labels) {
-        NDArray valid = labels.neq(IGNORE_INDEX);
-        NDArray safeLabels = labels.mul(valid.toType(DataType.INT64, false));
-        NDArray picked = logits.logSoftmax(-1).gather(safeLabels.expandDims(-1), -1).squeeze(-1); // [N, L]
-        return picked.mul(valid.toType(DataType.FLOAT32, false)).sum(new int[] {1});
+        return labelLogProbs(logits, labels, labels.neq(IGNORE_INDEX)).sum(new int[] {1});
+    }
+
+    /**
+     * log p(label token) at each position, 0 where the label is {@link #IGNORE_INDEX}: [N, L] float32.
+     *
+     * @param valid [N, L] boolean, labels != IGNORE_INDEX
+     */
+    private static NDArray labelLogProbs(NDArray logits, NDArray labels, NDArray valid) {
+        NDArray safeLabels = labels.mul(valid.toType(DataType.INT64, false)); // -100 → 0, then masked out
+        NDArray picked = logits.logSoftmax(-1).gather(safeLabels.expandDims(-1), -1).squeeze(-1);
+        return picked.mul(valid.toType(DataType.FLOAT32, false));
     }
 
     /**

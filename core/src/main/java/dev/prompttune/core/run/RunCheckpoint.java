@@ -57,9 +57,14 @@ public final class RunCheckpoint {
 
     /** {@code sha256:HEX} of the spec's JSON as {@code spec.json} holds it. */
     public static String fingerprint(PromptTuneSpec spec) {
+        return fingerprint(spec.toJson());
+    }
+
+    /** {@code sha256:HEX} of settings as JSON (a spec, a model build's recipe): what {@link Identity#spec} holds. */
+    public static String fingerprint(JsonElement settings) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(RunRecord.GSON.toJson(spec.toJson()).getBytes(StandardCharsets.UTF_8));
+                    .digest(RunRecord.GSON.toJson(settings).getBytes(StandardCharsets.UTF_8));
             return "sha256:" + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

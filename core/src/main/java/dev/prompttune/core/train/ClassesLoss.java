@@ -10,8 +10,8 @@ import dev.prompttune.core.model.T5Model;
  * class's target, eos included), then cross-entropy over the classes: mean over rows of
  * −log softmax_c(score[r][c])[truth[r]].
  *
- * <p>The encoder runs once per row; its output is repeated once per class and the decoder scores every (row, class)
- * pair in one pass (row r·C + c is class c of row r), as {@link RankClassifier#score} does without gradients.
+ * <p>The encoder runs once per row; the decoder scores every (row, class) pair in one pass, the pass
+ * {@link RankClassifier#score} makes without gradients ({@link RankClassifier#decodeEveryClass}).
  */
 final class ClassesLoss {
 
@@ -27,17 +27,9 @@ final class ClassesLoss {
     static NDArray of(T5Model model, NDArray encoded, NDArray mask, long[][] classTargets, int[] truth, boolean training,
                       NDManager m) {
         int rows = truth.length;
-        int classes = classTargets.length;
-        long[][] labelRows = new long[rows * classes][];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < classes; c++) {
-                labelRows[r * classes + c] = classTargets[c];
-            }
-        }
-        NDArray labels = RankClassifier.Padded.of(labelRows, T5Model.IGNORE_INDEX, m).ids();
-        NDArray logits = model.logits(model.decode(model.shiftRight(labels), encoded.repeat(0, classes),
-                mask.repeat(0, classes), training));
-        NDArray scores = T5Model.sequenceLogLikelihood(logits, labels).reshape(rows, classes); // [B, C]
+        RankClassifier.EveryClass decoded = RankClassifier.decodeEveryClass(model, encoded, mask, classTargets, training, m);
+        NDArray scores = T5Model.sequenceLogLikelihood(decoded.logits(), decoded.labels())
+                .reshape(rows, classTargets.length); // [B, C]
         long[] truthIds = new long[rows];
         for (int r = 0; r < rows; r++) {
             truthIds[r] = truth[r];

@@ -77,11 +77,20 @@ public final class MicroBatch {
                 return null;
             }
             requireClasses(loss, split);
+            return of(split.classTargets(), split.classes(), batch);
+        }
+
+        /**
+         * The rows {@code batch} of a split given as arrays (a cluster task's).
+         *
+         * @param classes [N] every example's class index
+         */
+        public static Classes of(long[][] targets, int[] classes, int[] batch) {
             int[] truth = new int[batch.length];
             for (int i = 0; i < batch.length; i++) {
-                truth[i] = split.classes()[batch[i]];
+                truth[i] = classes[batch[i]];
             }
-            return new Classes(split.classTargets(), truth);
+            return new Classes(targets, truth);
         }
 
         /** Fails with one line when {@code loss} needs classes that {@code split} does not have. */

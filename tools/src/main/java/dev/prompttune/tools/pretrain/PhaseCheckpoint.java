@@ -9,9 +9,7 @@ import dev.prompttune.core.train.TokenizedTask;
 import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.TrainerState;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -57,7 +55,7 @@ final class PhaseCheckpoint {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("train", fingerprint(train));
         data.put("held_out", fingerprint(held));
-        RunCheckpoint.Identity identity = new RunCheckpoint.Identity(sha256(GSON.toJson(recipe).getBytes(StandardCharsets.UTF_8)),
+        RunCheckpoint.Identity identity = new RunCheckpoint.Identity(RunCheckpoint.fingerprint(GSON.toJsonTree(recipe)),
                 EmbeddingFingerprint.of(model.embeddingTable()), data);
         List<long[]> shapes = trainable.parameters().stream().map(p -> p.getShape().getShape()).toList();
         return new PhaseCheckpoint(out.resolve(name + ".resume"), identity, shapes);
@@ -93,11 +91,6 @@ final class PhaseCheckpoint {
     }
 
     void save(TrainerState state, PretrainLog log) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         RunCheckpoint.write(dir, state, shapes, identity, log.notes());
     }
 
@@ -125,14 +118,6 @@ final class PhaseCheckpoint {
                 }
             }
             return "sha256:" + HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
