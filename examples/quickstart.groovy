@@ -10,8 +10,9 @@
 // (prompt.safetensors) and the run's record (spec, metrics, predictions) were saved.
 
 promptTune {
-    model 't5-mini-choice' // the default built-in model: trained to answer with a word its encoder read, or to
-                           // choose among words in front of the text, as a prompt asks (models/README.md)
+    model 't5-mini-topics' // the default built-in model: trained to answer with a word its encoder read, or to
+                           // choose among words in front of the text the one that names its topic, as a prompt
+                           // over class labels asks (models/README.md)
     data 'spam'        // data/tasks/spam: "subject: {subject} message: {body}" → spam | normal
     length 20
     init 'labels'

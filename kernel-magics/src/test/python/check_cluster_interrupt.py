@@ -26,7 +26,7 @@ def ended(kc, msg_id, timeout):
 
 km, kc = start_new_kernel(kernel_name=sys.argv[1], startup_timeout=90)
 try:
-    long = "%%promptTune longRun\nmodel 't5-mini-choice'\ndata 'spam'\nlength 4\nsteps 100000\nbatch 4\nevalEvery 5\nmaxInputLength 32\ncluster 'local[2]'\n"
+    long = "%%promptTune longRun\nmodel 't5-mini-topics'\ndata 'spam'\nlength 4\nsteps 100000\nbatch 4\nevalEvery 5\nmaxInputLength 32\ncluster 'local[2]'\n"
     msg_id = kc.execute(long)
     collect(kc, msg_id, 300, until=lambda t, c: t == "update_display_data" and "dev" in c["data"].get("text/plain", ""))
     print("first eval seen; interrupting", flush=True)

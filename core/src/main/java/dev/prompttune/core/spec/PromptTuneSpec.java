@@ -80,7 +80,7 @@ public record PromptTuneSpec(
         private String name;
         // The default is the checkpoint prompt tuning lifts: the span-corruption and LM-adapted checkpoints' decoders
         // hardly read their encoders, and a prompt only acts through the encoder (models/README.md, Promptability).
-        private String model = "t5-mini-choice";
+        private String model = "t5-mini-topics";
         private int length = 100;
         private PromptInit init;
         private Placement placement = Placement.PREFIX;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Batches and prompt lengths that cannot fit are refused before weights load, from a lower bound of a step's memory
- * (t5-mini-choice's shape: 4 heads, 4 + 4 layers, vocabulary 8,000; 16 GiB available).
+ * (the built-in models' shape: 4 heads, 4 + 4 layers, vocabulary 8,000; 16 GiB available).
  */
 class StepMemoryTest {
 

@@ -87,7 +87,7 @@ class PretrainerTest {
     }
 
     /**
-     * The keyword build (the default model's recipe at fixture size): from random weights, tied head, Adafactor; its
+     * The keyword build (the task every shipped mixture recipe starts from, at fixture size): from random weights, tied head, Adafactor; its
      * checkpoint is tied, trained without dropout, and its card and log describe this build only (no span history).
      */
     @Test

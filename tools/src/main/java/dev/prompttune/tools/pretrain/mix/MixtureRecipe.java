@@ -62,7 +62,7 @@ public enum MixtureRecipe {
         this.choice = choice;
     }
 
-    /** Whether the recipe trains on the {@link KeywordTask} (the default model's recipes). */
+    /** Whether the recipe trains on the {@link KeywordTask} (the shipped models' recipes). */
     public boolean keywordTask() {
         return keywords > 0;
     }

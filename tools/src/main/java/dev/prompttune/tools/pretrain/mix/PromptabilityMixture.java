@@ -156,7 +156,16 @@ public final class PromptabilityMixture {
     public Set<String> answerWords() {
         Set<String> out = new HashSet<>(poolWords);
         tasks.forEach(t -> out.addAll(t.labels()));
+        if (topics != null) {
+            // Drawn from the pool today; listed on their own so the hold-out check covers them whatever their source.
+            topics.names().forEach(out::addAll);
+        }
         return out;
+    }
+
+    /** Each topic group's names, best first; empty when the recipe has no topic task (for tests). */
+    List<List<String>> topicNames() {
+        return topics == null ? List.of() : topics.names();
     }
 
     /** A missing-word choice example from the training passages (for tests); null as {@link #missingWord}. */

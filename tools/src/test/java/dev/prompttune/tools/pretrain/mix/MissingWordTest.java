@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The missing-word choice of the default model's recipe ({@code keywords-choice}): options first, then the passage
+ * The missing-word choice of {@code t5-mini-choice}'s recipe ({@code keywords-choice}): options first, then the passage
  * without the answer word; the answer is one of the options and a pool word (never an evaluation label word), and
  * the other options do not occur in the passage, so the choice can only be made from the rest of the text.
  */

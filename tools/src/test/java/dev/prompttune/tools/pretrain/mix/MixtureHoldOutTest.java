@@ -96,14 +96,22 @@ class MixtureHoldOutTest {
                     .forEach(e -> evaluation.add(e.getValue().getAsString()));
         }
         assertEquals(evaluation, rules.labelWords());
-        PromptabilityMixture mixture = new PromptabilityMixture(kept.subList(0, 3000),
-                LabelWords.of(tokenizer, rules.labelWords()), tokenizer, 128, MixtureRecipe.OPTIONS, 7);
-        Set<String> answers = mixture.answerWords();
-        assertTrue(answers.size() > 500, "answer words: " + answers.size());
-        for (String w : evaluation) {
-            assertFalse(answers.contains(w), "evaluation label word '" + w + "' is a mixture answer");
+        // OPTIONS has fixed answer words per task; KEYWORDS_TOPICS is the shipped default's recipe (t5-mini-topics):
+        // its topic names are drawn from the same pool.
+        for (MixtureRecipe recipe : List.of(MixtureRecipe.OPTIONS, MixtureRecipe.KEYWORDS_TOPICS)) {
+            PromptabilityMixture mixture = new PromptabilityMixture(kept.subList(0, 3000),
+                    LabelWords.of(tokenizer, rules.labelWords()), tokenizer, 128, recipe, 7);
+            Set<String> answers = mixture.answerWords();
+            assertTrue(answers.size() > 500, recipe + " answer words: " + answers.size());
+            for (String w : evaluation) {
+                assertFalse(answers.contains(w), recipe + ": evaluation label word '" + w + "' is a mixture answer");
+            }
+            assertTrue(rules.violations(mixture.passages(), answers).isEmpty(), recipe.key());
+            if (recipe == MixtureRecipe.KEYWORDS_TOPICS) {
+                assertTrue(mixture.topicNames().size() > 10, "topic groups: " + mixture.topicNames().size());
+                mixture.topicNames().forEach(names -> assertTrue(answers.containsAll(names), names.toString()));
+            }
         }
-        assertTrue(rules.violations(mixture.passages(), answers).isEmpty());
     }
 
     @Test
