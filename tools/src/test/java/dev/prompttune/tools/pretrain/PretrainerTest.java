@@ -87,8 +87,9 @@ class PretrainerTest {
     }
 
     /**
-     * The keyword build (the task every shipped mixture recipe starts from, at fixture size): from random weights, tied head, Adafactor; its
-     * checkpoint is tied, trained without dropout, and its card and log describe this build only (no span history).
+     * The keyword build (the task every shipped mixture recipe starts from, at fixture size): from random weights,
+     * tied head, Adafactor; its checkpoint is tied, trained without dropout, and its card and log describe this build
+     * only (no span history).
      */
     @Test
     void keywordBuildFromRandomWeightsWritesATiedCheckpoint(@TempDir Path tmp) throws Exception {
