@@ -177,7 +177,7 @@ public final class CorpusBuilder {
         TaskSet topic = FortuneTask.build(seed, fortunes, excludedFortuneKeys);
         List<TaskSet> tasks = List.of(spam, genre, topic);
 
-        List<List<String>> documents = pretrainDocuments(excludedBrownDocs, excludedMailKeys, excludedFortuneKeys);
+        List<PretrainDoc> documents = pretrainDocuments(excludedBrownDocs, excludedMailKeys, excludedFortuneKeys);
         documents = dropLeaks(documents, tasks);
 
         Path tasksDir = out.resolve("tasks");
@@ -187,15 +187,36 @@ public final class CorpusBuilder {
                     + t.balance("test"));
         }
         writePretrain(out.resolve("corpus").resolve("pretrain.txt.gz"), documents);
+        writeSources(out.resolve("corpus").resolve(SOURCES_FILE), documents);
         Provenance.write(out, sources, stats, tasks);
     }
 
     // ---------------------------------------------------------------------------------------------- pretraining
 
+    /**
+     * One pretraining document: where it comes from ({@code brown/CATEGORY}, {@code mail}, {@code fortune/FILE}), the
+     * evaluation task whose classes that source feeds ({@code ""} when none does) and its paragraphs.
+     */
+    record PretrainDoc(String source, String evaluatedBy, List<String> paragraphs) {
+
+        /** The line of {@link #SOURCES_FILE}: the source, then a tab and the evaluation task when there is one. */
+        String sourceLine() {
+            return evaluatedBy.isEmpty() ? source : source + "\t" + evaluatedBy;
+        }
+    }
+
+    /**
+     * The file beside {@code pretrain.txt.gz} naming each of its documents' sources, one line per document in the
+     * same order: what the promptability mixture's source task asks about. A source that an evaluation task
+     * classifies (the spam mails, the five fortune files, the Brown categories of the five genres) carries that
+     * task's name, so the mixture can leave it out.
+     */
+    public static final String SOURCES_FILE = "sources.txt.gz";
+
     /** Documents (lists of paragraphs) for pretraining, without the tasks' dev and test material, shuffled. */
-    private List<List<String>> pretrainDocuments(Set<String> brownDocs, Set<String> mailKeys,
-                                                 Set<String> fortuneKeys) {
-        List<List<String>> docs = new ArrayList<>();
+    private List<PretrainDoc> pretrainDocuments(Set<String> brownDocs, Set<String> mailKeys,
+                                                Set<String> fortuneKeys) {
+        List<PretrainDoc> docs = new ArrayList<>();
         JsonObject s = new JsonObject();
 
         int brownUsed = 0;
@@ -207,7 +228,8 @@ public final class CorpusBuilder {
             for (List<String> p : d.paragraphs()) {
                 paragraphs.add(String.join(" ", p));
             }
-            docs.add(paragraphs);
+            boolean evaluated = GENRES.values().stream().anyMatch(c -> c.contains(d.category()));
+            docs.add(new PretrainDoc("brown/" + d.category(), evaluated ? GenreTask.NAME : "", paragraphs));
             brownUsed++;
         }
         s.addProperty("brown_documents", brownUsed);
@@ -260,7 +282,7 @@ public final class CorpusBuilder {
                 words += Texts.wordCount(p);
             }
             if (paragraphs.size() > 1) {
-                docs.add(paragraphs);
+                docs.add(new PretrainDoc("mail", SpamTask.NAME, paragraphs));
                 mailDocs++;
             }
         }
@@ -285,7 +307,8 @@ public final class CorpusBuilder {
                 if (Texts.letterFraction(f.text()) < 0.6 || !seen.add(key)) {
                     continue;
                 }
-                docs.add(List.of(f.text()));
+                docs.add(new PretrainDoc("fortune/" + e.getKey(),
+                        FORTUNE_WORDS.containsKey(e.getKey()) ? FortuneTask.NAME : "", List.of(f.text())));
                 fortuneDocs++;
             }
         }
@@ -300,7 +323,7 @@ public final class CorpusBuilder {
      * dev or test example of a task (near-duplicate mails, fortunes quoted in other files); documents left empty
      * are dropped.
      */
-    private List<List<String>> dropLeaks(List<List<String>> documents, List<TaskSet> tasks) {
+    private List<PretrainDoc> dropLeaks(List<PretrainDoc> documents, List<TaskSet> tasks) {
         Map<String, String> windows = new HashMap<>();
         for (TaskSet t : tasks) {
             for (String split : List.of("dev", "test")) {
@@ -315,10 +338,10 @@ public final class CorpusBuilder {
             }
         }
         Map<String, Integer> droppedPerTask = new TreeMap<>();
-        List<List<String>> out = new ArrayList<>(documents.size());
-        for (List<String> d : documents) {
-            List<String> kept = new ArrayList<>(d.size());
-            for (String p : d) {
+        List<PretrainDoc> out = new ArrayList<>(documents.size());
+        for (PretrainDoc d : documents) {
+            List<String> kept = new ArrayList<>(d.paragraphs().size());
+            for (String p : d.paragraphs()) {
                 String[] w = Texts.key(p).split(" ");
                 String hit = null;
                 for (int i = 0; i + LEAK_WINDOW <= w.length && hit == null; i++) {
@@ -331,7 +354,7 @@ public final class CorpusBuilder {
                 }
             }
             if (!kept.isEmpty()) {
-                out.add(kept);
+                out.add(new PretrainDoc(d.source(), d.evaluatedBy(), kept));
             }
         }
         JsonObject s = new JsonObject();
@@ -343,7 +366,7 @@ public final class CorpusBuilder {
         return out;
     }
 
-    private void writePretrain(Path file, List<List<String>> documents) throws IOException {
+    private void writePretrain(Path file, List<PretrainDoc> documents) throws IOException {
         Files.createDirectories(file.getParent());
         long chars = 0;
         long words = 0;
@@ -355,8 +378,8 @@ public final class CorpusBuilder {
                  }
              };
              BufferedWriter w = new BufferedWriter(new OutputStreamWriter(gz, StandardCharsets.UTF_8))) {
-            for (List<String> d : documents) {
-                for (String p : d) {
+            for (PretrainDoc d : documents) {
+                for (String p : d.paragraphs()) {
                     w.write(p);
                     w.write('\n');
                     chars += p.length() + 1;
@@ -374,5 +397,24 @@ public final class CorpusBuilder {
         s.addProperty("characters", chars);
         s.addProperty("gzip_bytes", Files.size(file));
         System.err.println("pretrain: " + s);
+    }
+
+    /** One line per document of {@code pretrain.txt.gz}, in its order: the document's source. */
+    private void writeSources(Path file, List<PretrainDoc> documents) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file);
+             GZIPOutputStream gz = new GZIPOutputStream(os, 1 << 16) {
+                 {
+                     def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+                 }
+             };
+             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(gz, StandardCharsets.UTF_8))) {
+            for (PretrainDoc d : documents) {
+                w.write(d.sourceLine());
+                w.write('\n');
+            }
+        }
+        Map<String, Integer> perSource = new TreeMap<>();
+        documents.forEach(d -> perSource.merge(d.source().replaceFirst("/.*", ""), 1, Integer::sum));
+        System.err.println("sources: " + file.getFileName() + " " + perSource);
     }
 }

@@ -17,11 +17,14 @@ import java.util.TreeSet;
  */
 final class FortuneTask {
 
+    /** The task's name (its folder under {@code data/tasks}). */
+    static final String NAME = "fortune-topic";
+
     private FortuneTask() {}
 
     /** The fortune-topic task from the fortune files; the dev/test fortunes' keys go to {@code excludedKeys}. */
     static TaskSet build(long seed, Map<String, List<Fortune>> fortunes, Set<String> excludedKeys) {
-        TaskSet t = new TaskSet("fortune-topic",
+        TaskSet t = new TaskSet(NAME,
                 "Fortune cookies (Debian fortunes): which topic file is a fortune (quote, joke, aphorism) from?"
                         + " computers, politics, science, work or art.",
                 "fortune: {text}", "label", CorpusBuilder.FORTUNE_WORDS);

@@ -17,6 +17,9 @@ import java.util.Set;
  */
 final class GenreTask {
 
+    /** The task's name (its folder under {@code data/tasks}). */
+    static final String NAME = "brown-genre";
+
     private GenreTask() {}
 
     /** Passages of 60 to 100 words: whole sentences, cut at 100 words when one sentence runs past it. */
@@ -43,7 +46,7 @@ final class GenreTask {
 
     /** The brown-genre task from the Brown documents; the dev/test documents' ids go to {@code excludedDocs}. */
     static TaskSet build(long seed, List<Doc> brown, Set<String> excludedDocs) {
-        TaskSet t = new TaskSet("brown-genre",
+        TaskSet t = new TaskSet(NAME,
                 "Brown corpus (1961 American English): which coarse genre is a passage of " + CorpusBuilder.PASSAGE_MIN_WORDS
                         + "-" + CorpusBuilder.PASSAGE_MAX_WORDS + " words from? press (news, editorials, reviews), fiction"
                         + " (general, mystery, science fiction, adventure, romance), learned (scientific and"

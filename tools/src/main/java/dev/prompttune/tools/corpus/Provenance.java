@@ -145,12 +145,20 @@ final class Provenance {
         pretrain.add("near_duplicates_dropped", stats.get("pretrain_paragraphs_dropped_as_near_duplicates_of_dev_test"));
         pretrain.addProperty("leak_rule", stats.get("leak_rule").getAsString());
         derived.add("pretrain", pretrain);
+        JsonObject documentSources = new JsonObject();
+        documentSources.addProperty("file", "corpus/" + CorpusBuilder.SOURCES_FILE);
+        documentSources.addProperty("format", "UTF-8 text, gzip: one line per document of corpus/pretrain.txt.gz, in its"
+                + " order: brown/CATEGORY (cats.txt), mail, or fortune/FILE; then, for a source an evaluation"
+                + " task classifies, a tab and that task's name");
+        derived.add("pretrain_sources", documentSources);
         md.append("- `corpus/pretrain.txt.gz`: ").append(pretrain.get("format").getAsString()).append(". ")
                 .append(pretrain.get("contents").getAsString()).append(". ")
                 .append(pretrain.get("leak_rule").getAsString()).append(" (paragraphs dropped for that: ")
                 .append(pretrain.get("near_duplicates_dropped")).append("). ")
                 .append(pretrain.get("documents")).append(" documents, ").append(pretrain.get("words"))
                 .append(" words, ").append(pretrain.get("gzip_bytes")).append(" bytes gzipped.\n");
+        md.append("- `").append(documentSources.get("file").getAsString()).append("`: ")
+                .append(documentSources.get("format").getAsString()).append(".\n");
         JsonObject taskRecords = new JsonObject();
         for (TaskSet t : tasks) {
             JsonObject o = new JsonObject();

@@ -16,11 +16,14 @@ import java.util.TreeMap;
  */
 final class SpamTask {
 
+    /** The task's name (its folder under {@code data/tasks}). */
+    static final String NAME = "spam";
+
     private SpamTask() {}
 
     /** The spam task from the parsed messages; the dev/test messages' keys go to {@code excludedKeys}. */
     static TaskSet build(long seed, List<CorpusBuilder.MailRecord> mails, Set<String> excludedKeys) {
-        TaskSet t = new TaskSet("spam",
+        TaskSet t = new TaskSet(NAME,
                 "SpamAssassin public corpus: is the e-mail spam or a normal (ham) message? Input: the Subject"
                         + " header and the first " + CorpusBuilder.SPAM_BODY_WORDS + " words of the body's text.",
                 "subject: {subject} message: {body}", "label", CorpusBuilder.SPAM_WORDS);

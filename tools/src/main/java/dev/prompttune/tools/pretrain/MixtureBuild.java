@@ -3,6 +3,7 @@ package dev.prompttune.tools.pretrain;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.prompttune.tools.pretrain.mix.DocumentSources;
 import dev.prompttune.tools.pretrain.mix.LabelWords;
 import dev.prompttune.tools.pretrain.mix.MixtureHoldOut;
 import dev.prompttune.tools.pretrain.mix.Passage;
@@ -29,7 +30,9 @@ final class MixtureBuild {
         MixtureHoldOut rules = MixtureHoldOut.of(options.tasks());
         List<Passage> kept = rules.filter(all);
         LabelWords pool = LabelWords.of(tokenizer, rules.labelWords());
-        PromptabilityMixture mixture = new PromptabilityMixture(kept, pool, tokenizer, options.mixInput(),
+        DocumentSources sources = options.mixRecipe().sourceTask() ? DocumentSources.beside(options.corpus())
+                : DocumentSources.NONE;
+        PromptabilityMixture mixture = new PromptabilityMixture(kept, sources, pool, tokenizer, options.mixInput(),
                 options.mixRecipe(), options.seed() * 7_919L + 17);
         int checked = rules.require(mixture.passages(), mixture.answerWords());
         System.out.printf(Locale.ROOT, "mixture: %,d passages (%,d dropped for sharing a %d-word run with dev/test text), "

@@ -18,9 +18,11 @@ public final class LabelWords {
     static final int TO = 3000;
 
     private final List<String> words;
+    private final Set<String> excluded;
 
-    private LabelWords(List<String> words) {
+    private LabelWords(List<String> words, Set<String> excluded) {
         this.words = List.copyOf(words);
+        this.excluded = Set.copyOf(excluded);
     }
 
     /** The pool of {@code tokenizer}, without the {@code excluded} words (the evaluation tasks' label words). */
@@ -37,7 +39,12 @@ public final class LabelWords {
                 out.add(word);
             }
         }
-        return new LabelWords(out);
+        return new LabelWords(out, excluded);
+    }
+
+    /** The words left out of the pool (the evaluation tasks' label words): no answer of any task may be one. */
+    public Set<String> excluded() {
+        return excluded;
     }
 
     public List<String> all() {

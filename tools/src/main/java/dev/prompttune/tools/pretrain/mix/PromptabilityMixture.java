@@ -68,6 +68,8 @@ public final class PromptabilityMixture {
     private final KeywordTask keywords;
     /** Null unless the recipe asks topics. */
     private final TopicTask topics;
+    /** Null unless the recipe asks sources ({@link TopicTask#ofSources}). */
+    private final TopicTask sources;
 
     /** A clustering task: its answer words and every passage's group. */
     private record GroupTask(String name, List<String> words, int[] group, List<List<Integer>> trainMembers,
@@ -82,6 +84,14 @@ public final class PromptabilityMixture {
      */
     public PromptabilityMixture(List<Passage> passages, LabelWords pool, T5Tokenizer tokenizer, int maxInput,
                                 MixtureRecipe recipe, long seed) {
+        this(passages, DocumentSources.NONE, pool, tokenizer, maxInput, recipe, seed);
+    }
+
+    /**
+     * As above, for a recipe with the source task: {@code documentSources} names each passage's document's source.
+     */
+    public PromptabilityMixture(List<Passage> passages, DocumentSources documentSources, LabelWords pool,
+                                T5Tokenizer tokenizer, int maxInput, MixtureRecipe recipe, long seed) {
         this.tokenizer = tokenizer;
         this.recipe = recipe;
         this.pool = pool;
@@ -111,6 +121,7 @@ public final class PromptabilityMixture {
         // Drawn after every other use of the construction stream, so the recipes without topics build as before.
         topics = recipe.topics > 0 ? TopicTask.of(passages, vectors, poolWords, keywords, TopicTask.CLUSTERS,
                 random.nextLong()) : null;
+        sources = recipe.sources > 0 ? TopicTask.ofSources(passages, documentSources, pool.excluded()) : null;
         List<MixtureTask> all = List.of(
                 new MixtureTask("word-present", "which of 2-5 options (drawn per example) occurs in the passage",
                         List.of(), recipe.present),
@@ -128,6 +139,9 @@ public final class PromptabilityMixture {
                 new MixtureTask("topic", "which of 2-5 options names the passage's topic: the names of "
                         + TopicTask.CLUSTERS + " k-means groups (TF-IDF), the answer not always in the passage",
                         List.of(), recipe.topics),
+                new MixtureTask("source", "which of 2-5 options names the fortune file or Brown category the passage "
+                        + "comes from (" + (sources == null ? 0 : sources.names().size()) + " sources that no evaluation "
+                        + "task classifies), the answer not always in the passage", List.of(), recipe.sources),
                 new MixtureTask("missing-word", "which of 2-5 options was taken out of the passage (the answer a "
                         + "content word of it, drawn by inverse document frequency; the others words it does not contain)",
                         List.of(), recipe.choice),
@@ -160,12 +174,25 @@ public final class PromptabilityMixture {
             // Drawn from the pool today; listed on their own so the hold-out check covers them whatever their source.
             topics.names().forEach(out::addAll);
         }
+        if (sources != null) {
+            sources.names().forEach(out::addAll);
+        }
         return out;
     }
 
     /** Each topic group's names, best first; empty when the recipe has no topic task (for tests). */
     List<List<String>> topicNames() {
         return topics == null ? List.of() : topics.names();
+    }
+
+    /** The source task's names, one per source; empty when the recipe has no source task (for tests). */
+    List<String> sourceNames() {
+        return sources == null ? List.of() : sources.names().stream().map(n -> n.get(0)).toList();
+    }
+
+    /** A source-task example from the training passages (for tests); null when none is found. */
+    Example sourceExample(SplittableRandom random) {
+        return topic(sources, train, random);
     }
 
     /** A missing-word choice example from the training passages (for tests); null as {@link #missingWord}. */
@@ -210,7 +237,11 @@ public final class PromptabilityMixture {
             return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
         }
         if ((u -= recipe.topics) < 0) {
-            Example e = topic(subset, random);
+            Example e = topic(topics, subset, random);
+            return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
+        }
+        if ((u -= recipe.sources) < 0) {
+            Example e = topic(sources, subset, random);
             return e != null ? e : spanCorruption(passages.get(pick(subset, random)), random);
         }
         if ((u -= recipe.choice) < 0) {
@@ -331,15 +362,15 @@ public final class PromptabilityMixture {
         return null;
     }
 
-    /** Null when no drawn passage has a named topic (tiny corpora). */
-    private Example topic(List<Integer> subset, SplittableRandom random) {
+    /** A question of {@code task} (topics or sources); null when no drawn passage has a named group (tiny corpora). */
+    private Example topic(TopicTask task, List<Integer> subset, SplittableRandom random) {
         for (int attempt = 0; attempt < TRIES; attempt++) {
             int i = pick(subset, random);
-            if (!topics.asks(i)) {
+            if (!task.asks(i)) {
                 continue;
             }
             String text = fitted(passages.get(i).text());
-            TopicTask.Question q = topics.question(i, Passages.normalizedWords(text), random);
+            TopicTask.Question q = task.question(i, Passages.normalizedWords(text), random);
             if (q != null) {
                 return classify(q.options(), q.hideAnswer() ? without(text, q.answer()) : text, q.answer(), random);
             }

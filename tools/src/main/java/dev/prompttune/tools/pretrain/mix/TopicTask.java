@@ -35,6 +35,8 @@ final class TopicTask {
     static final double HIDE_ANSWER = 0.5;
     /** A name is used in its group at least this many times as often as in the corpus. */
     static final double MIN_LIFT = 2;
+    /** The group of a passage the task does not ask about (source task only). */
+    static final int UNNAMED = -1;
 
     private final int[] group;
     /** Names of each group; empty for groups too small or too vague to name. */
@@ -109,9 +111,56 @@ final class TopicTask {
         return new TopicTask(group, names);
     }
 
+    /**
+     * The source task: the same questions, with a passage's group its document's source (a fortune file or a Brown
+     * category, {@link DocumentSources}) and the group's one name the source's own name ({@code fortune/love} →
+     * {@code love}). Only sources that no evaluation task classifies are asked, each named only when its name is a
+     * plain lower-case word (not {@code men-women}), not one of {@code excluded} (the evaluation label words) and it
+     * has at least {@value #MIN_GROUP} passages; the other passages are not asked. A name need not be one token
+     * ({@code paradoxum}): the answer pool's frequent single tokens hold only six of the sources' names.
+     *
+     * <p>Why: the fortune and genre tasks ask which of a few words names where a short text comes from. Their own
+     * sources are off limits, but the other 30-odd fortune files (law, food, medicine, sports, …) and Brown's
+     * categories outside the five genres (lore, hobbies, humor) pose the same question with other names.
+     */
+    static TopicTask ofSources(List<Passage> passages, DocumentSources sources, Set<String> excluded) {
+        sources.requireCovers(passages);
+        Map<String, Integer> count = new HashMap<>();
+        for (Passage p : passages) {
+            String name = sourceName(sources.unevaluatedSource(p.document()), excluded);
+            if (name != null) {
+                count.merge(name, 1, Integer::sum);
+            }
+        }
+        List<String> ordered = new ArrayList<>(count.keySet());
+        ordered.removeIf(n -> count.get(n) < MIN_GROUP);
+        java.util.Collections.sort(ordered);
+        Map<String, Integer> index = new HashMap<>();
+        List<List<String>> names = new ArrayList<>();
+        for (String n : ordered) {
+            index.put(n, names.size());
+            names.add(List.of(n));
+        }
+        int[] group = new int[passages.size()];
+        for (int i = 0; i < passages.size(); i++) {
+            String name = sourceName(sources.unevaluatedSource(passages.get(i).document()), excluded);
+            group[i] = name == null ? UNNAMED : index.getOrDefault(name, UNNAMED);
+        }
+        return new TopicTask(group, names);
+    }
+
+    /** A source's name when it is a plain word and not excluded ({@code fortune/law} → law), else null. */
+    private static String sourceName(String source, Set<String> excluded) {
+        if (source == null) {
+            return null;
+        }
+        String name = source.substring(source.indexOf('/') + 1);
+        return name.matches("[a-z]{3,}") && !excluded.contains(name) ? name : null;
+    }
+
     /** Whether passage {@code i} has a named group (only those are asked). */
     boolean asks(int passage) {
-        return !names.get(group[passage]).isEmpty() && named.size() >= 2;
+        return group[passage] != UNNAMED && !names.get(group[passage]).isEmpty() && named.size() >= 2;
     }
 
     /** Every group's names (the words options are drawn from). */
