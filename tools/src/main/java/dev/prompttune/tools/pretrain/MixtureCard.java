@@ -36,6 +36,12 @@ final class MixtureCard {
                 + "its own passage, so an evaluation label word (say \"science\") can be the answer where a passage "
                 + "contains it, but never as one of a set of class names: no task of the mixture has an evaluation "
                 + "task's label set.\n");
+        if (options.mixRecipe().sourceTask()) {
+            s.append("\nThe source task asks only about the sources no evaluation task classifies: "
+                    + "`data/corpus/sources.txt.gz` marks every mail, the five `fortune-topic` files and the Brown "
+                    + "categories of the five genres with the task that uses them, and those passages are never asked "
+                    + "(`SourceTaskTest` checks each question against that file).\n");
+        }
         return s.toString();
     }
 }
