@@ -1,6 +1,7 @@
 package dev.prompttune.tools.pretrain.mix;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.tools.corpus.CorpusBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +22,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class DocumentSources {
 
-    /** The file's name beside the corpus. */
-    public static final String FILE = "sources.txt.gz";
+    /** The file's name beside the corpus (its writer defines it). */
+    public static final String FILE = CorpusBuilder.SOURCES_FILE;
 
     /** No sources known (every document unnamed): for recipes without the source task. */
     public static final DocumentSources NONE = new DocumentSources(List.of(), List.of());
