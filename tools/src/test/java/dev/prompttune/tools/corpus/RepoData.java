@@ -62,7 +62,12 @@ public final class RepoData {
 
     /** Every line of {@code corpus/pretrain.txt.gz} (empty lines included). */
     public static List<String> pretrainLines() {
-        Path file = dir().resolve("corpus").resolve("pretrain.txt.gz");
+        return gzipLines("corpus/pretrain.txt.gz");
+    }
+
+    /** Every line of the gzipped text file {@code relative} to {@code data/} (empty lines included). */
+    public static List<String> gzipLines(String relative) {
+        Path file = dir().resolve(relative);
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8))) {

@@ -73,11 +73,6 @@ public final class DocumentSources {
         return new DocumentSources(sources, evaluatedBy);
     }
 
-    /** Number of documents named. */
-    public int size() {
-        return sources.size();
-    }
-
     /**
      * The source of {@code document} ({@code fortune/love}) when no evaluation task classifies it, else null; null
      * too for a document this file does not name.

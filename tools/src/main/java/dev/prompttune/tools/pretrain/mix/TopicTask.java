@@ -125,11 +125,12 @@ final class TopicTask {
      */
     static TopicTask ofSources(List<Passage> passages, DocumentSources sources, Set<String> excluded) {
         sources.requireCovers(passages);
+        String[] nameOf = new String[passages.size()];
         Map<String, Integer> count = new HashMap<>();
-        for (Passage p : passages) {
-            String name = sourceName(sources.unevaluatedSource(p.document()), excluded);
-            if (name != null) {
-                count.merge(name, 1, Integer::sum);
+        for (int i = 0; i < passages.size(); i++) {
+            nameOf[i] = sourceName(sources.unevaluatedSource(passages.get(i).document()), excluded);
+            if (nameOf[i] != null) {
+                count.merge(nameOf[i], 1, Integer::sum);
             }
         }
         List<String> ordered = new ArrayList<>(count.keySet());
@@ -143,8 +144,7 @@ final class TopicTask {
         }
         int[] group = new int[passages.size()];
         for (int i = 0; i < passages.size(); i++) {
-            String name = sourceName(sources.unevaluatedSource(passages.get(i).document()), excluded);
-            group[i] = name == null ? UNNAMED : index.getOrDefault(name, UNNAMED);
+            group[i] = nameOf[i] == null ? UNNAMED : index.getOrDefault(nameOf[i], UNNAMED);
         }
         return new TopicTask(group, names);
     }

@@ -11,18 +11,11 @@ import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
 import dev.prompttune.tools.corpus.RepoData;
 import dev.prompttune.tools.pretrain.Example;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,17 +34,11 @@ class SourceTaskTest {
     private static List<String> lines;
 
     @BeforeAll
-    static void build() throws IOException {
+    static void build() {
         tokenizer = T5Tokenizers.load(RepoData.tokenizer());
         rules = MixtureHoldOut.of(RepoData.dir().resolve("tasks"));
         kept = rules.filter(Passages.read(RepoData.dir().resolve("corpus/pretrain.txt.gz")));
-        lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                Files.newInputStream(RepoData.dir().resolve("corpus/sources.txt.gz"))), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                lines.add(line);
-            }
-        }
+        lines = RepoData.gzipLines("corpus/sources.txt.gz");
     }
 
     @AfterAll
@@ -60,19 +47,16 @@ class SourceTaskTest {
     }
 
     @Test
-    void theSourcesFileNamesEveryCorpusDocumentAndMarksTheEvaluatedSources() throws IOException {
-        int documents = 1;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                Files.newInputStream(RepoData.dir().resolve("corpus/pretrain.txt.gz"))), StandardCharsets.UTF_8))) {
-            String previous = "";
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                if (line.isBlank() && !previous.isBlank()) {
-                    documents++;
-                }
-                previous = line;
+    void theSourcesFileNamesEveryCorpusDocumentAndMarksTheEvaluatedSources() {
+        int documents = 0;
+        String previous = "";
+        for (String line : RepoData.pretrainLines()) {
+            if (line.isBlank() && !previous.isBlank()) {
+                documents++; // an empty line ends a document
             }
+            previous = line;
         }
-        assertEquals(documents - 1, lines.size(), "one sources line per corpus document");
+        assertEquals(documents, lines.size(), "one sources line per corpus document");
         for (String line : lines) {
             // The evaluation tasks' own sources: every mail, the five fortune files, the Brown genres' categories.
             boolean evaluated = line.equals("mail\tspam")
