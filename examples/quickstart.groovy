@@ -2,17 +2,17 @@
 //
 //     bin/prompttune run examples/quickstart.groovy
 //
-// The model's weights stay frozen; only 20 prompt vectors (20 × 192 numbers) are trained, starting from the
+// The model's weights stay frozen; only 20 prompt vectors (20 × 256 numbers) are trained, starting from the
 // embeddings of the class labels. The paper trains 100 vectors for 30,000 steps; this is the few-minute version
-// (about 1 minute on 2 CPU cores).
+// (about 1.5 minutes on 2 CPU cores).
 // `prompttune run` prints the script's value, the run, as a table: dev and test accuracy next to the baselines
 // (the same frozen model with the template alone, and always answering the majority class), and where the prompt
 // (prompt.safetensors) and the run's record (spec, metrics, predictions) were saved.
 
 promptTune {
-    model 't5-mini-topics' // the default built-in model: trained to answer with a word its encoder read, or to
-                           // choose among words in front of the text the one that names its topic, as a prompt
-                           // over class labels asks (models/README.md)
+    model 't5-mini-wide' // the default built-in model: trained to answer with a word its encoder read, or to
+                         // choose among words in front of the text the one that names its topic, as a prompt
+                         // over class labels asks (models/README.md)
     data 'spam'        // data/tasks/spam: "subject: {subject} message: {body}" → spam | normal
     length 20
     init 'labels'

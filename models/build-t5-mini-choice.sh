@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds models/t5-mini-choice, the default built-in model (issue #20): T5 weights from their random
+# Rebuilds models/t5-mini-choice, an earlier default (issue #20; not shipped since 2026-12-06, to keep the
+# checkpoints within ~60 MB: this script and models/README.md keep it reproducible): T5 weights from their random
 # initialisation trained on two tasks in equal shares, with T5's own optimizer (Adafactor, parameter-relative steps):
 # the keyword task (read a passage of 12-45 tokens, answer with one of its topical words) and the missing-word
 # choice (2-5 options first, then the passage without one of its content words; answer: that word). Measured on a

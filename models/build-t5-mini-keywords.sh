@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds models/t5-mini-keywords, the default built-in model (issue #20): T5 weights from their random
+# Rebuilds models/t5-mini-keywords, the first promptable build (issue #20; not shipped since 2026-12-06, to keep the
+# checkpoints within ~60 MB: this script and models/README.md keep it reproducible): T5 weights from their random
 # initialisation trained on the keyword task (read a passage of 12-45 tokens, answer with one of its topical words)
 # with T5's own optimizer, Adafactor with parameter-relative steps. Measured on a 2-core
 # AMD EPYC (family 26): about 7.5 minutes. `--check 300` replays the first 300 steps against the shipped

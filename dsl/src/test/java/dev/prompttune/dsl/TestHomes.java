@@ -49,9 +49,8 @@ public final class TestHomes {
             }
             // The shipped examples and notebooks use these names; one tiny stand-in serves for all.
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-span"), model);
-            Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-keywords"), model);
-            Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-choice"), model);
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-topics"), model);
+            Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-wide"), model);
             standIn = dir;
         }
         return standIn;

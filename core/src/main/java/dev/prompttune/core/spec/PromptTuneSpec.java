@@ -79,8 +79,9 @@ public record PromptTuneSpec(
     public static final class Builder {
         private String name;
         // The default is the checkpoint prompt tuning lifts: the span-corruption and LM-adapted checkpoints' decoders
-        // hardly read their encoders, and a prompt only acts through the encoder (models/README.md, Promptability).
-        private String model = "t5-mini-topics";
+        // hardly read their encoders, and a prompt only acts through the encoder (models/README.md, Promptability);
+        // of the promptable builds, the wide one is the only one whose prompts get the quickstart's e-mails right.
+        private String model = "t5-mini-wide";
         private int length = 100;
         private PromptInit init;
         private Placement placement = Placement.PREFIX;

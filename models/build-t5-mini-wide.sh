@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds models/t5-mini-wide, the default: t5-mini-topics' recipe (keyword task 60 %, topic choice 40 %, Adafactor,
+# tied head, from random weights, 2,000 steps) at twice its width: d_model 256, 4 heads of d_kv 64, d_ff 1024
+# (11.5 M parameters; models/README.md says why width).
+#
+#   models/build-t5-mini-wide.sh              # about 15 minutes on 2 idle CPU cores
+#   models/build-t5-mini-wide.sh --check 300  # replays the first 300 steps against the committed log
+#   models/build-t5-mini-wide.sh --resume true  # continues a build stopped with Ctrl-C
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+exec "$ROOT/models/build-t5-mini.sh" --seed 1 --phases mix --mix-name t5-mini-wide \
+  --mix-recipe keywords-topics --mix-from-random true --mix-tied true --mix-steps 2000 --mix-lr 1e-2 \
+  --mix-input 64 --optimizer adafactor-t5 --eval-every 500 --d-model 256 --d-kv 64 --heads 4 --d-ff 1024 "$@"
