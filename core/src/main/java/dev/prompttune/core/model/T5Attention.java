@@ -85,14 +85,40 @@ final class T5Attention extends T5Module {
     NDArray forward(NDArray x, NDArray keys, NDArray values, NDArray bias, float dropout, boolean training) {
         NDArray queries = splitHeads(linear(x, q));
         NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).add(bias);
+        return linear(mergeHeads(attend(scores, values, dropout, training)), o);
+    }
+
+    /**
+     * Attention of G query rows per key row: row b·G + g of x attends to row b of the keys and values. The same as
+     * {@link #forward} over keys and values repeated G times, without projecting (and, in training, back-propagating
+     * through) G copies of them. Scores and weights are [B, G, heads, T, S], laid out as [B·G, heads, T, S], so a
+     * dropout mask falls on the same elements as in the repeated form.
+     *
+     * @param x [B·G, T, H]
+     * @param keys [B, heads, S, d_kv]
+     * @param values [B, heads, S, d_kv]
+     * @param bias [B, 1, 1, 1, S] (a padding mask, broadcast over G, heads and T)
+     * @return [B·G, T, H]
+     */
+    NDArray forwardGrouped(NDArray x, NDArray keys, NDArray values, NDArray bias, int group, float dropout,
+                           boolean training) {
+        NDArray queries = splitHeads(linear(x, q)); // [B·G, heads, T, d_kv]
+        Shape qs = queries.getShape();
+        NDArray grouped = queries.reshape(qs.get(0) / group, group, heads, qs.get(2), dKv);
+        NDArray scores = grouped.matMul(keys.expandDims(1).transpose(0, 1, 2, 4, 3)).add(bias); // [B, G, heads, T, S]
+        NDArray context = attend(scores, values.expandDims(1), dropout, training); // [B, G, heads, T, d_kv]
+        return linear(mergeHeads(context.reshape(qs)), o);
+    }
+
+    /** softmax(scores) (with dropout when training) times values: [..., T, S] × [..., S, d_kv] → [..., T, d_kv]. */
+    private NDArray attend(NDArray scores, NDArray values, float dropout, boolean training) {
         // Softmax in float32 even for half-precision activations, as the reference does.
         DataType type = scores.getDataType();
         NDArray weightsOut = type == DataType.FLOAT32 ? scores.softmax(-1) : Casts.to(Casts.softmaxFloat32(scores), type);
         if (training && dropout > 0) {
             weightsOut = Dropouts.apply(weightsOut, dropout, true);
         }
-        NDArray context = weightsOut.matMul(values);
-        return linear(mergeHeads(context), o);
+        return weightsOut.matMul(values);
     }
 
     /** [B, T, heads·d_kv] → [B, heads, T, d_kv]. */

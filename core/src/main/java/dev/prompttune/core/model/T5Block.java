@@ -56,6 +56,15 @@ final class T5Block extends T5Module {
         return residual(x, crossAttention.forward(crossNorm.forward(x), keys, values, bias, dropout.get(), training), training);
     }
 
+    /**
+     * Cross-attention sub-layer for G decoder rows per encoder row ({@link T5Attention#forwardGrouped}).
+     * x [B·G, T, H]; keys/values [B, heads, S, d_kv]; bias [B, 1, 1, 1, S].
+     */
+    NDArray crossAttendGrouped(NDArray x, NDArray keys, NDArray values, NDArray bias, int group, boolean training) {
+        return residual(x, crossAttention.forwardGrouped(crossNorm.forward(x), keys, values, bias, group, dropout.get(),
+                training), training);
+    }
+
     /** Feed-forward sub-layer. x [B, T, H]. */
     NDArray feedForward(NDArray x, boolean training) {
         return residual(x, feedForward.forward(ffNorm.forward(x), dropout.get(), training), training);

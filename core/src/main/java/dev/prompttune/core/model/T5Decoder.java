@@ -31,18 +31,30 @@ final class T5Decoder extends T5Module {
 
     /** Teacher-forced pass over a whole target sequence. */
     NDArray forward(NDArray embeddings, NDArray encoderHidden, NDArray encoderMask, boolean training) {
+        return forward(embeddings, encoderHidden, encoderMask, 1, training);
+    }
+
+    /**
+     * Teacher-forced pass of G target sequences per encoder row: embeddings [B·G, L, H], rows b·G … b·G + G − 1
+     * reading encoder row b of encoderHidden [B, S, H] (mask [B, S]). Each block projects the encoder's keys and
+     * values once per encoder row rather than once per target.
+     */
+    NDArray forward(NDArray embeddings, NDArray encoderHidden, NDArray encoderMask, int group, boolean training) {
         NDArray h = dropout(embeddings, training);
         int length = (int) h.getShape().get(1);
         NDArray selfBias = selfBias(h, length, 0).add(AttentionMasks.causal(h, length, h.getDataType()));
-        NDArray crossBias = AttentionMasks.padding(encoderMask, h.getDataType());
+        NDArray padding = AttentionMasks.padding(encoderMask, h.getDataType()); // [B, 1, 1, S]
+        NDArray crossBias = group == 1 ? padding : padding.expandDims(1); // [B, 1, 1, 1, S] when grouped
         for (T5Block block : blocks) {
             NDArray in = h;
             h = Scopes.keepOnly(() -> {
                 NDArray normed = block.selfNorm.forward(in);
                 NDArray x = block.selfAttend(in, normed, block.selfAttention.project(normed, true),
                         block.selfAttention.project(normed, false), selfBias, training);
-                x = block.crossAttend(x, block.crossAttention.project(encoderHidden, true),
-                        block.crossAttention.project(encoderHidden, false), crossBias, training);
+                NDArray keys = block.crossAttention.project(encoderHidden, true);
+                NDArray values = block.crossAttention.project(encoderHidden, false);
+                x = group == 1 ? block.crossAttend(x, keys, values, crossBias, training)
+                        : block.crossAttendGrouped(x, keys, values, crossBias, group, training);
                 return block.feedForward(x, training);
             });
         }

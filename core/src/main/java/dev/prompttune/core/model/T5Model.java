@@ -217,6 +217,22 @@ public final class T5Model extends T5Module implements AutoCloseable {
     }
 
     /**
+     * Teacher-forced decoder for G targets per encoder row (every class of a row, in rank classification): the same
+     * as {@link #decode} over the encoder output repeated G times (row b·G + g reads row b), with each block's
+     * cross-attention keys and values projected once per row.
+     *
+     * @param decoderInputIds [B·G, L] int64
+     * @param encoderHidden [B, S, H]
+     * @param encoderMask [B, S]
+     * @param group G, at least 1
+     * @return decoder output [B·G, L, H], before the head
+     */
+    public NDArray decodeGrouped(NDArray decoderInputIds, NDArray encoderHidden, NDArray encoderMask, int group,
+                                 boolean training) {
+        return decoder.forward(embed(decoderInputIds), encoderHidden, encoderMask, group, training);
+    }
+
+    /**
      * LM head: T5 1.0 scales by d_model^-0.5 and reuses the embedding table; T5 1.1 has its own head.
      *
      * @param decoderHidden [B, L, H]

@@ -57,6 +57,8 @@ final class BenchModes {
         MODES.put("infer_prompt", s -> InferenceRun.prompted(s, 1));
         MODES.put("infer_mixed8", s -> InferenceRun.prompted(s, 8));
         MODES.put("prompt_backward", PromptBackwardRun::new);
+        MODES.put("classes5_backward", ClassesBackwardRun::grouped);
+        MODES.put("classes5_backward_repeated", ClassesBackwardRun::repeated);
         MODES.put("prompt", PromptStepRun::new);
         MODES.put("full", FullStepRun::new);
     }

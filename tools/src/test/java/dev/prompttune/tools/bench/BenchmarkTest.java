@@ -28,7 +28,7 @@ class BenchmarkTest {
         }
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(Benchmark.modes(), List.of("forward", "infer", "infer_prompt", "infer_mixed8", "prompt_backward",
-                "prompt", "full"));
+                "classes5_backward", "classes5_backward_repeated", "prompt", "full"));
         assertEquals(Benchmark.modes().size(), lines.size(), String.join("\n", lines));
         BenchShape tiny = BenchShape.tiny();
         long prompt = (long) tiny.promptLength() * tiny.dModel();
@@ -47,7 +47,7 @@ class BenchmarkTest {
             long trainable = r.get("params_trainable").getAsLong();
             assertTrue(total > 0);
             long expected = switch (mode) {
-                case "prompt", "prompt_backward" -> prompt;
+                case "prompt", "prompt_backward", "classes5_backward", "classes5_backward_repeated" -> prompt;
                 case "full" -> total;
                 default -> 0;
             };
