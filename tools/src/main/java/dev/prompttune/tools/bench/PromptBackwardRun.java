@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * The original gradient probe: a prompt concatenated by hand (no {@link PromptLayout}), training mode, and
- * dL/dP for a fresh copy of the prompt each step; no optimizer.
+ * dL/dP for a fresh copy of the prompt each step; no optimizer. The loss is the paper's (the labels' cross-entropy);
+ * {@link ClassesBackwardRun} overrides {@link #loss} with the classes loss.
  */
-final class PromptBackwardRun extends BenchModes.Run {
+class PromptBackwardRun extends BenchModes.Run {
     private final NDArray prompt;
 
     PromptBackwardRun(BenchModes.Setup s) {
@@ -37,10 +38,20 @@ final class PromptBackwardRun extends BenchModes.Run {
             NDArray embeddings = NDArrays.concat(new NDList(batchPrompt, tokens), 1);
             NDArray mask = m.ones(new Shape(shape.batch(), shape.promptLength()), DataType.INT64).concat(b.mask(), 1);
             NDArray encoded = model.encode(embeddings, mask, true);
-            NDArray logits = model.logits(model.decode(b.decoderInput(), encoded, mask, true));
-            collector.backward(T5Model.loss(logits, b.labels()));
+            collector.backward(loss(b, encoded, mask, m));
         }
         p.getGradient().getFloat(0, 0);
+    }
+
+    /**
+     * The scalar loss of one step, from the batch and its encoding.
+     *
+     * @param encoded [B, P + T, H] encoder output, prompt included
+     * @param mask [B, P + T] its attention mask
+     */
+    NDArray loss(BenchBatch b, NDArray encoded, NDArray mask, NDManager m) {
+        NDArray logits = model.logits(model.decode(b.decoderInput(), encoded, mask, true));
+        return T5Model.loss(logits, b.labels());
     }
 
     @Override
