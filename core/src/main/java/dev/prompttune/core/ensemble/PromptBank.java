@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.GradMode;
@@ -66,7 +64,8 @@ public final class PromptBank {
 
     /**
      * Rank-classification log-likelihoods of each row's own classes, all rows in one encoder pass and one
-     * decoder pass over every (row, class) pair.
+     * decoder pass over every (row, class) pair, each row's encoding projected for cross-attention once
+     * ({@link RankClassifier#decodeEveryClass(T5Model, NDArray, NDArray, long[][][], boolean, NDManager)}).
      *
      * @return [row][class of that row's task]
      */
@@ -79,38 +78,15 @@ public final class PromptBank {
             List<Input> inputs = rows.stream().map(r -> new Input(r.prompt(), r.input())).toList();
             PromptLayout.Combined combined = combine(inputs, m);
             NDArray hidden = model.encode(combined.embeddings(), combined.mask(), false); // [B, L, H]
-            Shape hs = hidden.getShape();
-            int length = (int) hs.get(1);
-            List<long[]> targets = new ArrayList<>();
-            List<Long> pairRow = new ArrayList<>();
-            for (int r = 0; r < rows.size(); r++) {
-                for (long[] target : rows.get(r).classTargets()) {
-                    targets.add(target);
-                    pairRow.add((long) r);
-                }
-            }
-            int pairs = targets.size();
-            long[] index = pairRow.stream().mapToLong(Long::longValue).toArray();
-            // Row r's encoding and mask once per class of r: one gather over [B, L·H].
-            NDArray pairIndex = m.create(index, new Shape(pairs)).toDevice(hidden.getDevice(), false);
-            NDArray pairHidden = Embedding.embedding(pairIndex, hidden.reshape(hs.get(0), length * hs.get(2)),
-                    SparseFormat.DENSE).singletonOrThrow().reshape(pairs, length, hs.get(2));
-            long[] mask = combined.mask().toType(DataType.INT64, false).toLongArray();
-            long[] pairMask = new long[pairs * length];
-            for (int i = 0; i < pairs; i++) {
-                System.arraycopy(mask, (int) index[i] * length, pairMask, i * length, length);
-            }
-            NDArray pairMaskArray = m.create(pairMask, new Shape(pairs, length)).toDevice(hidden.getDevice(), false)
-                    .toType(combined.mask().getDataType(), false);
-            NDArray labels = padded(targets, T5Model.IGNORE_INDEX, m).toDevice(hidden.getDevice(), false);
-            NDArray logits = model.logits(model.decode(model.shiftRight(labels), pairHidden, pairMaskArray, false));
-            double[] flat = RankClassifier.sequenceLogLikelihoods(logits, labels);
+            long[][][] classTargets = rows.stream().map(Row::classTargets).toArray(long[][][]::new);
+            RankClassifier.EveryClass decoded = RankClassifier.decodeEveryClass(model, hidden, combined.mask(),
+                    classTargets, false, m);
+            double[] flat = RankClassifier.sequenceLogLikelihoods(decoded.logits(), decoded.labels());
             float[][] out = new float[rows.size()][];
-            int at = 0;
             for (int r = 0; r < rows.size(); r++) {
-                out[r] = new float[rows.get(r).classTargets().length];
+                out[r] = new float[classTargets[r].length];
                 for (int c = 0; c < out[r].length; c++) {
-                    out[r][c] = (float) flat[at++];
+                    out[r][c] = (float) flat[r * decoded.group() + c]; // pairs past C_r are padding
                 }
             }
             return out;

@@ -8,6 +8,7 @@ import dev.prompttune.core.model.GradMode;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
 import dev.prompttune.core.prompt.PromptLayout;
+import java.util.Arrays;
 
 /**
  * Rank classification: for each example, the log-likelihood the model gives each class's target text (its
@@ -73,26 +74,47 @@ public final class RankClassifier {
      */
     public static EveryClass decodeEveryClass(T5Model model, NDArray hidden, NDArray mask, long[][] classTargets,
                                               boolean training, NDManager m) {
-        int rows = (int) hidden.getShape().get(0);
-        int classes = classTargets.length;
-        long[][] labelRows = new long[rows * classes][];
+        long[][][] everyRow = new long[(int) hidden.getShape().get(0)][][];
+        Arrays.fill(everyRow, classTargets);
+        return decodeEveryClass(model, hidden, mask, everyRow, training, m);
+    }
+
+    /**
+     * The same pass for rows of different tasks (a {@code PromptBank} batch mixing tasks): row r's classes are
+     * {@code classTargets[r]}. Every row gets G pairs, G the most classes any row has: a row with fewer is padded with
+     * one-token targets (eos alone), whose scores mean nothing and which callers skip. Padding costs a few decoder
+     * positions; one projection of each row's encoding instead of one per class saves more (README "Benchmark").
+     *
+     * @param classTargets [B][C_r][L] each row's classes' target ids (eos included)
+     * @return pair r·G + c is class c of row r, for c &lt; C_r
+     */
+    public static EveryClass decodeEveryClass(T5Model model, NDArray hidden, NDArray mask, long[][][] classTargets,
+                                              boolean training, NDManager m) {
+        int rows = classTargets.length;
+        int group = 0;
+        for (long[][] row : classTargets) {
+            group = Math.max(group, row.length);
+        }
+        long[] filler = {model.config().eosTokenId};
+        long[][] labelRows = new long[rows * group][];
         for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < classes; c++) {
-                labelRows[r * classes + c] = classTargets[c];
+            for (int c = 0; c < group; c++) {
+                labelRows[r * group + c] = c < classTargets[r].length ? classTargets[r][c] : filler;
             }
         }
-        NDArray labels = Padded.of(labelRows, T5Model.IGNORE_INDEX, m).ids;
-        NDArray logits = model.logits(model.decodeGrouped(model.shiftRight(labels), hidden, mask, classes, training));
-        return new EveryClass(logits, labels);
+        NDArray labels = Padded.of(labelRows, T5Model.IGNORE_INDEX, m).ids.toDevice(hidden.getDevice(), false);
+        NDArray logits = model.logits(model.decodeGrouped(model.shiftRight(labels), hidden, mask, group, training));
+        return new EveryClass(logits, labels, group);
     }
 
     /**
      * {@link #decodeEveryClass}'s result.
      *
-     * @param logits [B·C, L, V]
-     * @param labels [B·C, L] int64, ignored positions {@link T5Model#IGNORE_INDEX}
+     * @param logits [B·G, L, V]
+     * @param labels [B·G, L] int64, ignored positions {@link T5Model#IGNORE_INDEX}
+     * @param group G, the pairs per row
      */
-    public record EveryClass(NDArray logits, NDArray labels) {}
+    public record EveryClass(NDArray logits, NDArray labels, int group) {}
 
     /**
      * Σ log p(label token) over the positions whose label is not ignored: logits [N, L, V] (float32), labels [N, L]
