@@ -15,8 +15,14 @@ public final class EngineSetup {
         System.setProperty("ai.djl.pytorch.graph_optimizer", System.getProperty("ai.djl.pytorch.graph_optimizer", "false"));
     }
 
-    /** Sets PyTorch's intra-op and inter-op threads; only effective before the engine first starts. */
+    /**
+     * Sets PyTorch's intra-op and inter-op threads; only effective before the engine first starts.
+     *
+     * @param threads 1 to {@link EngineThreads#MAX}: PyTorch refuses 0 or fewer with a native exception, and a
+     *     count in the tens of thousands makes the engine's start take minutes
+     */
     public static void threads(int threads) {
+        EngineThreads.check(threads, "--threads");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(Math.max(1, threads)));
     }
