@@ -51,16 +51,54 @@ public final class TaskResolver {
         } catch (IOException | RuntimeException e) {
             throw new PromptTuneException(json + " is not valid JSON: " + e.getMessage(), e);
         }
-        Map<String, String> labels = new LinkedHashMap<>();
-        JsonElement verbalizer = o.has("verbalizer") ? o.get("verbalizer") : o.get("labels");
-        if (verbalizer != null && verbalizer.isJsonObject()) {
-            verbalizer.getAsJsonObject().entrySet().forEach(e -> labels.put(e.getKey(), e.getValue().getAsString()));
+        Map<String, String> labels = verbalizer(json, o.has("verbalizer") ? "verbalizer" : "labels", o);
+        String field = o.has("label_field") ? string(json, "label_field", o, "the name of the label's field")
+                : o.has("labelField") ? string(json, "labelField", o, "the name of the label's field") : "label";
+        String metric = o.has("metric") ? string(json, "metric", o, String.join(", ", PromptTuneSpec.METRICS))
+                : "accuracy";
+        if (!PromptTuneSpec.METRICS.contains(metric)) {
+            throw new PromptTuneException(json + ": field \"metric\" is '" + metric + "'; allowed: "
+                    + String.join(", ", PromptTuneSpec.METRICS));
         }
-        String field = o.has("label_field") ? o.get("label_field").getAsString()
-                : o.has("labelField") ? o.get("labelField").getAsString() : "label";
-        String metric = o.has("metric") ? o.get("metric").getAsString() : "accuracy";
         return new Task(name, file(dir, "train"), file(dir, "dev"), file(dir, "test"),
-                o.has("template") ? o.get("template").getAsString() : null, labels, field, metric, o);
+                o.has("template") ? string(json, "template", o, "a template such as \"review: {text}\"") : null,
+                labels, field, metric, o);
+    }
+
+    /**
+     * The task's label → target text map (empty when the task.json gives none: then the data's labels are their own
+     * targets). Refused: anything but an object of non-empty strings, and an empty object.
+     */
+    private static Map<String, String> verbalizer(Path json, String key, JsonObject o) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        JsonElement verbalizer = o.get(key);
+        if (verbalizer == null) {
+            return labels;
+        }
+        String allowed = "an object mapping each label to its target text, e.g. {\"pos\": \"great\", \"neg\": "
+                + "\"terrible\"}";
+        if (!verbalizer.isJsonObject() || verbalizer.getAsJsonObject().size() == 0) {
+            throw new PromptTuneException(json + ": field \"" + key + "\" is " + verbalizer + "; allowed: " + allowed);
+        }
+        for (Map.Entry<String, JsonElement> e : verbalizer.getAsJsonObject().entrySet()) {
+            JsonElement v = e.getValue();
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString() || v.getAsString().isBlank()) {
+                throw new PromptTuneException(json + ": field \"" + key + "\" gives label '" + e.getKey() + "' the target "
+                        + v + "; allowed: a non-empty string (" + allowed + ")");
+            }
+            labels.put(e.getKey(), v.getAsString());
+        }
+        return labels;
+    }
+
+    /** Field {@code key} of {@code o}, which must be a string. */
+    private static String string(Path json, String key, JsonObject o, String allowed) {
+        JsonElement v = o.get(key);
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+            throw new PromptTuneException(json + ": field \"" + key + "\" is " + v + "; allowed: a string (" + allowed
+                    + ")");
+        }
+        return v.getAsString();
     }
 
     private static Path file(Path dir, String split) {
