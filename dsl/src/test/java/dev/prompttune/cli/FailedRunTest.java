@@ -46,8 +46,12 @@ class FailedRunTest {
         try (Stream<Path> s = Files.list(runs)) {
             record = s.findFirst().orElseThrow();
         }
-        JsonObject summary = JsonParser.parseString(Files.readString(record.resolve("summary.json"))).getAsJsonObject();
+        String text = Files.readString(record.resolve("summary.json"));
+        JsonObject summary = JsonParser.parseString(text).getAsJsonObject();
         assertEquals("FAILED", summary.get("stop_reason").getAsString());
+        assertFalse(text.matches("(?s).*[:,\\[]\\s*-?(NaN|Infinity).*"),
+                "JSON has no NaN (strict parsers refuse it); a score that does not exist is null: " + text);
+        assertTrue(summary.get("dev").isJsonNull() && summary.get("test").isJsonNull(), text);
         assertTrue(summary.get("failure").getAsString().contains("before any step with a finite loss"), summary.toString());
         assertTrue(r.err().contains(record.toString()), "the message says where the record is: " + r.err());
     }

@@ -2,7 +2,9 @@ package dev.prompttune.core.run;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
@@ -37,6 +39,12 @@ import java.util.Map;
 public final class RunRecord implements TrainingListener, AutoCloseable {
 
     static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+    /**
+     * summary.json is read by other programs (notebooks, Python, jq), and JSON has no NaN: a value that does not
+     * exist (no dev score before the first evaluation, no test score of a failed run) is written as null. Without
+     * {@code serializeSpecialFloatingPointValues}, a NaN that slipped through would fail the write, not the reader.
+     */
+    private static final Gson SUMMARY_GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path dir;
@@ -208,7 +216,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         if (failure != null) {
             summary.addProperty("failure", failure);
         }
-        AtomicText.write(dir.resolve("summary.json"), GSON.toJson(summary));
+        AtomicText.write(dir.resolve("summary.json"), SUMMARY_GSON.toJson(withNulls(summary)));
         if (!run.stopReason().resumable()) {
             RunCheckpoint.remove(dir); // a run that ended where it cannot go on keeps no checkpoint
         }
@@ -247,6 +255,24 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             s.put("content_free_prior", u.contentFreePrior());
         }
         return GSON.toJsonTree(s).getAsJsonObject();
+    }
+
+    /** {@code e} with every NaN or infinite number, at any depth, replaced by null. */
+    static JsonElement withNulls(JsonElement e) {
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && !Double.isFinite(e.getAsDouble())) {
+            return JsonNull.INSTANCE;
+        }
+        if (e.isJsonObject()) {
+            JsonObject out = new JsonObject();
+            e.getAsJsonObject().entrySet().forEach(m -> out.add(m.getKey(), withNulls(m.getValue())));
+            return out;
+        }
+        if (e.isJsonArray()) {
+            JsonArray out = new JsonArray();
+            e.getAsJsonArray().forEach(x -> out.add(withNulls(x)));
+            return out;
+        }
+        return e;
     }
 
     @Override

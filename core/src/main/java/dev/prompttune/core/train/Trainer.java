@@ -230,6 +230,13 @@ public final class Trainer {
             // The best dev state wins; without one, the state stays at the last step (or the last good one).
             if (bestStep > 0) {
                 trainable.restore(best);
+            } else if (hasDev && step > 0) {
+                // Stopped before its first evaluation (Ctrl-C, a divergence or a failed step; evalEvery 0 or not yet
+                // reached): the prompt kept is the one after `step` steps, so that is the one the dev score describes.
+                // Not part of the checkpoint written above, so a resumed run evaluates only where the uninterrupted
+                // run would have.
+                bestValue = evaluate(dev, root);
+                bestStep = step;
             }
         } finally {
             source.close();

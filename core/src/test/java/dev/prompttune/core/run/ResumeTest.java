@@ -1,11 +1,13 @@
 package dev.prompttune.core.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.testing.TinyWorld;
 import dev.prompttune.core.train.StopReason;
@@ -81,6 +83,39 @@ class ResumeTest {
         assertEquals(stopped.record(), resumed.record(), "resumed into its own record");
         assertFalse(RunCheckpoint.exists(resumed.record()), "a finished run removes its checkpoint");
         assertSameRun(uninterrupted, RunRecord.load(resumed.record()));
+    }
+
+    /**
+     * Ctrl-C before the first evaluation (step 1 of evaluations every 2): the record says what it keeps, the prompt
+     * after step 1 with its dev score (it said "dev NaN, best step 0" and its summary.json was not valid JSON), and the
+     * resumed run still equals the uninterrupted one (that score is not part of the checkpoint).
+     */
+    @Test
+    void anInterruptBeforeTheFirstEvaluationScoresTheKeptPromptAndStillResumesExactly() throws IOException {
+        PromptTuneRun stopped = run(spec().name("before-eval").build(), atStep(1, () -> Thread.currentThread().interrupt()));
+        assertEquals(StopReason.INTERRUPTED, stopped.stopReason());
+        assertEquals(1, stopped.steps());
+        assertEquals(1, stopped.bestStep(), "the kept prompt is the one after step 1");
+        assertTrue(Double.isFinite(stopped.dev()), "scored on dev: " + stopped.dev());
+        assertTrue(stopped.evals().isEmpty(), "no evaluation of the schedule happened: " + stopped.evals());
+        String summary = Files.readString(stopped.record().resolve("summary.json"));
+        assertFalse(summary.contains("NaN"), summary);
+        PromptTuneRun loaded = RunRecord.load(stopped.record());
+        assertEquals(stopped.dev(), loaded.dev(), 1e-12);
+        assertEquals(1, loaded.bestStep());
+        assertArrayEquals(stopped.prompt(), loaded.prompt(), "the record's prompt is the one scored");
+        // Independently: the saved prompt, scored on dev again, gives the recorded value.
+        assertEquals(stopped.dev(), devScore(loaded), 1e-9);
+
+        assertSameRun(uninterrupted, resume(stopped.record()));
+    }
+
+    /** The run's prompt scored on its dev split, as a fresh evaluation does. */
+    private static double devScore(PromptTuneRun run) {
+        ExperimentContext ctx = ExperimentContext.of(session, run.spec());
+        try (SoftPrompt p = SoftPrompt.of(run.prompt(), run.length(), run.width(), session.manager())) {
+            return ctx.score(p, ctx.arrays().dev()).value();
+        }
     }
 
     /** Residual Prompt Tuning: the checkpoint holds the MLP's arrays and their optimizer state beside the prompt's. */
