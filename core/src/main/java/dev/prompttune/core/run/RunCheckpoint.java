@@ -155,6 +155,7 @@ public final class RunCheckpoint {
     public static TrainerState read(Path recordDir, Identity expected, List<long[]> shapes) {
         requireExists(recordDir);
         Path file = recordDir.resolve(FILE);
+        TrainerState state;
         try (SafetensorsFile in = SafetensorsFile.open(file)) {
             JsonObject meta = metadata(in);
             int format = meta.get("format").getAsInt();
@@ -189,7 +190,7 @@ public final class RunCheckpoint {
             }
             List<EvalEvent> evals = new ArrayList<>();
             meta.getAsJsonArray("evals").forEach(e -> evals.add(RunRecord.GSON.fromJson(e, EvalEvent.class)));
-            return new TrainerState(step, current, best, lastGood, meta.get("best_value").getAsDouble(),
+            state = new TrainerState(step, current, best, lastGood, meta.get("best_value").getAsDouble(),
                     meta.get("best_step").getAsInt(), meta.get("since_best").getAsInt(), losses, evals,
                     optimizer(in, meta.getAsJsonObject("optimizer")));
         } catch (Mismatch e) {
@@ -199,6 +200,32 @@ public final class RunCheckpoint {
             throw corrupt(file, m.startsWith(file + ": ") ? m.substring(file.toString().length() + 2) : m);
         } catch (RuntimeException e) { // a metadata field missing or of the wrong type
             throw corrupt(file, "unreadable metadata (" + e.getMessage() + ")");
+        }
+        requireFinite(file, state);
+        return state;
+    }
+
+    /**
+     * The trainer writes only finite arrays (a step with a non-finite loss restores the last good prompt before any
+     * checkpoint), so a NaN or infinity here was put there by something else; training from it would fail at once and
+     * take the checkpoint with it.
+     */
+    private static void requireFinite(Path file, TrainerState state) {
+        Map<String, float[][]> arrays = new LinkedHashMap<>();
+        arrays.put("current", state.current());
+        arrays.put("best", state.best());
+        arrays.put("last_good", state.lastGood());
+        state.optimizer().slots().forEach((slot, s) -> arrays.put("optimizer." + slot, s.arrays()));
+        for (Map.Entry<String, float[][]> e : arrays.entrySet()) {
+            for (int i = 0; i < e.getValue().length; i++) {
+                float[] values = e.getValue()[i];
+                for (int j = 0; j < values.length; j++) {
+                    if (!Float.isFinite(values[j])) {
+                        throw corrupt(file, "tensor " + e.getKey() + "." + i + " holds " + values[j] + " at index " + j
+                                + " (a checkpoint's values are finite)");
+                    }
+                }
+            }
         }
     }
 

@@ -166,6 +166,25 @@ class ResumeTest {
         assertTrue(Files.exists(record.resolve("summary.json")), "a refused resume leaves the record as it was");
     }
 
+    /** A NaN written into the checkpoint's current prompt: refused, naming the tensor (it used to train and fail). */
+    @Test
+    void aCheckpointHoldingANaNIsRefused() throws IOException {
+        Path record = interrupted("nan-checkpoint");
+        Path checkpoint = record.resolve(RunCheckpoint.FILE);
+        long at;
+        try (dev.prompttune.core.io.SafetensorsFile in = dev.prompttune.core.io.SafetensorsFile.open(checkpoint)) {
+            at = in.info("current.0").begin() + 4 * 3; // element 3, float32 little-endian
+        }
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat((int) at, Float.NaN);
+        Files.write(checkpoint, bytes);
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(record));
+        assertEquals(checkpoint + ": corrupt checkpoint: tensor current.0 holds NaN at index 3 (a checkpoint's values are "
+                + "finite); allowed: the checkpoint prompttune wrote (saves are atomic: a killed process leaves the "
+                + "previous one whole, so a damaged one was changed by something else)", e.getMessage());
+        assertTrue(Files.exists(checkpoint), "a refused resume keeps the checkpoint");
+    }
+
     @Test
     void aCheckpointOfAnotherModelIsRefused() throws IOException {
         Path record = interrupted("other-model");
