@@ -83,9 +83,14 @@ public final class T5Config {
         relativeAttentionMaxDistance = positiveInt(json, "relative_attention_max_distance", 128);
         dropoutRate = (float) number(json, "dropout_rate", 0.1);
         layerNormEpsilon = (float) number(json, "layer_norm_epsilon", 1e-6);
-        padTokenId = (int) number(json, "pad_token_id", 0);
-        eosTokenId = (int) number(json, "eos_token_id", 1);
-        decoderStartTokenId = (int) number(json, "decoder_start_token_id", padTokenId);
+        if (!(layerNormEpsilon > 0) || !Float.isFinite(layerNormEpsilon)) {
+            // RMS norm divides by sqrt(mean(x^2) + eps): eps <= 0 gives NaN or infinity on a zero row.
+            throw new PromptTuneException(source + ": 'layer_norm_epsilon' is " + json.get("layer_norm_epsilon")
+                    + "; expected a positive number (T5 uses 1e-6)");
+        }
+        padTokenId = tokenId(json, "pad_token_id", 0);
+        eosTokenId = tokenId(json, "eos_token_id", 1);
+        decoderStartTokenId = tokenId(json, "decoder_start_token_id", padTokenId);
 
         // Hugging Face's rule: "gated-X" means a gated feed-forward with activation X, and "gated-gelu" means the
         // tanh approximation (gelu_new) for backward compatibility with the original T5 1.1 checkpoints.
@@ -187,6 +192,16 @@ public final class T5Config {
         double v = number(json, key, 0);
         if (v < 1 || v != Math.rint(v)) {
             throw new PromptTuneException(source + ": '" + key + "' is " + json.get(key) + "; expected a positive integer");
+        }
+        return (int) v;
+    }
+
+    /** A token id: a whole number from 0 to vocab_size - 1 (read after vocab_size). */
+    private int tokenId(JsonObject json, String key, int fallback) {
+        double v = number(json, key, fallback);
+        if (v < 0 || v >= vocabSize || v != Math.rint(v)) {
+            throw new PromptTuneException(source + ": '" + key + "' is " + json.get(key) + "; expected a token id from 0 to "
+                    + (vocabSize - 1) + " (vocab_size " + vocabSize + ")");
         }
         return (int) v;
     }
