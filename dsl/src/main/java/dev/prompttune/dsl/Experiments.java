@@ -218,7 +218,7 @@ public class Experiments {
         PromptTuneSpec spec = run.spec().toBuilder().test(existing(file)).build();
         ExperimentContext ctx = ExperimentContext.of(session, spec);
         try (SoftPrompt prompt = prompt(run, ctx)) {
-            ScoredSplit scored = ctx.scoreTest(prompt, "evaluate: " + file);
+            ScoredSplit scored = ctx.scoreTest(prompt, "evaluate: " + file).requireFiniteScores("evaluate: " + file);
             return new Evaluation(run.name(), file, ctx.metric(), scored.value(), Double.NaN, scored.predictions());
         }
     }

@@ -54,6 +54,15 @@ class FailedRunTest {
         assertTrue(summary.get("dev").isJsonNull() && summary.get("test").isJsonNull(), text);
         assertTrue(summary.get("failure").getAsString().contains("before any step with a finite loss"), summary.toString());
         assertTrue(r.err().contains(record.toString()), "the message says where the record is: " + r.err());
+
+        // Re-scoring it gives NaN scores: refused, not an accuracy made of argmax over NaN (it printed 1.0000).
+        Result eval = CliTest.cli(home, "eval", record.toString());
+        assertEquals(2, eval.status(), eval.out() + eval.err());
+        java.util.List<String> lines = CliTest.withoutEngineLog(eval.err());
+        assertEquals(1, lines.size(), eval.err());
+        assertTrue(lines.get(0).matches(java.util.regex.Pattern.quote("prompttune: " + record + ": the scores are not "
+                + "finite (NaN) for ") + "(\\d+) of \\1 examples, so they predict nothing; allowed: a prompt and model "
+                + "with finite scores \\(a FAILED run's prompt or a damaged model gives NaN\\)"), lines.get(0));
     }
 
     /** The tiny model with every input embedding NaN: the first forward pass already gives a NaN loss. */

@@ -259,7 +259,8 @@ public final class PromptTuning {
         ExperimentContext experiment = ExperimentContext.of(session, saved.spec());
         try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel)
                 .toSoftPrompt(session.manager())) {
-            return experiment.scorer().score(EncoderInput.prompted(prompt, experiment.spec().placement()), experiment.target());
+            return experiment.scorer().score(EncoderInput.prompted(prompt, experiment.spec().placement()), experiment.target())
+                    .requireFiniteScores(recordDir.toString());
         }
     }
 
