@@ -1,11 +1,14 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.run.PromptTuning;
+import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.codehaus.groovy.ast.CodeVisitorSupport;
@@ -22,7 +25,8 @@ import org.codehaus.groovy.runtime.InvokerHelper;
 /**
  * A {@code promptTune}, {@code baseline} or {@code sweep} block whose settings are all literal keyword calls, checked
  * at compile time as the run would check it before loading weights ({@link PromptTuning#resolve}: data files,
- * template slots, labels, empty splits, model directory, prompt file width). So a template naming a field the data
+ * template slots, labels, empty splits, model directory, prompt file width and length; and
+ * {@link PromptTuning#checkStepMemory}: a batch or prompt length that cannot fit in memory). So a template naming a field the data
  * lacks is reported with the script's other mistakes, not after an earlier block has trained for minutes.
  *
  * <p>A block with anything else in it (a loop, an {@code if}), or whose data settings are not literals, is left to
@@ -35,6 +39,9 @@ final class LiteralBlock {
             "labels", "labelField", "metric");
 
     private static final Set<String> DATA_KEYWORDS = Set.of("data", "train", "dev", "test");
+
+    /** Keywords that give a file or folder other than data, which a problem's message may name. */
+    private static final Set<String> FILE_KEYWORDS = Set.of("model", "init");
 
     private LiteralBlock() {}
 
@@ -59,11 +66,14 @@ final class LiteralBlock {
             } else {
                 specs.add(spec.build());
             }
-            Set<String> checked = new HashSet<>();
+            Map<String, T5Config> configs = new HashMap<>();
             for (PromptTuneSpec s : specs) {
-                if (checked.add(inputsOf(s))) {
-                    PromptTuning.resolve(s);
+                T5Config config = configs.get(inputsOf(s));
+                if (config == null) {
+                    config = PromptTuning.resolve(s).config();
+                    configs.put(inputsOf(s), config);
                 }
+                PromptTuning.checkStepMemory(FastDevRun.apply(s), config); // as the run checks it: per grid point
             }
             return null;
         } catch (PromptTuneException e) {
@@ -108,13 +118,18 @@ final class LiteralBlock {
 
     /**
      * The keyword call a problem is about, so the error points at its line: the keyword the message names (template,
-     * labels, labelField, init file, model, calibrate, loss) when the block sets it; else, for a problem of the data, the data keyword
-     * whose file the message names, else the block's first data keyword; else null (the block as a whole: a default
-     * is at fault).
+     * labels, labelField, init file, model, calibrate, loss, length, batch, evalBatch, device) when the block sets it;
+     * else the model or init call whose path the message names (a config.json, a prompt file); else, for a problem
+     * of the data, the data keyword whose file the message names, else the block's first data keyword; else null
+     * (the block as a whole: a default is at fault).
      */
     private static MethodCallExpression cause(ClosureExpression block, String message) {
         String named = message.startsWith("template") ? "template"
                 : message.startsWith("init file") ? "init"
+                : message.startsWith("length is") ? "length"
+                : message.startsWith("batch is") ? "batch"
+                : message.startsWith("evalBatch is") ? "evalBatch"
+                : message.startsWith("device") ? "device"
                 : message.startsWith("model") ? "model"
                 : message.startsWith("calibrate") ? "calibrate"
                 : message.startsWith("loss") ? "loss"
@@ -129,14 +144,17 @@ final class LiteralBlock {
                 if (keyword.equals(named)) {
                     return call;
                 }
+                if (named == null && FILE_KEYWORDS.contains(keyword) && namesAFileOf(message, call)) {
+                    return call; // "FILE: ..." about the model's config or the init prompt file given there
+                }
                 if (DATA_KEYWORDS.contains(keyword)) {
                     firstData = firstData != null ? firstData : call;
                     namingData = namingData != null || !namesAFileOf(message, call) ? namingData : call;
                 }
             }
         }
-        if ("model".equals(named) || "init".equals(named)) {
-            return null;
+        if (named != null && !DATA_KEYWORDS.contains(named)) {
+            return null; // a setting left at its default: the block as a whole
         }
         return namingData != null ? namingData : firstData;
     }
@@ -147,7 +165,8 @@ final class LiteralBlock {
         call.getArguments().visit(new CodeVisitorSupport() {
             @Override
             public void visitConstantExpression(ConstantExpression c) {
-                if (c.getValue() instanceof String file && file.contains(".") && message.contains(file)) {
+                if (c.getValue() instanceof String file && (file.contains(".") || file.contains("/"))
+                        && message.contains(file)) {
                     found[0] = true;
                 }
             }

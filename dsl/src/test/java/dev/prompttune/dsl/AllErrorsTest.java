@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.run.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A script with several mistakes gets all of them at once, one {@code SCRIPT:LINE: message} line each, in line
@@ -145,6 +149,56 @@ class AllErrorsTest {
                 """);
         assertEquals(1, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("bad.groovy:4: unknown label 'b'"), lines.get(0));
+    }
+
+    /**
+     * Problems found in files the settings name (a prompt file too short for the length, a model's config.json) and
+     * a batch or prompt length that cannot fit in memory: every block's, each at the line of the setting that causes
+     * it. Before, the first two stopped the check (or waited for run time, at the block's first line) and the memory
+     * bound was only found by the run.
+     */
+    @Test
+    void problemsOfFilesAndMemoryPointAtTheirSettingsInEveryBlock(@TempDir Path tmp) throws Exception {
+        Path prompt = PromptFile.save(tmp, "five", new float[5 * 32], 5, 32, null);
+        Path model = Files.createDirectory(tmp.resolve("buckets0"));
+        Path tiny = HomeExtension.home().resolve("models/tiny");
+        try (java.util.stream.Stream<Path> files = Files.list(tiny)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, model.resolve(f.getFileName()));
+            }
+        }
+        Path config = model.resolve("config.json");
+        com.google.gson.JsonObject c = com.google.gson.JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+        c.addProperty("relative_attention_num_buckets", 0);
+        Files.writeString(config, c.toString());
+        List<String> lines = errors("""
+                def a = promptTune {
+                    model 'tiny'; data 'markers'
+                    init file('%s')
+                    length 7
+                }
+                def b = promptTune {
+                    data 'markers'
+                    model '%s'
+                }
+                def c = sweep {
+                    model 'tiny'; data 'markers'
+                    length 2, 100000000
+                }
+                def d = promptTune {
+                    model 'tiny'; data 'markers'
+                    batch 1000000000
+                }
+                """.formatted(prompt, model));
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:3: init file " + prompt + ": holds 5 prompt vectors but the prompt "
+                + "needs 7; allowed: length 1 to 5"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:8: " + config + ": 'relative_attention_num_buckets' is 0"),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("bad.groovy:12: length is 100000000: one training step needs at least"),
+                lines.get(2));
+        assertTrue(lines.get(3).startsWith("bad.groovy:16: batch is 1000000000: one training step needs at least"),
+                lines.get(3));
     }
 
     @Test

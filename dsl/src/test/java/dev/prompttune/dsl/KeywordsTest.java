@@ -55,7 +55,7 @@ class KeywordsTest {
                 Arguments.of("init", "init 'vocab'", "init", null),
                 Arguments.of("init", "init 'labels'", "init", "{\"kind\":\"labels\",\"rest\":\"vocab top 5000\"}"),
                 Arguments.of("text", "init text('a city')", "init", "{\"kind\":\"text\",\"text\":\"a city\"}"),
-                Arguments.of("file", "init file('" + promptFile + "')", "init", "{\"kind\":\"file\",\"path\":\"" + promptFile + "\"}"),
+                Arguments.of("file", "init file('" + promptFile + "'); length 4", "init", "{\"kind\":\"file\",\"path\":\"" + promptFile + "\"}"),
                 Arguments.of("placement", "placement 'suffix'", "placement", "\"suffix\""),
                 Arguments.of("data", "data 'markers'", "data", "\"markers\""),
                 Arguments.of("data", "data train: '" + train + "', dev: '" + dev + "'", "dev", "\"" + dev + "\""),

@@ -38,15 +38,20 @@ public record FileInit(Path path, boolean anyModel) implements PromptInit {
         return PromptCheck.check(PromptFile.load(file), target, anyModel);
     }
 
+    /** {@code loaded} if it holds at least {@code length} vectors (the first {@code length} are used); else an error. */
+    public static PromptFile.Loaded requireLength(PromptFile.Loaded loaded, int length) {
+        if (loaded.length() < length) {
+            throw new PromptTuneException("init file " + loaded.file() + ": holds " + loaded.length() + " prompt vectors but the "
+                    + "prompt needs " + length + "; allowed: length 1 to " + loaded.length());
+        }
+        return loaded;
+    }
+
     @Override
     public float[] values(InitContext ctx) {
         String model = ctx.model();
-        PromptFile.Loaded loaded = load(new PromptCheck.Target(model, ctx.width(),
-                () -> EmbeddingFingerprint.of(ctx.embeddingTable())));
-        if (loaded.length() < ctx.length()) {
-            throw new PromptTuneException("init file " + loaded.file() + ": holds " + loaded.length() + " prompt vectors but the "
-                    + "prompt needs " + ctx.length() + "; allowed: length 1 to " + loaded.length());
-        }
+        PromptFile.Loaded loaded = requireLength(load(new PromptCheck.Target(model, ctx.width(),
+                () -> EmbeddingFingerprint.of(ctx.embeddingTable()))), ctx.length());
         // PEFT seq2seq adapters may hold 2p rows of which only the first p are used.
         return Arrays.copyOf(loaded.values(), ctx.length() * ctx.width());
     }

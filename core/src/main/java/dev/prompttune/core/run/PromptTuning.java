@@ -70,10 +70,18 @@ public final class PromptTuning {
         if (spec.cluster() != null) {
             ClusterBackends.require(spec.cluster()); // on the class path, and able to start, before any weights load
         }
-        if (!Session.device(spec.device()).isGpu()) {
-            StepMemory.check(spec, prepared.config()); // host memory holds the activations only on a CPU run
-        }
+        checkStepMemory(spec, prepared.config());
         return prepared;
+    }
+
+    /**
+     * Refuses a batch or prompt length whose training step cannot fit in this machine's memory ({@link StepMemory}),
+     * on a CPU run (host memory holds the activations only there). Learning the device starts the engine.
+     */
+    public static void checkStepMemory(PromptTuneSpec spec, T5Config config) {
+        if (!Session.device(spec.device()).isGpu()) {
+            StepMemory.check(spec, config);
+        }
     }
 
     /**
@@ -85,8 +93,9 @@ public final class PromptTuning {
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
         if (spec.init() instanceof FileInit file) {
-            // Width and values now, before any weights load; the fingerprint once the model is loaded (FileInit.values).
-            file.load(PromptCheck.Target.widthOnly(spec.model(), config.dModel));
+            // Width, values and length now, before any weights load; the fingerprint once the model is loaded
+            // (FileInit.values).
+            FileInit.requireLength(file.load(PromptCheck.Target.widthOnly(spec.model(), config.dModel)), spec.length());
         }
         return new Prepared(spec, task, modelDir, config);
     }

@@ -39,7 +39,7 @@ final class StepMemory {
 
     private static void require(String batchName, int batch, int length, T5Config config, boolean training, long available) {
         long perExample = perExample(config, length, training);
-        if (perExample * batch <= available) {
+        if (perExample <= available / batch) { // not perExample * batch: that overflows a long for huge lengths
             return;
         }
         String what = training ? "one training step" : "one evaluation batch";
@@ -52,19 +52,24 @@ final class StepMemory {
         long fits = available / perExample;
         throw new PromptTuneException(String.format(Locale.ROOT, "%s is %d: %s needs at least %s (attention and logits "
                 + "alone, with prompt length %d), and this machine has %s available; allowed here: %s <= %d%s",
-                batchName, batch, what, gib(perExample * batch), length, gib(available), batchName, fits,
+                batchName, batch, what, gib(perExample * (double) batch), length, gib(available), batchName, fits,
                 training ? " (gradientAccumulation keeps the effective batch)" : ""));
     }
 
     /** The lower bound in bytes for one example of a step, prompt length {@code length}. */
     static long perExample(T5Config c, int length, boolean training) {
-        long t = length + 1L;
-        long encoderLayer = (long) c.numHeads * t * t;
-        long decoderLayer = (long) c.numHeads * (1 + t);
-        long floats = training
-                ? c.numLayers * encoderLayer + c.numDecoderLayers * decoderLayer + c.vocabSize
-                : Math.max(encoderLayer, decoderLayer) + c.vocabSize;
-        return 4 * floats;
+        try {
+            long t = length + 1L;
+            long encoderLayer = Math.multiplyExact(Math.multiplyExact((long) c.numHeads, t), t);
+            long decoderLayer = (long) c.numHeads * (1 + t);
+            long floats = training
+                    ? Math.addExact(Math.multiplyExact((long) c.numLayers, encoderLayer), c.numDecoderLayers * decoderLayer
+                            + c.vocabSize)
+                    : Math.max(encoderLayer, decoderLayer) + c.vocabSize;
+            return Math.multiplyExact(4L, floats);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // more bytes than a long counts: no machine has them
+        }
     }
 
     /** The longest prompt whose single example fits in {@code available} bytes. */
@@ -96,7 +101,7 @@ final class StepMemory {
         return OptionalLong.empty();
     }
 
-    private static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    private static String gib(double bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30));
     }
 }

@@ -64,6 +64,20 @@ class StepMemoryTest {
         assertTrue(e.getMessage().endsWith("allowed here: length <= " + longest), e.getMessage());
     }
 
+    /**
+     * Lengths whose bytes times the batch overflow a long (length 10^8 × batch 32 ≈ 10^19 bytes; up to the largest
+     * int): refused like any other. The product used to wrap around to a small number and pass.
+     */
+    @Test
+    void hugeLengthsDoNotOverflowIntoAPass() {
+        for (int length : new int[] {100_000_000, 1_000_000_000, Integer.MAX_VALUE - 1}) {
+            PromptTuneException e = assertThrows(PromptTuneException.class,
+                    () -> StepMemory.check(spec().length(length).batch(32).build(), MINI, AVAILABLE), "length " + length);
+            assertTrue(e.getMessage().startsWith("length is " + length + ": one training step needs at least "),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void theEvaluationBatchIsCheckedToo() {
         PromptTuneException e = assertThrows(PromptTuneException.class,
