@@ -179,6 +179,7 @@ public final class ScriptRunner {
             if (message.startsWith(STC_PREFIX)) {
                 message = message.substring(STC_PREFIX.length());
             }
+            message = CallMismatch.reword(message);
             if (message.matches("Unexpected character: '\\\\?['\"]'.*")) {
                 // Groovy's lexer meets a quote that starts no string: one that is never closed on its line.
                 message = "syntax error: a string opened on this line is never closed (a closing quote is missing)";

@@ -201,6 +201,25 @@ class AllErrorsTest {
                 lines.get(3));
     }
 
+    /** Values of the wrong type, in the script's terms (the type checker named Java classes and packages). */
+    @Test
+    void valuesOfTheWrongTypeAreNamedWithoutJava() {
+        List<String> lines = errors("""
+                def s = sweep {
+                    model 'tiny'; data 'markers'
+                    length 1, 'x', 3
+                }
+                def p = promptTune {
+                    model 'tiny'; data 'markers'
+                    labels a: 1, b: 2
+                }
+                """);
+        assertEquals(List.of(
+                "bad.groovy:3: keyword 'length' cannot take (int, String, int); allowed: (int, int...)",
+                "bad.groovy:7: keyword 'labels' cannot take (LinkedHashMap<String, Integer>); allowed: (Map<String, String>)"),
+                lines);
+    }
+
     @Test
     void aKeywordWrittenAsALabelIsReportedOnItsLine() {
         List<String> lines = errors("""
