@@ -50,6 +50,13 @@ public final class PromptTuneCli implements Runnable {
             }
             throw e;
         });
+        // A mistyped command line gets one line and where the help is, not the whole usage text (20+ lines) after it.
+        cli.setParameterExceptionHandler((e, params) -> {
+            CommandLine c = e.getCommandLine();
+            String command = c.getCommandSpec().qualifiedName();
+            c.getErr().println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+            return USER_ERROR;
+        });
         return cli.execute(args);
     }
 }

@@ -1,0 +1,28 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A mistyped command line is one line naming the mistake and where the help is (it printed the whole usage text). */
+class UsageErrorTest {
+
+    @Test
+    void unknownOptionsMissingArgumentsAndUnknownCommandsAreOneLine() throws Exception {
+        CliTest.home();
+        record Case(String[] args, String line) {}
+        for (Case c : List.of(
+                new Case(new String[] {"run", "--bogus", "x.groovy"},
+                        "prompttune run: Unknown option: '--bogus' (see 'prompttune run --help')"),
+                new Case(new String[] {"run"},
+                        "prompttune run: Missing required parameter: 'SCRIPT' (see 'prompttune run --help')"),
+                new Case(new String[] {"evaluate", "x"},
+                        "prompttune: Unmatched arguments from index 0: 'evaluate', 'x' (see 'prompttune --help')"))) {
+            CliTest.Result r = CliTest.cli(c.args());
+            assertEquals(2, r.status(), String.join(" ", c.args()));
+            assertEquals(List.of(c.line()), CliTest.withoutEngineLog(r.err()), String.join(" ", c.args()));
+            assertEquals("", r.out(), String.join(" ", c.args()));
+        }
+    }
+}
