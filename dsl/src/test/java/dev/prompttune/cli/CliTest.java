@@ -144,7 +144,8 @@ class CliTest {
         Result broken = cli("eval", record.toString());
         assertEquals(2, broken.status());
         assertEquals(1, broken.err().strip().lines().count(), broken.err());
-        assertTrue(broken.err().startsWith("prompttune: " + spec + ": not a JSON object ("), broken.err());
+        assertEquals("prompttune: " + spec + " is not valid JSON (line 1, column 2: expected a field name in double quotes)",
+                broken.err().strip());
 
         Files.writeString(spec, good.replaceFirst("\"length\": *2", "\"length\": \"twenty\""));
         Result wrongType = cli("eval", record.toString());

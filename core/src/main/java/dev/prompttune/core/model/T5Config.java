@@ -130,12 +130,7 @@ public final class T5Config {
 
     /** Parses config JSON text; {@code source} names it in errors. */
     public static T5Config parse(String json, String source) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(json);
-        } catch (RuntimeException e) {
-            throw new PromptTuneException(source + " is not valid JSON: " + firstLine(e.getMessage()), e);
-        }
+        JsonElement root = dev.prompttune.core.io.JsonFiles.parse(json, source);
         if (!root.isJsonObject()) {
             throw new PromptTuneException(source + " is not a JSON object");
         }

@@ -115,16 +115,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             throw new PromptTuneException(dir + " is not a run record: it has no spec.json; allowed: a folder under runs/ "
                     + "that a run wrote");
         }
-        JsonObject json;
-        try {
-            json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            // Gson's message ends with a troubleshooting link on a second line: the first line says what is wrong.
-            String why = String.valueOf(e.getCause() != null && !(e instanceof IOException) ? e.getCause().getMessage()
-                    : e.getMessage()).lines().findFirst().orElse("");
-            throw new PromptTuneException(file + ": not a JSON object (" + why.replaceFirst("^[\\w.]+Exception: ", "")
-                    + "); a run writes it, do not edit it by hand", e);
-        }
+        JsonObject json = dev.prompttune.core.io.JsonFiles.readObject(file);
         try {
             return SpecJson.fromJson(json);
         } catch (RuntimeException e) {
@@ -280,7 +271,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             throw new PromptTuneException(dir + " is not a run record: it has no summary.json");
         }
         try {
-            JsonObject summary = JsonParser.parseString(Files.readString(summaryFile)).getAsJsonObject();
+            JsonObject summary = SummaryJson.read(summaryFile);
             PromptTuneSpec spec = spec(dir);
             PromptFile.Loaded prompt = PromptFile.load(dir.resolve("prompt.safetensors"));
             List<Double> losses = new ArrayList<>();

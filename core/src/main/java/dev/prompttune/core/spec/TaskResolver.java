@@ -45,12 +45,7 @@ public final class TaskResolver {
             throw new PromptTuneException("data '" + name + "' is not a registered task; registered: " + registered()
                     + " (or give train/dev/test files)");
         }
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new PromptTuneException(json + " is not valid JSON: " + e.getMessage(), e);
-        }
+        JsonObject o = dev.prompttune.core.io.JsonFiles.readObject(json);
         Map<String, String> labels = new LinkedHashMap<>();
         JsonElement verbalizer = o.has("verbalizer") ? o.get("verbalizer") : o.get("labels");
         if (verbalizer != null && verbalizer.isJsonObject()) {
