@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.data.Template;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.run.ClusterBackends;
@@ -425,9 +426,6 @@ public class TuneSpec {
     }
 
     private static Path existing(Path p) {
-        if (!Files.isRegularFile(p)) {
-            throw new PromptTuneException("data file " + p + " does not exist");
-        }
-        return p;
+        return PathProblems.requireFile(p, "data file");
     }
 }

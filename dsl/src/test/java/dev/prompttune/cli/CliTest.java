@@ -119,7 +119,13 @@ class CliTest {
         Result r = cli("eval", tmp.resolve("no-such-record").toString());
         assertEquals(2, r.status());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("is not a run record"), r.err());
+        assertEquals("prompttune: run record " + tmp.resolve("no-such-record") + " does not exist", r.err().strip());
+        Result scriptDir = cli("run", tmp.toString());
+        assertEquals(2, scriptDir.status());
+        assertEquals("prompttune: script " + tmp + " is a directory; allowed: a file", scriptDir.err().strip());
+        Result devNull = cli("run", "/dev/null");
+        assertEquals("prompttune: script /dev/null is not a regular file (a device, pipe or socket); allowed: a file",
+                devNull.err().strip());
         Result i = cli("import-peft", tmp.resolve("no-adapter").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(2, i.status());
         assertTrue(i.err().contains("PEFT adapter"), i.err());
@@ -133,6 +139,13 @@ class CliTest {
         Path record = Files.list(tmp.resolve("damaged")).findFirst().orElseThrow();
         Path spec = record.resolve("spec.json");
         String good = Files.readString(spec);
+
+        Path unfinished = Files.createDirectories(tmp.resolve("unfinished"));
+        Files.copy(spec, unfinished.resolve("spec.json"));
+        Result noSummary = cli("export-peft", unfinished.toString(), "--out", tmp.resolve("u-out").toString());
+        assertEquals(2, noSummary.status());
+        assertEquals("prompttune: " + unfinished + " is the record of a run that did not finish: it has no summary.json;"
+                + " allowed: a finished run's record", noSummary.err().strip());
 
         Path notAFolder = Files.writeString(tmp.resolve("a-file"), "x");
         Result export = cli("export-peft", record.toString(), "--out", notAFolder.toString());

@@ -40,11 +40,15 @@ public final class PathProblems {
         return notThere(p, "is not a folder (a device, pipe or socket)");
     }
 
-    /** {@code p} itself when it is a regular file, else {@code WHAT P is a directory; allowed: a file}. */
+    /**
+     * {@code p} itself when it is a regular file, else an error such as {@code data file d is a directory; allowed: a
+     * file} or {@code script s.groovy does not exist}.
+     */
     public static Path requireFile(Path p, String what) {
         String problem = notRegularFile(p);
         if (problem != null) {
-            throw new PromptTuneException(what + " " + p + " " + problem + "; allowed: a regular file");
+            throw new PromptTuneException(what + " " + p + " " + problem
+                    + (problem.startsWith("does not exist") ? "" : "; allowed: a file"));
         }
         return p;
     }

@@ -268,7 +268,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         }
         Path summaryFile = dir.resolve("summary.json");
         if (!Files.isRegularFile(summaryFile)) {
-            throw new PromptTuneException(dir + " is not a run record: it has no summary.json");
+            throw SummaryJson.notComplete(dir);
         }
         try {
             JsonObject summary = SummaryJson.read(summaryFile);

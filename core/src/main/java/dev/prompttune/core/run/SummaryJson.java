@@ -5,7 +5,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.JsonFiles;
+import dev.prompttune.core.io.PathProblems;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -66,6 +68,25 @@ public final class SummaryJson {
             }
         }
         return o;
+    }
+
+    /**
+     * The error for {@code dir} when it has no {@code summary.json}, saying what it is: missing, a file, an unfinished
+     * run's record (spec.json but no summary: killed or still running), or a folder that is no run record.
+     */
+    public static PromptTuneException notComplete(Path dir) {
+        String problem = PathProblems.notDirectory(dir);
+        if (problem != null) {
+            return new PromptTuneException("run record " + dir + " " + problem
+                    + (problem.startsWith("does not exist") ? "" : "; allowed: a run record folder"));
+        }
+        if (Files.isRegularFile(dir.resolve("spec.json"))) {
+            return new PromptTuneException(dir + " is the record of a run that did not finish: it has no summary.json"
+                    + (RunCheckpoint.exists(dir) ? "; continue it with `prompttune resume " + dir + "`"
+                            : "; allowed: a finished run's record"));
+        }
+        return new PromptTuneException(dir + " is not a run record: it has no summary.json; allowed: a folder under runs/ "
+                + "that a run wrote");
     }
 
     private static void text(Path file, JsonObject o, String field, boolean required) {
