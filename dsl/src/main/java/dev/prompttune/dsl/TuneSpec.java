@@ -90,10 +90,7 @@ public class TuneSpec {
 
     /** The run's name (default: DATA-INIT-LENGTH); its record goes to SAVE/NAME-TIMESTAMP. */
     public TuneSpec name(String v) {
-        if (v == null || v.isBlank()) {
-            throw new PromptTuneException("name is empty; allowed: a non-empty name");
-        }
-        return set(b -> b.name(v));
+        return set(b -> b.name(v == null ? "" : v)); // the builder checks it (empty, path separators, length)
     }
 
     /** The frozen model: a registered name (folders under models/), a Hugging Face directory, or a cached hub id. */

@@ -129,6 +129,10 @@ class CliTest {
         Result i = cli("import-peft", tmp.resolve("no-adapter").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(2, i.status());
         assertTrue(i.err().contains("PEFT adapter"), i.err());
+        Result intoFolder = cli("import-peft", tmp.resolve("no-adapter").toString(), "--out", tmp.toString());
+        assertEquals(2, intoFolder.status());
+        assertEquals("prompttune: import-peft: --out " + tmp + " is a directory; allowed: a prompt file name DIR/NAME "
+                + "(NAME.safetensors and NAME.json are written in DIR), e.g. " + tmp.resolve("prompt"), intoFolder.err().strip());
     }
 
     @Test
@@ -157,7 +161,7 @@ class CliTest {
         Result broken = cli("eval", record.toString());
         assertEquals(2, broken.status());
         assertEquals(1, broken.err().strip().lines().count(), broken.err());
-        assertEquals("prompttune: " + spec + " is not valid JSON (line 1, column 2: expected a field name in double quotes)",
+        assertEquals("prompttune: " + spec + " is not valid JSON (line 1, column 7: expected ':')",
                 broken.err().strip());
 
         Files.writeString(spec, good.replaceFirst("\"length\": *2", "\"length\": \"twenty\""));

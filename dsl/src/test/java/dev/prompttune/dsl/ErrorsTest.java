@@ -110,6 +110,15 @@ class ErrorsTest {
     }
 
     @Test
+    void aNameThatCannotNameTheRecordFolderIsRefused() {
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  name '../../escaped'\n}\n", 3, "name '../../escaped' "
+                + "contains a path separator; allowed: up to 200 characters, without / or \\, not starting with a dot (it"
+                + " names the run's record folder)");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  name ''\n}\n", 3, "name is empty; allowed: up to 200 "
+                + "characters, without / or \\, not starting with a dot (it names the run's record folder)");
+    }
+
+    @Test
     void aDataFileThatIsNoFileSaysWhatItIs(@TempDir Path dir) throws IOException {
         expect("promptTune {\n  model 'tiny'; train '" + dir + "'\n}\n", 2, "data file " + dir
                 + " is a directory; allowed: a file");

@@ -3,6 +3,7 @@ package dev.prompttune.core.io;
 import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -57,6 +58,10 @@ public final class PathProblems {
     public static String describe(Path p, IOException e) {
         if (e instanceof NoSuchFileException) {
             return p + " does not exist";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            Path there = Path.of(f.getFile());
+            return there + (Files.isDirectory(there) ? " already exists" : " is a file, not a folder");
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";

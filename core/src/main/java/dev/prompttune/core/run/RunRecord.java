@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.promptfile.AtomicText;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.spec.PromptTuneSpec;
@@ -73,7 +74,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             AtomicText.write(dir.resolve("spec.json"), GSON.toJson(spec.toJson()));
             return new RunRecord(dir);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot create a run record under " + saveDir + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot create a run record under " + saveDir + ": " + PathProblems.describe(saveDir, e), e);
         }
     }
 
