@@ -37,7 +37,8 @@ final class ExportPeftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = Files.isDirectory(source) && Files.isRegularFile(source.resolve("summary.json"))
+        Path dir = Files.isDirectory(source) && (Files.isRegularFile(source.resolve("summary.json"))
+                || Files.isRegularFile(source.resolve("spec.json"))) // an unfinished record: load says so
                 ? PeftFiles.export(RunRecord.load(source), out, baseModel, anyModel)
                 : PeftFiles.exportPrompt(source, model, out, baseModel, anyModel);
         System.out.println("exported " + source + " -> " + dir);

@@ -2,6 +2,7 @@ package dev.prompttune.dsl;
 
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.ensemble.PromptEnsemble;
 import dev.prompttune.core.interpret.NearestTokens;
@@ -401,10 +402,6 @@ public class Experiments {
     }
 
     private static Path existing(String file) {
-        Path p = Path.of(file);
-        if (!java.nio.file.Files.isRegularFile(p)) {
-            throw new PromptTuneException("data file " + p + " does not exist");
-        }
-        return p;
+        return PathProblems.requireFile(Path.of(file), "data file");
     }
 }

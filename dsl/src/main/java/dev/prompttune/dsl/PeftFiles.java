@@ -80,6 +80,10 @@ public final class PeftFiles {
      * @return the safetensors file
      */
     public static Path importAsPrompt(Path adapterDir, Path out, String model) {
+        if (Files.isDirectory(out)) { // --out names the prompt file (DIR/NAME), not a folder to write into
+            throw new PromptTuneException("import-peft: --out " + out + " is a directory; allowed: a prompt file name "
+                    + "DIR/NAME (NAME.safetensors and NAME.json are written in DIR), e.g. " + out.resolve("prompt"));
+        }
         PeftAdapter adapter = PeftAdapter.importFrom(adapterDir);
         // An adapter records no embedding fingerprint: width (with --model) and finite values are what can be checked.
         PromptCheck.Target target = model == null ? null

@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.Utf8Text;
 import groovy.lang.Binding;
 import groovy.lang.GroovyClassLoader;
@@ -213,9 +214,7 @@ public final class ScriptRunner {
     }
 
     private static String read(Path script) {
-        if (!Files.isRegularFile(script)) {
-            throw new PromptTuneException("script " + script + " does not exist");
-        }
+        PathProblems.requireFile(script, "script");
         try {
             String text = Utf8Text.decode(Files.readAllBytes(script), script.toString());
             return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte-order mark is not part of the script

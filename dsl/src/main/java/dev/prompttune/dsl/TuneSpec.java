@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.data.Template;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.run.ClusterBackends;
@@ -89,10 +90,7 @@ public class TuneSpec {
 
     /** The run's name (default: DATA-INIT-LENGTH); its record goes to SAVE/NAME-TIMESTAMP. */
     public TuneSpec name(String v) {
-        if (v == null || v.isBlank()) {
-            throw new PromptTuneException("name is empty; allowed: a non-empty name");
-        }
-        return set(b -> b.name(v));
+        return set(b -> b.name(v == null ? "" : v)); // the builder checks it (empty, path separators, length)
     }
 
     /** The frozen model: a registered name (folders under models/), a Hugging Face directory, or a cached hub id. */
@@ -425,9 +423,6 @@ public class TuneSpec {
     }
 
     private static Path existing(Path p) {
-        if (!Files.isRegularFile(p)) {
-            throw new PromptTuneException("data file " + p + " does not exist");
-        }
-        return p;
+        return PathProblems.requireFile(p, "data file");
     }
 }

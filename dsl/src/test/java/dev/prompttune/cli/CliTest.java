@@ -119,10 +119,20 @@ class CliTest {
         Result r = cli("eval", tmp.resolve("no-such-record").toString());
         assertEquals(2, r.status());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("is not a run record"), r.err());
+        assertEquals("prompttune: run record " + tmp.resolve("no-such-record") + " does not exist", r.err().strip());
+        Result scriptDir = cli("run", tmp.toString());
+        assertEquals(2, scriptDir.status());
+        assertEquals("prompttune: script " + tmp + " is a directory; allowed: a file", scriptDir.err().strip());
+        Result devNull = cli("run", "/dev/null");
+        assertEquals("prompttune: script /dev/null is not a regular file (a device, pipe or socket); allowed: a file",
+                devNull.err().strip());
         Result i = cli("import-peft", tmp.resolve("no-adapter").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(2, i.status());
         assertTrue(i.err().contains("PEFT adapter"), i.err());
+        Result intoFolder = cli("import-peft", tmp.resolve("no-adapter").toString(), "--out", tmp.toString());
+        assertEquals(2, intoFolder.status());
+        assertEquals("prompttune: import-peft: --out " + tmp + " is a directory; allowed: a prompt file name DIR/NAME "
+                + "(NAME.safetensors and NAME.json are written in DIR), e.g. " + tmp.resolve("prompt"), intoFolder.err().strip());
     }
 
     @Test
@@ -134,6 +144,13 @@ class CliTest {
         Path spec = record.resolve("spec.json");
         String good = Files.readString(spec);
 
+        Path unfinished = Files.createDirectories(tmp.resolve("unfinished"));
+        Files.copy(spec, unfinished.resolve("spec.json"));
+        Result noSummary = cli("export-peft", unfinished.toString(), "--out", tmp.resolve("u-out").toString());
+        assertEquals(2, noSummary.status());
+        assertEquals("prompttune: " + unfinished + " is the record of a run that did not finish: it has no summary.json;"
+                + " allowed: a finished run's record", noSummary.err().strip());
+
         Path notAFolder = Files.writeString(tmp.resolve("a-file"), "x");
         Result export = cli("export-peft", record.toString(), "--out", notAFolder.toString());
         assertEquals(2, export.status());
@@ -144,7 +161,8 @@ class CliTest {
         Result broken = cli("eval", record.toString());
         assertEquals(2, broken.status());
         assertEquals(1, broken.err().strip().lines().count(), broken.err());
-        assertTrue(broken.err().startsWith("prompttune: " + spec + ": not a JSON object ("), broken.err());
+        assertEquals("prompttune: " + spec + " is not valid JSON (line 1, column 7: expected ':')",
+                broken.err().strip());
 
         Files.writeString(spec, good.replaceFirst("\"length\": *2", "\"length\": \"twenty\""));
         Result wrongType = cli("eval", record.toString());

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.run.Session;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One test per error class: the message, exactly, and the script line it names. All of these fail before the
@@ -106,6 +110,24 @@ class ErrorsTest {
     }
 
     @Test
+    void aNameThatCannotNameTheRecordFolderIsRefused() {
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  name '../../escaped'\n}\n", 3, "name '../../escaped' "
+                + "contains a path separator; allowed: up to 200 characters, without / or \\, not starting with a dot (it"
+                + " names the run's record folder)");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  name ''\n}\n", 3, "name is empty; allowed: up to 200 "
+                + "characters, without / or \\, not starting with a dot (it names the run's record folder)");
+    }
+
+    @Test
+    void aDataFileThatIsNoFileSaysWhatItIs(@TempDir Path dir) throws IOException {
+        expect("promptTune {\n  model 'tiny'; train '" + dir + "'\n}\n", 2, "data file " + dir
+                + " is a directory; allowed: a file");
+        Path loop = Files.createSymbolicLink(dir.resolve("loop1"), dir.resolve("loop1"));
+        expect("promptTune {\n  model 'tiny'; train '" + loop + "'\n}\n", 2, "data file " + loop
+                + " is a symbolic link loop; allowed: a file");
+    }
+
+    @Test
     void theOnlyOptionOfInitFileIsAnyModel() {
         expect("promptTune {\n  data 'markers'\n  init file('p.safetensors', anyModl: true)\n}\n", 3,
                 "init file: option 'anyModl' is not known; did you mean 'anyModel'?; allowed: anyModel: true");
@@ -117,7 +139,8 @@ class ErrorsTest {
     void unknownModelListsRegisteredOnes() {
         ScriptError e = fail("promptTune {\n  data 'markers'\n  model 't5-maxi'\n}\n");
         assertEquals(3, e.line());
-        assertTrue(e.reason().startsWith("model 't5-maxi' is neither a registered name [tiny]"), e.reason());
+        assertTrue(e.reason().startsWith("model 't5-maxi' is not a registered name, and no directory t5-maxi exists; "
+                + "allowed: a registered name [tiny],"), e.reason());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.prompttune.core.data;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.Utf8Text;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,11 +63,10 @@ public final class ExampleReader {
     }
 
     private static void checkFile(Path file) {
-        if (!Files.exists(file)) {
-            throw new PromptTuneException(file + " does not exist");
-        }
-        if (Files.isDirectory(file)) {
-            throw new PromptTuneException(file + " is a directory, not a data file");
+        String problem = PathProblems.notRegularFile(file);
+        if (problem != null) {
+            throw new PromptTuneException(file + " " + problem + (problem.startsWith("does not exist") ? ""
+                    : "; allowed: a data file (.jsonl, .csv or .tsv)"));
         }
     }
 

@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
@@ -92,14 +90,7 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     private static Map<String, String> readWeightMap(Path index) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new PromptTuneException(index + ": cannot read (" + e + ")", e);
-        } catch (JsonParseException e) {
-            throw new PromptTuneException(index + ": not valid JSON (" + e.getMessage() + ")");
-        }
+        JsonElement root = JsonFiles.parse(JsonFiles.read(index), index.toString());
         if (!root.isJsonObject() || !root.getAsJsonObject().has("weight_map")
                 || !root.getAsJsonObject().get("weight_map").isJsonObject()) {
             throw new PromptTuneException(index + ": no \"weight_map\" object (tensor name -> shard file)");

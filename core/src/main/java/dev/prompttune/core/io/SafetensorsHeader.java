@@ -1,19 +1,10 @@
 package dev.prompttune.core.io;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.MalformedJsonException;
 import dev.prompttune.core.PromptTuneException;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,8 +20,6 @@ import java.util.Map;
 final class SafetensorsHeader {
 
     static final String METADATA_KEY = "__metadata__";
-
-    private static final TypeAdapter<JsonElement> JSON_ELEMENT = new Gson().getAdapter(JsonElement.class);
 
     final Map<String, TensorInfo> tensors;
     final Map<String, String> metadata;
@@ -49,15 +38,11 @@ final class SafetensorsHeader {
     static SafetensorsHeader parse(Path file, String json, long dataStart, long fileSize) {
         JsonElement root;
         try {
-            // JsonParser.parseString is lenient (it accepts e.g. a bare word as a string): read strictly instead.
-            JsonReader reader = new JsonReader(new StringReader(json));
-            reader.setStrictness(Strictness.STRICT);
-            root = JSON_ELEMENT.read(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new MalformedJsonException("text after the JSON value at " + reader.getPath());
-            }
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw bad(file, "header is not valid JSON (" + firstLine(e.getMessage()) + ")");
+            root = JsonFiles.parseStrict(json, file + ": header");
+        } catch (JsonFiles.DuplicateKey e) {
+            // Last-one-wins would silently drop a tensor: a header naming one twice is corrupt.
+            throw e.topLevel() ? bad(file, "tensor '" + e.key() + "' appears twice in the header; allowed: each tensor"
+                    + " name once") : e;
         }
         if (!root.isJsonObject()) {
             throw bad(file, "header is not a JSON object");
@@ -182,13 +167,5 @@ final class SafetensorsHeader {
 
     static PromptTuneException bad(Path file, String problem) {
         return new PromptTuneException(file + ": " + problem);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unparseable";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -2,7 +2,6 @@ package dev.prompttune.core.model;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,12 +134,7 @@ public final class T5Config {
 
     /** Parses config JSON text; {@code source} names it in errors. */
     public static T5Config parse(String json, String source) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(json);
-        } catch (RuntimeException e) {
-            throw new PromptTuneException(source + " is not valid JSON: " + firstLine(e.getMessage()), e);
-        }
+        JsonElement root = dev.prompttune.core.io.JsonFiles.parse(json, source);
         if (!root.isJsonObject()) {
             throw new PromptTuneException(source + " is not a JSON object");
         }
@@ -231,13 +225,5 @@ public final class T5Config {
             throw new PromptTuneException(source + ": '" + key + "' is " + e + "; expected true or false");
         }
         return e.getAsBoolean();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -5,17 +5,16 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.io.TensorInfo;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptfile.AtomicText;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -78,12 +77,7 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
                     + (Files.isRegularFile(dir.resolve("adapter_model.bin"))
                             ? " (only adapter_model.bin, a pickle; re-save it with safe_serialization=True)" : ""));
         }
-        JsonObject json;
-        try {
-            json = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new PromptTuneException(configFile + ": not a JSON object (" + e.getMessage() + ")", e);
-        }
+        JsonObject json = JsonFiles.readObject(configFile);
         String peftType = text(json, "peft_type");
         if (!PEFT_TYPE.equals(peftType)) {
             throw new PromptTuneException(configFile + ": peft_type is " + quoted(peftType) + "; allowed: \""

@@ -8,14 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.train.optim.Adafactor;
 import dev.prompttune.core.verify.Comparison;
 import dev.prompttune.core.verify.VerificationReport;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -167,11 +166,7 @@ public final class PeftVerifier {
         if (!Files.isRegularFile(json)) {
             return new JsonObject();
         }
-        try {
-            return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new PromptTuneException(json + " is not valid JSON: " + e.getMessage(), e);
-        }
+        return JsonFiles.readObject(json);
     }
 
     private static NDArray load(SafetensorsFile ref, String name, NDManager manager) {

@@ -4,10 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import java.lang.reflect.Type;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -107,12 +107,7 @@ public record PromptMetadata(String baseModel, String embeddingFingerprint, int 
      * @param source the file it came from, for messages
      */
     public static PromptMetadata fromJson(String json, String source) {
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(json).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new PromptTuneException(source + ": not a JSON object (" + e.getMessage() + ")", e);
-        }
+        JsonObject o = JsonFiles.parseObject(json, source);
         try {
             Builder b = builder();
             b.baseModel = string(o, "base_model");

@@ -193,7 +193,7 @@ public final class RunCheckpoint {
             state = new TrainerState(step, current, best, lastGood, meta.get("best_value").getAsDouble(),
                     meta.get("best_step").getAsInt(), meta.get("since_best").getAsInt(), losses, evals,
                     optimizer(in, meta.getAsJsonObject("optimizer")));
-        } catch (Mismatch e) {
+        } catch (Mismatch | Corrupt e) { // already says what is wrong: not wrapped again
             throw e;
         } catch (PromptTuneException e) { // the file's own reader: truncated, not safetensors, a tensor missing
             String m = e.getMessage();
@@ -293,8 +293,15 @@ public final class RunCheckpoint {
         }
     }
 
+    /** The checkpoint was damaged: {@link #corrupt}'s message. */
+    private static final class Corrupt extends PromptTuneException {
+        Corrupt(String message) {
+            super(message);
+        }
+    }
+
     private static PromptTuneException corrupt(Path file, String problem) {
-        return new PromptTuneException(file + ": corrupt checkpoint: " + problem + "; allowed: the checkpoint prompttune "
+        return new Corrupt(file + ": corrupt checkpoint: " + problem + "; allowed: the checkpoint prompttune "
                 + "wrote (saves are atomic: a killed process leaves the previous one whole, so a damaged one was changed "
                 + "by something else)");
     }

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.promptfile.AtomicText;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.spec.PromptTuneSpec;
@@ -81,7 +82,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             AtomicText.write(dir.resolve("spec.json"), GSON.toJson(spec.toJson()));
             return new RunRecord(dir);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot create a run record under " + saveDir + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot create a run record under " + saveDir + ": " + PathProblems.describe(saveDir, e), e);
         }
     }
 
@@ -123,16 +124,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             throw new PromptTuneException(dir + " is not a run record: it has no spec.json; allowed: a folder under runs/ "
                     + "that a run wrote");
         }
-        JsonObject json;
-        try {
-            json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            // Gson's message ends with a troubleshooting link on a second line: the first line says what is wrong.
-            String why = String.valueOf(e.getCause() != null && !(e instanceof IOException) ? e.getCause().getMessage()
-                    : e.getMessage()).lines().findFirst().orElse("");
-            throw new PromptTuneException(file + ": not a JSON object (" + why.replaceFirst("^[\\w.]+Exception: ", "")
-                    + "); a run writes it, do not edit it by hand", e);
-        }
+        JsonObject json = dev.prompttune.core.io.JsonFiles.readObject(file);
         try {
             return SpecJson.fromJson(json);
         } catch (RuntimeException e) {
@@ -303,10 +295,10 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         }
         Path summaryFile = dir.resolve("summary.json");
         if (!Files.isRegularFile(summaryFile)) {
-            throw new PromptTuneException(dir + " is not a run record: it has no summary.json");
+            throw SummaryJson.notComplete(dir);
         }
         try {
-            JsonObject summary = JsonParser.parseString(Files.readString(summaryFile)).getAsJsonObject();
+            JsonObject summary = SummaryJson.read(summaryFile);
             PromptTuneSpec spec = spec(dir);
             PromptFile.Loaded prompt = PromptFile.load(dir.resolve("prompt.safetensors"));
             List<Double> losses = new ArrayList<>();

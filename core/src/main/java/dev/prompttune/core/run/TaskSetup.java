@@ -1,6 +1,7 @@
 package dev.prompttune.core.run;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.data.ExampleReader;
 import dev.prompttune.core.data.TaskData;
@@ -44,8 +45,8 @@ public record TaskSetup(String taskName, TaskData data, String metric) {
             name = train.getFileName().toString().replaceFirst("\\.[^.]+$", "");
         }
         for (Path p : new Path[] {train, dev, test}) {
-            if (p != null && !Files.isRegularFile(p)) {
-                throw new PromptTuneException("data file " + p + " does not exist");
+            if (p != null) {
+                PathProblems.requireFile(p, "data file");
             }
         }
         if (template == null) {

@@ -1,11 +1,13 @@
 package dev.prompttune.core.spec;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -14,6 +16,12 @@ import java.util.stream.Stream;
  * ({@code ~/.cache/huggingface/hub/models--ORG--NAME/snapshots/REV}; HF_HUB_CACHE / HF_HOME respected).
  */
 public final class ModelResolver {
+
+    /** A Hugging Face hub id of the shape {@code owner/name}. */
+    private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    /** Google's original T5 checkpoints, which the hub also serves under their bare names. */
+    private static final Pattern GOOGLE_T5 = Pattern.compile("t5-(small|base|large|3b|11b)");
 
     private ModelResolver() {}
 
@@ -52,13 +60,27 @@ public final class ModelResolver {
         if (cached != null) {
             return cached;
         }
-        throw new PromptTuneException("model '" + model + "' is neither a registered name " + registered()
-                + ", a directory, nor in the local Hugging Face cache (" + hubCache() + "); download it with "
-                + "`huggingface-cli download " + hubId(model) + "` on a machine with network, or pass a directory");
+        String hubId = hubId(model);
+        if (hubId != null) {
+            throw new PromptTuneException("model '" + model + "' is neither a registered name " + registered()
+                    + ", a directory, nor in the local Hugging Face cache (" + hubCache() + "); download it with "
+                    + "`huggingface-cli download " + hubId + "` on a machine with network, or pass a directory");
+        }
+        String allowed = "; allowed: a registered name " + registered() + ", a Hugging Face model directory, or a hub id"
+                + " (owner/name) in the local Hugging Face cache";
+        if (model.contains("/") || model.startsWith(".") || model.startsWith("~")) {
+            throw new PromptTuneException("model directory " + local + " " + PathProblems.notDirectory(local) + allowed);
+        }
+        throw new PromptTuneException("model '" + model + "' is not a registered name, and no directory " + local
+                + " exists" + allowed);
     }
 
+    /** The hub id {@code model} plausibly names (to suggest downloading it), or null for what is no hub id. */
     private static String hubId(String model) {
-        return model.contains("/") ? model : "google-t5/" + model;
+        if (HUB_ID.matcher(model).matches() && !model.contains("..")) {
+            return model;
+        }
+        return GOOGLE_T5.matcher(model).matches() ? "google-t5/" + model : null;
     }
 
     static Path hubCache() {

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.eval.EvaluationMode;
 import dev.prompttune.core.eval.Metric;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.train.TrainingLoss;
@@ -38,6 +39,11 @@ public record PromptTuneSpec(
         Path save, List<String> baselines, boolean calibrate, String reparam, int reparamBottleneck,
         ClusterSpec cluster, boolean fastDevRun) {
 
+    /**
+     * The longest {@code name}: with "-", the 15-character timestamp and a "-N" suffix the record folder's name stays
+     * well within the 255 bytes file systems allow (the name's characters are written as single bytes).
+     */
+    public static final int MAX_NAME_LENGTH = 200;
     public static final List<String> OPTIMIZERS = OptimizerKind.keys();
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
     public static final List<String> PRECISIONS = List.of("fp32", "fp16");
@@ -128,7 +134,33 @@ public record PromptTuneSpec(
             SpecFields.copy(s, this);
         }
 
-        public Builder name(String v) { name = v; return this; }
+        /**
+         * The run's name, which starts its record folder's name ({@code NAME-yyyyMMdd-HHmmss[-N]}): at most
+         * {@link #MAX_NAME_LENGTH} characters (file systems allow 255 bytes for the folder name, timestamp included;
+         * characters other than {@code A-Z a-z 0-9 . _ -} are written as {@code _}), no {@code /} or {@code \}, not
+         * starting with a dot.
+         */
+        public Builder name(String v) {
+            if (v != null) {
+                String allowed = "; allowed: up to " + MAX_NAME_LENGTH + " characters, without / or \\, not starting with"
+                        + " a dot (it names the run's record folder)";
+                if (v.isBlank()) {
+                    throw new PromptTuneException("name is empty" + allowed);
+                }
+                if (v.contains("/") || v.contains("\\")) {
+                    throw new PromptTuneException("name '" + v + "' contains a path separator" + allowed);
+                }
+                if (v.startsWith(".")) {
+                    throw new PromptTuneException("name '" + v + "' starts with a dot" + allowed);
+                }
+                if (v.length() > MAX_NAME_LENGTH) {
+                    throw new PromptTuneException("name is " + v.length() + " characters long ('" + v.substring(0, 20)
+                            + "...')" + allowed);
+                }
+            }
+            name = v;
+            return this;
+        }
 
         public Builder model(String v) {
             if (v == null || v.isBlank()) {
@@ -235,7 +267,16 @@ public record PromptTuneSpec(
         public Builder evalBatch(int v) { require(v >= 1, "evalBatch", v, "evalBatch >= 1"); evalBatch = v; return this; }
 
         /** Where run records go (a directory; default {@code runs}). */
-        public Builder save(Path v) { save = v; return this; }
+        /** Where run records go: a folder, new or existing. */
+        public Builder save(Path v) {
+            String problem = v == null ? null : PathProblems.notDirectory(v);
+            if (problem != null && !problem.startsWith("does not exist")) {
+                throw new PromptTuneException("save " + v + " " + problem + "; allowed: a folder for run records (new or"
+                        + " existing)");
+            }
+            save = v;
+            return this;
+        }
 
         public Builder baselines(String... v) {
             for (String b : v) {

@@ -2,7 +2,6 @@ package dev.prompttune.core.spec;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,12 +44,7 @@ public final class TaskResolver {
             throw new PromptTuneException("data '" + name + "' is not a registered task; registered: " + registered()
                     + " (or give train/dev/test files)");
         }
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new PromptTuneException(json + " is not valid JSON: " + e.getMessage(), e);
-        }
+        JsonObject o = dev.prompttune.core.io.JsonFiles.readObject(json);
         Map<String, String> labels = verbalizer(json, o.has("verbalizer") ? "verbalizer" : "labels", o);
         String field = o.has("label_field") ? string(json, "label_field", o, "the name of the label's field")
                 : o.has("labelField") ? string(json, "labelField", o, "the name of the label's field") : "label";

@@ -8,13 +8,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.model.RelativePositionBuckets;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -147,13 +146,9 @@ public final class T5Verifier {
     private static int maxNewTokens(Path dir) {
         Path json = dir.resolve("expected.json");
         if (Files.isRegularFile(json)) {
-            try {
-                JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-                if (root.has("batch") && root.getAsJsonObject("batch").has("max_new_tokens")) {
-                    return root.getAsJsonObject("batch").get("max_new_tokens").getAsInt();
-                }
-            } catch (IOException | RuntimeException e) {
-                throw new PromptTuneException(json + " is not valid JSON: " + e.getMessage(), e);
+            JsonObject root = JsonFiles.readObject(json);
+            if (root.has("batch") && root.getAsJsonObject("batch").has("max_new_tokens")) {
+                return root.getAsJsonObject("batch").get("max_new_tokens").getAsInt();
             }
         }
         return -1;

@@ -1,5 +1,6 @@
 package dev.prompttune.core.io;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,22 @@ class SafetensorsValidationTest {
         fails(raw("half.safetensors", "{\"a\": {\"dtype\": \"F32\"", 0), "header is not valid JSON");
         fails(raw("trailing.safetensors", "{} x", 0), "header is not valid JSON");
         fails(raw("array.safetensors", "[1, 2]", 0), "header is not a JSON object");
+        Path half = dir.resolve("half.safetensors");
+        assertEquals(half + ": header is not valid JSON (line 1, column 22: the text ends mid-value)",
+                fails(half, "header is not valid JSON"));
+    }
+
+    @Test
+    void tensorNamedTwice() throws IOException {
+        String t = "{\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}";
+        String u = "{\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}";
+        Path same = raw("same.safetensors", "{\"p\": " + t + ", \"p\": " + t + "}", 8);
+        assertEquals(same + ": tensor 'p' appears twice in the header; allowed: each tensor name once",
+                fails(same, "appears twice"));
+        Path conflict = raw("conflict.safetensors", "{\"p\": " + t + ", \"q\": " + u + ", \"p\": " + u + "}", 8);
+        fails(conflict, "tensor 'p' appears twice in the header");
+        Path inMetadata = raw("meta.safetensors", "{\"__metadata__\": {\"a\": \"1\", \"a\": \"2\"}}", 0);
+        fails(inMetadata, "key \"a\" appears twice");
     }
 
     @ParameterizedTest

@@ -186,6 +186,24 @@ class ResumeTest {
     }
 
     @Test
+    void aCheckpointWhoseStepDisagreesWithItsLossesSaysSoOnce() throws IOException {
+        Path record = interrupted("step-edited");
+        Path checkpoint = record.resolve(RunCheckpoint.FILE);
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        int headerLength = (int) java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, headerLength, java.nio.charset.StandardCharsets.UTF_8);
+        byte[] edited = header.replaceFirst("\\\\\"step\\\\\":\\d+", "\\\\\"step\\\\\":5000")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + edited.length + bytes.length - 8 - headerLength)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.putLong(edited.length).put(edited).put(bytes, 8 + headerLength, bytes.length - 8 - headerLength);
+        Files.write(checkpoint, out.array());
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(record));
+        assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(checkpoint + ": corrupt checkpoint: ")
+                + "\\d+ losses at step 5000 \\(one per step\\); allowed: the checkpoint prompttune wrote [^;]*"), e.getMessage());
+    }
+
+    @Test
     void aCheckpointOfAnotherModelIsRefused() throws IOException {
         Path record = interrupted("other-model");
         Path other = TinyWorld.model(Files.createDirectory(tmp.resolve("other-model")), 2);

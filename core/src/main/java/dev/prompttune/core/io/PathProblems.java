@@ -1,0 +1,95 @@
+package dev.prompttune.core.io;
+
+import dev.prompttune.core.PromptTuneException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * What a path that should be a file (or a folder) actually is, in words for error messages: missing, a directory, a
+ * symbolic link loop, a broken link, a device. So a message says {@code data file d is a directory}, never a wrong
+ * {@code does not exist}.
+ */
+public final class PathProblems {
+
+    private PathProblems() {}
+
+    /** Null when {@code p} is a regular file (after links), else what it is: "does not exist", "is a directory", … */
+    public static String notRegularFile(Path p) {
+        if (Files.isRegularFile(p)) {
+            return null;
+        }
+        if (Files.isDirectory(p)) {
+            return "is a directory";
+        }
+        return notThere(p, "is not a regular file (a device, pipe or socket)");
+    }
+
+    /** Null when {@code p} is a directory (after links), else what it is: "does not exist", "is a file", … */
+    public static String notDirectory(Path p) {
+        if (Files.isDirectory(p)) {
+            return null;
+        }
+        if (Files.isRegularFile(p)) {
+            return "is a file, not a folder";
+        }
+        return notThere(p, "is not a folder (a device, pipe or socket)");
+    }
+
+    /**
+     * {@code p} itself when it is a regular file, else an error such as {@code data file d is a directory; allowed: a
+     * file} or {@code script s.groovy does not exist}.
+     */
+    public static Path requireFile(Path p, String what) {
+        String problem = notRegularFile(p);
+        if (problem != null) {
+            throw new PromptTuneException(what + " " + p + " " + problem
+                    + (problem.startsWith("does not exist") ? "" : "; allowed: a file"));
+        }
+        return p;
+    }
+
+    /** An I/O error on {@code p} in words, without exception class names. */
+    public static String describe(Path p, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return p + " does not exist";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            Path there = Path.of(f.getFile());
+            return there + (Files.isDirectory(there) ? " already exists" : " is a file, not a folder");
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? "I/O error" : e.getMessage();
+    }
+
+    /** For a path that is neither a regular file nor a directory after links. */
+    private static String notThere(Path p, String otherwise) {
+        if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+            try {
+                p.toRealPath();
+            } catch (NoSuchFileException e) {
+                return "is a broken symbolic link (its target does not exist)";
+            } catch (IOException e) {
+                return "is a symbolic link loop";
+            }
+        }
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = p.toAbsolutePath().getParent();
+            if (parent != null && Files.isRegularFile(parent)) {
+                return "does not exist (" + parent + " is a file, not a folder)";
+            }
+            return "does not exist";
+        }
+        return otherwise;
+    }
+}
