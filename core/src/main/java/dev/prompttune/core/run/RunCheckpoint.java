@@ -168,7 +168,7 @@ public final class RunCheckpoint {
                     "the settings the run was started with (a run's spec.json: was it edited? a model build's options)");
             Map<String, String> data = new LinkedHashMap<>();
             meta.getAsJsonObject("data_fingerprints").entrySet().forEach(e -> data.put(e.getKey(), e.getValue().getAsString()));
-            check(file, "data fingerprints", data.toString(), expected.data().toString(), "the data the run was trained on");
+            checkData(file, data, expected.data());
             int arrays = meta.get("trainable_arrays").getAsInt();
             if (arrays != shapes.size()) {
                 throw new Mismatch(file + ": the checkpoint has " + arrays + " trainable arrays; allowed: " + shapes.size()
@@ -284,6 +284,26 @@ public final class RunCheckpoint {
         Mismatch(String message) {
             super(message);
         }
+    }
+
+    /** The splits' fingerprints; a mismatch names the splits that changed (the maps are long hashes). */
+    private static void checkData(Path file, Map<String, String> saved, Map<String, String> now) {
+        if (saved.equals(now)) {
+            return;
+        }
+        List<String> changed = new ArrayList<>();
+        java.util.Set<String> splits = new java.util.LinkedHashSet<>(saved.keySet());
+        splits.addAll(now.keySet());
+        for (String split : splits) {
+            String a = saved.get(split);
+            String b = now.get(split);
+            if (!java.util.Objects.equals(a, b)) {
+                changed.add(split + " (" + (a == null ? "none" : a.substring(0, Math.min(12, a.length())) + "…") + " then, "
+                        + (b == null ? "none" : b.substring(0, Math.min(12, b.length())) + "…") + " now)");
+            }
+        }
+        throw new Mismatch(file + ": the data changed since the run started: " + String.join(", ", changed)
+                + "; allowed: the data the run was trained on");
     }
 
     private static void check(Path file, String what, String saved, String now, String allowed) {

@@ -301,6 +301,12 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             JsonObject summary = SummaryJson.read(summaryFile);
             PromptTuneSpec spec = spec(dir);
             PromptFile.Loaded prompt = PromptFile.load(dir.resolve("prompt.safetensors"));
+            if (prompt.length() != spec.length()) {
+                // A run writes both: the record was edited, or its files come from two runs.
+                throw new PromptTuneException(dir.resolve("spec.json") + ": length is " + spec.length() + " but "
+                        + dir.resolve("prompt.safetensors") + " holds " + prompt.length() + " prompt vectors; allowed: "
+                        + "the length of the record's own prompt (" + prompt.length() + ")");
+            }
             List<Double> losses = new ArrayList<>();
             List<EvalEvent> evals = new ArrayList<>();
             for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {

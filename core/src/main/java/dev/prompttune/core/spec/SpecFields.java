@@ -3,10 +3,12 @@ package dev.prompttune.core.spec;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptInit;
 import java.lang.reflect.Constructor;
+import java.math.BigDecimal;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -92,6 +94,13 @@ final class SpecFields {
      * @param init how the initialiser's JSON object becomes a {@link PromptInit}
      */
     static PromptTuneSpec fromJson(JsonObject o, Function<JsonObject, PromptInit> init) {
+        List<String> names = Arrays.stream(COMPONENTS).map(RecordComponent::getName).toList();
+        for (String key : o.keySet()) {
+            if (!names.contains(key)) {
+                // A run writes only its settings: anything else was added by hand (or is a typo of one).
+                throw new PromptTuneException("field '" + key + "' is not a setting of a run; allowed: " + names);
+            }
+        }
         PromptTuneSpec.Builder b = PromptTuneSpec.builder();
         PromptTuneSpec.Builder defaults = PromptTuneSpec.builder();
         for (RecordComponent c : COMPONENTS) {
@@ -136,27 +145,52 @@ final class SpecFields {
         return "a JSON object";
     }
 
+    /**
+     * A field's value, of exactly its type: Gson's own getters convert silently (2.5 to the int 2, "yes" to false, 5
+     * to the string "5"), which let a hand-edited spec.json through. A mismatch throws IllegalStateException, which
+     * {@link #fromJson} words as "field 'x' is V; allowed: …".
+     */
     private static Object read(JsonElement e, Class<?> type) {
         if (type == int.class || type == Integer.class) {
-            return e.getAsInt();
+            return (int) whole(e, Integer.MIN_VALUE, Integer.MAX_VALUE);
         } else if (type == long.class || type == Long.class) {
-            return e.getAsLong();
+            return whole(e, Long.MIN_VALUE, Long.MAX_VALUE);
         } else if (type == double.class || type == Double.class) {
-            return e.getAsDouble();
+            return primitive(e, JsonPrimitive::isNumber).getAsDouble();
         } else if (type == boolean.class || type == Boolean.class) {
-            return e.getAsBoolean();
+            return primitive(e, JsonPrimitive::isBoolean).getAsBoolean();
         } else if (type == Path.class) {
-            return Path.of(e.getAsString());
+            return Path.of(string(e));
         } else if (type == Map.class) {
             Map<String, String> m = new LinkedHashMap<>();
-            e.getAsJsonObject().entrySet().forEach(x -> m.put(x.getKey(), x.getValue().getAsString()));
+            e.getAsJsonObject().entrySet().forEach(x -> m.put(x.getKey(), string(x.getValue())));
             return m;
         } else if (type == List.class) {
             List<String> l = new ArrayList<>();
-            e.getAsJsonArray().forEach(x -> l.add(x.getAsString()));
+            e.getAsJsonArray().forEach(x -> l.add(string(x)));
             return l;
         }
-        return e.getAsString(); // String, and enums by their key (the builder parses them)
+        return string(e); // String, and enums by their key (the builder parses them)
+    }
+
+    private static JsonPrimitive primitive(JsonElement e, java.util.function.Predicate<JsonPrimitive> kind) {
+        if (!e.isJsonPrimitive() || !kind.test(e.getAsJsonPrimitive())) {
+            throw new IllegalStateException("wrong type");
+        }
+        return e.getAsJsonPrimitive();
+    }
+
+    private static String string(JsonElement e) {
+        return primitive(e, JsonPrimitive::isString).getAsString();
+    }
+
+    private static long whole(JsonElement e, long min, long max) {
+        BigDecimal v = primitive(e, JsonPrimitive::isNumber).getAsBigDecimal();
+        if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0
+                || v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new IllegalStateException("not a whole number in range");
+        }
+        return v.longValueExact();
     }
 
     /** Calls the builder's setter {@code name} that takes {@code value} (a list goes to a varargs setter). */

@@ -203,6 +203,21 @@ class ResumeTest {
                 + "\\d+ losses at step 5000 \\(one per step\\); allowed: the checkpoint prompttune wrote [^;]*"), e.getMessage());
     }
 
+    /** A split changed since the run started: the refusal names the split (it printed both maps of 64-digit hashes). */
+    @Test
+    void changedDataIsRefusedNamingTheSplit() throws IOException {
+        Path train = Files.copy(tmp.resolve("train.jsonl"), tmp.resolve("train-changing.jsonl"));
+        run(spec().name("data-changed").train(train).steps(2).build(), atStep(1, () -> Thread.currentThread().interrupt()));
+        Path record = record("data-changed");
+        List<String> rows = Files.readAllLines(train);
+        Files.write(train, rows.subList(0, rows.size() - 1));
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(record));
+        assertTrue(e.getMessage().startsWith(record.resolve(RunCheckpoint.FILE) + ": the data changed since the run "
+                + "started: train ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" now); allowed: the data the run was trained on"), e.getMessage());
+        assertFalse(e.getMessage().contains("dev (") || e.getMessage().contains("test ("), e.getMessage());
+    }
+
     @Test
     void aCheckpointOfAnotherModelIsRefused() throws IOException {
         Path record = interrupted("other-model");
