@@ -68,11 +68,7 @@ final class LiteralBlock {
             }
             Map<String, T5Config> configs = new HashMap<>();
             for (PromptTuneSpec s : specs) {
-                T5Config config = configs.get(inputsOf(s));
-                if (config == null) {
-                    config = PromptTuning.resolve(s).config();
-                    configs.put(inputsOf(s), config);
-                }
+                T5Config config = configs.computeIfAbsent(inputsOf(s), k -> PromptTuning.resolve(s).config());
                 PromptTuning.checkStepMemory(FastDevRun.apply(s), config); // as the run checks it: per grid point
             }
             return null;

@@ -65,8 +65,8 @@ public final class ExampleReader {
     private static void checkFile(Path file) {
         String problem = PathProblems.notRegularFile(file);
         if (problem != null) {
-            throw new PromptTuneException(file + " " + problem + (problem.startsWith("does not exist") ? ""
-                    : "; allowed: a data file (.jsonl, .csv or .tsv)"));
+            throw new PromptTuneException(PathProblems.sentence(file.toString(), problem,
+                    "a data file (.jsonl, .csv or .tsv)"));
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
@@ -80,6 +81,21 @@ public final class JsonFiles {
     public static String describe(JsonElement value) {
         String text = value == null ? "null" : value.toString();
         return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+
+    /**
+     * The value of a JSON number that is a whole number a long holds (written {@code 20} or {@code 20.0}); null for
+     * anything else (a fraction, 1e30, a string, a boolean).
+     */
+    public static Long wholeNumber(JsonElement value) {
+        if (!(value instanceof JsonPrimitive p) || !p.isNumber()) {
+            return null;
+        }
+        try {
+            return p.getAsBigDecimal().longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /** What kind of JSON value {@code value} is, in words: "an array", "a string", … */

@@ -48,10 +48,17 @@ public final class PathProblems {
     public static Path requireFile(Path p, String what) {
         String problem = notRegularFile(p);
         if (problem != null) {
-            throw new PromptTuneException(what + " " + p + " " + problem
-                    + (problem.startsWith("does not exist") ? "" : "; allowed: a file"));
+            throw new PromptTuneException(sentence(what + " " + p, problem, "a file"));
         }
         return p;
+    }
+
+    /**
+     * {@code SUBJECT PROBLEM; allowed: ALLOWED}, without the allowed part when the path does not exist: then the
+     * path itself is the mistake, and what it should be is clear from the subject.
+     */
+    public static String sentence(String subject, String problem, String allowed) {
+        return subject + " " + problem + (problem.startsWith("does not exist") ? "" : "; allowed: " + allowed);
     }
 
     /** An I/O error on {@code p} in words, without exception class names. */

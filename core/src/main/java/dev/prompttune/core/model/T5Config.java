@@ -3,6 +3,7 @@ package dev.prompttune.core.model;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +135,7 @@ public final class T5Config {
 
     /** Parses config JSON text; {@code source} names it in errors. */
     public static T5Config parse(String json, String source) {
-        JsonElement root = dev.prompttune.core.io.JsonFiles.parse(json, source);
+        JsonElement root = JsonFiles.parse(json, source);
         if (!root.isJsonObject()) {
             throw new PromptTuneException(source + " is not a JSON object");
         }

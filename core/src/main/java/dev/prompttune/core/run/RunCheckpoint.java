@@ -23,8 +23,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * A run record's checkpoint, {@code checkpoint.safetensors}: the trainer's whole state at a step boundary
@@ -292,18 +295,22 @@ public final class RunCheckpoint {
             return;
         }
         List<String> changed = new ArrayList<>();
-        java.util.Set<String> splits = new java.util.LinkedHashSet<>(saved.keySet());
+        Set<String> splits = new LinkedHashSet<>(saved.keySet());
         splits.addAll(now.keySet());
         for (String split : splits) {
-            String a = saved.get(split);
-            String b = now.get(split);
-            if (!java.util.Objects.equals(a, b)) {
-                changed.add(split + " (" + (a == null ? "none" : a.substring(0, Math.min(12, a.length())) + "…") + " then, "
-                        + (b == null ? "none" : b.substring(0, Math.min(12, b.length())) + "…") + " now)");
+            String then = saved.get(split);
+            String current = now.get(split);
+            if (!Objects.equals(then, current)) {
+                changed.add(split + " (" + abbreviated(then) + " then, " + abbreviated(current) + " now)");
             }
         }
         throw new Mismatch(file + ": the data changed since the run started: " + String.join(", ", changed)
                 + "; allowed: the data the run was trained on");
+    }
+
+    /** A fingerprint's first 12 characters, enough to tell two apart in a message; "none" for a split not there. */
+    private static String abbreviated(String fingerprint) {
+        return fingerprint == null ? "none" : fingerprint.substring(0, Math.min(12, fingerprint.length())) + "…";
     }
 
     private static void check(Path file, String what, String saved, String now, String allowed) {

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.promptfile.AtomicText;
 import dev.prompttune.core.promptfile.PromptFile;
@@ -124,7 +125,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             throw new PromptTuneException(dir + " is not a run record: it has no spec.json; allowed: a folder under runs/ "
                     + "that a run wrote");
         }
-        JsonObject json = dev.prompttune.core.io.JsonFiles.readObject(file);
+        JsonObject json = JsonFiles.readObject(file);
         try {
             return SpecJson.fromJson(json);
         } catch (RuntimeException e) {

@@ -6,7 +6,6 @@ import com.google.gson.JsonPrimitive;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.PathProblems;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -77,8 +76,7 @@ public final class SummaryJson {
     public static PromptTuneException notComplete(Path dir) {
         String problem = PathProblems.notDirectory(dir);
         if (problem != null) {
-            return new PromptTuneException("run record " + dir + " " + problem
-                    + (problem.startsWith("does not exist") ? "" : "; allowed: a run record folder"));
+            return new PromptTuneException(PathProblems.sentence("run record " + dir, problem, "a run record folder"));
         }
         if (Files.isRegularFile(dir.resolve("spec.json"))) {
             return new PromptTuneException(dir + " is the record of a run that did not finish: it has no summary.json"
@@ -104,7 +102,7 @@ public final class SummaryJson {
         if ((v == null || v.isJsonNull()) && !required) {
             return;
         }
-        if (!(v instanceof JsonPrimitive p && p.isNumber() && isWhole(p))) {
+        if (JsonFiles.wholeNumber(v) == null) {
             throw bad(file, field, v, "a whole number");
         }
     }
@@ -123,15 +121,6 @@ public final class SummaryJson {
         }
         return p.isString() && (p.getAsString().equals("NaN") || p.getAsString().equals("Infinity")
                 || p.getAsString().equals("-Infinity"));
-    }
-
-    private static boolean isWhole(JsonPrimitive p) {
-        try {
-            new BigDecimal(p.getAsString()).longValueExact();
-            return true;
-        } catch (ArithmeticException | NumberFormatException e) {
-            return false;
-        }
     }
 
     private static boolean present(JsonObject o, String field) {

@@ -266,8 +266,7 @@ public record PromptTuneSpec(
 
         public Builder evalBatch(int v) { require(v >= 1, "evalBatch", v, "evalBatch >= 1"); evalBatch = v; return this; }
 
-        /** Where run records go (a directory; default {@code runs}). */
-        /** Where run records go: a folder, new or existing. */
+        /** Where run records go: a folder, new or existing (default {@code runs}). */
         public Builder save(Path v) {
             String problem = v == null ? null : PathProblems.notDirectory(v);
             if (problem != null && !problem.startsWith("does not exist")) {

@@ -5,10 +5,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.prompt.PromptInit;
 import java.lang.reflect.Constructor;
-import java.math.BigDecimal;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Everything about a spec field that follows from its record component, so that a new field is written in three
@@ -173,7 +174,7 @@ final class SpecFields {
         return string(e); // String, and enums by their key (the builder parses them)
     }
 
-    private static JsonPrimitive primitive(JsonElement e, java.util.function.Predicate<JsonPrimitive> kind) {
+    private static JsonPrimitive primitive(JsonElement e, Predicate<JsonPrimitive> kind) {
         if (!e.isJsonPrimitive() || !kind.test(e.getAsJsonPrimitive())) {
             throw new IllegalStateException("wrong type");
         }
@@ -185,12 +186,11 @@ final class SpecFields {
     }
 
     private static long whole(JsonElement e, long min, long max) {
-        BigDecimal v = primitive(e, JsonPrimitive::isNumber).getAsBigDecimal();
-        if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0
-                || v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+        Long v = JsonFiles.wholeNumber(e);
+        if (v == null || v < min || v > max) {
             throw new IllegalStateException("not a whole number in range");
         }
-        return v.longValueExact();
+        return v;
     }
 
     /** Calls the builder's setter {@code name} that takes {@code value} (a list goes to a varargs setter). */

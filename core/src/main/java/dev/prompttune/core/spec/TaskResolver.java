@@ -3,6 +3,7 @@ package dev.prompttune.core.spec;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class TaskResolver {
             throw new PromptTuneException("data '" + name + "' is not a registered task; registered: " + registered()
                     + " (or give train/dev/test files)");
         }
-        JsonObject o = dev.prompttune.core.io.JsonFiles.readObject(json);
+        JsonObject o = JsonFiles.readObject(json);
         Map<String, String> labels = verbalizer(json, o.has("verbalizer") ? "verbalizer" : "labels", o);
         String field = o.has("label_field") ? string(json, "label_field", o, "the name of the label's field")
                 : o.has("labelField") ? string(json, "labelField", o, "the name of the label's field") : "label";
