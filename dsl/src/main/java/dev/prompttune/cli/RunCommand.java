@@ -25,8 +25,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
             "Runs a prompttune Groovy script (promptTune { … }, sweep { … }, compare, evaluate, predict, ensemble, …).",
-            "The script is type checked and every literal setting validated before anything runs: a bad script exits 2",
-            "with one line per mistake, SCRIPT:LINE: message, in line order (every mistake found, not only the first).",
+            "The script is type checked and every setting whose value is known before it runs (a literal, a constant such",
+            "as Double.NaN, arithmetic on them, a variable given one such value) validated before anything runs: a bad",
+            "script exits 2 with one line per mistake, SCRIPT:LINE: message, in line order (every mistake found, not only",
+            "the first).",
             "While training, a progress bar; at the end, the table of the script's value (its last expression: a run,",
             "a sweep, a comparison) or of every run it made.",
             "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record "
