@@ -47,6 +47,7 @@ public class Experiments {
     private final Session session;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<PromptTuneRun> runs = new ArrayList<>();
+    private final PrintedResults printed = new PrintedResults();
 
     /** Experiments in the process-wide session. */
     public Experiments() {
@@ -70,6 +71,11 @@ public class Experiments {
     /** The runs made through this object, in order. */
     public List<PromptTuneRun> runs() {
         return List.copyOf(runs);
+    }
+
+    /** The results a script of these experiments printed itself (so the CLI's closing table does not repeat them). */
+    public PrintedResults printed() {
+        return printed;
     }
 
     // ---- promptTune, sweep -----------------------------------------------------------------------------------------
