@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 + "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed "
                 + "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",
             "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED); "
-                + "2 bad script or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
+                + "2 bad script (an empty one too) or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SCRIPT", description = "the script (.groovy)")
