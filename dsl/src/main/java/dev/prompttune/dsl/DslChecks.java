@@ -212,7 +212,10 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             return false;
         }
         String name = pexp.getPropertyAsString();
-        error(receiver.getNameWithoutPackage() + " has no property '" + name + "'" + didYouMean(name, DslReflection.propertyNames(type)), pexp);
+        // `run.name` where name() is a method, not a record component: "did you mean 'name'?" would point nowhere.
+        String hint = DslReflection.propertyNames(type).contains(name) ? "; it is a method: write " + name + "()"
+                : didYouMean(name, DslReflection.propertyNames(type));
+        error(receiver.getNameWithoutPackage() + " has no property '" + name + "'" + hint, pexp);
         makeDynamic(pexp);
         return true;
     }
