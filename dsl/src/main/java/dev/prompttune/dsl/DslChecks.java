@@ -4,6 +4,9 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -157,9 +160,22 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         String type = target.getParameters().length > 0 ? target.getParameters()[0].getType().getNameWithoutPackage() : "number";
         List<String> values = new ArrayList<>();
         for (Object a : args) {
-            values.add(a instanceof java.math.BigDecimal d ? d.toString().replace("E+", "e") : String.valueOf(a));
+            values.add(a instanceof BigDecimal || a instanceof BigInteger ? shortNumber((Number) a)
+                    : String.valueOf(a));
         }
         return DslReflection.tooLarge(keyword, String.join(", ", values), type.replace("[]", ""));
+    }
+
+    /**
+     * A large number as written in messages: {@code 1e400} for the literal 1E+400, and a computed one ({@code 10 ** 400})
+     * to 4 significant digits, {@code 1.000e400}, not its 400 digits.
+     */
+    private static String shortNumber(Number n) {
+        BigDecimal d = n instanceof BigInteger b ? new BigDecimal(b) : (BigDecimal) n;
+        if (d.precision() > 16) {
+            d = d.round(new MathContext(4));
+        }
+        return d.toString().replace("E+", "e");
     }
 
     /** Whether a literal could not be converted because it does not fit its parameter's type (1e400 for a double). */

@@ -69,7 +69,24 @@ final class DslLiterals {
             Types.MULTIPLY, "multiply", Types.DIVIDE, "div", Types.INTDIV, "intdiv", Types.MOD, "mod",
             Types.POWER, "power");
 
+    /** Exponents beyond this are not evaluated (a double overflows at 2 ** 1024 anyway). */
+    private static final int MAX_EXPONENT = 1024;
+
+    /** Whole numbers and decimals with more bits than this are not computed with further: see {@link #huge}. */
+    private static final int MAX_BITS = 4096;
+
     private DslLiterals() {}
+
+    /** Whether a value is too large to compute with at compile time (arbitrary-precision arithmetic gets slow). */
+    private static boolean huge(Number n) {
+        if (n instanceof BigInteger b) {
+            return b.bitLength() > MAX_BITS;
+        }
+        if (n instanceof BigDecimal d) {
+            return d.unscaledValue().bitLength() > MAX_BITS || Math.abs(d.scale()) > MAX_BITS;
+        }
+        return false;
+    }
 
     /** The value of {@code e} when it is known before the script runs, a {@link Failed}, or {@link #NOT_CONSTANT}. */
     static Object of(Expression e, Context context) {
@@ -143,6 +160,11 @@ final class DslLiterals {
             Object right = of(b.getRightExpression(), context, depth + 1);
             if (!(right instanceof Number)) {
                 return right instanceof Failed ? right : NOT_CONSTANT;
+            }
+            if (huge((Number) left) || huge((Number) right)
+                    || b.getOperation().getType() == Types.POWER && Math.abs(((Number) right).doubleValue()) > MAX_EXPONENT) {
+                // `lr 0.1 * 7 ** 2000000`: computing it took minutes at compile time; the run may do so if it likes.
+                return NOT_CONSTANT;
             }
             return apply(left, OPERATORS.get(b.getOperation().getType()), new Object[] {right}, b);
         }

@@ -3,7 +3,9 @@ package dev.prompttune.dsl;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,9 @@ class ConstantSettingsTest {
                 bad(HEAD + "    optimizer('adamw') { lr Float.NaN }\n}\n", 4, "lr is NaN; allowed: lr > 0"),
                 bad("def rate = Double.NaN\n" + HEAD + "    lr rate\n}\n", 5, "lr is NaN; allowed: lr > 0"),
                 bad("final n = 4\n" + HEAD + "    length n - n\n}\n", 5, "length is 0; allowed: length >= 1"),
-                bad("sweep {\n    model 'tiny'; data 'markers'\n    lr 0.1, Double.NaN\n}\n", 3, "lr is NaN; allowed: lr > 0"));
+                bad("sweep {\n    model 'tiny'; data 'markers'\n    lr 0.1, Double.NaN\n}\n", 3, "lr is NaN; allowed: lr > 0"),
+                // A computed number too large for its keyword is named in 4 digits, not its 400.
+                bad(HEAD + "    lr 0.1 * 10 ** 400\n}\n", 4, "lr is 1.000e399: too large for a double (at most 1.8e308 in size)"));
     }
 
     private static Arguments bad(String script, int line, String message) {
@@ -69,6 +73,12 @@ class ConstantSettingsTest {
                 "c.groovy:4: ArithmeticException: Division undefined",
                 "c.groovy:5: steps is -2147483648; allowed: steps >= 1",
                 "c.groovy:6: batch is -16; allowed: batch >= 1"), e.getMessage().lines().toList());
+    }
+
+    /** Arbitrary-precision arithmetic this large took minutes at compile time (and a 1.7 MB message): not evaluated. */
+    @Test
+    void aHugeComputationIsLeftToRunTime() {
+        assertTimeout(Duration.ofSeconds(20), () -> assertDoesNotThrow(() -> compile(HEAD + "    lr 0.1 * 7 ** 2000000\n}\n")));
     }
 
     @Test
