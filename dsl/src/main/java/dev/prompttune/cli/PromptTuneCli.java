@@ -1,7 +1,9 @@
 package dev.prompttune.cli;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.EngineSetup;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -42,6 +44,14 @@ public final class PromptTuneCli implements Runnable {
     /** Runs a command line; returns the exit status (for tests: no System.exit). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new PromptTuneCli());
+        // Path.of("") is the current folder: `export-peft R --out ''` wrote the adapter wherever the command ran, and
+        // `eval ''` said " is not a run record". Every path argument must be one.
+        cli.registerConverter(Path.class, s -> {
+            if (s.isBlank()) {
+                throw new CommandLine.TypeConversionException(PathProblems.blank(s) + "; allowed: a file or folder path");
+            }
+            return Path.of(s);
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PromptTuneException user = PromptTuneException.in(e);
             if (user != null) {

@@ -4,14 +4,10 @@ import dev.prompttune.core.run.Interrupts;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunComparison;
 import dev.prompttune.core.run.RunFailed;
-import dev.prompttune.dsl.BaselineResult;
-import dev.prompttune.dsl.EnsembleResult;
-import dev.prompttune.dsl.Evaluation;
 import dev.prompttune.dsl.Experiments;
-import dev.prompttune.dsl.Interpretation;
+import dev.prompttune.dsl.PrintedResults;
 import dev.prompttune.dsl.ScriptError;
 import dev.prompttune.dsl.ScriptRunner;
-import dev.prompttune.dsl.SweepResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,15 +21,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
             "Runs a prompttune Groovy script (promptTune { … }, sweep { … }, compare, evaluate, predict, ensemble, …).",
-            "The script is type checked and every literal setting validated before anything runs: a bad script exits 2",
-            "with one line per mistake, SCRIPT:LINE: message, in line order (every mistake found, not only the first).",
+            "The script is type checked and every setting whose value is known before it runs (a literal, a constant such",
+            "as Double.NaN, arithmetic on them, a variable given one such value) validated before anything runs: a bad",
+            "script exits 2 with one line per mistake, SCRIPT:LINE: message, in line order (every mistake found, not only",
+            "the first).",
             "While training, a progress bar; at the end, the table of the script's value (its last expression: a run,",
-            "a sweep, a comparison) or of every run it made.",
+            "a sweep, a comparison) or of every run it made, unless the script printed that table, or any result, itself.",
             "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record "
                 + "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed "
                 + "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",
             "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED); "
-                + "2 bad script or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
+                + "2 bad script (an empty one too) or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SCRIPT", description = "the script (.groovy)")
@@ -86,7 +84,10 @@ final class RunCommand implements Callable<Integer> {
             if (error != null) {
                 throw error;
             }
-            print(table(value, experiments.runs()));
+            String table = table(value, experiments.runs());
+            if (!experiments.printed().alreadyShown(value, table)) {
+                print(table);
+            }
             return 0;
         }
     }
@@ -98,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
             runs.stream().filter(PromptTuneRun::interrupted).forEach(r -> System.out.println("INTERRUPTED: " + r.name()
                     + " after " + r.steps() + " steps; its scores are those of its best prompt so far"));
         }
-        print(table(value, runs));
+        print(table(value, runs)); // even when the script printed results: this table says what the stop left
         System.err.println("prompttune: interrupted by " + interrupts.signalName() + ": " + runs.size() + " run(s) recorded"
                 + (runs.stream().anyMatch(PromptTuneRun::interrupted) ? ", the last one marked INTERRUPTED" : "")
                 + "; no later run started; exit " + interrupts.exitCode());
@@ -117,8 +118,7 @@ final class RunCommand implements Callable<Integer> {
         if (value instanceof PromptTuneRun r) {
             return r.table();
         }
-        if (value instanceof SweepResult || value instanceof RunComparison || value instanceof EnsembleResult
-                || value instanceof Interpretation || value instanceof Evaluation || value instanceof BaselineResult) {
+        if (PrintedResults.isResult(value)) {
             String s = value.toString();
             return s.endsWith("\n") ? s : s + "\n";
         }

@@ -4,8 +4,13 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,13 +19,18 @@ import org.codehaus.groovy.ast.ClassHelper;
 import org.codehaus.groovy.ast.ClassNode;
 import org.codehaus.groovy.ast.CodeVisitorSupport;
 import org.codehaus.groovy.ast.MethodNode;
+import org.codehaus.groovy.ast.Variable;
 import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
+import org.codehaus.groovy.ast.expr.DeclarationExpression;
+import org.codehaus.groovy.ast.expr.EmptyExpression;
 import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCall;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
+import org.codehaus.groovy.ast.expr.PostfixExpression;
+import org.codehaus.groovy.ast.expr.PrefixExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.UnaryMinusExpression;
@@ -28,6 +38,7 @@ import org.codehaus.groovy.ast.expr.VariableExpression;
 import org.codehaus.groovy.ast.stmt.BlockStatement;
 import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.runtime.InvokerHelper;
+import org.codehaus.groovy.syntax.Types;
 import org.codehaus.groovy.transform.stc.AbstractTypeCheckingExtension;
 import org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor;
 import org.codehaus.groovy.transform.stc.StaticTypesMarker;
@@ -42,8 +53,9 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  *       did you mean 'length'?} (the nearest known name, else the list);</li>
  *   <li>a value of the wrong type: {@code wrong type for 'length': expected int, got String ('20')};</li>
  *   <li>a literal value the spec refuses ({@code length 0}, {@code init 'labelz'}, {@code data 'spamm'}, a missing
- *       file): the keyword's own method runs on a scratch spec at compile time, so the message is the one the run
- *       would give, on the keyword's line;</li>
+ *       file), or any value known before the script runs ({@code lr Double.NaN}, {@code steps 2 * -8}, a variable
+ *       given one such value: {@link DslLiterals}): the keyword's own method runs on a scratch spec at compile time,
+ *       so the message is the one the run would give, on the keyword's line;</li>
  *   <li>a {@code promptTune}/{@code sweep}/{@code baseline} block that never says what data to use (at the block's
  *       line), or whose literal settings do not fit the data or model ({@link LiteralBlock}: on the line of the
  *       keyword at fault), or that writes a keyword as a label ({@code data: 'spam'}).</li>
@@ -68,6 +80,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     private static final Set<String> NEEDS_DATA = Set.of("promptTune", "sweep", "baseline");
 
     private final Set<String> reported = new HashSet<>();
+
+    /** Per script class, its local variables' assignments (see {@link #onceAssigned}). */
+    private final Map<ClassNode, Assignments> assignments = new IdentityHashMap<>();
 
     public DslChecks(StaticTypeCheckingVisitor visitor) {
         super(visitor);
@@ -145,9 +160,22 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         String type = target.getParameters().length > 0 ? target.getParameters()[0].getType().getNameWithoutPackage() : "number";
         List<String> values = new ArrayList<>();
         for (Object a : args) {
-            values.add(a instanceof java.math.BigDecimal d ? d.toString().replace("E+", "e") : String.valueOf(a));
+            values.add(a instanceof BigDecimal || a instanceof BigInteger ? shortNumber((Number) a)
+                    : String.valueOf(a));
         }
         return DslReflection.tooLarge(keyword, String.join(", ", values), type.replace("[]", ""));
+    }
+
+    /**
+     * A large number as written in messages: {@code 1e400} for the literal 1E+400, and a computed one ({@code 10 ** 400})
+     * to 4 significant digits, {@code 1.000e400}, not its 400 digits.
+     */
+    private static String shortNumber(Number n) {
+        BigDecimal d = n instanceof BigInteger b ? new BigDecimal(b) : (BigDecimal) n;
+        if (d.precision() > 16) {
+            d = d.round(new MathContext(4));
+        }
+        return d.toString().replace("E+", "e");
     }
 
     /** Whether a literal could not be converted because it does not fit its parameter's type (1e400 for a double). */
@@ -200,7 +228,10 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             return false;
         }
         String name = pexp.getPropertyAsString();
-        error(receiver.getNameWithoutPackage() + " has no property '" + name + "'" + didYouMean(name, DslReflection.propertyNames(type)), pexp);
+        // `run.name` where name() is a method, not a record component: "did you mean 'name'?" would point nowhere.
+        String hint = DslReflection.propertyNames(type).contains(name) ? "; it is a method: write " + name + "()"
+                : didYouMean(name, DslReflection.propertyNames(type));
+        error(receiver.getNameWithoutPackage() + " has no property '" + name + "'" + hint, pexp);
         makeDynamic(pexp);
         return true;
     }
@@ -218,6 +249,12 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
         String owner = target.getDeclaringClass().getName();
         if (KEYWORDS.containsKey(owner)) {
+            for (Expression a : arguments(mce)) {
+                if (literal(a) instanceof DslLiterals.Failed f) {
+                    // `lr 0.0 / 0.0`: the value's own evaluation fails, as it would when the script runs.
+                    error(f.message(), f.where());
+                }
+            }
             Object[] args = literals(mce);
             if (args != null) {
                 try {
@@ -281,13 +318,13 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
     }
 
-    /** The call's arguments as Java values, or null when any is not a literal. */
+    /** The call's arguments as Java values, or null when any is not known before the script runs (or fails). */
     private Object[] literals(MethodCallExpression mce) {
         List<Expression> args = arguments(mce);
         Object[] out = new Object[args.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = literal(args.get(i));
-            if (out[i] == DslLiterals.NOT_CONSTANT) {
+            if (out[i] == DslLiterals.NOT_CONSTANT || out[i] instanceof DslLiterals.Failed) {
                 return null;
             }
         }
@@ -295,7 +332,94 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     }
 
     private Object literal(Expression e) {
-        return DslLiterals.of(e, this::literalCall);
+        return DslLiterals.of(e, new DslLiterals.Context() {
+            @Override
+            public Object call(MethodCallExpression call) {
+                return literalCall(call);
+            }
+
+            @Override
+            public Expression initializer(VariableExpression variable) {
+                return onceAssigned(variable);
+            }
+        });
+    }
+
+    /**
+     * The initialiser of a local variable of the script that nothing assigns again ({@code def lr = 0.3}; not a
+     * binding variable, a field or a parameter), so its value is known before the script runs; else null. A typed
+     * declaration counts only when its value already has the declared type (Groovy would convert it otherwise).
+     */
+    private Expression onceAssigned(VariableExpression use) {
+        if (!(use.getAccessedVariable() instanceof VariableExpression declared) || getEnclosingClassNode() == null) {
+            return null;
+        }
+        Assignments a = assignments.computeIfAbsent(getEnclosingClassNode(), Assignments::of);
+        Expression init = a.reassigned.contains(declared) ? null : a.initial.get(declared);
+        if (init == null || declared.isDynamicTyped() || ClassHelper.isObjectType(declared.getOriginType())) {
+            return init;
+        }
+        Object value = literal(init);
+        ClassNode type = ClassHelper.getWrapper(declared.getOriginType());
+        return type.isResolved() && type.getTypeClass().isInstance(value) ? init : null;
+    }
+
+    /** A script's local variables: each one's initialiser, and which are assigned again (=, +=, ++ …). */
+    private record Assignments(Map<Variable, Expression> initial, Set<Variable> reassigned) {
+
+        static Assignments of(ClassNode script) {
+            Map<Variable, Expression> initial = new IdentityHashMap<>();
+            Set<Variable> reassigned = Collections.newSetFromMap(new IdentityHashMap<>());
+            CodeVisitorSupport visitor = new CodeVisitorSupport() {
+                @Override
+                public void visitDeclarationExpression(DeclarationExpression d) {
+                    if (d.isMultipleAssignmentDeclaration()) {
+                        // def (a, b) = [1, 2]: not followed; each is treated as a variable that changes.
+                        d.getTupleExpression().getExpressions().forEach(v -> reassigned.add((VariableExpression) v));
+                    } else if (!(d.getRightExpression() instanceof EmptyExpression)) {
+                        initial.put(d.getVariableExpression(), d.getRightExpression());
+                    }
+                    d.getRightExpression().visit(this);
+                }
+
+                @Override
+                public void visitBinaryExpression(BinaryExpression b) {
+                    if (Types.isAssignment(b.getOperation().getType())) {
+                        Expression left = b.getLeftExpression();
+                        for (Expression x : left instanceof TupleExpression t ? t.getExpressions() : List.of(left)) {
+                            if (x instanceof VariableExpression v) {
+                                reassigned.add(v.getAccessedVariable() != null ? v.getAccessedVariable() : v);
+                            }
+                        }
+                    }
+                    super.visitBinaryExpression(b);
+                }
+
+                @Override
+                public void visitPrefixExpression(PrefixExpression p) {
+                    changed(p.getExpression());
+                    super.visitPrefixExpression(p);
+                }
+
+                @Override
+                public void visitPostfixExpression(PostfixExpression p) {
+                    changed(p.getExpression());
+                    super.visitPostfixExpression(p);
+                }
+
+                private void changed(Expression e) {
+                    if (e instanceof VariableExpression v) {
+                        reassigned.add(v.getAccessedVariable() != null ? v.getAccessedVariable() : v);
+                    }
+                }
+            };
+            for (MethodNode m : script.getMethods()) {
+                if (m.getCode() != null) {
+                    m.getCode().visit(visitor);
+                }
+            }
+            return new Assignments(initial, reassigned);
+        }
     }
 
     /** text('…') / file('…') inside a block: evaluated the same way (errors are reported on their own call). */

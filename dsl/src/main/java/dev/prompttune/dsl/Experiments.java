@@ -47,6 +47,7 @@ public class Experiments {
     private final Session session;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<PromptTuneRun> runs = new ArrayList<>();
+    private final PrintedResults printed = new PrintedResults();
 
     /** Experiments in the process-wide session. */
     public Experiments() {
@@ -70,6 +71,11 @@ public class Experiments {
     /** The runs made through this object, in order. */
     public List<PromptTuneRun> runs() {
         return List.copyOf(runs);
+    }
+
+    /** The results a script of these experiments printed itself (so the CLI's closing table does not repeat them). */
+    public PrintedResults printed() {
+        return printed;
     }
 
     // ---- promptTune, sweep -----------------------------------------------------------------------------------------
@@ -100,7 +106,7 @@ public class Experiments {
      */
     public PromptTuneRun resume(String recordDir) {
         requireNotStopped("resuming " + recordDir);
-        PromptTuneRun run = new PromptTuning(session).resume(Path.of(recordDir), null, listeners);
+        PromptTuneRun run = new PromptTuning(session).resume(recordDir(recordDir), null, listeners);
         runs.add(run);
         return run;
     }
@@ -195,7 +201,7 @@ public class Experiments {
 
     /** {@link #load(String)}; {@code anyModel}: even if its prompt records another model's embedding fingerprint. */
     public PromptTuneRun load(String recordDir, boolean anyModel) {
-        return PromptFiles.loadRecord(Path.of(recordDir), anyModel);
+        return PromptFiles.loadRecord(recordDir(recordDir), anyModel);
     }
 
     /** Re-scores a run from its record alone (test, or dev when there is no labelled test split). */
@@ -354,19 +360,22 @@ public class Experiments {
 
     /** {@link #loadPrompt(String)}; {@code anyModel}: even if the prompt records another model's fingerprint. */
     public PromptTuneRun loadPrompt(String path, boolean anyModel) {
-        return PromptFiles.load(Path.of(path), anyModel);
+        return PromptFiles.load(PathProblems.given(path, "prompt file",
+                "a prompt file (DIR/NAME.safetensors, or DIR/NAME) or a run record folder"), anyModel);
     }
 
     // ---- PEFT, interpretation --------------------------------------------------------------------------------------
 
     /** Writes a run's prompt as a Hugging Face PEFT prompt-tuning adapter directory; returns it. */
     public Path exportPeft(PromptTuneRun run, String dir) {
-        return PeftFiles.export(run, Path.of(dir), null);
+        return PeftFiles.export(run, PathProblems.given(dir, "adapter folder",
+                "a folder for the adapter (new, or one whose adapter files may be replaced)"), null);
     }
 
     /** Reads a PEFT prompt-tuning adapter (use it to start a run: {@code init file('DIR')}). */
     public PeftAdapter importPeft(String dir) {
-        return PeftAdapter.importFrom(Path.of(dir));
+        return PeftAdapter.importFrom(PathProblems.given(dir, "PEFT adapter",
+                "a PEFT adapter folder (adapter_config.json and adapter_model.safetensors)"));
     }
 
     /** For each prompt position, the {@code k} nearest vocabulary tokens (cosine); label positions marked. */
@@ -399,6 +408,10 @@ public class Experiments {
         PromptCheck.check(run.name(), run.prompt(), run.length(), run.width(), null,
                 PromptCheck.Target.widthOnly(run.spec().model(), ctx.model().config().dModel), false);
         return SoftPrompt.of(run.prompt(), run.length(), run.width(), ctx.session().manager());
+    }
+
+    private static Path recordDir(String recordDir) {
+        return PathProblems.given(recordDir, "run record", "a run record folder (runs/NAME-TIMESTAMP)");
     }
 
     private static Path existing(String file) {

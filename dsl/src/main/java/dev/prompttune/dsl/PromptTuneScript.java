@@ -48,6 +48,19 @@ public abstract class PromptTuneScript extends Script {
         return (Experiments) b.getVariable(EXPERIMENTS);
     }
 
+    /** Prints as Groovy does, noting a printed result so the CLI does not print its table again ({@link PrintedResults}). */
+    @Override
+    public void println(Object value) {
+        getExperiments().printed().note(value);
+        super.println(value);
+    }
+
+    @Override
+    public void print(Object value) {
+        getExperiments().printed().note(value);
+        super.print(value);
+    }
+
     /** Trains one prompt; the block's keywords are {@link TuneSpec}'s. Returns the run (metrics, prompt, record). */
     public PromptTuneRun promptTune(@DelegatesTo(value = TuneSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> block) {
         return getExperiments().promptTune(spec -> Closures.apply(block, spec));

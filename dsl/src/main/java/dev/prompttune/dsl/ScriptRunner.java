@@ -60,7 +60,7 @@ public final class ScriptRunner {
 
     /** Compiles and runs a script file; returns the script's value (its last expression). */
     public Object run(Path script) {
-        return run(read(script), script.toString());
+        return run(readScript(script), script.toString());
     }
 
     /** Compiles and runs script text; {@code name} is how errors name it (e.g. the file's path). */
@@ -71,7 +71,7 @@ public final class ScriptRunner {
 
     /** Compiles (and so type checks and validates every literal setting) without running anything. */
     public Script compile(Path script) {
-        return compile(read(script), script.toString());
+        return compile(readScript(script), script.toString());
     }
 
     public Script compile(String code, String name) {
@@ -211,6 +211,47 @@ public final class ScriptRunner {
             b.insert(0, "script_");
         }
         return b.toString();
+    }
+
+    /**
+     * A script file's text; refused when it holds nothing to run (no bytes, or only comments and blank space): such a
+     * file is a mistake (the wrong file, an unsaved editor buffer), and running it would end with status 0 and no
+     * output, as if it had worked. (A notebook cell may be empty: script text, {@link #run(String, String)}, may.)
+     */
+    private static String readScript(Path script) {
+        String code = read(script);
+        if (onlyComments(code)) {
+            throw new PromptTuneException("script " + script + " defines nothing to run: it is "
+                    + (code.isEmpty() ? "empty" : "only comments and blank space") + "; allowed: statements calling "
+                    + String.join(", ", PromptTuneScript.COMMANDS) + ", e.g. promptTune { data 'spam' }");
+        }
+        return code;
+    }
+
+    /** Whether Groovy code is nothing but white space, comments and a first-line {@code #!}. */
+    static boolean onlyComments(String code) {
+        int i = code.startsWith("#!") ? endOfLine(code, 0) : 0;
+        while (i < code.length()) {
+            if (Character.isWhitespace(code.charAt(i))) {
+                i++;
+            } else if (code.startsWith("//", i)) {
+                i = endOfLine(code, i);
+            } else if (code.startsWith("/*", i)) {
+                int end = code.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return false; // an unclosed comment: the compiler says so
+                }
+                i = end + 2;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int endOfLine(String code, int from) {
+        int end = code.indexOf('\n', from);
+        return end < 0 ? code.length() : end + 1;
     }
 
     private static String read(Path script) {

@@ -139,7 +139,7 @@ public class TuneSpec {
     /** {@code init file('p.safetensors', anyModel: true)}: a prompt trained on another model, used anyway. */
     public PromptInit file(Map<String, ?> options, String v) {
         boolean anyModel = AnyModel.of(options == null ? Map.of() : options, "init file");
-        Path p = Path.of(v);
+        Path p = PathProblems.given(v, "init file", "a prompt file (NAME.safetensors) or a PEFT adapter folder");
         if (!Files.exists(p)) {
             throw new PromptTuneException("init file: " + p + " does not exist");
         }
@@ -185,7 +185,7 @@ public class TuneSpec {
 
     /** The training file (JSONL, CSV or TSV). */
     public TuneSpec train(String v) {
-        return train(Path.of(v));
+        return train(PathProblems.given(v, "data file", "a file"));
     }
 
     public TuneSpec train(Path v) {
@@ -195,7 +195,7 @@ public class TuneSpec {
 
     /** The dev file (default: 10% of train, carved with the seed). */
     public TuneSpec dev(String v) {
-        return dev(Path.of(v));
+        return dev(PathProblems.given(v, "data file", "a file"));
     }
 
     public TuneSpec dev(Path v) {
@@ -205,7 +205,7 @@ public class TuneSpec {
 
     /** The test file. */
     public TuneSpec test(String v) {
-        return test(Path.of(v));
+        return test(PathProblems.given(v, "data file", "a file"));
     }
 
     public TuneSpec test(Path v) {

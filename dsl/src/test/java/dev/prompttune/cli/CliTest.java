@@ -114,6 +114,31 @@ class CliTest {
         assertEquals(s + ": ok", r.out().strip());
     }
 
+    /** An empty script (or one of comments) is a mistake, not a run that did nothing: exit 2, one line naming it. */
+    @Test
+    void aScriptWithNothingToRunIsRefused() throws Exception {
+        String allowed = "; allowed: statements calling promptTune, sweep, compare, evaluate, predict, ensemble, predictMixed,"
+                + " baseline, load, resume, savePrompt, loadPrompt, exportPeft, importPeft, nearest, e.g. promptTune { data 'spam' }";
+        record Case(String name, String text, String what) {}
+        for (Case c : List.of(
+                new Case("empty.groovy", "", "empty"),
+                new Case("blank.groovy", "\n  \t\n", "only comments and blank space"),
+                new Case("comments.groovy", "#!/usr/bin/env prompttune\n// to do\n/* a sweep,\n   later */\n", "only comments and blank space"))) {
+            Path s = script(c.name(), c.text());
+            for (String[] args : List.of(new String[] {"run", s.toString()}, new String[] {"run", "--check", s.toString()})) {
+                Result r = cli(args);
+                assertEquals(2, r.status(), String.join(" ", args));
+                assertEquals(List.of("prompttune: script " + s + " defines nothing to run: it is " + c.what() + allowed),
+                        withoutEngineLog(r.err()), String.join(" ", args));
+                assertEquals("", r.out(), String.join(" ", args));
+            }
+        }
+        // A comment that is never closed is no empty script: the compiler's error, on its line.
+        Result unclosed = cli("run", "--check", script("unclosed.groovy", "// a\n/* never closed\n").toString());
+        assertEquals(2, unclosed.status());
+        assertTrue(unclosed.err().startsWith(tmp.resolve("unclosed.groovy") + ":2: "), unclosed.err());
+    }
+
     @Test
     void badInputToOtherCommandsIsOneLine() {
         Result r = cli("eval", tmp.resolve("no-such-record").toString());

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A mistyped command line is one line naming the mistake and where the help is (it printed the whole usage text). */
+/**
+ * A mistyped command line is one line naming the mistake and where the help is (it printed the whole usage text);
+ * so is an empty path argument.
+ */
 class UsageErrorTest {
 
     @Test
@@ -18,7 +21,17 @@ class UsageErrorTest {
                 new Case(new String[] {"run"},
                         "prompttune run: Missing required parameter: 'SCRIPT' (see 'prompttune run --help')"),
                 new Case(new String[] {"evaluate", "x"},
-                        "prompttune: Unmatched arguments from index 0: 'evaluate', 'x' (see 'prompttune --help')"))) {
+                        "prompttune: Unmatched arguments from index 0: 'evaluate', 'x' (see 'prompttune --help')"),
+                // An empty path is the current folder to Java: export-peft --out '' wrote the adapter there.
+                new Case(new String[] {"export-peft", "runs/x", "--out", ""},
+                        "prompttune export-peft: Invalid value for option '--out': an empty path; allowed: a file or folder"
+                                + " path (see 'prompttune export-peft --help')"),
+                new Case(new String[] {"eval", ""},
+                        "prompttune eval: Invalid value for positional parameter at index 0 (RECORD_DIR): an empty path;"
+                                + " allowed: a file or folder path (see 'prompttune eval --help')"),
+                new Case(new String[] {"run", " "},
+                        "prompttune run: Invalid value for positional parameter at index 0 (SCRIPT): a blank path (' ');"
+                                + " allowed: a file or folder path (see 'prompttune run --help')"))) {
             CliTest.Result r = CliTest.cli(c.args());
             assertEquals(2, r.status(), String.join(" ", c.args()));
             assertEquals(List.of(c.line()), CliTest.withoutEngineLog(r.err()), String.join(" ", c.args()));

@@ -78,6 +78,9 @@ class BadScriptsTest {
                 bad("def n = 0\n" + head + "    length n\n}\n", 5, "length is 0"),
                 bad("def r = promptTune { model 'tiny'; data 'markers' }\nprintln r.tset\n", 2, "no property 'tset'", "did you mean 'test'?"),
                 bad("def r = promptTune { model 'tiny'; data 'markers' }\nprintln r.tabel()\n", 2, "no method 'tabel'", "did you mean 'table'?"),
+                // name() is a method, not a property: it was "no property 'name'; did you mean 'name'?".
+                bad("def r = promptTune { model 'tiny'; data 'markers' }\nprintln r.name\n", 2,
+                        "PromptTuneRun has no property 'name'; it is a method: write name()"),
                 bad("def r = promptTune { model 'tiny'; data 'markers' }\n\nevaluate 5\n", 3, "wrong type for 'evaluate'"),
                 bad("def b = baseline('desing') {\n    model 'tiny'; data 'markers'\n}\n", 1, "baseline 'desing' is not known", "did you mean 'design'?"),
                 bad("promptTune {\n    model 'tiny'\n    data 'markers'\n    length 20\n", 1, "'{' on this line is never closed"),

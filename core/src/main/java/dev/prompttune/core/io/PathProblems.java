@@ -42,10 +42,33 @@ public final class PathProblems {
     }
 
     /**
+     * The path a user gave as text, refused when the text is empty or blank: {@code Path.of("")} is the current
+     * folder, so an empty setting read from or wrote into whatever folder the command ran in (an adapter exported
+     * into it, a run record saved there), and errors named it as nothing ({@code data file  is a directory}).
+     *
+     * @param what what the path is, for the message ({@code run record}, {@code init file})
+     * @param allowed what it may be, for the message
+     */
+    public static Path given(String value, String what, String allowed) {
+        if (value == null || value.isBlank()) {
+            throw new PromptTuneException(what + " is " + blank(value) + "; allowed: " + allowed);
+        }
+        return Path.of(value);
+    }
+
+    /** "an empty path", "a blank path ('  ')" or "null": how {@link #given} names a path that is none. */
+    public static String blank(String value) {
+        return value == null ? "null" : value.isEmpty() ? "an empty path" : "a blank path ('" + value + "')";
+    }
+
+    /**
      * {@code p} itself when it is a regular file, else an error such as {@code data file d is a directory; allowed: a
-     * file} or {@code script s.groovy does not exist}.
+     * file} or {@code script s.groovy does not exist}; an empty path is named so, not taken for the current folder.
      */
     public static Path requireFile(Path p, String what) {
+        if (p.toString().isBlank()) {
+            throw new PromptTuneException(what + " is " + blank(p.toString()) + "; allowed: a file");
+        }
         String problem = notRegularFile(p);
         if (problem != null) {
             throw new PromptTuneException(sentence(what + " " + p, problem, "a file"));

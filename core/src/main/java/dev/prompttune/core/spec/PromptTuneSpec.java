@@ -268,6 +268,11 @@ public record PromptTuneSpec(
 
         /** Where run records go: a folder, new or existing (default {@code runs}). */
         public Builder save(Path v) {
+            if (v != null && v.toString().isBlank()) {
+                // Path.of("") is the current folder: records would land wherever the command ran.
+                throw new PromptTuneException("save is " + PathProblems.blank(v.toString()) + "; allowed: a folder for run"
+                        + " records (new or existing), e.g. runs");
+            }
             String problem = v == null ? null : PathProblems.notDirectory(v);
             if (problem != null && !problem.startsWith("does not exist")) {
                 throw new PromptTuneException("save " + v + " " + problem + "; allowed: a folder for run records (new or"
