@@ -12,9 +12,10 @@ import picocli.CommandLine.Parameters;
 /** {@code prompttune eval RECORD_DIR}: re-scores a saved run from its record alone. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {
-            "Re-evaluates a run record (runs/NAME-TIMESTAMP: spec.json + prompt.safetensors) with its saved prompt on the",
-            "test split (dev when there is no labelled test), or on FILE with --data. Prints one line: the metric now and",
-            "the value the run recorded.",
+            "Re-scores a run record with its saved prompt.",
+            "Scores the prompt of a run record (runs/NAME-TIMESTAMP: spec.json + prompt.safetensors) on the test split "
+                + "(dev when there is no labelled test), or on FILE with --data, and prints one line: the metric now and "
+                + "the value the run recorded.",
             "The prompt must fit the run's model: its width, finite values, and the embedding fingerprint it records "
                 + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input."})
 final class EvalCommand implements Callable<Integer> {

@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 /** {@code prompttune export-peft SOURCE --out DIR}: a run's (or a prompt file's) prompt as a PEFT adapter. */
 @Command(name = "export-peft", mixinStandardHelpOptions = true,
         description = {
-            "Writes the prompt of a run record (runs/NAME-TIMESTAMP) or of a prompt file (NAME.safetensors) as a Hugging",
-            "Face PEFT prompt-tuning adapter directory: PeftModel.from_pretrained(base, DIR) loads it.",
+            "Writes a prompt as a Hugging Face PEFT prompt-tuning adapter.",
+            "The prompt of a run record (runs/NAME-TIMESTAMP) or of a prompt file (NAME.safetensors) becomes a PEFT "
+                + "adapter directory: PeftModel.from_pretrained(base, DIR) loads it.",
             "The prompt must fit the model: its width, finite values, and the embedding fingerprint it records "
                 + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input."})
 final class ExportPeftCommand implements Callable<Integer> {

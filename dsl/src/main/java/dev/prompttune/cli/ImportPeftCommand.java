@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
 /** {@code prompttune import-peft ADAPTER_DIR --out PROMPT}: a PEFT adapter as a prompttune prompt file. */
 @Command(name = "import-peft", mixinStandardHelpOptions = true,
         description = {
-            "Imports a Hugging Face PEFT prompt-tuning adapter (adapter_config.json + adapter_model.safetensors) as a",
-            "prompttune prompt file (OUT.safetensors + OUT.json), usable as init file('OUT.safetensors') or for predict.",
+            "Imports a Hugging Face PEFT prompt-tuning adapter as a prompt file.",
+            "The adapter (adapter_config.json + adapter_model.safetensors) becomes a prompttune prompt file "
+                + "(OUT.safetensors + OUT.json), usable as init file('OUT.safetensors') or for predict.",
             "Its values must be finite; with --model, its width is checked against that model too. Exit 0; 2 on bad input."})
 final class ImportPeftCommand implements Callable<Integer> {
 

@@ -14,9 +14,9 @@ import picocli.CommandLine;
  */
 @Command(name = "prompttune", mixinStandardHelpOptions = true, version = "prompttune 0.1.0",
         description = "Prompt tuning (Lester et al. 2021) for T5 models on the JVM.",
-        footer = {"", "If the JVM itself crashes (a fatal error in native code), bin/prompttune writes",
-            "the JVM's report to prompttune-hs_err-PID.log in $PROMPTTUNE_CRASH_DIR (else",
-            "$TMPDIR, else /tmp) and prints its path on stderr.",
+        footer = {"", "If the JVM itself crashes (a fatal error in native code), bin/prompttune writes the JVM's report "
+                + "to prompttune-hs_err-PID.log in $PROMPTTUNE_CRASH_DIR (else $TMPDIR, else /tmp) and prints its path "
+                + "on stderr.",
             "", "bin/prompttune bench runs the benchmark of the build tools (bin/prompttune-tools)."},
         subcommands = {RunCommand.class, ResumeCommand.class, EvalCommand.class, ImportPeftCommand.class, ExportPeftCommand.class, VerifyT5Command.class,
             VerifyPeftCommand.class, CommandLine.HelpCommand.class})
@@ -43,6 +43,11 @@ public final class PromptTuneCli implements Runnable {
 
     /** Runs a command line; returns the exit status (for tests: no System.exit). */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its converters and error handlers, ready to execute or to render its help. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new PromptTuneCli());
         // Path.of("") is the current folder: `export-peft R --out ''` wrote the adapter wherever the command ran, and
         // `eval ''` said " is not a run record". Every path argument must be one.
@@ -67,6 +72,6 @@ public final class PromptTuneCli implements Runnable {
             c.getErr().println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
             return USER_ERROR;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

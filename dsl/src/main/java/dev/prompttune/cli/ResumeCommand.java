@@ -10,13 +10,13 @@ import picocli.CommandLine.Parameters;
 /** {@code prompttune resume RECORD_DIR}: continues a stopped run from its record's checkpoint. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = {
-            "Resumes the run recorded in RECORD_DIR (runs/NAME-TIMESTAMP) from its checkpoint, checkpoint.safetensors:",
-            "a run interrupted by Ctrl-C, failed on a cluster, or killed keeps one (written at each evaluation and when",
-            "it stops). The run trains on with the record's spec.json, into the same record, and ends as the",
-            "uninterrupted run would have: the same prompt, losses and dev scores (same PyTorch thread count). Then the",
-            "result table, as after run.",
-            "Refused, with one line naming the file: a record without a checkpoint (a finished run removes it), a",
-            "damaged checkpoint, one of another model, spec or data. Exit status as for run."})
+            "Resumes an interrupted run from its checkpoint.",
+            "A run interrupted by Ctrl-C, failed on a cluster, or killed keeps checkpoint.safetensors in its record "
+                + "(runs/NAME-TIMESTAMP; written at each evaluation and when it stops). The run trains on from it with "
+                + "the record's spec.json, into the same record, and ends as the uninterrupted run would have: the same "
+                + "prompt, losses and dev scores (same PyTorch thread count). Then the result table, as after run.",
+            "Refused, with one line naming the file: a record without a checkpoint (a finished run removes it), a "
+                + "damaged checkpoint, one of another model, spec or data. Exit status as for run."})
 final class ResumeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RECORD_DIR", description = "the record of the run to resume")

@@ -21,12 +21,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
             "Runs a prompttune Groovy script (promptTune { … }, sweep { … }, compare, evaluate, predict, ensemble, …).",
-            "The script is type checked and every setting whose value is known before it runs (a literal, a constant such",
-            "as Double.NaN, arithmetic on them, a variable given one such value) validated before anything runs: a bad",
-            "script exits 2 with one line per mistake, SCRIPT:LINE: message, in line order (every mistake found, not only",
-            "the first).",
-            "While training, a progress bar; at the end, the table of the script's value (its last expression: a run,",
-            "a sweep, a comparison) or of every run it made, unless the script printed that table, or any result, itself.",
+            "The script is type checked and every setting whose value is known before it runs (a literal, a constant "
+                + "such as Double.NaN, arithmetic on them, a variable given one such value) validated before anything "
+                + "runs: a bad script exits 2 with one line per mistake, SCRIPT:LINE: message, in line order (every "
+                + "mistake found, not only the first).",
+            "While training, a progress bar; at the end, the table of the script's value (its last expression: a run, "
+                + "a sweep, a comparison) or of every run it made, unless the script printed that table, or any result, "
+                + "itself.",
             "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record "
                 + "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed "
                 + "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",

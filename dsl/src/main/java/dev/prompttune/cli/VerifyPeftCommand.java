@@ -11,11 +11,13 @@ import picocli.CommandLine.Parameters;
 /** {@code prompttune verify-peft DIR [--base DIR]}: a PEFT prompt-tuning adapter against PEFT's own outputs. */
 @Command(name = "verify-peft", mixinStandardHelpOptions = true,
         description = {
-            "Imports the PEFT prompt-tuning adapter in DIR (adapter_config.json + adapter_model.safetensors), puts it",
-            "before the base model's encoder input as PEFT does, and compares with DIR/expected.safetensors: loss,",
-            "logits, greedy generations, the stored prompt, and (when recorded) a replay of the Adafactor training",
-            "(per-step loss and prompt). Prints one JSON line; exit 0 when all are within 1e-4 (logits 1e-4 abs +",
-            "1e-4 rel), 1 when any is not, 2 on bad input."})
+            "Checks a PEFT prompt-tuning adapter against reference outputs.",
+            "Imports the adapter in DIR (adapter_config.json + adapter_model.safetensors), puts it before the base "
+                + "model's encoder input as PEFT does, and compares with DIR/expected.safetensors: loss, logits, greedy "
+                + "generations, the stored prompt, and (when recorded) a replay of the Adafactor training (per-step loss "
+                + "and prompt).",
+            "Prints one JSON line; exit 0 when all are within 1e-4 (logits 1e-4 abs + 1e-4 rel), 1 when any is not, "
+                + "2 on bad input."})
 final class VerifyPeftCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "PEFT adapter directory with expected.safetensors")
