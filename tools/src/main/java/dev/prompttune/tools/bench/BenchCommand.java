@@ -12,16 +12,19 @@ import picocli.CommandLine.Option;
 /** {@code prompttune bench} (and {@code prompttune-tools bench}): one JSON line per mode with median/min/max seconds and peak RSS. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
-            "Times the hot paths on a t5-small-shaped model with random weights (d_model 512, 6+6 layers, 8 heads,",
-            "vocab 32128, gated-GELU, untied head, dropout 0.1), batch 8, encoder length 128, label length 4,",
-            "20-token prompt. Prints one JSON line per mode (median/min/max seconds, peak RSS of the mode, parameters).",
-            "Modes: forward and infer (inference: encoder, decoder, loss), infer_prompt (one soft prompt prepended),",
-            "infer_mixed8 (8 different prompts, one per row), prompt_backward (dL/dprompt, no optimizer),",
-            "prompt (prompt-tuning step: training forward, backward to the prompt, Adafactor update),",
-            "full (model-tuning step: every weight trained with Adafactor).",
-            "--cluster MASTER (with --mode prompt): the prompt step in one process and on Spark, side by side.",
-            "--mode score --cluster MASTER... (e.g. local[1] and local[2]): mixed-prompt scoring rows/s in one process",
-            "and on each master, side by side."})
+            "Times the hot paths of prompt tuning on a t5-small-shaped model with random weights.",
+            "The model: d_model 512, 6+6 layers, 8 heads, vocab 32128, gated-GELU, untied head, dropout 0.1; batch 8, "
+                + "encoder length 128, label length 4, 20-token prompt. Prints one JSON line per mode (median/min/max "
+                + "seconds, peak RSS of the mode, parameters).",
+            "Modes: forward and infer (inference: encoder, decoder, loss), infer_prompt (one soft prompt prepended), "
+                + "infer_mixed8 (8 different prompts, one per row), prompt_backward (dL/dprompt, no optimizer), classes5_backward "
+                + "and classes5_backward_repeated (the same for loss 'classes' over 5 classes, each encoding read once per "
+                + "row or repeated per class), prompt "
+                + "(prompt-tuning step: training forward, backward to the prompt, Adafactor update), full (model-tuning "
+                + "step: every weight trained with Adafactor).",
+            "--cluster MASTER (with --mode prompt): the prompt step in one process and on Spark, side by side. "
+                + "--mode score --cluster MASTER... (e.g. local[1] and local[2]): mixed-prompt scoring rows/s in one "
+                + "process and on each master, side by side."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "NAME", description = "run only this mode (repeatable)")
