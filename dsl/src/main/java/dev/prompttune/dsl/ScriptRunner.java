@@ -163,12 +163,15 @@ public final class ScriptRunner {
     private static ScriptError allErrors(MultipleCompilationErrorsException e, String name, String code) {
         List<ScriptError.Problem> problems = new ArrayList<>();
         Set<ScriptError.Problem> seen = new HashSet<>();
+        List<String> lines = code.lines().toList();
         for (Message m : e.getErrorCollector().getErrors()) {
             int line = 0;
+            int column = 0;
             String message;
             if (m instanceof SyntaxErrorMessage s) {
                 SyntaxException cause = s.getCause();
                 line = Math.max(cause.getLine(), 0);
+                column = Math.max(cause.getStartColumn(), 0);
                 message = cause.getOriginalMessage();
             } else if (m instanceof ExceptionMessage x) {
                 message = x.getCause().getMessage();
@@ -180,7 +183,7 @@ public final class ScriptRunner {
             if (message.startsWith(STC_PREFIX)) {
                 message = message.substring(STC_PREFIX.length());
             }
-            message = CallMismatch.reword(message);
+            message = CallMismatch.reword(message, line >= 1 && line <= lines.size() ? lines.get(line - 1) : null, column);
             if (message.matches("Unexpected character: '\\\\?['\"]'.*")) {
                 // Groovy's lexer meets a quote that starts no string: one that is never closed on its line.
                 message = "syntax error: a string opened on this line is never closed (a closing quote is missing)";
