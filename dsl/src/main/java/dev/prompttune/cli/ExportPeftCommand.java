@@ -23,7 +23,7 @@ final class ExportPeftCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SOURCE", description = "a run record directory or a prompt file")
     Path source;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "adapter directory to write")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the adapter directory to write")
     Path out;
 
     @Option(names = "--model", paramLabel = "NAME",
