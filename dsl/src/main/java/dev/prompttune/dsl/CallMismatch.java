@@ -1,9 +1,13 @@
 package dev.prompttune.dsl;
 
+import groovy.lang.Closure;
+import groovy.lang.MissingMethodException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Groovy's type checker words a call it cannot match in Java, naming classes and methods the script never wrote. This
@@ -17,7 +21,7 @@ import java.util.regex.Pattern;
  *   <li>a method called on a value whose type has no such method, or whose type is not known ({@code def m = null;
  *       m.foo()}): {@code Cannot find matching method java.lang.Object#foo()};
  *   <li>a closure called with arguments its parameters do not take: {@code Cannot call closure that accepts [int] with
- *       [java.lang.String]}.
+ *       [java.lang.String]} as the script is checked, or a MissingMethodException as it runs ({@link #closureCall}).
  * </ul>
  */
 final class CallMismatch {
@@ -42,8 +46,7 @@ final class CallMismatch {
     static String reword(String message, String line, int column) {
         Matcher closure = CLOSURE_ARGS.matcher(message);
         if (closure.lookingAt()) {
-            return "the closure takes (" + String.join(", ", split(simple(closure.group(1)))) + ") but is called with ("
-                    + String.join(", ", split(simple(closure.group(2)))) + ")";
+            return closureTakes(String.join(", ", split(simple(closure.group(1)))), String.join(", ", split(simple(closure.group(2)))));
         }
         Matcher none = NO_METHOD.matcher(message);
         // Only a class with a package: the script's own class (this.f(…)) has none, and its name means nothing to the user.
@@ -94,6 +97,32 @@ final class CallMismatch {
         return type.equals("Object") ? "method '" + method + "' cannot be checked: the value it is called on has no known"
                 + " type here (a def variable with no value or null, or an untyped closure parameter)"
                 : article(type) + " has no method '" + method + "' taking (" + args + ")";
+    }
+
+    /**
+     * A closure called, as the script runs, with arguments it has no parameters for ({@code def f = { int n -> n };
+     * f(1, 2)}: the checker passes it), which Groovy reports as a MissingMethodException naming the closure's
+     * generated class; null when {@code e} is not such a call.
+     */
+    static String closureCall(MissingMethodException e) {
+        if (e.getType() == null || !Closure.class.isAssignableFrom(e.getType())
+                || !(e.getMethod().equals("call") || e.getMethod().equals("doCall"))) {
+            return null;
+        }
+        // The closure's parameters are those of its generated doCall methods: more than one when some have defaults.
+        List<String> takes = Arrays.stream(e.getType().getDeclaredMethods()).filter(m -> m.getName().equals("doCall"))
+                .map(m -> Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ")))
+                .distinct().toList();
+        if (takes.isEmpty()) {
+            return null;
+        }
+        Object[] args = e.getArguments() == null ? new Object[0] : e.getArguments();
+        return closureTakes(String.join(") or (", takes), Arrays.stream(args)
+                .map(a -> a == null ? "null" : a.getClass().getSimpleName()).collect(Collectors.joining(", ")));
+    }
+
+    private static String closureTakes(String parameters, String arguments) {
+        return "the closure takes (" + parameters + ") but is called with (" + arguments + ")";
     }
 
     /** "a String", "an Integer". */

@@ -7,6 +7,7 @@ import groovy.lang.Binding;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
 import groovy.lang.GroovyRuntimeException;
+import groovy.lang.MissingMethodException;
 import groovy.lang.Script;
 import groovy.transform.TypeChecked;
 import java.io.IOException;
@@ -122,6 +123,10 @@ public final class ScriptRunner {
         }
         if (e instanceof GroovyRuntimeException || e instanceof AssertionError || thrownByScript(e, className)) {
             // A mistake in the script's own code (a missing property, a failed assert, null.x): one line too.
+            String closureCall = e instanceof MissingMethodException m ? CallMismatch.closureCall(m) : null;
+            if (closureCall != null) {
+                return new ScriptError(name, line(e, className), closureCall, e);
+            }
             String message = e instanceof GroovyRuntimeException g ? g.getMessageWithoutLocationText() : e.getMessage();
             String kind = e instanceof AssertionError ? "assertion failed" : e.getClass().getSimpleName();
             return new ScriptError(name, line(e, className), message == null ? kind : kind + ": " + message, e);
