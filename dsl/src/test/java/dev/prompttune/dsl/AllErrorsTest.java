@@ -238,6 +238,7 @@ class AllErrorsTest {
                 def g = { int n -> n }
                 g('a')
                 def h = { k -> k(1) }
+                def r = { n -> n > 0 ? r(n - 1) : 0 }
                 """);
         assertEquals(List.of(
                 "bad.groovy:2: f(…) cannot be checked: f is not known to hold a closure here (a def variable declared"
@@ -250,7 +251,9 @@ class AllErrorsTest {
                 "bad.groovy:10: the closure takes (int) but is called with (String)",
                 "bad.groovy:11: k(…) cannot be checked: k is not known to hold a closure here (a def variable declared"
                         + " without a value, used inside the closure assigned to it, or an untyped closure parameter);"
-                        + " declare it Closure k (e.g. Closure k; k = { n -> … }) to call it by name"),
+                        + " declare it Closure k (e.g. Closure k; k = { n -> … }) to call it by name",
+                "bad.groovy:12: r(…) is called inside the value that declares r (def r = { … }), where r is not defined"
+                        + " yet; declare it first, then assign: Closure r; r = { n -> … }"),
                 lines);
     }
 
