@@ -23,7 +23,7 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RECORD_DIR", description = "a run record directory")
     Path record;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "score this labelled file instead (same template and labels)")
+    @Option(names = "--data", paramLabel = "FILE", description = "a labelled file to score instead (same template and labels)")
     Path data;
 
     @Option(names = "--any-model", description = "use the prompt even if it records another model's embedding fingerprint")

@@ -1,5 +1,7 @@
 package dev.prompttune.cli;
 
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.dsl.PeftFiles;
 import java.nio.file.Files;
@@ -22,11 +24,12 @@ final class ExportPeftCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SOURCE", description = "a run record directory or a prompt file")
     Path source;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "adapter directory to write")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the adapter directory to write")
     Path out;
 
     @Option(names = "--model", paramLabel = "NAME",
-            description = "the model the prompt belongs to (default: the run's model, or the prompt file's base model)")
+            description = "the model of a prompt file (default: its base model); a run record names its own model, which "
+                    + "--model may only repeat")
     String model;
 
     @Option(names = "--base-model", paramLabel = "ID",
@@ -40,9 +43,24 @@ final class ExportPeftCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = Files.isDirectory(source) && (Files.isRegularFile(source.resolve("summary.json"))
                 || Files.isRegularFile(source.resolve("spec.json"))) // an unfinished record: load says so
-                ? PeftFiles.export(RunRecord.load(source), out, baseModel, anyModel)
+                ? PeftFiles.export(record(), out, baseModel, anyModel)
                 : PeftFiles.exportPrompt(source, model, out, baseModel, anyModel);
         System.out.println("exported " + source + " -> " + dir);
         return 0;
+    }
+
+    /**
+     * The run record SOURCE. Its prompt was trained on the model its spec names, and the export uses that model;
+     * {@code --model} naming another was silently ignored, so the adapter was not for the model the user asked for.
+     */
+    private PromptTuneRun record() {
+        PromptTuneRun run = RunRecord.load(source);
+        String own = run.spec().model();
+        if (model != null && !model.equals(own)) {
+            throw new PromptTuneException("export-peft: --model " + model + " does not apply to run record " + source
+                    + ": a record names its own model (" + own + "); allowed: --model " + own + " or no --model (--model"
+                    + " chooses the model of a prompt file)");
+        }
+        return run;
     }
 }

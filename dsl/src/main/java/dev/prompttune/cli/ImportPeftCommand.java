@@ -16,10 +16,10 @@ import picocli.CommandLine.Parameters;
             "Its values must be finite; with --model, its width is checked against that model too. Exit 0; 2 on bad input."})
 final class ImportPeftCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "ADAPTER_DIR", description = "PEFT adapter directory")
+    @Parameters(paramLabel = "ADAPTER_DIR", description = "a PEFT adapter directory")
     Path adapter;
 
-    @Option(names = "--out", required = true, paramLabel = "PROMPT", description = "prompt file to write (DIR/NAME; .safetensors added)")
+    @Option(names = "--out", required = true, paramLabel = "PROMPT", description = "the prompt file to write (DIR/NAME; .safetensors added)")
     Path out;
 
     @Option(names = "--model", paramLabel = "NAME", description = "check the width against this model (name or directory)")

@@ -36,6 +36,13 @@ public final class PromptTuneCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** An empty or blank path argument: picocli names the argument, the parameter exception handler what it is for. */
+    private static final class NoPath extends CommandLine.TypeConversionException {
+        NoPath(String value) {
+            super(PathProblems.blank(value));
+        }
+    }
+
     public static void main(String[] args) {
         EngineSetup.configure();
         System.exit(execute(args));
@@ -53,7 +60,7 @@ public final class PromptTuneCli implements Runnable {
         // `eval ''` said " is not a run record". Every path argument must be one.
         cli.registerConverter(Path.class, s -> {
             if (s.isBlank()) {
-                throw new CommandLine.TypeConversionException(PathProblems.blank(s) + "; allowed: a file or folder path");
+                throw new NoPath(s);
             }
             return Path.of(s);
         });
@@ -69,7 +76,14 @@ public final class PromptTuneCli implements Runnable {
         cli.setParameterExceptionHandler((e, params) -> {
             CommandLine c = e.getCommandLine();
             String command = c.getCommandSpec().qualifiedName();
-            c.getErr().println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+            String message = e.getMessage();
+            if (e.getCause() instanceof NoPath) {
+                // The converter does not know which argument it converts; the argument's own description says what
+                // it is for (so help and this line say the same), e.g. `--out ''` → "the adapter directory to write".
+                String[] what = e.getArgSpec() == null ? new String[0] : e.getArgSpec().description();
+                message += "; allowed: " + (what.length == 0 ? "a file or folder path" : String.join(" ", what));
+            }
+            c.getErr().println(command + ": " + message + " (see '" + command + " --help')");
             return USER_ERROR;
         });
         return cli;

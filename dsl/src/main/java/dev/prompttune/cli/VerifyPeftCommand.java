@@ -20,11 +20,11 @@ import picocli.CommandLine.Parameters;
                 + "2 on bad input."})
 final class VerifyPeftCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DIR", description = "PEFT adapter directory with expected.safetensors")
+    @Parameters(paramLabel = "DIR", description = "a PEFT adapter directory with expected.safetensors")
     Path dir;
 
     @Option(names = "--base", paramLabel = "DIR",
-            description = "base model directory (default: DIR/.. if it has config.json, else base_model_name_or_path "
+            description = "the base model directory (default: DIR/.. if it has config.json, else base_model_name_or_path "
                     + "next to DIR)")
     Path base;
 

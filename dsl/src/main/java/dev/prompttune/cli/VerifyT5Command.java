@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
             "Exit 0 when all are within tolerance (1e-4; logits 1e-4 abs + 1e-4 rel), 1 when any is not."})
 final class VerifyT5Command implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DIR", description = "Hugging Face checkpoint directory with expected.safetensors")
+    @Parameters(paramLabel = "DIR", description = "a Hugging Face checkpoint directory with expected.safetensors")
     Path dir;
 
     @Override

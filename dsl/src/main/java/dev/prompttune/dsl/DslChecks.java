@@ -50,7 +50,8 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  *
  * <ul>
  *   <li>an unknown keyword in a block, or an unknown command: {@code unknown keyword 'lenght' in promptTune { };
- *       did you mean 'length'?} (the nearest known name, else the list);</li>
+ *       did you mean 'length'?} (the nearest known name, else the list); a closure calling the variable it is being
+ *       declared as ({@code def f = { n -> f(n + 1) }}) is named so, not as an unknown command;</li>
  *   <li>a value of the wrong type: {@code wrong type for 'length': expected int, got String ('20')};</li>
  *   <li>a literal value the spec refuses ({@code length 0}, {@code init 'labelz'}, {@code data 'spamm'}, a missing
  *       file), or any value known before the script runs ({@code lr Double.NaN}, {@code steps 2 * -8}, a variable
@@ -109,6 +110,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                     return List.of(makeDynamic(call));
                 }
                 message = DslReflection.hasMethod(PromptTuneScript.class, name) ? DslReflection.wrongType(PromptTuneScript.class, name, arguments, argumentTypes)
+                        : callsItsOwnDeclaration(name) ? name + "(…) is called inside the value that declares " + name
+                                + " (def " + name + " = { … }), where " + name + " is not defined yet; declare it first,"
+                                + " then assign: Closure " + name + "; " + name + " = { n -> … }"
                         : "unknown command '" + name + "'" + suggestion(name, PromptTuneScript.COMMANDS);
             } else {
                 return List.of();
@@ -454,6 +458,21 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     }
 
     /** Whether we are in a closure passed to a script-level call that is not a command (already reported). */
+    /**
+     * Whether the call is inside the value of a declaration of {@code name}: in {@code def f = { n -> f(n + 1) }} the
+     * variable is in scope only after its declaration, so {@code f(…)} is a call of a method f, which was reported as
+     * an unknown command.
+     */
+    private boolean callsItsOwnDeclaration(String name) {
+        for (BinaryExpression b : getEnclosingBinaryExpressionStack()) {
+            if (b instanceof DeclarationExpression d && !d.isMultipleAssignmentDeclaration()
+                    && d.getVariableExpression().getName().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean insideUnknownCommand() {
         for (TypeCheckingContext.EnclosingClosure c : getEnclosingClosureStack()) {
             for (Expression call : getEnclosingMethodCalls()) {

@@ -7,6 +7,7 @@ import groovy.lang.Binding;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
 import groovy.lang.GroovyRuntimeException;
+import groovy.lang.MissingMethodException;
 import groovy.lang.Script;
 import groovy.transform.TypeChecked;
 import java.io.IOException;
@@ -122,6 +123,10 @@ public final class ScriptRunner {
         }
         if (e instanceof GroovyRuntimeException || e instanceof AssertionError || thrownByScript(e, className)) {
             // A mistake in the script's own code (a missing property, a failed assert, null.x): one line too.
+            String closureCall = e instanceof MissingMethodException m ? CallMismatch.closureCall(m) : null;
+            if (closureCall != null) {
+                return new ScriptError(name, line(e, className), closureCall, e);
+            }
             String message = e instanceof GroovyRuntimeException g ? g.getMessageWithoutLocationText() : e.getMessage();
             String kind = e instanceof AssertionError ? "assertion failed" : e.getClass().getSimpleName();
             return new ScriptError(name, line(e, className), message == null ? kind : kind + ": " + message, e);
@@ -163,12 +168,15 @@ public final class ScriptRunner {
     private static ScriptError allErrors(MultipleCompilationErrorsException e, String name, String code) {
         List<ScriptError.Problem> problems = new ArrayList<>();
         Set<ScriptError.Problem> seen = new HashSet<>();
+        List<String> lines = code.lines().toList();
         for (Message m : e.getErrorCollector().getErrors()) {
             int line = 0;
+            int column = 0;
             String message;
             if (m instanceof SyntaxErrorMessage s) {
                 SyntaxException cause = s.getCause();
                 line = Math.max(cause.getLine(), 0);
+                column = Math.max(cause.getStartColumn(), 0);
                 message = cause.getOriginalMessage();
             } else if (m instanceof ExceptionMessage x) {
                 message = x.getCause().getMessage();
@@ -180,7 +188,7 @@ public final class ScriptRunner {
             if (message.startsWith(STC_PREFIX)) {
                 message = message.substring(STC_PREFIX.length());
             }
-            message = CallMismatch.reword(message);
+            message = CallMismatch.reword(message, line >= 1 && line <= lines.size() ? lines.get(line - 1) : null, column);
             if (message.matches("Unexpected character: '\\\\?['\"]'.*")) {
                 // Groovy's lexer meets a quote that starts no string: one that is never closed on its line.
                 message = "syntax error: a string opened on this line is never closed (a closing quote is missing)";

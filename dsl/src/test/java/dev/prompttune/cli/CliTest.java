@@ -1,6 +1,7 @@
 package dev.prompttune.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -181,6 +182,17 @@ class CliTest {
         assertEquals(2, export.status());
         assertEquals("prompttune: export-peft: " + notAFolder + " is a file; allowed: a folder for the adapter (new, or "
                 + "one whose adapter files may be replaced)", export.err().strip());
+
+        // A record names its own model: --model naming another was ignored (the adapter was the record's model's);
+        // naming the same one is no conflict.
+        Result otherModel = cli("export-peft", record.toString(), "--model", "t5-small", "--out", tmp.resolve("m-out").toString());
+        assertEquals(2, otherModel.status());
+        assertEquals("prompttune: export-peft: --model t5-small does not apply to run record " + record + ": a record names"
+                + " its own model (tiny); allowed: --model tiny or no --model (--model chooses the model of a prompt file)",
+                otherModel.err().strip());
+        assertFalse(Files.exists(tmp.resolve("m-out")));
+        Result sameModel = cli("export-peft", record.toString(), "--model", "tiny", "--out", tmp.resolve("m-out").toString());
+        assertEquals(0, sameModel.status(), sameModel.err());
 
         Files.writeString(spec, "{bad json");
         Result broken = cli("eval", record.toString());

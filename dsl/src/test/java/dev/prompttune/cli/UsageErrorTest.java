@@ -1,13 +1,17 @@
 package dev.prompttune.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
 
 /**
  * A mistyped command line is one line naming the mistake and where the help is (it printed the whole usage text);
- * so is an empty path argument.
+ * so is an empty path argument, naming what the argument is for.
  */
 class UsageErrorTest {
 
@@ -24,18 +28,35 @@ class UsageErrorTest {
                         "prompttune: Unmatched arguments from index 0: 'evaluate', 'x' (see 'prompttune --help')"),
                 // An empty path is the current folder to Java: export-peft --out '' wrote the adapter there.
                 new Case(new String[] {"export-peft", "runs/x", "--out", ""},
-                        "prompttune export-peft: Invalid value for option '--out': an empty path; allowed: a file or folder"
-                                + " path (see 'prompttune export-peft --help')"),
+                        "prompttune export-peft: Invalid value for option '--out': an empty path; allowed: the adapter"
+                                + " directory to write (see 'prompttune export-peft --help')"),
                 new Case(new String[] {"eval", ""},
                         "prompttune eval: Invalid value for positional parameter at index 0 (RECORD_DIR): an empty path;"
-                                + " allowed: a file or folder path (see 'prompttune eval --help')"),
+                                + " allowed: a run record directory (see 'prompttune eval --help')"),
+                new Case(new String[] {"import-peft", "a", "--out", ""},
+                        "prompttune import-peft: Invalid value for option '--out': an empty path; allowed: the prompt file"
+                                + " to write (DIR/NAME; .safetensors added) (see 'prompttune import-peft --help')"),
                 new Case(new String[] {"run", " "},
                         "prompttune run: Invalid value for positional parameter at index 0 (SCRIPT): a blank path (' ');"
-                                + " allowed: a file or folder path (see 'prompttune run --help')"))) {
+                                + " allowed: the script (.groovy) (see 'prompttune run --help')"))) {
             CliTest.Result r = CliTest.cli(c.args());
             assertEquals(2, r.status(), String.join(" ", c.args()));
             assertEquals(List.of(c.line()), CliTest.withoutEngineLog(r.err()), String.join(" ", c.args()));
             assertEquals("", r.out(), String.join(" ", c.args()));
+        }
+    }
+
+    /** An empty path's line says what the argument is for from its description: every path argument must have one. */
+    @Test
+    void everyPathArgumentSaysWhatItIsFor() {
+        CommandLine cli = new CommandLine(new PromptTuneCli());
+        for (CommandLine command : cli.getSubcommands().values()) {
+            for (ArgSpec arg : command.getCommandSpec().args()) {
+                if (arg.type() == Path.class) {
+                    assertTrue(arg.description().length > 0 && !arg.description()[0].isBlank(),
+                            command.getCommandName() + " " + arg.paramLabel() + " has no description");
+                }
+            }
         }
     }
 }

@@ -220,6 +220,43 @@ class AllErrorsTest {
                 lines);
     }
 
+    /**
+     * Calls the type checker cannot match, in the script's terms: it named Object#call, a method the script never wrote,
+     * for a closure calling itself through its def variable, and Java classes for the rest.
+     */
+    @Test
+    void callsTheCheckerCannotMatchAreNamedAsWritten() {
+        List<String> lines = errors("""
+                def f
+                f = { n -> f(n + 1) }
+                def m = null
+                m.foo()
+                def x = 5
+                x(1)
+                def s = 'a'
+                s.fooBar(2, 'b')
+                def g = { int n -> n }
+                g('a')
+                def h = { k -> k(1) }
+                def r = { n -> n > 0 ? r(n - 1) : 0 }
+                """);
+        assertEquals(List.of(
+                "bad.groovy:2: f(…) cannot be checked: f is not known to hold a closure here (a def variable declared"
+                        + " without a value, used inside the closure assigned to it, or an untyped closure parameter);"
+                        + " declare it Closure f (e.g. Closure f; f = { n -> … }) to call it by name",
+                "bad.groovy:4: m.foo(…) cannot be checked: m has no known type here (a def variable with no value or null,"
+                        + " or an untyped closure parameter); give it a value first, or declare its type",
+                "bad.groovy:6: x holds an Integer, not a closure: it cannot be called as x(int)",
+                "bad.groovy:8: s is a String, which has no method 'fooBar' taking (int, String)",
+                "bad.groovy:10: the closure takes (int) but is called with (String)",
+                "bad.groovy:11: k(…) cannot be checked: k is not known to hold a closure here (a def variable declared"
+                        + " without a value, used inside the closure assigned to it, or an untyped closure parameter);"
+                        + " declare it Closure k (e.g. Closure k; k = { n -> … }) to call it by name",
+                "bad.groovy:12: r(…) is called inside the value that declares r (def r = { … }), where r is not defined"
+                        + " yet; declare it first, then assign: Closure r; r = { n -> … }"),
+                lines);
+    }
+
     @Test
     void aKeywordWrittenAsALabelIsReportedOnItsLine() {
         List<String> lines = errors("""

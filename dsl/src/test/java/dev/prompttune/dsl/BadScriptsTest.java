@@ -97,7 +97,11 @@ class BadScriptsTest {
                 bad(head + "    loss 'label'\n}\n", 4, "loss 'label' is not known", "sequence, classes"),
                 bad(head + "    evaluation 'generate'\n    loss 'classes'\n}\n", 5, "loss 'classes' needs evaluation 'rank'"),
                 bad("sweep {\n    model 'tiny'; data 'markers'\n    loss 'sequence', 'label'\n}\n", 3, "loss 'label' is not known"),
-                bad("sweep {\n    model 'tiny'; data 'markers'\n    reparam 'none', 'mlp'\n}\n", 3, "reparam 'mlp' is not known"));
+                bad("sweep {\n    model 'tiny'; data 'markers'\n    reparam 'none', 'mlp'\n}\n", 3, "reparam 'mlp' is not known"),
+                // Too many arguments for a closure pass the type checker and fail as it runs (that said only
+                // "MissingMethodException"); too few are caught by the checker. Both are worded alike.
+                bad("def f = { int n -> n }\nf(1, 2)\n", 2, ": the closure takes (int) but is called with (Integer, Integer)"),
+                bad("def f = { a, b -> a }\n\nf('x')\n", 3, ": the closure takes (Object, Object) but is called with (String)"));
     }
 
     private static Arguments bad(String script, int line, String... fragments) {
