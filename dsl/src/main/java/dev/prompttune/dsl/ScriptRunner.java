@@ -129,6 +129,10 @@ public final class ScriptRunner {
             }
             String message = e instanceof GroovyRuntimeException g ? g.getMessageWithoutLocationText() : e.getMessage();
             String kind = e instanceof AssertionError ? "assertion failed" : e.getClass().getSimpleName();
+            if (e instanceof StackOverflowError) {
+                // The JVM's own text is empty; say what it usually means in a script.
+                message = "calls nested too deeply (a closure or method that calls itself without end?)";
+            }
             return new ScriptError(name, line(e, className), message == null ? kind : kind + ": " + message, e);
         }
         // A bug in prompttune: keep the stack trace, but say where in the script it happened.

@@ -101,7 +101,9 @@ class BadScriptsTest {
                 // Too many arguments for a closure pass the type checker and fail as it runs (that said only
                 // "MissingMethodException"); too few are caught by the checker. Both are worded alike.
                 bad("def f = { int n -> n }\nf(1, 2)\n", 2, ": the closure takes (int) but is called with (Integer, Integer)"),
-                bad("def f = { a, b -> a }\n\nf('x')\n", 3, ": the closure takes (Object, Object) but is called with (String)"));
+                bad("def f = { a, b -> a }\n\nf('x')\n", 3, ": the closure takes (Object, Object) but is called with (String)"),
+                // A recursion without end: the JVM's StackOverflowError has no text of its own.
+                bad("Closure f\nf = { n -> f(n + 1) }\nf(1)\n", 2, "StackOverflowError: calls nested too deeply"));
     }
 
     private static Arguments bad(String script, int line, String... fragments) {
