@@ -1,5 +1,6 @@
 package dev.prompttune.kernel.jshell;
 
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.kernel.CellException;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -38,6 +39,10 @@ public final class Tracebacks {
         String evalue = e.getMessage() == null ? "" : e.getMessage();
         List<String> tb = new ArrayList<>();
         tb.add(ename + (evalue.isEmpty() ? "" : ": " + evalue));
+        if (isUserError(ename)) {
+            appendCellFrames(tb, e.getStackTrace(), snippetLocation);
+            return new CellException(ename, evalue, tb);
+        }
         appendFrames(tb, e.getStackTrace(), MAX_FRAMES, snippetLocation);
         Throwable cause = e.getCause();
         for (int i = 0; cause != null && i < MAX_CAUSES; i++, cause = cause.getCause()) {
@@ -58,6 +63,9 @@ public final class Tracebacks {
         String evalue = t.getMessage() == null ? "" : t.getMessage();
         List<String> tb = new ArrayList<>();
         tb.add(ename + (evalue.isEmpty() ? "" : ": " + evalue));
+        if (t instanceof PromptTuneException) {
+            return new CellException(ename, evalue, tb);
+        }
         appendFrames(tb, t.getStackTrace(), 10, null);
         Throwable cause = t.getCause();
         for (int i = 0; cause != null && i < MAX_CAUSES; i++, cause = cause.getCause()) {
@@ -125,6 +133,32 @@ public final class Tracebacks {
         }
         if (hidden > 0) {
             out.add("    ... " + hidden + " more");
+        }
+    }
+
+    /**
+     * Whether an exception of this class is prompttune's word for bad input ({@link PromptTuneException}: a missing
+     * file, a refused setting, a script mistake at cell:LINE). Its message says what is wrong and what is allowed,
+     * as the command line prints it in one line; the library frames under it (PromptFile.load, Experiments.loadPrompt,
+     * Groovy's compiler …) say nothing to the notebook's user, so only the cell's own lines are kept.
+     */
+    static boolean isUserError(String className) {
+        try {
+            return PromptTuneException.class.isAssignableFrom(
+                    Class.forName(className, false, Tracebacks.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false; // a class of the cell's own (JShell's loader), or gone: not ours
+        }
+    }
+
+    /** The frames that point into the current cell ("at cell line 3"), nothing else. */
+    private static void appendCellFrames(List<String> out, StackTraceElement[] frames, SnippetLocator locator) {
+        for (StackTraceElement f : frames) {
+            String file = f.getFileName();
+            if (file != null && file.startsWith("#") && locator != null
+                    && locator.locate(file.substring(1), f.getLineNumber()) != null) {
+                out.add("    at " + render(f, locator));
+            }
         }
     }
 

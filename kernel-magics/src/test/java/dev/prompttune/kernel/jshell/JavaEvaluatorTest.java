@@ -96,6 +96,22 @@ class JavaEvaluatorTest {
                 e.traceback());
     }
 
+    /**
+     * prompttune's bad-input errors (a missing prompt file, a refused setting) read as the command line prints them:
+     * the message and where in the cell, without the library frames under it, nor their causes.
+     */
+    @Test
+    void aPromptTuneErrorIsItsMessageAndTheCellLinesOnly() {
+        CellException e = assertThrows(CellException.class, () -> eval.eval(
+                "void load() {\n  throw new dev.prompttune.core.PromptTuneException(\"prompt file p.safetensors does not exist\","
+                        + " new IllegalStateException(\"inner\"));\n}\n\nload();"));
+        assertEquals("dev.prompttune.core.PromptTuneException", e.ename());
+        assertEquals(List.of("dev.prompttune.core.PromptTuneException: prompt file p.safetensors does not exist",
+                "    at load (cell line 2)", "    at cell line 5"), e.traceback());
+        CellException kernelSide = Tracebacks.fromThrowable(new dev.prompttune.core.PromptTuneException("bad value"));
+        assertEquals(List.of("dev.prompttune.core.PromptTuneException: bad value"), kernelSide.traceback());
+    }
+
     @Test
     void laterSnippetsDoNotRunAfterAnError() {
         assertThrows(CellException.class, () -> eval.eval(
