@@ -347,7 +347,8 @@ public class Experiments {
 
     /** Saves a run's best prompt as {@code PATH.safetensors} + {@code PATH.json} (atomic); returns the .safetensors file. */
     public Path savePrompt(PromptTuneRun run, String path) {
-        return PromptFiles.save(run, Path.of(path));
+        return PromptFiles.save(run, PathProblems.given(path, "prompt file",
+                "DIR/NAME (writes DIR/NAME.safetensors and DIR/NAME.json)"));
     }
 
     /**

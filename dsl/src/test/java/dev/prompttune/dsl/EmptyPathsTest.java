@@ -32,6 +32,8 @@ class EmptyPathsTest {
                 bad(RUN + "exportPeft(r, '')", "adapter folder is an empty path; allowed: a folder for the adapter (new, or one "
                         + "whose adapter files may be replaced)"),
                 bad(RUN + "evaluate(r, '')", "data file is an empty path; allowed: a file"),
+                bad(RUN + "savePrompt(r, '')", "prompt file is an empty path; allowed: DIR/NAME (writes DIR/NAME.safetensors "
+                        + "and DIR/NAME.json)"),
                 bad("promptTune { model 'tiny'; data train: '' }", "data file is an empty path; allowed: a file"),
                 bad("promptTune { model 'tiny'; data 'markers'; save '' }",
                         "save is an empty path; allowed: a folder for run records (new or existing), e.g. runs"),

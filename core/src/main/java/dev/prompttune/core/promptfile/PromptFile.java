@@ -49,6 +49,11 @@ public final class PromptFile {
      * @return the safetensors file
      */
     public static Path save(Path dirOrBase, String name, float[] values, int p, int h, PromptMetadata meta) {
+        if (name == null && (Files.isDirectory(dirOrBase) || dirOrBase.getFileName() == null)) {
+            // savePrompt(run, '/tmp') wrote /tmp.safetensors beside the folder, at the file system's root.
+            throw new PromptTuneException("prompt file " + dirOrBase + " is a directory; allowed: DIR/NAME (writes "
+                    + "DIR/NAME.safetensors and DIR/NAME.json)");
+        }
         Path base = name == null ? stripExtension(dirOrBase) : dirOrBase.resolve(checkName(name));
         checkName(base.getFileName().toString());
         if (p < 1 || h < 1 || values.length != (long) p * h) {

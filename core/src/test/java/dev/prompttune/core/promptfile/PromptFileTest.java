@@ -120,6 +120,12 @@ class PromptFileTest {
         new SafetensorsWriter().add("weights", new float[2], new long[] {2}, "F32").write(tmp.resolve("other.safetensors"));
         m = assertThrows(PromptTuneException.class, () -> PromptFile.load(tmp.resolve("other"))).getMessage();
         assertTrue(m.contains("prompt_embeddings") && m.contains("weights"), m);
+        // A folder as the base (savePrompt(run, '/tmp')) wrote /tmp.safetensors beside it; the root had no name at all.
+        for (Path folder : List.of(tmp, tmp.getRoot())) {
+            m = assertThrows(PromptTuneException.class, () -> PromptFile.save(folder, new float[6], 2, 3, null)).getMessage();
+            assertTrue(m.contains(folder + " is a directory") && m.contains("DIR/NAME"), m);
+        }
+        assertTrue(Files.notExists(tmp.resolveSibling(tmp.getFileName() + ".safetensors")), "written beside the folder");
     }
 
     @Test

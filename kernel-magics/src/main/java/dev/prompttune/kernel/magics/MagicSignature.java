@@ -84,12 +84,21 @@ public final class MagicSignature {
         return b.toString();
     }
 
-    /** Parses a magic's arguments (already split, quotes removed). */
+    /** {@code 'text'} → {@code text}; anything else as it is. */
+    static String unquoted(String arg) {
+        return arg.length() >= 2 && arg.startsWith("'") && arg.endsWith("'") ? arg.substring(1, arg.length() - 1) : arg;
+    }
+
+    /**
+     * Parses a magic's arguments (already split by the kernel, double quotes removed). An argument wholly in single
+     * quotes loses them too, as in a shell: the kernel keeps them, and {@code %savePrompt run ''} wrote a file named
+     * {@code ''.safetensors} instead of being refused as an empty path.
+     */
     public Args parse(List<String> args) {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
+            String a = unquoted(args.get(i));
             if (a.startsWith("--") && a.length() > 2) {
                 String key = a.substring(2);
                 String inline = null;
@@ -109,7 +118,7 @@ public final class MagicSignature {
                 } else if (inline != null) {
                     values.put(key, inline);
                 } else if (i + 1 < args.size()) {
-                    values.put(key, args.get(++i));
+                    values.put(key, unquoted(args.get(++i)));
                 } else {
                     throw error("option --" + key + " needs a value (" + o.valueName + ")");
                 }

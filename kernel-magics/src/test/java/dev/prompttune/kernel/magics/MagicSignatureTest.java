@@ -28,6 +28,16 @@ class MagicSignatureTest {
         assertEquals("%nearest NAME [K] [--dir DIR]", NEAREST.usage());
     }
 
+    /** The kernel removes double quotes but keeps single ones: a wholly single-quoted argument loses them here. */
+    @Test
+    void singleQuotesAreRemovedAsInAShell() {
+        MagicSignature.Args a = NEAREST.parse(List.of("'run1'", "--dir", "'x y'"));
+        assertEquals("run1", a.get("name"));
+        assertEquals("x y", a.get("dir"));
+        assertEquals("", PromptFileMagics.SAVE.parse(List.of("run1", "''")).get("path"));
+        assertEquals("it's", NEAREST.parse(List.of("it's")).get("name"), "an inner quote stays");
+    }
+
     @Test
     void asClauseAndRest() {
         assertEquals("p", LOAD.parse(List.of("a/b", "as", "p")).get("name"));
