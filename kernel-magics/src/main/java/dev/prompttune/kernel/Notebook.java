@@ -1,7 +1,9 @@
 package dev.prompttune.kernel;
 
+import dev.prompttune.kernel.magics.MagicError;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.magic.UndefinedMagicException;
 
 import java.awt.image.RenderedImage;
 import java.util.List;
@@ -101,6 +103,10 @@ public final class Notebook {
         BaseKernel k = kernel();
         try {
             return k.getMagicsRegistry().evalLineMagic(k, name, args);
+        } catch (UndefinedMagicException e) {
+            throw unknownMagic("%" + name, k.getMagicsRegistry().getLineMagicNames(), "%",
+                    k.getMagicsRegistry().getCellMagicNames().contains(name) ? "%%" + name + " is a cell magic: "
+                            + "write it on the cell's first line, the cell's text below it" : null);
         } catch (Exception e) {
             throw sneaky(e);
         }
@@ -111,9 +117,23 @@ public final class Notebook {
         BaseKernel k = kernel();
         try {
             return k.getMagicsRegistry().evalCellMagic(k, name, args, body);
+        } catch (UndefinedMagicException e) {
+            throw unknownMagic("%%" + name, k.getMagicsRegistry().getCellMagicNames(), "%%",
+                    k.getMagicsRegistry().getLineMagicNames().contains(name) ? "%" + name + " is a line magic: "
+                            + "one line, with its arguments after it" : null);
         } catch (Exception e) {
             throw sneaky(e);
         }
+    }
+
+    /**
+     * A magic that does not exist, named with the ones that do (the kernel's own text was "Undefined line magic
+     * 'nearst'", with no hint of what to write).
+     */
+    private static MagicError unknownMagic(String written, java.util.Set<String> known, String prefix, String hint) {
+        String names = known.stream().sorted().map(n -> prefix + n).collect(java.util.stream.Collectors.joining(", "));
+        return new MagicError(written + " is not a magic of this kernel" + (hint == null ? "" : "; " + hint)
+                + "; known: " + names);
     }
 
     // ---------------------------------------------------------------------------------------------
