@@ -253,13 +253,14 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
         String owner = target.getDeclaringClass().getName();
         if (KEYWORDS.containsKey(owner)) {
-            for (Expression a : arguments(mce)) {
-                if (literal(a) instanceof DslLiterals.Failed f) {
+            Object[] values = values(mce);
+            for (Object v : values) {
+                if (v instanceof DslLiterals.Failed f) {
                     // `lr 0.0 / 0.0`: the value's own evaluation fails, as it would when the script runs.
                     error(f.message(), f.where());
                 }
             }
-            Object[] args = literals(mce);
+            Object[] args = allKnown(values) ? values : null;
             if (args != null) {
                 try {
                     InvokerHelper.invokeMethod(DslReflection.newInstance(owner), mce.getMethodAsString(), args);
@@ -324,15 +325,22 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
 
     /** The call's arguments as Java values, or null when any is not known before the script runs (or fails). */
     private Object[] literals(MethodCallExpression mce) {
-        List<Expression> args = arguments(mce);
-        Object[] out = new Object[args.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = literal(args.get(i));
-            if (out[i] == DslLiterals.NOT_CONSTANT || out[i] instanceof DslLiterals.Failed) {
-                return null;
+        Object[] values = values(mce);
+        return allKnown(values) ? values : null;
+    }
+
+    /** The call's arguments as {@link #literal} evaluates them: values, {@link DslLiterals#NOT_CONSTANT} or failures. */
+    private Object[] values(MethodCallExpression mce) {
+        return arguments(mce).stream().map(this::literal).toArray();
+    }
+
+    private static boolean allKnown(Object[] values) {
+        for (Object v : values) {
+            if (v == DslLiterals.NOT_CONSTANT || v instanceof DslLiterals.Failed) {
+                return false;
             }
         }
-        return out;
+        return true;
     }
 
     private Object literal(Expression e) {
@@ -391,9 +399,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                     if (Types.isAssignment(b.getOperation().getType())) {
                         Expression left = b.getLeftExpression();
                         for (Expression x : left instanceof TupleExpression t ? t.getExpressions() : List.of(left)) {
-                            if (x instanceof VariableExpression v) {
-                                reassigned.add(v.getAccessedVariable() != null ? v.getAccessedVariable() : v);
-                            }
+                            changed(x);
                         }
                     }
                     super.visitBinaryExpression(b);
