@@ -29,6 +29,16 @@ public final class PrintedResults {
                 || value instanceof BaselineResult;
     }
 
+    /**
+     * Forgets what earlier scripts printed: a notebook runs one script per {@code %%groovy} cell on the session's
+     * experiments, and without this every table a session ever printed stayed in memory, though only the script
+     * that has just run matters for its closing table.
+     */
+    synchronized void startScript() {
+        texts.clear();
+        anyResult = false;
+    }
+
     /** Notes a value the script printed (with {@code print} or {@code println}). */
     synchronized void note(Object value) {
         if (isResult(value)) {

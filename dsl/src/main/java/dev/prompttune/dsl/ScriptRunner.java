@@ -98,6 +98,7 @@ public final class ScriptRunner {
     /** Runs a compiled script; user errors become a {@link ScriptError} naming the script's line. */
     public Object execute(Script script, String name) {
         String className = script.getClass().getName();
+        experiments.printed().startScript();
         try {
             return script.run();
         } catch (InvokerInvocationException e) {
