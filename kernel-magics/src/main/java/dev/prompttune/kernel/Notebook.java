@@ -7,8 +7,10 @@ import org.dflib.jjava.jupyter.kernel.magic.UndefinedMagicException;
 
 import java.awt.image.RenderedImage;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Functions available in every cell (statically imported by the kernel's JShell startup):
@@ -130,8 +132,8 @@ public final class Notebook {
      * A magic that does not exist, named with the ones that do (the kernel's own text was "Undefined line magic
      * 'nearst'", with no hint of what to write).
      */
-    private static MagicError unknownMagic(String written, java.util.Set<String> known, String prefix, String hint) {
-        String names = known.stream().sorted().map(n -> prefix + n).collect(java.util.stream.Collectors.joining(", "));
+    private static MagicError unknownMagic(String written, Set<String> known, String prefix, String hint) {
+        String names = known.stream().sorted().map(n -> prefix + n).collect(Collectors.joining(", "));
         return new MagicError(written + " is not a magic of this kernel" + (hint == null ? "" : "; " + hint)
                 + "; known: " + names);
     }
