@@ -86,8 +86,8 @@ public final class EncoderReadingProbe {
         int chunk = o.spanChunk();
         int chunks = corpus.chunkCount(chunk);
         int dev = Math.min(o.devExamples(), chunks / 10);
-        long seed = o.seed() * 1_000_003L + Objective.SPAN_CORRUPTION.ordinal();
-        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        SplittableRandom random = new SplittableRandom(
+                Pretrainer.heldOutSeed(Pretrainer.phaseSeed(o, Objective.SPAN_CORRUPTION)));
         SpanCorruption spans = SpanCorruption.t5(tokenizer);
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < dev; i++) {

@@ -190,6 +190,16 @@ public final class Pretrainer {
         return tied;
     }
 
+    /** The seed of a phase's data draws (examples, noise, order); {@link MixtureExport} draws the same mixture with it. */
+    static long phaseSeed(PretrainOptions options, Objective objective) {
+        return options.seed() * 1_000_003L + objective.ordinal();
+    }
+
+    /** The seed of the held-out examples' draw, from the phase's seed. */
+    static long heldOutSeed(long phaseSeed) {
+        return phaseSeed ^ 0x5DEECE66DL;
+    }
+
     private PhaseResult phase(Objective objective, T5Model model, String name) {
         int chunk = switch (objective) {
             case SPAN_CORRUPTION -> options.spanChunk();
@@ -206,7 +216,7 @@ public final class Pretrainer {
             case PREFIX_LM -> options.lmLr();
             case MIXTURE -> options.mixLr();
         };
-        long seed = options.seed() * 1_000_003L + objective.ordinal();
+        long seed = phaseSeed(options, objective);
         Path logFile = options.out().resolve(name).resolve("pretrain-log.jsonl");
         JsonObject logged = null;
         if (options.check() > 0) {
@@ -230,7 +240,7 @@ public final class Pretrainer {
             SplittableRandom random = new SplittableRandom(seed);
             train = MixtureBuild.task("mix-train", mixture.sample(n, false, random));
             dev = options.devExamples();
-            held = MixtureBuild.task("mix-dev", mixture.sample(dev, true, new SplittableRandom(seed ^ 0x5DEECE66DL)));
+            held = MixtureBuild.task("mix-dev", mixture.sample(dev, true, new SplittableRandom(heldOutSeed(seed))));
             trainChunks = mixture.trainPassages();
             inLen = MixtureBuild.meanLength(train.inputs());
             outLen = MixtureBuild.meanLength(train.targets());
@@ -256,7 +266,7 @@ public final class Pretrainer {
         }
         long[][] devIn = new long[dev][];
         long[][] devOut = new long[dev][];
-        SplittableRandom devRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        SplittableRandom devRandom = new SplittableRandom(heldOutSeed(seed));
         for (int i = 0; i < dev; i++) {
             Example ex = make.apply(corpus.chunk(trainChunks + i, chunk), devRandom);
             devIn[i] = ex.input();

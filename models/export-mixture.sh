@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Writes the default model's promptability mixture (t5-mini-wide's build options) as tokenized examples, for a
+# trainer outside the JVM: tools/gpu/pretrain_t5.py trains on it (tools/gpu/README.md). The first 64,000 training
+# examples are the ones models/build-t5-mini-wide.sh trains on; more come from the same stream.
+#
+#   models/export-mixture.sh --examples 1000000 --file build/gpu/mixture.bin.gz
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+exec "$ROOT/models/java-tool.sh" dev.prompttune.tools.pretrain.MixtureExport \
+  --corpus "$ROOT/data/corpus/pretrain.txt.gz" --tokenizer "$ROOT/data/tokenizer" --tasks "$ROOT/data/tasks" \
+  --out "$ROOT/models" --seed 1 --mix-recipe keywords-topics --mix-input 64 "$@"
