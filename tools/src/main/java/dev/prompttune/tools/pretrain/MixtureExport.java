@@ -12,9 +12,12 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,32 +132,7 @@ public final class MixtureExport {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             }
-            AtomicFiles.write(file, channel -> {
-            // Not closed here: closing the stream would close the channel AtomicFiles still forces and renames.
-            OutputStream raw = new java.io.FilterOutputStream(java.nio.channels.Channels.newOutputStream(channel)) {
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            };
-            try (OutputStream gz = new GZIPOutputStream(raw, 1 << 16);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(gz, 1 << 16))) {
-                out.writeInt(MAGIC);
-                out.writeInt(VERSION);
-                out.writeInt(vocabSize);
-                out.writeInt(examples);
-                out.writeInt(held);
-                SplittableRandom random = new SplittableRandom(seed);
-                for (int done = 0; done < examples; done += block) {
-                    for (Example e : mixture.sample(Math.min(block, examples - done), false, random)) {
-                        writeExample(out, e);
-                    }
-                }
-                for (Example e : mixture.sample(held, true, new SplittableRandom(Pretrainer.heldOutSeed(seed)))) {
-                    writeExample(out, e);
-                }
-            }
-            });
+            AtomicFiles.write(file, channel -> writeExamples(channel, mixture, vocabSize, examples, held, seed, block));
         } catch (IOException e) {
             throw new PromptTuneException("cannot write the mixture export " + file + ": " + e.getMessage(), e);
         }
@@ -171,6 +149,40 @@ public final class MixtureExport {
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new PromptTuneException("cannot write " + metaFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's bytes: header, training examples drawn {@code block} at a time, then the held-out ones. */
+    private static void writeExamples(FileChannel channel, PromptabilityMixture mixture, int vocabSize, int examples,
+                                      int held, long seed, int block) throws IOException {
+        // The channel stays open: AtomicFiles forces and renames it after this returns.
+        OutputStream raw = new FilterOutputStream(Channels.newOutputStream(channel)) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16),
+                1 << 16))) {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeInt(vocabSize);
+            out.writeInt(examples);
+            out.writeInt(held);
+            SplittableRandom random = new SplittableRandom(seed);
+            for (int done = 0; done < examples; done += block) {
+                for (Example e : mixture.sample(Math.min(block, examples - done), false, random)) {
+                    writeExample(out, e);
+                }
+            }
+            for (Example e : mixture.sample(held, true, new SplittableRandom(Pretrainer.heldOutSeed(seed)))) {
+                writeExample(out, e);
+            }
         }
     }
 
