@@ -234,6 +234,30 @@ class CliTest {
         assertTrue(lines.get(lines.size() - 1).contains("prompt.safetensors"), r.out());
     }
 
+    /**
+     * Verbalizer words the model's tokenizer cannot tell apart (" spam" is "spam") or cannot spell (an emoji is
+     * {@code <unk>} to the built-in tokenizer) are refused before training, naming the label and the tokens; they
+     * used to train and report accuracy 1.0 on tied scores. No record is left.
+     */
+    @Test
+    void verbalizerWordsTheTokenizerCannotTellApartAreRefused() throws Exception {
+        Path standIn = dev.prompttune.dsl.TestHomes.t5MiniStandIn();
+        Path train = standIn.resolve("data/tasks/spam/train.jsonl");
+        String[][] cases = {
+            {"spam: 'spam', ham: ' spam'", "'spam' (label 'spam') and ' spam' (label 'ham') become the same tokens"},
+            {"spam: '😀', ham: 'normal'", "for label 'spam' has characters the model's tokenizer does not know"},
+        };
+        for (String[] c : cases) {
+            Path runs = tmp.resolve("verbalizer-runs-" + c[0].hashCode());
+            String script = "promptTune {\n    model 't5-mini'\n    train '" + train + "'\n    template 'subject: {subject}'\n"
+                    + "    labels " + c[0] + "\n    steps 2; batch 4; evalEvery 0; length 5\n    save '" + runs + "'\n}\n";
+            Result r = cli(standIn, "run", "-q", script("verbalizer.groovy", script).toString());
+            assertEquals(2, r.status(), c[0] + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+            assertTrue(!Files.exists(runs) || Files.list(runs).findAny().isEmpty(), "no record for " + c[0]);
+        }
+    }
+
     @Test
     void examplesCompileAndValidate() throws Exception {
         Path standIn = dev.prompttune.dsl.TestHomes.t5MiniStandIn();

@@ -3,6 +3,7 @@ package dev.prompttune.core.run;
 import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
+import dev.prompttune.core.data.VerbalizerTokens;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.train.TokenizedTask;
 import java.util.List;
@@ -16,9 +17,9 @@ public record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask t
 
     static TaskArrays of(TaskData data, T5Tokenizer tokenizer, int maxIn, int maxTarget, boolean sentinel) {
         List<String> targets = data.verbalizer().targets();
-        long[][] classTargets = new long[targets.size()][];
+        long[][] classTargets = VerbalizerTokens.of(data.verbalizer(), tokenizer);
         for (int c = 0; c < classTargets.length; c++) {
-            classTargets[c] = withSentinel(tokenizer.encode(targets.get(c)), sentinel, tokenizer);
+            classTargets[c] = withSentinel(classTargets[c], sentinel, tokenizer);
         }
         return new TaskArrays(
                 split(data, data.train(), tokenizer, maxIn, maxTarget, sentinel, classTargets),
