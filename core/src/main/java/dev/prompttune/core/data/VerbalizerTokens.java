@@ -19,20 +19,32 @@ public final class VerbalizerTokens {
     /**
      * Each class's target ids ({@code tokenizer.encode(word)}, eos included), after checking them.
      *
-     * @throws PromptTuneException naming the label, its word and the tokens, when a word has an unknown token or
-     *         two classes' words become the same tokens
+     * @param maxTargetLength the spec's maxTargetLength: training targets are cut to it, while ranking scores the
+     *        whole word, so a word longer than it would be trained on a fragment (two words that share their first
+     *        tokens, on the same fragment)
+     * @throws PromptTuneException naming the label, its word and the tokens, when a word has an unknown token, is
+     *         longer than {@code maxTargetLength}, or two classes' words become the same tokens
      */
-    public static long[][] of(Verbalizer verbalizer, T5Tokenizer tokenizer) {
+    public static long[][] of(Verbalizer verbalizer, T5Tokenizer tokenizer, int maxTargetLength) {
         List<String> labels = verbalizer.labels();
         List<String> words = verbalizer.targets();
         long[][] ids = new long[words.size()][];
         for (int c = 0; c < ids.length; c++) {
             ids[c] = tokenizer.encode(words.get(c));
+        }
+        for (int c = 0; c < ids.length; c++) {
             if (Arrays.stream(ids[c]).anyMatch(id -> id == tokenizer.unkId())) {
                 throw new PromptTuneException("the verbalizer word '" + words.get(c) + "' for label '" + labels.get(c)
                         + "' has characters the model's tokenizer does not know: it becomes " + pieces(ids[c], tokenizer)
                         + ", and " + tokenizer.idToToken(tokenizer.unkId()) + " is a placeholder the model cannot "
                         + "score as that word; use a word made of characters the tokenizer knows");
+            }
+            if (ids[c].length > maxTargetLength) {
+                throw new PromptTuneException("maxTargetLength is " + maxTargetLength + ", shorter than the verbalizer "
+                        + "word '" + words.get(c) + "' for label '" + labels.get(c) + "' (" + pieces(ids[c], tokenizer)
+                        + ": " + ids[c].length + " tokens with eos); allowed: maxTargetLength >= "
+                        + Arrays.stream(ids).mapToInt(r -> r.length).max().orElse(1) + " for these label words, or "
+                        + "shorter words");
             }
             for (int other = 0; other < c; other++) {
                 if (Arrays.equals(ids[other], ids[c])) {

@@ -17,7 +17,7 @@ public record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask t
 
     static TaskArrays of(TaskData data, T5Tokenizer tokenizer, int maxIn, int maxTarget, boolean sentinel) {
         List<String> targets = data.verbalizer().targets();
-        long[][] classTargets = VerbalizerTokens.of(data.verbalizer(), tokenizer);
+        long[][] classTargets = VerbalizerTokens.of(data.verbalizer(), tokenizer, maxTarget);
         for (int c = 0; c < classTargets.length; c++) {
             classTargets[c] = withSentinel(classTargets[c], sentinel, tokenizer);
         }
