@@ -258,6 +258,33 @@ class CliTest {
         }
     }
 
+    /**
+     * A template that reads the label field is refused; dev and test files that repeat the training inputs are run
+     * (fitting is a legitimate check) but said once each, as a warning, not once per time the task is resolved.
+     */
+    @Test
+    void labelLeaksAreRefusedAndSharedSplitsAreSaidOnce() throws Exception {
+        Path standIn = dev.prompttune.dsl.TestHomes.t5MiniStandIn();
+        List<String> lines = Files.readAllLines(standIn.resolve("data/tasks/spam/train.jsonl")).subList(0, 12);
+        Path train = Files.write(tmp.resolve("small-train.jsonl"), lines);
+        String head = "promptTune {\n    model 't5-mini'\n";
+        String tail = "    steps 2; batch 4; evalEvery 0; length 5\n    save '" + tmp.resolve("leak-runs") + "'\n}\n";
+
+        Result leak = cli(standIn, "run", "-q", script("leak.groovy", head + "    train '" + train + "'\n"
+                + "    template 'subject: {subject} answer: {label}'\n" + tail).toString());
+        assertEquals(2, leak.status(), leak.out() + leak.err());
+        assertTrue(leak.err().contains("leak.groovy:4: template 'subject: {subject} answer: {label}' reads {label}"),
+                leak.err());
+
+        Result same = cli(standIn, "run", "-q", script("same.groovy", head + "    data train: '" + train + "', dev: '"
+                + train + "', test: '" + train + "'\n    template 'subject: {subject}'\n" + tail).toString());
+        assertEquals(0, same.status(), same.out() + same.err());
+        for (String split : List.of("dev", "test")) {
+            String warning = "all 12 " + split + " examples have the same input as a training example";
+            assertEquals(1, same.err().split(java.util.regex.Pattern.quote(warning), -1).length - 1, same.err());
+        }
+    }
+
     @Test
     void examplesCompileAndValidate() throws Exception {
         Path standIn = dev.prompttune.dsl.TestHomes.t5MiniStandIn();

@@ -92,6 +92,20 @@ public final class TaskData {
         return split.size() > 0 && split.get(0).has(labelField());
     }
 
+    /**
+     * One line per dev or test split that shares inputs with train ({@link SplitOverlap}); empty when none does.
+     * Computed on demand, so a run says it once however often its task is resolved.
+     */
+    public List<String> overlapWarnings() {
+        List<String> out = new ArrayList<>();
+        for (Split other : new Split[] {dev, test}) {
+            if (other != null) {
+                SplitOverlap.describe(train, other, template).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
     /** Split name to {@link Split#fingerprint()}, for run records. */
     public Map<String, String> fingerprints() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -250,6 +264,11 @@ public final class TaskData {
                 test.requireNonEmpty();
             }
             Verbalizer v = verbalizer(train);
+            if (template.slots().contains(v.labelField())) {
+                throw new PromptTuneException("template '" + template.text() + "' reads {" + v.labelField() + "}, the "
+                        + "label field: every input would hold its own answer, so training and scores would measure "
+                        + "nothing; leave {" + v.labelField() + "} out of the template");
+            }
             if (dev == null && devFraction > 0) {
                 Split[] carved = carve(train);
                 train = carved[0];

@@ -148,6 +148,12 @@ public final class PromptTuning {
         Scorer scorer = experiment.scorer();
 
         List<String> warnings = new ArrayList<>();
+        if (resumeDir == null) {
+            for (String w : prepared.task().data().overlapWarnings()) {
+                warnings.add(w);
+                LOG.warn(w);
+            }
+        }
         InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,
                 arrays.targetTexts(), spec.seed(), w -> {
                     warnings.add(w);

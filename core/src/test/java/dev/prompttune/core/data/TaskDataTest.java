@@ -191,4 +191,34 @@ class TaskDataTest {
         Split ambiguous = Split.read("train", write("e.csv", "x,y\n1a,\",b\"\n2,c\n"));
         assertNotEquals(json.fingerprint(), ambiguous.fingerprint(), "field boundaries matter");
     }
+
+    /** A template that reads the label would show every example its own answer. */
+    @Test
+    void aTemplateReadingTheLabelFieldIsRefused() throws IOException {
+        Path train = write("train.jsonl", rows(4, "entailment"));
+        contains(fails(TaskData.builder().train(train).template("premise: {premise} answer: {label}").verbalizer(rte())),
+                "template 'premise: {premise} answer: {label}' reads {label}, the label field",
+                "leave {label} out of the template");
+        Path gold = write("gold.jsonl", "{\"text\": \"a\", \"gold\": \"x\"}\n{\"text\": \"b\", \"gold\": \"y\"}\n");
+        contains(fails(TaskData.builder().train(gold).template("{text} {gold}").labelField("gold")), "reads {gold}");
+    }
+
+    /** Dev or test inputs that are also training inputs are named (a warning, not an error: fitting is a check). */
+    @Test
+    void splitsSharingInputsWithTrainAreNamed() throws IOException {
+        Path train = write("train.jsonl", rows(6, "entailment"));
+        Path fresh = write("fresh.jsonl", rows(3, "entailment").replace(": \"p", ": \"q"));
+        TaskData clean = TaskData.builder().train(train).dev(fresh).template(TEMPLATE).verbalizer(rte()).build();
+        assertEquals(List.of(), clean.overlapWarnings());
+
+        String mixed = rows(6, "entailment").replace("\"p1\"", "\"q1\"").replace("\"p3\"", "\"q3\"");
+        TaskData t = TaskData.builder().train(train).dev(train).test(write("test.jsonl", mixed)).template(TEMPLATE)
+                .verbalizer(rte()).build();
+        List<String> w = t.overlapWarnings();
+        assertEquals(2, w.size(), w.toString());
+        assertTrue(w.get(0).startsWith("all 6 dev examples have the same input as a training example"), w.get(0));
+        assertTrue(w.get(1).startsWith("4 of 6 test examples (line 1, line 3, line 5, … of "
+                + dir.resolve("test.jsonl") + ") have"), w.get(1));
+        assertTrue(w.get(1).endsWith("their test score measures fitting the training data, not new data"), w.get(1));
+    }
 }

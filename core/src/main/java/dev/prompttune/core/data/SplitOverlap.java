@@ -1,0 +1,46 @@
+package dev.prompttune.core.data;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Dev or test examples whose input (the template rendered on them) is also a training example's input: their
+ * scores measure how well the prompt fits its training data, not how it does on new data. Said once per split, as a
+ * warning rather than an error, because fitting the training data on purpose is a legitimate check.
+ */
+final class SplitOverlap {
+
+    /** Locations named in a warning; the count says how many more. */
+    private static final int NAMED = 3;
+
+    private SplitOverlap() {}
+
+    /** The warning for {@code other} against {@code train}, or empty when no input of {@code other} is a training input. */
+    static Optional<String> describe(Split train, Split other, Template template) {
+        Set<String> seen = new HashSet<>();
+        for (Example e : train.examples()) {
+            seen.add(template.render(e));
+        }
+        List<String> shared = new ArrayList<>();
+        List<Example> examples = other.examples();
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            if (seen.contains(template.render(e))) {
+                shared.add(e.line() > 0 ? "line " + e.line() : "example " + (i + 1));
+            }
+        }
+        if (shared.isEmpty()) {
+            return Optional.empty();
+        }
+        String which = shared.size() == other.size()
+                ? "all " + other.size() + " " + other.name() + " examples have"
+                : shared.size() + " of " + other.size() + " " + other.name() + " examples ("
+                        + String.join(", ", shared.subList(0, Math.min(NAMED, shared.size())))
+                        + (shared.size() > NAMED ? ", …" : "") + " of " + other.source() + ") have";
+        return Optional.of(which + " the same input as a training example: their " + other.name()
+                + " score measures fitting the training data, not new data");
+    }
+}
