@@ -175,7 +175,7 @@ class TaskDataTest {
                 .template(TEMPLATE).carveDev(0.25, 7).build();
         assertEquals(40, d.train().size());
         contains(fails(TaskData.builder().train(write("one.jsonl", rows(1, "x"))).template(TEMPLATE)
-                .carveDev(0.5, 1)), "cannot carve", "1 example");
+                .verbalizer(Map.of("x", "yes", "not_x", "no")).carveDev(0.5, 1)), "cannot carve", "1 example");
     }
 
     @Test
@@ -220,5 +220,20 @@ class TaskDataTest {
         assertTrue(w.get(1).startsWith("4 of 6 test examples (line 1, line 3, line 5, … of "
                 + dir.resolve("test.jsonl") + ") have"), w.get(1));
         assertTrue(w.get(1).endsWith("their test score measures fitting the training data, not new data"), w.get(1));
+    }
+
+    /** One class would score every example right. */
+    @Test
+    void aSingleClassIsRefused() throws IOException {
+        Path one = write("one.jsonl", "{\"text\": \"a\", \"label\": \"spam\"}\n{\"text\": \"b\", \"label\": \"spam\"}\n");
+        contains(fails(TaskData.builder().train(one).template("{text}")),
+                "label field 'label' has one value ('spam') in all 2 examples", "at least two classes");
+        contains(fails(TaskData.builder().train(one).template("{text}").verbalizer(Map.of("spam", "spam"))),
+                "labels name one class ('spam')");
+        Map<String, String> two = new LinkedHashMap<>();
+        two.put("spam", "spam");
+        two.put("ham", "normal");
+        assertEquals(2, TaskData.builder().train(one).template("{text}").verbalizer(two).build().verbalizer().size(),
+                "two named classes are a task even when train holds one of them");
     }
 }
