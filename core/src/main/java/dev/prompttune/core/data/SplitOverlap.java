@@ -29,7 +29,7 @@ final class SplitOverlap {
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             if (seen.contains(template.render(e))) {
-                shared.add(e.line() > 0 ? "line " + e.line() : "example " + (i + 1));
+                shared.add(e.line() > 0 ? String.valueOf(e.line()) : "#" + (i + 1));
             }
         }
         if (shared.isEmpty()) {
@@ -38,6 +38,7 @@ final class SplitOverlap {
         String which = shared.size() == other.size()
                 ? "all " + other.size() + " " + other.name() + " examples have"
                 : shared.size() + " of " + other.size() + " " + other.name() + " examples ("
+                        + (shared.get(0).startsWith("#") ? "examples " : shared.size() == 1 ? "line " : "lines ")
                         + String.join(", ", shared.subList(0, Math.min(NAMED, shared.size())))
                         + (shared.size() > NAMED ? ", …" : "") + " of " + other.source() + ") have";
         return Optional.of(which + " the same input as a training example: their " + other.name()

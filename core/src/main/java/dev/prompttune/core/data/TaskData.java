@@ -264,15 +264,6 @@ public final class TaskData {
                 test.requireNonEmpty();
             }
             Verbalizer v = verbalizer(train);
-            if (v.size() < 2) {
-                // Ranking one class scores every example right: accuracy 1.0 that says nothing.
-                throw new PromptTuneException(v.isIdentity()
-                        ? "the training data's label field '" + v.labelField() + "' has one value ('" + v.labels().get(0)
-                                + "') in all " + train.size() + " examples of " + train.source() + "; a classifier "
-                                + "needs at least two classes: add examples of another class, or name the classes "
-                                + "with labels"
-                        : "labels name one class ('" + v.labels().get(0) + "'); a classifier needs at least two");
-            }
             if (template.slots().contains(v.labelField())) {
                 throw new PromptTuneException("template '" + template.text() + "' reads {" + v.labelField() + "}, the "
                         + "label field: every input would hold its own answer, so training and scores would measure "
@@ -289,6 +280,15 @@ public final class TaskData {
             }
             if (test != null) {
                 validate(test, v, anyLabeled(test, v));
+            }
+            if (v.size() < 2) {
+                // Ranking one class scores every example right: accuracy 1.0 that says nothing.
+                throw new PromptTuneException(v.isIdentity()
+                        ? "the training data's label field '" + v.labelField() + "' has one value ('" + v.labels().get(0)
+                                + "') in all " + train.size() + " examples of " + train.source() + "; a classifier "
+                                + "needs at least two classes: add examples of another class, or name the classes "
+                                + "with labels"
+                        : "labels name one class ('" + v.labels().get(0) + "'); a classifier needs at least two");
             }
             return new TaskData(train, dev, test, template, v);
         }

@@ -217,7 +217,7 @@ class TaskDataTest {
         List<String> w = t.overlapWarnings();
         assertEquals(2, w.size(), w.toString());
         assertTrue(w.get(0).startsWith("all 6 dev examples have the same input as a training example"), w.get(0));
-        assertTrue(w.get(1).startsWith("4 of 6 test examples (line 1, line 3, line 5, … of "
+        assertTrue(w.get(1).startsWith("4 of 6 test examples (lines 1, 3, 5, … of "
                 + dir.resolve("test.jsonl") + ") have"), w.get(1));
         assertTrue(w.get(1).endsWith("their test score measures fitting the training data, not new data"), w.get(1));
     }

@@ -7,7 +7,9 @@ import dev.prompttune.core.model.T5Model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -45,9 +47,14 @@ public final class TinyWorld {
 
     /** Lines of {"text": …, "label": "a"|"b"}: marker "city" means a, "weather" means b. */
     public static Path split(Path file, int n, long seed) throws IOException {
+        return split(file, n, seed, Set.of());
+    }
+
+    /** As above, leaving out texts in {@code heldOutFrom} (a held-out split shares no input with train). */
+    static Path split(Path file, int n, long seed, Set<String> heldOutFrom) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n; ) {
             boolean a = r.nextBoolean();
             int length = 3 + r.nextInt(4);
             int marker = r.nextInt(length);
@@ -55,10 +62,22 @@ public final class TinyWorld {
             for (int t = 0; t < length; t++) {
                 text.append(t == marker ? (a ? "city" : "weather") : FILLER.get(r.nextInt(FILLER.size()))).append(' ');
             }
+            if (heldOutFrom.contains(text.toString().trim())) {
+                continue;
+            }
             b.append("{\"text\": \"").append(text.toString().trim()).append("\", \"label\": \"").append(a ? "a" : "b").append("\"}\n");
+            i++;
         }
         Files.writeString(file, b.toString());
         return file;
+    }
+
+    private static Set<String> texts(Path file) throws IOException {
+        Set<String> out = new HashSet<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(line.substring(line.indexOf(": \"") + 3, line.indexOf("\", \"label\"")));
+        }
+        return out;
     }
 
     /**
@@ -68,9 +87,9 @@ public final class TinyWorld {
     public static Path home(Path dir) throws IOException {
         model(dir.resolve("models").resolve("tiny"));
         Path task = Files.createDirectories(dir.resolve("data").resolve("tasks").resolve("markers"));
-        split(task.resolve("train.jsonl"), 200, 1);
-        split(task.resolve("dev.jsonl"), 40, 2);
-        split(task.resolve("test.jsonl"), 60, 3);
+        Set<String> train = texts(split(task.resolve("train.jsonl"), 200, 1));
+        split(task.resolve("dev.jsonl"), 40, 2, train);
+        split(task.resolve("test.jsonl"), 60, 3, train);
         Files.writeString(task.resolve("task.json"), """
                 {"name": "markers", "template": "classify: {text}", "label_field": "label",
                  "verbalizer": {"a": "good", "b": "never"}}
