@@ -275,6 +275,7 @@ public final class TaskData {
                 dev = carved[1];
             }
             validate(train, v, true);
+            requireDistinctInputs(train);
             if (dev != null) {
                 validate(dev, v, true);
             }
@@ -345,6 +346,16 @@ public final class TaskData {
 
         private static boolean anyLabeled(Split split, Verbalizer v) {
             return split.examples().stream().anyMatch(e -> e.has(v.labelField()));
+        }
+
+        /** Every training input the same (the template's fields empty or equal everywhere): nothing to learn from. */
+        private void requireDistinctInputs(Split train) {
+            String first = template.render(train.get(0));
+            if (train.size() > 1 && train.examples().stream().allMatch(e -> template.render(e).equals(first))) {
+                throw new PromptTuneException("template '" + template.text() + "' reads the same input, '" + first
+                        + "', for all " + train.size() + " training examples of " + train.source() + " (its fields "
+                        + template.slots() + " are empty or equal in every one); name fields that differ");
+            }
         }
 
         private void validate(Split split, Verbalizer v, boolean labeled) {

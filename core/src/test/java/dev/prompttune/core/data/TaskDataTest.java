@@ -236,4 +236,14 @@ class TaskDataTest {
         assertEquals(2, TaskData.builder().train(one).template("{text}").verbalizer(two).build().verbalizer().size(),
                 "two named classes are a task even when train holds one of them");
     }
+
+    /** A template whose fields are empty (or equal) in every training example gives every example the same input. */
+    @Test
+    void trainingInputsThatAllReadTheSameAreRefused() throws IOException {
+        Path blank = write("blank.jsonl", "{\"text\": \"a\", \"note\": \"\", \"label\": \"x\"}\n"
+                + "{\"text\": \"b\", \"note\": \"\", \"label\": \"y\"}\n");
+        contains(fails(TaskData.builder().train(blank).template("note: {note}")),
+                "template 'note: {note}' reads the same input, 'note: ', for all 2 training examples", "[note]");
+        assertEquals(2, TaskData.builder().train(blank).template("{text} {note}").build().train().size());
+    }
 }
