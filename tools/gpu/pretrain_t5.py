@@ -134,6 +134,51 @@ def write_model(model, config, args, log, out):
     with open(os.path.join(out, "pretrain-log.jsonl"), "w") as f:
         for entry in log:
             f.write(json.dumps(entry) + "\n")
+    with open(os.path.join(out, "README.md"), "w") as f:
+        f.write(model_card(model, config, args, log))
+
+
+def model_card(model, config, args, log):
+    """The model card: what was trained, on what, how, on which hardware, and what it measured."""
+    params = sum(p.numel() for p in model.parameters())
+    sidecar = args.data + ".json"
+    options = {}
+    if os.path.exists(sidecar):
+        with open(sidecar) as f:
+            meta = json.load(f)
+        # What defines the examples; the Java build's model options in the same file do not apply here.
+        options = {k: v for k, v in meta.get("options", {}).items() if k in ("seed", "mix_recipe", "mix_input", "dev_examples")}
+        options["train_examples"] = meta.get("train_examples")
+    evals = [e for e in log if "val_loss" in e]
+    last = log[-1] if log and "probe" in log[-1] else {}
+    probe = last.get("probe", {})
+    lines = [
+        f"# {os.path.basename(os.path.normpath(args.out))}",
+        "",
+        "Built by `tools/gpu/pretrain_t5.py` (prompttune's GPU build, `tools/gpu/README.md`) from T5's random "
+        "initialisation, every weight trained in float32 (BF16 autocast on a GPU), saved in BF16.",
+        "",
+        f"- Shape: d_model {config.d_model}, {config.num_heads} heads of d_kv {config.d_kv}, d_ff {config.d_ff} "
+        f"(gated-GELU), {config.num_layers} + {config.num_decoder_layers} layers, vocabulary {config.vocab_size}, "
+        f"head tied to the input embedding and scaled by d_model^-0.5; {params:,} parameters.",
+        f"- Data: `{os.path.basename(args.data)}`, the promptability mixture as `models/export-mixture.sh` writes it "
+        f"(`MixtureExport`: the Java build's passages, hold-out check, tasks and draws; "
+        f"{json.dumps(options, sort_keys=True) if options else 'its JSON file was not beside it'}).",
+        f"- Recipe: {args.steps:,} steps of batch {args.batch}, T5's Adafactor (`adafactor_t5.py`, the Java "
+        f"build's `adafactor-t5`) at lr {args.lr:g}, linear warm-up over {args.warmup} steps then linear decay to 0; "
+        f"seed {args.seed}; no dropout (config.json says 0.0, the rate prompt tuning then uses).",
+        f"- Ran {last.get('step', '?')} steps ({'finished' if last.get('finished') else 'stopped early; resume.pt continues it'})"
+        f" in {last.get('seconds', '?')} s on {last.get('device', '?')}, PyTorch {last.get('torch', '?')}.",
+        f"- Held-out loss (per target token, the export's held-out examples): "
+        + (", ".join(f"{e['val_loss']} at step {e['step']}" for e in evals) if evals else "not evaluated") + ".",
+        f"- Encoder-reading probe at the end: own input {probe.get('own_input_loss', '?')}, another example's "
+        f"{probe.get('other_input_loss', '?')}, gap {probe.get('gap', '?')} nats.",
+        "",
+        "Every logged loss is in `pretrain-log.jsonl`. Check it as every shipped checkpoint is checked "
+        "(`models/probe.sh`, `models/linear-probe.sh`, the quickstart recipe on spam, brown-genre and fortune-topic).",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def device_words(device):
