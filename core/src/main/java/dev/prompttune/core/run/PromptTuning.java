@@ -149,10 +149,8 @@ public final class PromptTuning {
 
         List<String> warnings = new ArrayList<>();
         if (resumeDir == null) {
-            for (String w : prepared.task().data().overlapWarnings()) {
-                warnings.add(w);
-                LOG.warn(w);
-            }
+            // Said here, once a run starts, not where the task is resolved (a script's checks resolve it too).
+            prepared.task().data().overlapWarnings().forEach(LOG::warn);
         }
         InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,
                 arrays.targetTexts(), spec.seed(), w -> {
