@@ -1,5 +1,6 @@
 package dev.prompttune.core.run;
 
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
@@ -21,11 +22,34 @@ public record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask t
         for (int c = 0; c < classTargets.length; c++) {
             classTargets[c] = withSentinel(classTargets[c], sentinel, tokenizer);
         }
+        TokenizedTask train = split(data, data.train(), tokenizer, maxIn, maxTarget, sentinel, classTargets);
+        requireDistinctAfterCut(train, data, tokenizer, maxIn);
         return new TaskArrays(
-                split(data, data.train(), tokenizer, maxIn, maxTarget, sentinel, classTargets),
+                train,
                 data.dev().map(s -> split(data, s, tokenizer, maxIn, maxTarget, sentinel, classTargets)).orElse(null),
                 data.test().filter(data::isLabeled).map(s -> split(data, s, tokenizer, maxIn, maxTarget, sentinel, classTargets)).orElse(null),
                 classTargets, targets);
+    }
+
+    /**
+     * Inputs that differ as text but are all cut to the same tokens (a long template before its first field and a
+     * short maxInputLength): every example would look the same to the model. TaskData already refuses inputs that
+     * are the same as text.
+     */
+    private static void requireDistinctAfterCut(TokenizedTask train, TaskData data, T5Tokenizer tokenizer, int maxIn) {
+        long[][] in = train.inputs();
+        for (long[] row : in) {
+            if (!java.util.Arrays.equals(row, in[0])) {
+                return;
+            }
+        }
+        if (in.length > 1) {
+            int whole = tokenizer.encode(data.template().render(data.train().get(0))).length;
+            throw new PromptTuneException("maxInputLength " + maxIn + " cuts all " + in.length + " training inputs to the "
+                    + "same tokens ('" + tokenizer.decode(in[0]) + "'): the template's text before the part that "
+                    + "differs is longer than that (the first input has " + whole + " tokens); raise maxInputLength or "
+                    + "shorten the template '" + data.template().text() + "'");
+        }
     }
 
     private static TokenizedTask split(TaskData data, Split split, T5Tokenizer tokenizer, int maxIn, int maxTarget,
