@@ -31,8 +31,13 @@ MAGIC, VERSION = 0x50544D58, 1
 
 def read_export(path):
     """MixtureExport's file -> (vocab size, train examples, held-out examples); an example is (input ids, target ids)."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
+    try:
+        with gzip.open(path, "rb") as f:
+            data = f.read()
+    except (OSError, EOFError) as e:
+        sys.exit(f"pretrain_t5: {path} is not a mixture export (gzip: {e})")
+    if len(data) < 20:
+        sys.exit(f"pretrain_t5: {path} is not a mixture export (no header)")
     magic, version, vocab, train, held = struct.unpack_from(">iiiii", data, 0)
     if magic != MAGIC:
         sys.exit(f"pretrain_t5: {path} is not a mixture export (no PTMX magic number)")
@@ -219,6 +224,12 @@ def main(argv=None):
         p.error(f"--snapshot-at is '{args.snapshot_at}'; allowed: steps from 1 to --steps - 1 ({args.steps - 1})")
     if not 0 <= args.warmup < args.steps:
         p.error(f"--warmup is {args.warmup}; allowed: 0 to --steps - 1 ({args.steps - 1})")
+    if not os.path.isfile(args.data):
+        p.error(f"--data {args.data} is not a file; write one with models/export-mixture.sh")
+    if not os.path.isfile(os.path.join(args.tokenizer, "tokenizer.json")):
+        p.error(f"--tokenizer {args.tokenizer} has no tokenizer.json (the repository's is data/tokenizer)")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        p.error(f"--out {args.out} is a file; give the model folder to write")
 
     start = time.time()
     device = torch.device(args.device)

@@ -86,6 +86,10 @@ public final class MixtureExport {
                         throw new PromptTuneException("--file is empty; give the path of the file to write");
                     }
                     file = Path.of(v);
+                    if (Files.isDirectory(file)) {
+                        throw new PromptTuneException("--file " + v + " is a folder; give the path of the file to "
+                                + "write, e.g. " + file.resolve("mixture.bin.gz"));
+                    }
                 } else {
                     try {
                         examples = Long.parseLong(v);

@@ -103,5 +103,9 @@ class MixtureExportTest {
         System.arraycopy(new String[] {"--examples", "0", "--file", file.toString()}, 0, bad, build.length, 4);
         PromptTuneException zero = assertThrows(PromptTuneException.class, () -> MixtureExport.export(bad));
         assertTrue(zero.getMessage().contains("--examples is '0'"), zero.getMessage());
+        String[] folder = Arrays.copyOf(build, build.length + 4);
+        System.arraycopy(new String[] {"--examples", "5", "--file", tmp.toString()}, 0, folder, build.length, 4);
+        PromptTuneException isFolder = assertThrows(PromptTuneException.class, () -> MixtureExport.export(folder));
+        assertTrue(isFolder.getMessage().contains("--file " + tmp + " is a folder"), isFolder.getMessage());
     }
 }
