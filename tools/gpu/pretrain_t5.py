@@ -271,6 +271,7 @@ def main(argv=None):
           f"{args.steps:,} steps x batch {args.batch} ({args.steps * args.batch / len(train):.2f} passes) on "
           f"{device_words(device)}", flush=True)
     t_last = time.time()
+    evaluated = None  # (step, held-out loss) of the latest evaluation, so the end does not score the same model again
     while step < args.steps:
         if stop["signal"] is not None or (args.max_minutes and time.time() - start > 60 * args.max_minutes):
             break
@@ -293,11 +294,12 @@ def main(argv=None):
             t_last = now
         if step % args.eval_every == 0 or step == args.steps:
             v = held_out_loss(model, held, device, autocast)
+            evaluated = (step, v)
             log.append({"step": step, "val_loss": round(v, 4), "s": round(time.time() - start, 1)})
             print(f"step {step} held-out loss {v:.4f}", flush=True)
         if step in snapshots:
             write_model(model, config, args, log, os.path.join(args.out, f"step-{step}"))
-    own = held_out_loss(model, held, device, autocast)
+    own = evaluated[1] if evaluated and evaluated[0] == step else held_out_loss(model, held, device, autocast)
     other = held_out_loss(model, held, device, autocast, shift=1)
     finished = step >= args.steps
     log.append({"probe": {"own_input_loss": round(own, 4), "other_input_loss": round(other, 4),

@@ -87,7 +87,8 @@ class ClosingTableTest {
         return o.toString(StandardCharsets.UTF_8);
     }
 
-    private static int count(String text, String fragment) {
+    /** How often {@code fragment} occurs in {@code text} (also for CliTest). */
+    static int count(String text, String fragment) {
         Matcher m = Pattern.compile(Pattern.quote(fragment)).matcher(text);
         int n = 0;
         while (m.find()) {

@@ -18,12 +18,23 @@ final class SplitOverlap {
 
     private SplitOverlap() {}
 
-    /** The warning for {@code other} against {@code train}, or empty when no input of {@code other} is a training input. */
-    static Optional<String> describe(Split train, Split other, Template template) {
+    /** One warning per split of {@code others} (null ones skipped) that shares inputs with {@code train}. */
+    static List<String> describe(Split train, List<Split> others, Template template) {
         Set<String> seen = new HashSet<>();
         for (Example e : train.examples()) {
             seen.add(template.render(e));
         }
+        List<String> out = new ArrayList<>();
+        for (Split other : others) {
+            if (other != null) {
+                describe(seen, other, template).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The warning for {@code other} against the training inputs {@code seen}, or empty when it shares none. */
+    private static Optional<String> describe(Set<String> seen, Split other, Template template) {
         List<String> shared = new ArrayList<>();
         List<Example> examples = other.examples();
         for (int i = 0; i < examples.size(); i++) {

@@ -97,13 +97,7 @@ public final class TaskData {
      * Computed on demand, so a run says it once however often its task is resolved.
      */
     public List<String> overlapWarnings() {
-        List<String> out = new ArrayList<>();
-        for (Split other : new Split[] {dev, test}) {
-            if (other != null) {
-                SplitOverlap.describe(train, other, template).ifPresent(out::add);
-            }
-        }
-        return out;
+        return SplitOverlap.describe(train, Arrays.asList(dev, test), template);
     }
 
     /** Split name to {@link Split#fingerprint()}, for run records. */

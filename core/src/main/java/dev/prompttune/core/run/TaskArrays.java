@@ -7,6 +7,7 @@ import dev.prompttune.core.data.TokenizedSplit;
 import dev.prompttune.core.data.VerbalizerTokens;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.train.TokenizedTask;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ public record TaskArrays(TokenizedTask train, TokenizedTask dev, TokenizedTask t
     private static void requireDistinctAfterCut(TokenizedTask train, TaskData data, T5Tokenizer tokenizer, int maxIn) {
         long[][] in = train.inputs();
         for (long[] row : in) {
-            if (!java.util.Arrays.equals(row, in[0])) {
+            if (!Arrays.equals(row, in[0])) {
                 return;
             }
         }

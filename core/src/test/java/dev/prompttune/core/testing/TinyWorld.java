@@ -47,13 +47,18 @@ public final class TinyWorld {
 
     /** Lines of {"text": …, "label": "a"|"b"}: marker "city" means a, "weather" means b. */
     public static Path split(Path file, int n, long seed) throws IOException {
-        return split(file, n, seed, Set.of());
+        write(file, n, seed, Set.of());
+        return file;
     }
 
-    /** As above, leaving out texts in {@code heldOutFrom} (a held-out split shares no input with train). */
-    static Path split(Path file, int n, long seed, Set<String> heldOutFrom) throws IOException {
+    /**
+     * As {@link #split}, leaving out texts in {@code heldOutFrom} (a held-out split shares no input with train);
+     * returns the texts written.
+     */
+    private static Set<String> write(Path file, int n, long seed, Set<String> heldOutFrom) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         StringBuilder b = new StringBuilder();
+        Set<String> written = new HashSet<>();
         for (int i = 0; i < n; ) {
             boolean a = r.nextBoolean();
             int length = 3 + r.nextInt(4);
@@ -62,22 +67,16 @@ public final class TinyWorld {
             for (int t = 0; t < length; t++) {
                 text.append(t == marker ? (a ? "city" : "weather") : FILLER.get(r.nextInt(FILLER.size()))).append(' ');
             }
-            if (heldOutFrom.contains(text.toString().trim())) {
+            String line = text.toString().trim();
+            if (heldOutFrom.contains(line)) {
                 continue;
             }
-            b.append("{\"text\": \"").append(text.toString().trim()).append("\", \"label\": \"").append(a ? "a" : "b").append("\"}\n");
+            written.add(line);
+            b.append("{\"text\": \"").append(line).append("\", \"label\": \"").append(a ? "a" : "b").append("\"}\n");
             i++;
         }
         Files.writeString(file, b.toString());
-        return file;
-    }
-
-    private static Set<String> texts(Path file) throws IOException {
-        Set<String> out = new HashSet<>();
-        for (String line : Files.readAllLines(file)) {
-            out.add(line.substring(line.indexOf(": \"") + 3, line.indexOf("\", \"label\"")));
-        }
-        return out;
+        return written;
     }
 
     /**
@@ -87,9 +86,9 @@ public final class TinyWorld {
     public static Path home(Path dir) throws IOException {
         model(dir.resolve("models").resolve("tiny"));
         Path task = Files.createDirectories(dir.resolve("data").resolve("tasks").resolve("markers"));
-        Set<String> train = texts(split(task.resolve("train.jsonl"), 200, 1));
-        split(task.resolve("dev.jsonl"), 40, 2, train);
-        split(task.resolve("test.jsonl"), 60, 3, train);
+        Set<String> train = write(task.resolve("train.jsonl"), 200, 1, Set.of());
+        write(task.resolve("dev.jsonl"), 40, 2, train);
+        write(task.resolve("test.jsonl"), 60, 3, train);
         Files.writeString(task.resolve("task.json"), """
                 {"name": "markers", "template": "classify: {text}", "label_field": "label",
                  "verbalizer": {"a": "good", "b": "never"}}
