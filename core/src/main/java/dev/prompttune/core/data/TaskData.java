@@ -100,6 +100,14 @@ public final class TaskData {
         return SplitOverlap.describe(train, Arrays.asList(dev, test), template);
     }
 
+    /**
+     * One line per class the labels name that no training example has ({@link TrainingClasses}); empty when train
+     * holds every class. Computed on demand, like {@link #overlapWarnings()}.
+     */
+    public List<String> missingClassWarnings() {
+        return TrainingClasses.missing(train, verbalizer);
+    }
+
     /** Split name to {@link Split#fingerprint()}, for run records. */
     public Map<String, String> fingerprints() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -270,6 +278,9 @@ public final class TaskData {
             }
             validate(train, v, true);
             requireDistinctInputs(train);
+            if (v.size() >= 2) {
+                TrainingClasses.requireTwo(train, v);
+            }
             if (dev != null) {
                 validate(dev, v, true);
             }

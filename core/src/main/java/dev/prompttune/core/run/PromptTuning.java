@@ -151,6 +151,7 @@ public final class PromptTuning {
         if (resumeDir == null) {
             // Said here, once a run starts, not where the task is resolved (a script's checks resolve it too).
             prepared.task().data().overlapWarnings().forEach(LOG::warn);
+            prepared.task().data().missingClassWarnings().forEach(LOG::warn);
         }
         InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,
                 arrays.targetTexts(), spec.seed(), w -> {

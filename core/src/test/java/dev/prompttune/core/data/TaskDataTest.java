@@ -230,11 +230,51 @@ class TaskDataTest {
                 "label field 'label' has one value ('spam') in all 2 examples", "at least two classes");
         contains(fails(TaskData.builder().train(one).template("{text}").verbalizer(Map.of("spam", "spam"))),
                 "labels name one class ('spam')");
+    }
+
+    /**
+     * Labels naming two classes do not make a task of training data that holds one: its prompt would learn to give
+     * that answer whatever the input, and its dev accuracy would be the class's share.
+     */
+    @Test
+    void trainingDataHoldingOneOfTheNamedClassesIsRefused() throws IOException {
+        Path one = write("one.jsonl", "{\"text\": \"a\", \"label\": \"spam\"}\n{\"text\": \"b\", \"label\": \"spam\"}\n");
         Map<String, String> two = new LinkedHashMap<>();
         two.put("spam", "spam");
         two.put("ham", "normal");
-        assertEquals(2, TaskData.builder().train(one).template("{text}").verbalizer(two).build().verbalizer().size(),
-                "two named classes are a task even when train holds one of them");
+        contains(fails(TaskData.builder().train(one).template("{text}").verbalizer(two)),
+                "the training data " + one + " holds one class only: all 2 examples are 'spam'",
+                "the labels name 2 (spam, ham)", "allowed: training data with examples of at least two classes");
+        // Carving dev out of train is checked on what is left to train on.
+        Path mostlySpam = write("mostly.jsonl", "{\"text\": \"a\", \"label\": \"spam\"}\n"
+                + "{\"text\": \"b\", \"label\": \"spam\"}\n{\"text\": \"c\", \"label\": \"ham\"}\n");
+        TaskData.Builder carved = TaskData.builder().train(mostlySpam).template("{text}").verbalizer(two);
+        int refused = 0;
+        for (long seed = 0; seed < 12; seed++) {
+            try {
+                TaskData d = carved.carveDev(0.34, seed).build();
+                assertEquals(2, d.train().size());
+                assertTrue(d.train().examples().stream().anyMatch(e -> e.get("label").equals("ham")),
+                        "seed " + seed + ": a train split without 'ham' was accepted");
+            } catch (PromptTuneException e) {
+                contains(e, "holds one class only: all 2 examples are 'spam'");
+                refused++;
+            }
+        }
+        assertTrue(refused > 0 && refused < 12, "the carved-off example is 'ham' for some seeds: " + refused);
+    }
+
+    /** A named class without a training example is allowed (scored on purpose) and named once as a warning. */
+    @Test
+    void aNamedClassWithoutTrainingExamplesIsNamed() throws IOException {
+        Path train = write("train.jsonl", rows(4, "entailment"));
+        Map<String, String> three = new LinkedHashMap<>(rte());
+        three.put("neutral", "maybe");
+        TaskData t = TaskData.builder().train(train).template(TEMPLATE).verbalizer(three).build();
+        assertEquals(List.of("class 'neutral' (answer 'maybe') has no example in the training data " + train
+                + ": the prompt is never trained to give that answer"), t.missingClassWarnings());
+        assertEquals(List.of(), TaskData.builder().train(train).template(TEMPLATE).verbalizer(rte()).build()
+                .missingClassWarnings());
     }
 
     /** A template whose fields are empty (or equal) in every training example gives every example the same input. */

@@ -1,0 +1,59 @@
+package dev.prompttune.core.data;
+
+import dev.prompttune.core.PromptTuneException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which of the named classes the training split holds. A prompt learns only the answers its training targets
+ * show it: trained on one class, it answers that class whatever the input (its dev and test accuracy is then the
+ * class's share, which says nothing about the method); trained without some class, it never learns to answer it.
+ * The first is refused, the second said once per run as a warning (a class kept for scoring on purpose stays
+ * possible).
+ */
+final class TrainingClasses {
+
+    private TrainingClasses() {}
+
+    /** Examples of each class of {@code v} in {@code train}, in the verbalizer's class order. */
+    static int[] counts(Split train, Verbalizer v) {
+        int[] counts = new int[v.size()];
+        for (Example e : train.examples()) {
+            counts[v.classOf(e)]++;
+        }
+        return counts;
+    }
+
+    /** Refuses a training split whose examples all have one class while {@code v} names two or more. */
+    static void requireTwo(Split train, Verbalizer v) {
+        int[] counts = counts(train, v);
+        int present = 0;
+        int only = -1;
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0) {
+                present++;
+                only = c;
+            }
+        }
+        if (present < 2) {
+            throw new PromptTuneException("the training data " + train.source() + " holds one class only: all "
+                    + train.size() + " examples are '" + v.labels().get(only) + "', while the labels name "
+                    + v.size() + " (" + String.join(", ", v.labels()) + "); a prompt trained on one class answers it "
+                    + "whatever the input; allowed: training data with examples of at least two classes");
+        }
+    }
+
+    /** One warning per class of {@code v} without a training example; empty when train holds every class. */
+    static List<String> missing(Split train, Verbalizer v) {
+        int[] counts = counts(train, v);
+        List<String> out = new ArrayList<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                out.add("class '" + v.labels().get(c) + "' (answer '" + v.targets().get(c) + "') has no example in "
+                        + "the training data " + train.source() + ": the prompt is never trained to give that answer");
+            }
+        }
+        return out;
+    }
+}
