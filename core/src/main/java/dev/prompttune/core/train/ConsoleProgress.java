@@ -72,8 +72,11 @@ public final class ConsoleProgress implements TrainingListener {
         if (redraw) {
             out.println();
         }
-        out.printf(Locale.ROOT, "done: %s after %d steps in %s; best dev %.4f at step %d%n", e.reason().name().toLowerCase(Locale.ROOT),
-                e.steps(), duration(e.seconds()), e.bestValue(), e.bestStep());
+        // No dev score exists when the run stopped before its first step, or had no dev split.
+        String best = Double.isNaN(e.bestValue()) ? "no dev score"
+                : String.format(Locale.ROOT, "best dev %.4f at step %d", e.bestValue(), e.bestStep());
+        out.printf(Locale.ROOT, "done: %s after %d steps in %s; %s%n", e.reason().name().toLowerCase(Locale.ROOT),
+                e.steps(), duration(e.seconds()), best);
     }
 
     @Override

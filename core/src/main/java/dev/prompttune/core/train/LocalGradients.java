@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A step's gradient in this process: the micro-batches one after the other, autograd accumulating their gradients
- * on the trainable arrays (the trainer zeroes them after each step).
+ * on the trainable arrays (the trainer zeroes them after each step). An interrupt between micro-batches cancels the
+ * step ({@link GradientsUnavailable#interrupted()}).
  */
 final class LocalGradients implements StepGradients {
 
@@ -43,6 +44,12 @@ final class LocalGradients implements StepGradients {
         int count = microBatches.size();
         double[] losses = new double[count];
         for (int k = 0; k < count; k++) {
+            if (k > 0 && Thread.interrupted()) {
+                // A step of many micro-batches can take minutes: an interrupt drops its partial sum here rather
+                // than at the step's end (the trainer zeroes the gradients and keeps the prompt of the last step).
+                throw new GradientsUnavailable("interrupted after " + k + " of " + count + " micro-batches", true,
+                        null);
+            }
             int[] batch = microBatches.get(k);
             long[][][] rows = MicroBatch.rows(train, batch);
             losses[k] = MicroBatch.backward(model, trainable.input(), rows[0], rows[1],

@@ -6,7 +6,7 @@ public enum StopReason {
     COMPLETED,
     /** No dev improvement for {@code patience} evaluations. */
     EARLY_STOPPED,
-    /** The thread was interrupted; stopped at the next step boundary. */
+    /** The thread was interrupted; stopped at the next step boundary (or micro-batch, dropping that step). */
     INTERRUPTED,
     /** The loss became NaN or infinite; the last good prompt is kept. */
     DIVERGED,

@@ -18,7 +18,8 @@ import java.util.List;
  * <p>A step's gradient comes from a {@link StepGradients}: this process by default, or a cluster backend
  * ({@link #withGradients}); the trainer draws the step's micro-batches and does the clipping and the update itself.
  *
- * <p>Faults: an interrupt stops at the next step boundary (the best state is kept); a non-finite loss stops with
+ * <p>Faults: an interrupt stops at the next step boundary, or, in a step of several micro-batches computed here, at
+ * the next micro-batch, dropping that step's partial gradient (the best state is kept); a non-finite loss stops with
  * {@link StopReason#DIVERGED}, restoring the last state that gave a finite loss, or with {@link StopReason#FAILED}
  * when the very first step had none; a step whose gradient cannot be computed ({@link GradientsUnavailable}: a
  * cluster job failed after its retries) stops with FAILED, keeping the best state. Every step's arrays live in a

@@ -48,4 +48,15 @@ class ConsoleProgressTest {
         String later = lines().stream().filter(l -> l.contains("100/150")).findFirst().orElseThrow();
         assertTrue(later.endsWith("| dev accuracy 0.5320 (best 0.5320 @75)"), later);
     }
+
+    /** A run stopped before its first step (or without dev) has no dev score: the line says so, not "NaN". */
+    @Test
+    void theDoneLineNamesAMissingDevScore() {
+        progress.onStart(new StartEvent("a", 150, 100, 20, 10, 1000));
+        progress.onDone(new TrainingListener.DoneEvent(0, StopReason.INTERRUPTED, Double.NaN, 0, 21.0));
+        progress.onDone(new TrainingListener.DoneEvent(150, StopReason.COMPLETED, 0.75, 100, 30.0));
+        List<String> l = lines();
+        assertEquals("done: interrupted after 0 steps in 0m21s; no dev score", l.get(l.size() - 2));
+        assertEquals("done: completed after 150 steps in 0m30s; best dev 0.7500 at step 100", l.get(l.size() - 1));
+    }
 }

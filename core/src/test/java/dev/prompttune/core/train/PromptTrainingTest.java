@@ -134,6 +134,40 @@ class PromptTrainingTest {
         }
     }
 
+    /**
+     * A step of many micro-batches (here hundreds of seconds of them) stops at the next micro-batch, not at the
+     * step's end: the partial gradient is dropped and the prompt is the one before the step.
+     */
+    @Test
+    void interruptInsideALongStepStopsAtTheNextMicroBatch() throws Exception {
+        try (SoftPrompt prompt = newPrompt(model, 19); Adafactor opt = Adafactor.paper(0.3f).build(root)) {
+            float[] initial = prompt.toFloats();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            TrainingListener onStart = new TrainingListener() {
+                @Override
+                public void onStart(StartEvent e) {
+                    started.countDown();
+                }
+            };
+            TrainingResult[] result = new TrainingResult[1];
+            Thread worker = new Thread(() -> result[0] = new Trainer(model, Trainable.prompt(prompt, Placement.PREFIX),
+                    opt, TrainingSettings.defaults(2).withBatch(16).withGradientAccumulation(200_000).withEval(1, 0),
+                    "accuracy", List.of(onStart)).run("long-step", TRAIN, DEV, root));
+            worker.start();
+            assertTrue(started.await(60, java.util.concurrent.TimeUnit.SECONDS), "training started");
+            Thread.sleep(500); // inside the first step's micro-batches
+            worker.interrupt();
+            worker.join(60_000);
+            assertFalse(worker.isAlive(), "the interrupt waited for the end of a step of 200,000 micro-batches");
+            assertEquals(StopReason.INTERRUPTED, result[0].reason());
+            assertEquals(0, result[0].steps());
+            assertArrayEquals(initial, prompt.toFloats(), "no partial step was applied");
+            assertFalse(prompt.value().hasGradient()
+                            && prompt.value().getGradient().abs().sum().getFloat() > 0,
+                    "the partial gradient was zeroed");
+        }
+    }
+
     @Test
     void nanLossStopsNamingTheStepAndKeepsTheLastGoodPrompt() {
         try (SoftPrompt prompt = newPrompt(model, 13); Adafactor opt = Adafactor.paper(0.3f).build(root)) {
