@@ -11,9 +11,11 @@ import dev.prompttune.core.train.TrainingLoss;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.OptimizerKind;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -283,8 +285,13 @@ public record PromptTuneSpec(
         }
 
         public Builder baselines(String... v) {
+            Set<String> seen = new HashSet<>();
             for (String b : v) {
                 oneOf("baseline", b, BASELINES);
+                if (!seen.add(b)) {
+                    throw new PromptTuneException("baseline '" + b + "' is named twice in baselines "
+                            + String.join(", ", v) + "; allowed: each of " + String.join(", ", BASELINES) + " at most once");
+                }
             }
             baselines = List.of(v);
             return this;

@@ -7,6 +7,7 @@ import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,5 +38,16 @@ class PromptTuneSpecTest {
         assertEquals("save " + file + " is a file, not a folder; allowed: a folder for run records (new or existing)",
                 e.getMessage());
         PromptTuneSpec.builder().save(dir).save(dir.resolve("new"));
+    }
+
+    /** A baseline named twice would be trained or scored twice (model tuning is a whole run) for one table row. */
+    @Test
+    void aBaselineNamedTwiceIsRefused() {
+        PromptTuneException e = assertThrows(PromptTuneException.class,
+                () -> PromptTuneSpec.builder().baselines("design", "majority", "design"));
+        assertEquals("baseline 'design' is named twice in baselines design, majority, design; allowed: each of "
+                + "design, majority, modelTuning at most once", e.getMessage());
+        assertEquals(List.of("majority", "design"), PromptTuneSpec.builder().data("spam").baselines("majority", "design").build()
+                .baselines());
     }
 }
