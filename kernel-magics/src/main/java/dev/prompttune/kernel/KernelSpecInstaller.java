@@ -2,12 +2,13 @@ package dev.prompttune.kernel;
 
 import com.google.gson.GsonBuilder;
 
+import dev.prompttune.core.io.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,10 +121,7 @@ public final class KernelSpecInstaller {
         Path dir = kernelDir();
         Files.createDirectories(dir);
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec());
-        Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");
-        Files.writeString(tmp, json + "\n");
-        Files.move(tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(dir.resolve("kernel.json"), (json + "\n").getBytes(StandardCharsets.UTF_8));
         return dir;
     }
 

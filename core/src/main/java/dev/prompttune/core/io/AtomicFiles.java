@@ -6,10 +6,12 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -36,6 +38,7 @@ public final class AtomicFiles {
     private static final long PID = ProcessHandle.current().pid();
     /** Temp files being written now; guarded by itself. */
     private static final Set<Path> IN_FLIGHT = new HashSet<>();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static boolean exiting;
 
     static {
@@ -116,13 +119,22 @@ public final class AtomicFiles {
             if (exiting) {
                 throw new IOException("not writing " + dir.resolve(name) + ": the process is exiting");
             }
-            Path temp = Files.createTempFile(dir, "." + name + "." + PID + ".", SUFFIX);
-            IN_FLIGHT.add(temp);
-            return temp;
+            // Not Files.createTempFile: its files are private (0600) and the rename would keep that, so records
+            // shared with a team would be unreadable to it. createFile gives a new file the process's usual
+            // permissions (the umask), as any other file the run writes.
+            while (true) {
+                Path temp = dir.resolve("." + name + "." + PID + "." + Long.toUnsignedString(RANDOM.nextLong()) + SUFFIX);
+                try {
+                    Files.createFile(temp);
+                } catch (FileAlreadyExistsException taken) {
+                    continue;
+                }
+                IN_FLIGHT.add(temp);
+                return temp;
+            }
         }
     }
 
-    /** Shutdown hook: a write cut short by the exit leaves no temp file, and none starts after this. */
     /**
      * Deletes every temp file being written now and refuses new ones: what an exit does on the way out (the shutdown
      * hook), and what {@link dev.prompttune.core.run.ProcessExit#now} does before ending the process without hooks.

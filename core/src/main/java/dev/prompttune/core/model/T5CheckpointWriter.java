@@ -2,11 +2,12 @@ package dev.prompttune.core.model;
 
 import com.google.gson.GsonBuilder;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.AtomicFiles;
 import dev.prompttune.core.io.SafetensorsWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Saves a model in Hugging Face layout: {@code config.json} and {@code model.safetensors} with Hugging Face tensor
@@ -26,9 +27,8 @@ public final class T5CheckpointWriter {
                         () -> Casts.floats(d.parameter().getArray()));
             }
             writer.write(dir.resolve("model.safetensors"));
-            Path tmp = Files.createTempFile(dir, ".config", ".tmp");
-            Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(model.config().toJson()));
-            Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create()
+                    .toJson(model.config().toJson()).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new PromptTuneException("cannot save the model to " + dir + ": " + e.getMessage(), e);
         }

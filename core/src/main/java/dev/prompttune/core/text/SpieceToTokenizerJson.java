@@ -6,12 +6,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.AtomicFiles;
 import dev.prompttune.core.text.SpieceModel.Piece;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.List;
 
@@ -57,17 +57,7 @@ public final class SpieceToTokenizerJson {
         Path dir = out.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".tokenizer", ".json.tmp");
-            try {
-                Files.writeString(tmp, json, StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException atomicNotSupported) {
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(out, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new PromptTuneException("cannot write tokenizer " + out + ": " + e);
         }
