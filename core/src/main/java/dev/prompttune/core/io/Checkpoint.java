@@ -217,7 +217,7 @@ public final class Checkpoint implements AutoCloseable {
         try {
             AtomicFiles.write(indexPath, channel -> AtomicFiles.writeFully(channel, ByteBuffer.wrap(json)));
         } catch (IOException e) {
-            throw new PromptTuneException(indexPath + ": cannot write (" + e + ")", e);
+            throw new PromptTuneException(indexPath + ": cannot write: " + PathProblems.describe(indexPath, e), e);
         }
     }
 }

@@ -86,8 +86,9 @@ public final class PathProblems {
 
     /** An I/O error on {@code p} in words, without exception class names. */
     public static String describe(Path p, IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return p + " does not exist";
+        if (e instanceof NoSuchFileException n) {
+            // The missing one may be a folder above p (writing /a/b/x when /a/b does not exist).
+            return (n.getFile() != null ? n.getFile() : p.toString()) + " does not exist";
         }
         if (e instanceof FileAlreadyExistsException f) {
             Path there = Path.of(f.getFile());
@@ -95,6 +96,12 @@ public final class PathProblems {
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        for (Path up = p.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+            if (Files.isRegularFile(up)) {
+                // The OS says only "Not a directory"; the file in the way is what the user has to move.
+                return up + " is a file, not a folder";
+            }
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();

@@ -133,7 +133,7 @@ public final class SafetensorsWriter {
                 }
             });
         } catch (IOException e) {
-            throw new PromptTuneException(file + ": cannot write (" + e + ")", e);
+            throw new PromptTuneException(file + ": cannot write: " + PathProblems.describe(file, e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.prompttune.core.promptfile;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ public final class AtomicText {
         try {
             AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new PromptTuneException(target + ": cannot write (" + e + ")", e);
+            throw new PromptTuneException(target + ": cannot write: " + PathProblems.describe(target, e), e);
         }
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.prompttune.core.PromptTuneException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -158,5 +159,15 @@ class SafetensorsWriterTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** A write that cannot happen names the path at fault in words, not an exception class. */
+    @Test
+    void aFolderThatCannotBeMadeIsNamedInWords() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+        Path target = file.resolve("sub").resolve("p.safetensors");
+        PromptTuneException e = assertThrows(PromptTuneException.class,
+                () -> new SafetensorsWriter().add("w", new float[] {1f}, new long[] {1}, "F32").write(target));
+        assertEquals(target + ": cannot write: " + file + " is a file, not a folder", e.getMessage());
     }
 }
