@@ -3,6 +3,7 @@ package dev.prompttune.kernel;
 import com.google.gson.GsonBuilder;
 
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.PathProblems;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -196,16 +197,20 @@ public final class KernelSpecInstaller {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            Path dir = installer.install();
-            System.out.println("Installed kernelspec " + installer.name + " in " + dir);
-            return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("install: " + e.getMessage() + "\n" + usage());
             return 2;
-        } catch (IOException e) {
-            System.err.println("install: " + e);
-            return 1;
         }
+        Path dir = installer.kernelDir();
+        try {
+            installer.install();
+        } catch (IOException e) {
+            // A prefix that cannot hold the kernelspec is a bad argument: say which folder, in words.
+            System.err.println("install: cannot write the kernelspec to " + dir + ": " + PathProblems.describe(dir, e));
+            return 2;
+        }
+        System.out.println("Installed kernelspec " + installer.name + " in " + dir);
+        return 0;
     }
 
     private static String value(List<String> args, int i, String option) {

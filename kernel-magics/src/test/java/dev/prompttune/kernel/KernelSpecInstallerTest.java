@@ -2,6 +2,9 @@ package dev.prompttune.kernel;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,5 +61,23 @@ class KernelSpecInstallerTest {
     void badOptionsExitWith2() {
         assertEquals(2, KernelSpecInstaller.run(List.of("--bogus")));
         assertEquals(2, KernelSpecInstaller.run(List.of("--prefix")));
+    }
+
+    /** A prefix where no folder can be made is named in words, with exit 2 (bad input), not an exception's name. */
+    @Test
+    void aPrefixThatCannotHoldTheKernelspecIsNamed(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "a file");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = KernelSpecInstaller.run(List.of("--prefix", file.resolve("p").toString(), "--name", "pt-test"));
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, status);
+        assertEquals("install: cannot write the kernelspec to " + file.resolve("p/share/jupyter/kernels/pt-test")
+                + ": " + file + " is a file, not a folder", err.toString(StandardCharsets.UTF_8).trim());
     }
 }
