@@ -1,6 +1,7 @@
 package dev.prompttune.tools;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.EngineSetup;
 import dev.prompttune.tools.bench.BenchCommand;
 import dev.prompttune.tools.bench.MemoryTrace;
@@ -9,6 +10,8 @@ import dev.prompttune.tools.pretrain.ChannelCheck;
 import dev.prompttune.tools.pretrain.EncoderReadingProbe;
 import dev.prompttune.tools.pretrain.Pretrainer;
 import dev.prompttune.tools.tokenizer.TokenizerTrainer;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,13 +62,29 @@ public final class ToolsCli implements Runnable {
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PromptTuneException user = PromptTuneException.in(e);
-            if (user == null) {
-                throw e;
+            if (user != null) {
+                commandLine.getErr().println("prompttune-tools: " + user.getMessage());
+                return 2;
             }
-            commandLine.getErr().println("prompttune-tools: " + user.getMessage());
-            return 2;
+            FileSystemException file = fileProblem(e);
+            if (file != null) {
+                // A path given on the command line that is missing, unreadable or in the way: one line, no trace.
+                commandLine.getErr().println("prompttune-tools: " + PathProblems.describe(Path.of(file.getFile()), file));
+                return 2;
+            }
+            throw e;
         });
         return cli.execute(args);
+    }
+
+    /** The file-system error (naming its file) behind {@code e}, or null. */
+    private static FileSystemException fileProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException f && f.getFile() != null) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /** A subcommand that passes every argument on to a tool's {@code main}. */

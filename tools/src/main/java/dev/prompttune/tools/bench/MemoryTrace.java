@@ -1,13 +1,15 @@
 package dev.prompttune.tools.bench;
 
-import dev.prompttune.core.run.ProcessMemory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.run.ProcessMemory;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.train.TrainingListener;
+import dev.prompttune.tools.ToolArgs;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,10 @@ import java.util.TreeMap;
  * {@code dump=true} prints which managers own the live arrays at each point.
  */
 public final class MemoryTrace {
+
+    /** The settings the command line may give, as key=value. */
+    private static final List<String> KEYS = List.of("steps", "evalEvery", "every", "model", "data", "batch",
+            "evalBatch", "runs", "thread", "trim", "dump");
 
     private MemoryTrace() {}
 
@@ -57,19 +63,23 @@ public final class MemoryTrace {
         Map<String, String> a = new TreeMap<>();
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
+            if (!KEYS.contains(kv[0])) {
+                throw new PromptTuneException("memory-trace: unknown setting '" + kv[0] + "'; allowed: "
+                        + String.join(", ", KEYS) + " (as key=value)");
+            }
             a.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
-        int steps = Integer.parseInt(a.getOrDefault("steps", "150"));
-        int every = Integer.parseInt(a.getOrDefault("every", "25"));
+        int steps = ToolArgs.integer("memory-trace steps", a.getOrDefault("steps", "150"));
+        int every = ToolArgs.integer("memory-trace every", a.getOrDefault("every", "25"));
         boolean trim = Boolean.parseBoolean(a.getOrDefault("trim", "false"));
         boolean dump = Boolean.parseBoolean(a.getOrDefault("dump", "false"));
-        int runs = Integer.parseInt(a.getOrDefault("runs", "1"));
+        int runs = ToolArgs.integer("memory-trace runs", a.getOrDefault("runs", "1"));
         Path save = Files.createTempDirectory("memtrace");
         PromptTuneSpec spec = PromptTuneSpec.builder().name("memtrace").model(a.getOrDefault("model", "t5-mini"))
                 .data(a.getOrDefault("data", "spam")).length(20).init("labels").steps(steps)
-                .batch(Integer.parseInt(a.getOrDefault("batch", "16")))
-                .evalEvery(Integer.parseInt(a.getOrDefault("evalEvery", "75")))
-                .evalBatch(Integer.parseInt(a.getOrDefault("evalBatch", "64"))).save(save).build();
+                .batch(ToolArgs.integer("memory-trace batch", a.getOrDefault("batch", "16")))
+                .evalEvery(ToolArgs.integer("memory-trace evalEvery", a.getOrDefault("evalEvery", "75")))
+                .evalBatch(ToolArgs.integer("memory-trace evalBatch", a.getOrDefault("evalBatch", "64"))).save(save).build();
         PrintStream out = System.out;
         try (Session session = new Session()) {
             NDManager system = session.manager().getParentManager();

@@ -3,6 +3,7 @@ package dev.prompttune.tools.pretrain;
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.spec.Home;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
 import dev.prompttune.core.train.TokenizedTask;
@@ -52,8 +53,9 @@ public final class EncoderReadingProbe {
             if (args.length == 0) {
                 throw new PromptTuneException("usage: EncoderReadingProbe [--corpus FILE] [--tokenizer DIR] MODEL_DIR...");
             }
-            Path corpusFile = Path.of("data/corpus/pretrain.txt.gz");
-            Path tokenizerDir = Path.of("data/tokenizer");
+            // Defaults under the project home, so the tool runs from any folder (bin/prompttune-tools sets it).
+            Path corpusFile = Home.get().resolve("data/corpus/pretrain.txt.gz");
+            Path tokenizerDir = Home.get().resolve("data/tokenizer");
             List<Path> models = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -67,7 +69,7 @@ public final class EncoderReadingProbe {
                 TokenizedTask held = heldOutSpanExamples(PretrainCorpus.read(corpusFile, tokenizer), tokenizer);
                 for (Path dir : models) {
                     if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                        throw new PromptTuneException("probe: " + dir + " is not a checkpoint directory (no config.json)");
+                        throw new PromptTuneException(dir + " is not a checkpoint directory (no config.json)");
                     }
                     try (NDManager m = root.newSubManager(); T5Model model = T5Model.load(dir, m)) {
                         System.out.println(probe(dir.getFileName().toString(), model, held, m).json());

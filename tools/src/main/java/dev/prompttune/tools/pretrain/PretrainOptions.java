@@ -3,6 +3,7 @@ package dev.prompttune.tools.pretrain;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Config;
+import dev.prompttune.core.spec.Home;
 import dev.prompttune.tools.pretrain.mix.MixtureRecipe;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -61,12 +62,13 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
 
     /** The recipe of the shipped {@code models/t5-mini} (seed 1). */
     public static PretrainOptions defaults() {
-        return new PretrainOptions(1, Path.of("data/corpus/pretrain.txt.gz"), Path.of("data/tokenizer"), Path.of("models"),
+        return new PretrainOptions(1, Home.get().resolve("data/corpus/pretrain.txt.gz"),
+                Home.get().resolve("data/tokenizer"), Home.models(),
                 192, 32, 4, 512, 4, 4,
                 0f, 0.1f, 32,
                 4500, 128, 3e-3f,
                 3000, 128, 16, 2e-3f,
-                1500, 128, 1e-3f, 0f, Path.of("data/tasks"), "t5-mini-mix",
+                1500, 128, 1e-3f, 0f, Home.tasks(), "t5-mini-mix",
                 MixtureRecipe.OPTIONS, false, false,
                 "adamw", 100, 0f, 50, 250, 256,
                 "BF16", "span,lm", "t5-mini-span", "t5-mini", true,

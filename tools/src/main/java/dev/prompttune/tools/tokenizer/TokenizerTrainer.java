@@ -8,6 +8,7 @@ import dev.prompttune.core.text.SpieceModel;
 import dev.prompttune.core.text.SpieceModel.Piece;
 import dev.prompttune.core.text.SpieceToTokenizerJson;
 import dev.prompttune.core.text.T5Tokenizers;
+import dev.prompttune.tools.ToolArgs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,8 +58,8 @@ public final class TokenizerTrainer {
         }
         Path corpus = Path.of(args[0]);
         Path out = Path.of(args[1]);
-        int vocabSize = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_VOCAB_SIZE;
-        int extraIds = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_EXTRA_IDS;
+        int vocabSize = args.length > 2 ? ToolArgs.integer("VOCAB_SIZE", args[2]) : DEFAULT_VOCAB_SIZE;
+        int extraIds = args.length > 3 ? ToolArgs.integer("EXTRA_IDS", args[3]) : DEFAULT_EXTRA_IDS;
         long t0 = System.nanoTime();
         Map<String, Long> words = countWords(corpus);
         UnigramTrainer.Vocabulary v = train(words, vocabSize, extraIds, System.err::println);
