@@ -41,6 +41,12 @@ public final class Verbalizer {
         this.labelList = List.copyOf(targets.keySet());
         this.targetList = Collections.unmodifiableList(new ArrayList<>(targets.values()));
         for (String label : labelList) {
+            if (label == null || label.isBlank()) {
+                // A blank class name is a slip in the labels map (or unlabeled rows taken for a class).
+                throw new PromptTuneException("the labels name a class " + (label == null ? "null" : "'" + label + "'")
+                        + " (mapped to '" + targets.get(label) + "'); allowed: non-blank label values, as the data's "
+                        + "label field '" + labelField + "' holds them");
+            }
             String target = targets.get(label);
             if (target == null || target.isBlank()) {
                 throw new PromptTuneException("the verbalizer maps label '" + label + "' to an empty text; every"

@@ -83,6 +83,10 @@ class VerbalizerTest {
         assertTrue(e.getMessage().contains("no labels"), e.getMessage());
         e = assertThrows(PromptTuneException.class, () -> Verbalizer.of(" ", ordered("a", "x")));
         assertTrue(e.getMessage().contains("label field"), e.getMessage());
+        // A blank class name (labels pos: 'yes', neg: 'no', '': 'x') was a class no example could name sensibly.
+        e = assertThrows(PromptTuneException.class, () -> Verbalizer.of(ordered("pos", "yes", "", "x")));
+        assertEquals("the labels name a class '' (mapped to 'x'); allowed: non-blank label values, as the data's "
+                + "label field 'label' holds them", e.getMessage());
     }
 
     @Test
