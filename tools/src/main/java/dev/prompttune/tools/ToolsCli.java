@@ -69,7 +69,10 @@ public final class ToolsCli implements Runnable {
             FileSystemException file = fileProblem(e);
             if (file != null) {
                 // A path given on the command line that is missing, unreadable or in the way: one line, no trace.
-                commandLine.getErr().println("prompttune-tools: " + PathProblems.describe(Path.of(file.getFile()), file));
+                String problem = PathProblems.describe(Path.of(file.getFile()), file);
+                // "permission denied" and the OS's own reasons do not name the path; say which one.
+                commandLine.getErr().println("prompttune-tools: "
+                        + (problem.contains(file.getFile()) ? problem : file.getFile() + ": " + problem));
                 return 2;
             }
             throw e;

@@ -7,6 +7,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.text.SpieceModel.Piece;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class SpieceToTokenizerJson {
             Files.createDirectories(dir);
             AtomicFiles.write(out, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new PromptTuneException("cannot write tokenizer " + out + ": " + e);
+            throw new PromptTuneException("cannot write tokenizer " + out + ": " + PathProblems.describe(out, e), e);
         }
     }
 
