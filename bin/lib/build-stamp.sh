@@ -18,3 +18,41 @@ maven_build() {
   (cd "$ROOT" && set -o pipefail && mvn -q -B -Dstyle.color=never -DskipTests package -pl "$1" -am 2>&1 \
     | sed -u 's/\x1b\[[0-9;]*m//g' >&2)
 }
+
+# Locks of this checkout's launchers. Builds run one at a time under an exclusive lock, and the build need is checked
+# again once it is held: three launchers started together after a change used to run three Maven builds into the same
+# target/ folders, and one JVM started on a half-written jar (ClassNotFoundException). Every JVM a launcher starts
+# holds a shared lock for as long as it runs (the descriptor passes through exec), and a build waits for them: Maven
+# rewrites jars in place, under a run that still reads classes from them. Without flock (util-linux), no locking.
+LOCK_DIR="$ROOT/core/target"
+
+# build_locked NEEDS BUILD: runs the command BUILD when the command NEEDS succeeds, under the build lock, after the
+# commands still running from this checkout's jars have ended. Returns BUILD's failure.
+build_locked() {
+  local needs="$1" build="$2" status=0
+  "$needs" || return 0
+  command -v flock >/dev/null || { "$build"; return; }
+  mkdir -p "$LOCK_DIR"
+  exec 8>>"$LOCK_DIR/.prompttune-build.lock" 9>>"$LOCK_DIR/.prompttune-run.lock"
+  flock -x 8
+  if "$needs"; then
+    if ! flock -n -x 9; then
+      echo "$(basename "$0"): sources changed: waiting for the commands still running from this checkout to end" \
+        "before rebuilding ..." >&2
+      flock -x 9
+    fi
+    "$build" || status=$?
+    flock -u 9
+  fi
+  flock -u 8
+  exec 8>&-
+  return "$status"
+}
+
+# hold_run_lock: takes the shared run lock (waiting while a build runs) and keeps it open for the JVM exec starts.
+hold_run_lock() {
+  command -v flock >/dev/null || return 0
+  mkdir -p "$LOCK_DIR"
+  exec 9>>"$LOCK_DIR/.prompttune-run.lock"
+  flock -s 9
+}

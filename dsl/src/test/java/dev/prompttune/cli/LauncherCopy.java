@@ -45,8 +45,24 @@ final class LauncherCopy {
     }
 
     private void stub(String name, Path record) throws Exception {
-        Path p = Files.writeString(stubs.resolve(name), "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '" + record + "'\n");
+        stub(name, "printf '%s\\n' \"$@\" >> '" + record + "'");
+    }
+
+    /** Replaces the stand-in command {@code name} by a shell script with {@code body}. */
+    void stub(String name, String body) throws Exception {
+        Path p = Files.writeString(stubs.resolve(name), "#!/bin/sh\n" + body + "\n");
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Starts the copied launcher with {@code args} without waiting; output goes to {@code log}. */
+    Process start(Path log, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/prompttune").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PATH", stubs + ":" + System.getenv("PATH"));
+        pb.environment().remove("PROMPTTUNE_FLAVOR");
+        pb.environment().remove("PROMPTTUNE_JAVA_OPTS");
+        return pb.start();
     }
 
     /** Runs the copied launcher with {@code args}; returns its output (stdout and stderr) after a zero exit. */

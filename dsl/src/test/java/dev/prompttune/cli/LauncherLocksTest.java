@@ -1,0 +1,72 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Launchers of one checkout started together build once, and a build waits for the commands still running from
+ * the jars it would rewrite. Three runs started at once after a change used to run three Maven builds into the same
+ * target/ folders; one JVM started on a half-written jar and failed with ClassNotFoundException.
+ */
+class LauncherLocksTest {
+
+    @TempDir
+    Path tmp;
+    private LauncherCopy launcher;
+    private Path events;
+
+    @BeforeEach
+    void copy() throws Exception {
+        assumeTrue(new ProcessBuilder("sh", "-c", "command -v flock").start().waitFor() == 0, "flock (util-linux)");
+        launcher = new LauncherCopy(tmp);
+        events = tmp.resolve("events.txt");
+        // The stand-ins take time, as a build and a run do, and say when they start and end.
+        launcher.stub("mvn", "echo mvn-start >> '" + events + "'; sleep 1; echo mvn-end >> '" + events + "'");
+        launcher.stub("java", "echo java-start >> '" + events + "'; sleep 2; echo java-end >> '" + events + "'");
+    }
+
+    @Test
+    void launchersStartedTogetherBuildOnce() throws Exception {
+        List<Process> started = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            started.add(launcher.start(tmp.resolve("out-" + i + ".txt"), "--help"));
+        }
+        for (int i = 0; i < started.size(); i++) {
+            Process p = started.get(i);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("out-" + i + ".txt")));
+        }
+        List<String> lines = Files.readAllLines(events);
+        assertEquals(1, lines.stream().filter("mvn-start"::equals).count(), "one build for three launchers: " + lines);
+        assertEquals(List.of("mvn-start", "mvn-end"), lines.subList(0, 2), "no JVM starts during the build: " + lines);
+        assertEquals(3, lines.stream().filter("java-start"::equals).count(), lines.toString());
+    }
+
+    @Test
+    void aRebuildWaitsForTheCommandsStillRunning() throws Exception {
+        launcher.built();
+        Process running = launcher.start(tmp.resolve("running.txt"), "--help");
+        for (int i = 0; i < 100 && !(Files.exists(events) && Files.readString(events).contains("java-start")); i++) {
+            Thread.sleep(50);
+        }
+        Files.delete(launcher.root.resolve("dsl/target/.prompttune-built-dsl")); // as after a change of sources
+        Process next = launcher.start(tmp.resolve("next.txt"), "--help");
+        assertTrue(running.waitFor(60, TimeUnit.SECONDS) && next.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, running.exitValue());
+        assertEquals(0, next.exitValue(), Files.readString(tmp.resolve("next.txt")));
+        assertEquals(List.of("java-start", "java-end", "mvn-start", "mvn-end", "java-start", "java-end"),
+                Files.readAllLines(events), "the build waited for the running command");
+        assertTrue(Files.readString(tmp.resolve("next.txt")).contains("waiting for the commands still running from this "
+                + "checkout to end before rebuilding"), Files.readString(tmp.resolve("next.txt")));
+    }
+}
