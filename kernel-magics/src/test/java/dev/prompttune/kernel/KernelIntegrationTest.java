@@ -154,6 +154,14 @@ class KernelIntegrationTest {
                         pngs++;
                     }
                     marked |= o.toString().contains("FAST DEV RUN");
+                    if ("stream".equals(o.get("output_type").getAsString())) {
+                        // A notebook is an experiment record: warnings read "[WARN] message", as on the command line,
+                        // not as a server log ("2171321 [Thread-41] WARN dev.prompttune.core.run.PromptTuning - …").
+                        String text = o.get("text").isJsonArray() ? String.join("", new Gson().fromJson(o.get("text"),
+                                String[].class)) : o.get("text").getAsString();
+                        assertTrue(text.lines().noneMatch(l -> l.matches(".*\\] (WARN|INFO|ERROR) .*")),
+                                nb + " cell " + i + " prints a log line in server format: " + text);
+                    }
                 }
             }
             assertTrue(pngs >= 1, nb + " drew no image/png chart");
