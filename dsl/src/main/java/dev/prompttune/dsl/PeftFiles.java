@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.promptfile.PromptCheck;
@@ -66,8 +67,8 @@ public final class PeftFiles {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new PromptTuneException("export-peft: cannot create the folder " + dir + " (" + e.getClass().getSimpleName()
-                    + "); allowed: a folder this user can write", e);
+            throw new PromptTuneException("export-peft: cannot create the folder " + dir + ": "
+                    + PathProblems.describe(dir, e) + "; allowed: a folder this user can write", e);
         }
         PeftAdapter.exportTo(dir, values, length, config, baseModel != null ? baseModel : model);
         return dir;

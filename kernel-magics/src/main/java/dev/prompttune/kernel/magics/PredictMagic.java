@@ -28,12 +28,7 @@ final class PredictMagic {
         if (input.size() == 1 && input.get(0).strip().startsWith("{")) {
             p = NotebookRuns.get().experiments().predict(run, fields(input.get(0)));
         } else if (input.stream().allMatch(PredictMagic::isField)) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            for (String f : input) {
-                int eq = f.indexOf('=');
-                fields.put(f.substring(0, eq), f.substring(eq + 1));
-            }
-            p = NotebookRuns.get().experiments().predict(run, fields);
+            p = NotebookRuns.get().experiments().predict(run, pairs(input));
         } else if (input.size() == 1) {
             p = NotebookRuns.get().experiments().predict(run, input.get(0));
         } else {
@@ -41,6 +36,19 @@ final class PredictMagic {
                     + input.size() + " words (quote a text with spaces)");
         }
         return ResultViews.prediction(p);
+    }
+
+    /** {@code field=value} arguments as a map in their order; a field given twice is an error, not a silent last win. */
+    static Map<String, Object> pairs(List<String> input) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (String f : input) {
+            int eq = f.indexOf('=');
+            String field = f.substring(0, eq);
+            if (fields.put(field, f.substring(eq + 1)) != null) {
+                throw SIGNATURE.error("field '" + field + "' is given twice; give each template field once");
+            }
+        }
+        return fields;
     }
 
     private static boolean isField(String arg) {
