@@ -105,6 +105,9 @@ public final class ScriptRunner {
             throw runtimeError(e.getCause() != null ? e.getCause() : e, className, name);
         } catch (RuntimeException | Error e) {
             throw runtimeError(e, className, name);
+        } catch (Exception checked) {
+            // Groovy throws checked exceptions undeclared: Files.delete(path) in a script fails with an IOException.
+            throw runtimeError(checked, className, name);
         }
     }
 

@@ -102,6 +102,9 @@ class BadScriptsTest {
                 // "MissingMethodException"); too few are caught by the checker. Both are worded alike.
                 bad("def f = { int n -> n }\nf(1, 2)\n", 2, ": the closure takes (int) but is called with (Integer, Integer)"),
                 bad("def f = { a, b -> a }\n\nf('x')\n", 3, ": the closure takes (Object, Object) but is called with (String)"),
+                // A checked exception of a library call in the script (Groovy does not declare them) was a stack trace.
+                bad("import java.nio.file.*\n\nFiles.delete(Path.of('/nonexistent-prompttune/x'))\n", 3,
+                        "NoSuchFileException: /nonexistent-prompttune/x"),
                 // A recursion without end: the JVM's StackOverflowError has no text of its own.
                 bad("Closure f\nf = { n -> f(n + 1) }\nf(1)\n", 2, "StackOverflowError: calls nested too deeply"));
     }
