@@ -235,6 +235,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         s.put("trainable_percent", run.trainablePercent());
         s.put("stop_reason", run.stopReason().key());
         s.put("fast_dev_run", run.spec().fastDevRun());
+        s.put("environment", RunEnvironment.current());
         if (!run.spec().reparam().equals("none")) {
             s.put("reparam", run.spec().reparam());
         }

@@ -1,8 +1,10 @@
 package dev.prompttune.core.run;
 
+import dev.prompttune.core.model.EngineThreads;
 import dev.prompttune.core.testing.TinyWorld;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +94,11 @@ class PromptTuningTest {
             assertTrue(s.has(key), key);
         }
         assertTrue(s.getAsJsonObject("baselines").has("design") && s.getAsJsonObject("baselines").has("majority"));
+        // What the last digits depend on: the PyTorch thread count this process trained with, and the CPU.
+        JsonObject env = s.getAsJsonObject("environment");
+        assertEquals(EngineThreads.intraOp(), env.get("pytorch_threads").getAsInt());
+        assertEquals(Runtime.getRuntime().availableProcessors(), env.get("cores").getAsInt());
+        assertFalse(env.get("cpu").getAsString().isBlank());
         JsonObject spec = JsonParser.parseString(Files.readString(run.record().resolve("spec.json"))).getAsJsonObject();
         for (String key : List.of("model", "length", "init", "placement", "optimizer", "lr", "batch", "steps", "seed", "precision")) {
             assertTrue(spec.has(key), "spec.json lacks " + key);
