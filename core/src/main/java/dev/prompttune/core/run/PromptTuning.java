@@ -134,6 +134,7 @@ public final class PromptTuning {
                     + FastDevRun.ENV + " or -D" + FastDevRun.PROPERTY + "); allowed: resuming it with the switch off");
         }
         RunCheckpoint.requireExists(recordDir);
+        RunEnvironment.threadsChange(recordDir).ifPresent(LOG::warn);
         return train(prepared, listeners, recordDir);
     }
 

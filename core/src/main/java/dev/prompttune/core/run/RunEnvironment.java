@@ -1,11 +1,14 @@
 package dev.prompttune.core.run;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.prompttune.core.model.EngineThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +28,26 @@ final class RunEnvironment {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", System.getProperty("java.version"));
         return m;
+    }
+
+    /**
+     * A warning when the run recorded in {@code recordDir} (its summary, written when it stopped) trained with another
+     * PyTorch thread count than this process has: resumed so, it ends near the uninterrupted run but not bit for bit.
+     * Empty when the counts agree, or when the record says none (a killed run has no summary).
+     */
+    static Optional<String> threadsChange(Path recordDir) {
+        Path summary = recordDir.resolve("summary.json");
+        int now = EngineThreads.intraOp();
+        try {
+            JsonObject env = JsonParser.parseString(Files.readString(summary)).getAsJsonObject()
+                    .getAsJsonObject("environment");
+            int then = env.get("pytorch_threads").getAsInt();
+            return then == now ? Optional.empty() : Optional.of(recordDir + " trained with " + then + " PyTorch thread"
+                    + (then == 1 ? "" : "s") + " and resumes with " + now + ": the result will differ from the "
+                    + "uninterrupted run's in the last digits (resume with --threads " + then + " for the same bits)");
+        } catch (IOException | RuntimeException noRecord) {
+            return Optional.empty();
+        }
     }
 
     private static String cpuName() {
