@@ -2,6 +2,7 @@ package dev.prompttune.core.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.data.Split;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,11 +274,36 @@ public final class PromptTuning {
     public ScoredSplit reevaluate(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
         ExperimentContext experiment = ExperimentContext.of(session, saved.spec());
-        try (SoftPrompt prompt = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel)
-                .toSoftPrompt(session.manager())) {
+        PromptFile.Loaded loaded = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel);
+        scoredSplit(experiment).flatMap(split -> changedData(recordDir, loaded.metadata().dataFingerprints(), split))
+                .ifPresent(LOG::warn);
+        try (SoftPrompt prompt = loaded.toSoftPrompt(session.manager())) {
             return experiment.scorer().score(EncoderInput.prompted(prompt, experiment.spec().placement()), experiment.target())
                     .requireFiniteScores(recordDir.toString());
         }
+    }
+
+    /** The data split a re-evaluation scores (test when labelled, else dev). */
+    private static Optional<Split> scoredSplit(ExperimentContext experiment) {
+        try {
+            return Optional.of(experiment.data().split(experiment.target().name()));
+        } catch (PromptTuneException notASplit) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A warning when the split a re-evaluation scores is not the data the run was scored on (its fingerprint differs
+     * from the one the record holds): the new value is then of other data, not a check of the recorded one. Empty
+     * when they agree, or when the record holds none for that split.
+     */
+    static Optional<String> changedData(Path recordDir, Map<String, String> recorded, Split scored) {
+        String then = recorded.get(scored.name());
+        if (then == null || then.equals(scored.fingerprint())) {
+            return Optional.empty();
+        }
+        return Optional.of(recordDir + ": the " + scored.name() + " data (" + scored.source() + ") changed since the run "
+                + "(its fingerprint differs from the record's): the score below is of other data than the recorded one");
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.prompttune.core.run;
 
-import dev.prompttune.core.model.EngineThreads;
 import dev.prompttune.core.testing.TinyWorld;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.EngineThreads;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.prompt.ResidualReparam;
 import dev.prompttune.core.prompt.ResidualReparamTest;
