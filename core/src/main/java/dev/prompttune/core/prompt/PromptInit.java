@@ -48,6 +48,11 @@ public sealed interface PromptInit permits RandomInit, VocabInit, LabelsInit, Te
 
     /** Parses the simple forms: random, vocab, labels. */
     static PromptInit parse(String name) {
+        if (name == null) {
+            // A switch on null throws a NullPointerException with no word of what was missing.
+            throw new dev.prompttune.core.PromptTuneException("init is null; allowed: random, vocab, labels, text('…'), "
+                    + "file('…')");
+        }
         return switch (name) {
             case "random" -> random();
             case "vocab" -> vocab();

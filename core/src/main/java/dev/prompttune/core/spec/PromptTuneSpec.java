@@ -285,6 +285,10 @@ public record PromptTuneSpec(
         }
 
         public Builder baselines(String... v) {
+            if (v == null) {
+                throw new PromptTuneException("baselines is null; allowed: none or some of "
+                        + String.join(", ", BASELINES) + " (baselines() for none)");
+            }
             Set<String> seen = new HashSet<>();
             for (String b : v) {
                 oneOf("baseline", b, BASELINES);
@@ -363,8 +367,9 @@ public record PromptTuneSpec(
         }
 
         private static void oneOf(String name, String value, List<String> allowed) {
-            if (!allowed.contains(value)) {
-                throw new PromptTuneException(name + " '" + value + "' is not known; allowed: " + String.join(", ", allowed));
+            if (value == null || !allowed.contains(value)) {
+                throw new PromptTuneException(name + (value == null ? " is null" : " '" + value + "' is not known")
+                        + "; allowed: " + String.join(", ", allowed));
             }
         }
     }

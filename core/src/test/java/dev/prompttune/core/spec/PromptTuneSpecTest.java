@@ -50,4 +50,18 @@ class PromptTuneSpecTest {
         assertEquals(List.of("majority", "design"), PromptTuneSpec.builder().data("spam").baselines("majority", "design").build()
                 .baselines());
     }
+
+    /** From Java, a null setting is named with what is allowed; it was a NullPointerException without a word. */
+    @Test
+    void nullSettingsFromJavaAreNamed() {
+        assertEquals("init is null; allowed: random, vocab, labels, text('…'), file('…')", assertThrows(
+                PromptTuneException.class, () -> PromptTuneSpec.builder().init((String) null)).getMessage());
+        assertEquals("baselines is null; allowed: none or some of design, majority, modelTuning (baselines() for none)",
+                assertThrows(PromptTuneException.class, () -> PromptTuneSpec.builder().baselines((String[]) null))
+                        .getMessage());
+        assertEquals("baseline is null; allowed: design, majority, modelTuning", assertThrows(PromptTuneException.class,
+                () -> PromptTuneSpec.builder().baselines("design", null)).getMessage());
+        assertEquals("device is null; allowed: auto, cpu, gpu", assertThrows(PromptTuneException.class,
+                () -> PromptTuneSpec.builder().device(null)).getMessage());
+    }
 }
