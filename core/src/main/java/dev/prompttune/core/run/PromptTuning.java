@@ -275,16 +275,22 @@ public final class PromptTuning {
         PromptTuneRun saved = RunRecord.load(recordDir);
         ExperimentContext experiment = ExperimentContext.of(session, saved.spec());
         PromptFile.Loaded loaded = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel);
-        scoredSplit(experiment).flatMap(split -> changedData(recordDir, loaded.metadata().dataFingerprints(), split))
-                .ifPresent(LOG::warn);
+        scoredSplit(experiment, saved.spec()).flatMap(split -> changedData(recordDir, loaded.metadata().dataFingerprints(),
+                split)).ifPresent(LOG::warn);
         try (SoftPrompt prompt = loaded.toSoftPrompt(session.manager())) {
             return experiment.scorer().score(EncoderInput.prompted(prompt, experiment.spec().placement()), experiment.target())
                     .requireFiniteScores(recordDir.toString());
         }
     }
 
-    /** The data split a re-evaluation scores (test when labelled, else dev). */
-    private static Optional<Split> scoredSplit(ExperimentContext experiment) {
+    /**
+     * The data split a re-evaluation scores (test when labelled, else dev); none when the fast dev run switch cuts it
+     * now but did not when the run was recorded (it then differs by design, and its own warning says so).
+     */
+    private static Optional<Split> scoredSplit(ExperimentContext experiment, PromptTuneSpec recorded) {
+        if (experiment.spec().fastDevRun() != recorded.fastDevRun()) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(experiment.data().split(experiment.target().name()));
         } catch (PromptTuneException notASplit) {
