@@ -278,9 +278,6 @@ public final class TaskData {
             }
             validate(train, v, true);
             requireDistinctInputs(train);
-            if (v.size() >= 2) {
-                TrainingClasses.requireTwo(train, v);
-            }
             if (dev != null) {
                 validate(dev, v, true);
             }
@@ -296,6 +293,7 @@ public final class TaskData {
                                 + "with labels"
                         : "labels name one class ('" + v.labels().get(0) + "'); a classifier needs at least two");
             }
+            TrainingClasses.requireTwo(train, v);
             return new TaskData(train, dev, test, template, v);
         }
 

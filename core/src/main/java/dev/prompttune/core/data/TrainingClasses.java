@@ -25,7 +25,10 @@ final class TrainingClasses {
         return counts;
     }
 
-    /** Refuses a training split whose examples all have one class while {@code v} names two or more. */
+    /**
+     * Refuses a training split whose examples all have one class while {@code v} names two or more (checked after the
+     * data's own validation and the check that {@code v} names two: an unknown label is the more specific error).
+     */
     static void requireTwo(Split train, Verbalizer v) {
         int[] counts = counts(train, v);
         int present = 0;

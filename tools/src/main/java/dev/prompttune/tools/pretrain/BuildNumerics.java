@@ -1,12 +1,9 @@
 package dev.prompttune.tools.pretrain;
 
 import dev.prompttune.core.model.ConvLinearGate;
+import dev.prompttune.core.model.CpuModel;
 import dev.prompttune.core.model.EngineThreads;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +26,7 @@ final class BuildNumerics {
     /** This process's numerics, insertion-ordered: cpu, intra-op threads, convolution route, and each pin. */
     static Map<String, Object> current() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpu", cpuModel());
+        m.put("cpu", CpuModel.current());
         m.put("threads", String.valueOf(EngineThreads.intraOp()));
         m.put("conv_linear", ConvLinearGate.allowed() ? "on" : "off");
         for (String pin : PINS) {
@@ -57,51 +54,5 @@ final class BuildNumerics {
                 .map(e -> e.getKey() + " " + (logged.containsKey(e.getKey()) ? logged.get(e.getKey()) : "(not logged)")
                         + " → " + e.getValue())
                 .toList();
-    }
-
-    /**
-     * The CPU as "model (family F, widest vector ISA)": VM CPUs often share a model name ("AMD EPYC") across
-     * generations with different vector units (Zen 3: AVX2; Zen 4/5: AVX-512), which is what the pins are about.
-     */
-    private static String cpuModel() {
-        try {
-            return describeCpu(Files.readAllLines(Path.of("/proc/cpuinfo")));
-        } catch (IOException | RuntimeException e) {
-            return System.getProperty("os.arch"); // not Linux: the architecture is all we can say
-        }
-    }
-
-    /** {@link #cpuModel()} from the lines of /proc/cpuinfo (the first processor's entries). */
-    static String describeCpu(List<String> cpuinfo) {
-        String model = null;
-        String family = null;
-        String isa = null;
-        for (String line : cpuinfo) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String key = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (key.equals("model name") && model == null) {
-                model = value;
-            } else if (key.equals("cpu family") && family == null) {
-                family = value;
-            } else if (key.equals("flags") && isa == null) {
-                List<String> flags = List.of(value.split("\\s+"));
-                isa = flags.contains("avx512f") ? "avx512f" : flags.contains("avx2") ? "avx2" : "no avx2";
-            }
-        }
-        if (model == null) {
-            return System.getProperty("os.arch");
-        }
-        List<String> detail = new ArrayList<>();
-        if (family != null) {
-            detail.add("family " + family);
-        }
-        if (isa != null) {
-            detail.add(isa);
-        }
-        return detail.isEmpty() ? model : model + " (" + String.join(", ", detail) + ")";
     }
 }
