@@ -13,7 +13,9 @@
 //     5        0.790    0.800   0.805
 //     20       0.833    0.845   0.835      prompt design 0.510, majority class 0.500
 //
-// Longer prompts help from 1 to 20 under every initialisation; the three initialisations are within noise at 5 and 20.
+// With 1 PyTorch thread (--threads 1): length 5 0.788 / 0.800 / 0.800, length 20 0.833 / 0.830 / 0.828, length 1 the
+// same to the last digit. Longer prompts help from 1 to 20 under every initialisation with either thread count; the
+// three initialisations are within noise at 5 and 20 (over seeds 1-3, notebooks/ablations.ipynb (b) and (c)).
 // notebooks/ablations.ipynb runs the same comparisons over three seeds with error bars.
 
 sweep {
