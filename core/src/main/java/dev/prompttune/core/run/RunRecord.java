@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -76,10 +77,16 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             removeStaleTemps(saveDir);
             String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + LocalDateTime.now().format(STAMP);
             Path dir = saveDir.resolve(base);
-            for (int n = 2; Files.exists(dir); n++) {
-                dir = saveDir.resolve(base + "-" + n);
+            // createDirectory is the check: another run of this name started in the same second (another thread,
+            // another process sharing saveDir) may take a name between an exists() test and the mkdir.
+            for (int n = 2; ; n++) {
+                try {
+                    Files.createDirectory(dir);
+                    break;
+                } catch (FileAlreadyExistsException taken) {
+                    dir = saveDir.resolve(base + "-" + n);
+                }
             }
-            Files.createDirectory(dir);
             AtomicText.write(dir.resolve("spec.json"), GSON.toJson(spec.toJson()));
             return new RunRecord(dir);
         } catch (IOException e) {

@@ -338,7 +338,7 @@ public final class JavaEvaluator implements AutoCloseable {
         }
         if (e instanceof UnresolvedReferenceException ure) {
             String missing = shell.unresolvedDependencies(ure.getSnippet()).collect(Collectors.joining(", "));
-            String msg = ure.getSnippet().kind().name().toLowerCase() + " " + describe(ure.getSnippet())
+            String msg = ure.getSnippet().kind().name().toLowerCase(java.util.Locale.ROOT) + " " + describe(ure.getSnippet())
                     + " cannot be used until " + missing + " is declared";
             return new CellException("UnresolvedReferenceException", msg, List.of("UnresolvedReferenceException: " + msg));
         }
@@ -349,7 +349,7 @@ public final class JavaEvaluator implements AutoCloseable {
         if (ev.status() == Snippet.Status.RECOVERABLE_DEFINED || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
             String missing = shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) ev.snippet())
                     .collect(Collectors.joining(", "));
-            System.err.println("created " + ev.snippet().kind().name().toLowerCase() + " " + describe(ev.snippet())
+            System.err.println("created " + ev.snippet().kind().name().toLowerCase(java.util.Locale.ROOT) + " " + describe(ev.snippet())
                     + ", however, it cannot be used until " + missing + " is declared");
         }
     }
