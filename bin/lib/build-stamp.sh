@@ -31,6 +31,13 @@ LOCK_DIR="$ROOT/core/target"
 build_locked() {
   local needs="$1" build="$2" status=0
   "$needs" || return 0
+  if [ ! -w "$ROOT" ] || { [ -d "$LOCK_DIR" ] && [ ! -w "$LOCK_DIR" ]; }; then
+    # A shared installation whose owner changed its sources and did not rebuild: this user cannot build into it.
+    echo "$(basename "$0"): $ROOT must be rebuilt (no build yet, or its sources changed since the last), and" \
+      "$(id -un 2>/dev/null || echo this user) cannot write to it: ask its owner to run $(basename "$0") once there," \
+      "or use a checkout of your own" >&2
+    return 2
+  fi
   command -v flock >/dev/null || { "$build"; return; }
   mkdir -p "$LOCK_DIR"
   exec 8>>"$LOCK_DIR/.prompttune-build.lock" 9>>"$LOCK_DIR/.prompttune-run.lock"
@@ -50,9 +57,19 @@ build_locked() {
 }
 
 # hold_run_lock: takes the shared run lock (waiting while a build runs) and keeps it open for the JVM exec starts.
+# A user who may read but not write the checkout (a shared installation built by its owner) locks through a
+# read-only descriptor, which flock accepts; where the lock file cannot be opened at all, the command runs unlocked
+# (no build of this user's can run under it: the checkout is not theirs to rebuild).
 hold_run_lock() {
   command -v flock >/dev/null || return 0
-  mkdir -p "$LOCK_DIR"
-  exec 9>>"$LOCK_DIR/.prompttune-run.lock"
+  local lock="$LOCK_DIR/.prompttune-run.lock"
+  mkdir -p "$LOCK_DIR" 2>/dev/null || true
+  if { [ -e "$lock" ] && [ -w "$lock" ]; } || { [ ! -e "$lock" ] && [ -w "$LOCK_DIR" ]; }; then
+    exec 9>>"$lock"
+  elif [ -r "$lock" ]; then
+    exec 9<"$lock"
+  else
+    return 0
+  fi
   flock -s 9
 }

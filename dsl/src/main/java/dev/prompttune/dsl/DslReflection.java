@@ -3,7 +3,6 @@ package dev.prompttune.dsl;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,7 +20,8 @@ final class DslReflection {
     private DslReflection() {}
 
     static String wrongType(Class<?> type, String name, ArgumentListExpression arguments, ClassNode[] argumentTypes) {
-        Set<String> expected = new LinkedHashSet<>();
+        // Sorted: getMethods() has no fixed order, and one script's error must read the same on every run.
+        Set<String> expected = new TreeSet<>();
         for (Method m : type.getMethods()) {
             if (m.getName().equals(name) && m.getDeclaringClass() != Object.class) {
                 expected.add(signature(m));
@@ -55,8 +55,11 @@ final class DslReflection {
                 expected.add(single + " (one or more, comma-separated)");
             }
         }
+        boolean initValue = !name.equals("init") && got.stream().anyMatch(g -> g.startsWith("PromptInit"));
         return "wrong type for '" + name + "': expected " + String.join(" or ", expected) + ", got "
-                + (got.isEmpty() ? "no value" : String.join(", ", got));
+                + (got.isEmpty() ? "no value" : String.join(", ", got))
+                + (initValue ? "; file('…') and text('…') are values of init: give " + name + " a path or name as a "
+                        + "string, e.g. " + name + " '/path/to/it'" : "");
     }
 
     /** The keywords of {@code type} that take several values (a sweep's axes), sorted. */

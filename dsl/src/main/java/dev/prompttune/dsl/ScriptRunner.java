@@ -276,7 +276,7 @@ public final class ScriptRunner {
             String text = Utf8Text.decode(Files.readAllBytes(script), script.toString());
             return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte-order mark is not part of the script
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read script " + script + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot read script " + script + ": " + PathProblems.describe(script, e), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.prompttune.dsl;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.data.Template;
+import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.run.ClusterBackends;
 import dev.prompttune.core.spec.ClusterSpec;
@@ -117,6 +118,10 @@ public class TuneSpec {
         if (v == null) {
             throw new PromptTuneException("init is null; allowed: random, vocab, labels, text('…'), file('…')");
         }
+        // Checked here, not in file(): `model file('m')` would otherwise be told "init file: m does not exist".
+        if (v instanceof FileInit f && !Files.exists(f.path())) {
+            throw new PromptTuneException("init file: " + f.path() + " does not exist");
+        }
         return set(b -> b.init(v));
     }
 
@@ -140,9 +145,6 @@ public class TuneSpec {
     public PromptInit file(Map<String, ?> options, String v) {
         boolean anyModel = AnyModel.of(options == null ? Map.of() : options, "init file");
         Path p = PathProblems.given(v, "init file", "a prompt file (NAME.safetensors) or a PEFT adapter folder");
-        if (!Files.exists(p)) {
-            throw new PromptTuneException("init file: " + p + " does not exist");
-        }
         return PromptInit.file(p, anyModel);
     }
 

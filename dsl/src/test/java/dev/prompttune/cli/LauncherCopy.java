@@ -56,7 +56,16 @@ final class LauncherCopy {
 
     /** Starts the copied launcher with {@code args} without waiting; output goes to {@code log}. */
     Process start(Path log, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/prompttune").toString()));
+        return start(List.of(), log, args);
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, run through {@code prefix} (e.g. {@code setpriv …}, to start it without
+     * root's permission override).
+     */
+    Process start(List<String> prefix, Path log, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of("bash", root.resolve("bin/prompttune").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("PATH", stubs + ":" + System.getenv("PATH"));

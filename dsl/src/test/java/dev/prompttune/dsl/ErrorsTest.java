@@ -146,7 +146,27 @@ class ErrorsTest {
     @Test
     void unknownDatasetListsRegisteredOnes() {
         expect("promptTune {\n  model 'tiny'\n  data 'spamm'\n}\n", 3,
-                "data 'spamm' is not a registered task; registered: [markers] (or give train/dev/test files)");
+                "data 'spamm' is not a registered task; registered: [markers] (or give train/dev/test files: "
+                        + "data train: 'train.jsonl', dev: 'dev.jsonl', test: 'test.jsonl')");
+    }
+
+    @Test
+    void aDataFolderWithoutTaskJsonIsNamedAsAFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        String dir = tmp.toAbsolutePath().toString();
+        expect("promptTune {\n  model 'tiny'\n  data '" + dir + "'\n}\n", 3,
+                "data folder " + dir + " has no task.json; allowed: a registered task [markers], a folder with task.json"
+                        + " and train/dev/test.jsonl, or files (data train: 'train.jsonl', dev: 'dev.jsonl', test: 'test.jsonl')");
+    }
+
+    @Test
+    void initsFileGivenToModelOrDataSaysWhereItBelongs() {
+        expect("promptTune {\n  data 'markers'\n  model file('m')\n}\n", 3,
+                "wrong type for 'model': expected String, got PromptInit (this.file(m)); file('…') and text('…') are "
+                        + "values of init: give model a path or name as a string, e.g. model '/path/to/it'");
+        // Several accepted types, listed in one order on every run (reflection's method order is not fixed).
+        expect("promptTune {\n  model 'tiny'\n  data file('d')\n}\n", 3,
+                "wrong type for 'data': expected Map or String, got PromptInit (this.file(d)); file('…') and text('…') "
+                        + "are values of init: give data a path or name as a string, e.g. data '/path/to/it'");
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class ExampleReader {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new PromptTuneException(file + " cannot be read (" + e + ")", e);
+            throw new PromptTuneException(file + " cannot be read: " + PathProblems.describe(file, e), e);
         }
         return parse(Utf8Text.decode(bytes, file.toString()), file.toString(), format);
     }

@@ -42,6 +42,15 @@ public final class PathProblems {
     }
 
     /**
+     * Null when the folder {@code dir} can be listed and entered (or is no folder), else "cannot be read (permission
+     * denied)": without it, a file inside an unreadable folder looks missing, and errors said "has no config.json".
+     */
+    public static String unreadableFolder(Path dir) {
+        return Files.isDirectory(dir) && !(Files.isReadable(dir) && Files.isExecutable(dir))
+                ? "cannot be read (permission denied)" : null;
+    }
+
+    /**
      * The path a user gave as text, refused when the text is empty or blank: {@code Path.of("")} is the current
      * folder, so an empty setting read from or wrote into whatever folder the command ran in (an adapter exported
      * into it, a run record saved there), and errors named it as nothing ({@code data file  is a directory}).

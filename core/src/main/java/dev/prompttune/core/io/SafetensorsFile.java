@@ -13,10 +13,10 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw SafetensorsHeader.bad(file, "file not found");
         } catch (IOException e) {
-            throw SafetensorsHeader.bad(file, "cannot open (" + e + ")");
+            throw SafetensorsHeader.bad(file, "cannot open: " + PathProblems.describe(file, e));
         }
         try {
             long size = channel.size();
@@ -84,7 +84,7 @@ public final class SafetensorsFile implements AutoCloseable {
             return new SafetensorsFile(file, channel, header);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw SafetensorsHeader.bad(file, "cannot read (" + e + ")");
+            throw SafetensorsHeader.bad(file, "cannot read: " + PathProblems.describe(file, e));
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -239,7 +239,7 @@ public final class SafetensorsFile implements AutoCloseable {
                 done += n;
             }
         } catch (IOException e) {
-            throw SafetensorsHeader.bad(path, "cannot read tensor '" + t.name() + "' (" + e + ")");
+            throw SafetensorsHeader.bad(path, "cannot read tensor '" + t.name() + "': " + PathProblems.describe(path, e));
         }
     }
 

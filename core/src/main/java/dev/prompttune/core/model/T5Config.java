@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.JsonFiles;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,9 @@ public final class T5Config {
         if (!Files.isDirectory(dir)) {
             throw new PromptTuneException("model directory " + dir + " does not exist");
         }
+        if (PathProblems.unreadableFolder(dir) != null) {
+            throw new PromptTuneException("model directory " + dir + " " + PathProblems.unreadableFolder(dir));
+        }
         if (!Files.isRegularFile(file)) {
             throw new PromptTuneException(dir + " has no config.json: not a Hugging Face model directory");
         }
@@ -128,7 +132,7 @@ public final class T5Config {
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot read " + file + ": " + PathProblems.describe(file, e), e);
         }
         return parse(text, file.toString());
     }

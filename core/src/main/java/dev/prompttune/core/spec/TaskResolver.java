@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.JsonFiles;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,16 @@ public final class TaskResolver {
         Path dir = Home.tasks().resolve(name);
         Path json = dir.resolve("task.json");
         if (!Files.isRegularFile(json)) {
+            String files = "data train: 'train.jsonl', dev: 'dev.jsonl', test: 'test.jsonl'";
+            if (PathProblems.unreadableFolder(dir) != null) {
+                throw new PromptTuneException("data folder " + dir + " " + PathProblems.unreadableFolder(dir));
+            }
+            if (Files.isDirectory(dir)) {
+                throw new PromptTuneException("data folder " + dir + " has no task.json; allowed: a registered task "
+                        + registered() + ", a folder with task.json and train/dev/test.jsonl, or files (" + files + ")");
+            }
             throw new PromptTuneException("data '" + name + "' is not a registered task; registered: " + registered()
-                    + " (or give train/dev/test files)");
+                    + " (or give train/dev/test files: " + files + ")");
         }
         JsonObject o = JsonFiles.readObject(json);
         Map<String, String> labels = verbalizer(json, o.has("verbalizer") ? "verbalizer" : "labels", o);

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public final class HfJsonT5Tokenizer implements T5Tokenizer {
         try {
             bytes = Files.readAllBytes(tokenizerJson);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read tokenizer " + tokenizerJson + ": " + e);
+            throw new PromptTuneException("cannot read tokenizer " + tokenizerJson + ": " + PathProblems.describe(tokenizerJson, e), e);
         }
         String json = new String(bytes, StandardCharsets.UTF_8);
 

@@ -3,6 +3,7 @@ package dev.prompttune.core.text;
 import ai.djl.sentencepiece.SpProcessor;
 import ai.djl.sentencepiece.SpTokenizer;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ public final class SentencePieceT5Tokenizer implements T5Tokenizer {
         try {
             bytes = Files.readAllBytes(spieceModel);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read sentencepiece model " + spieceModel + ": " + e);
+            throw new PromptTuneException("cannot read sentencepiece model " + spieceModel + ": " + PathProblems.describe(spieceModel, e), e);
         }
         String source = spieceModel.toString();
         SpieceModel model = SpieceModel.parse(bytes, source);

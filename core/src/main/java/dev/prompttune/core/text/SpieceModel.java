@@ -1,6 +1,7 @@
 package dev.prompttune.core.text;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ public final class SpieceModel {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read sentencepiece model " + file + ": " + e);
+            throw new PromptTuneException("cannot read sentencepiece model " + file + ": " + PathProblems.describe(file, e), e);
         }
         return parse(bytes, file.toString());
     }

@@ -1,0 +1,90 @@
+package dev.prompttune.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An input the user may not read (a model, tokenizer, data file or folder of a colleague's, mode 000) is named with
+ * "permission denied": not with the exception's bare path ("cannot read X: X"), an exception class, or a wrong
+ * "has no config.json" / "is not a registered task" for a folder that cannot be listed.
+ * <p>
+ * The reads run in a child JVM. As root (CI), permissions do not apply, so the child runs under {@code setpriv}
+ * without the capabilities that override them; it stays root, so it still reads this build's classpath.
+ */
+class UnreadableInputsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void eachUnreadableInputIsNamedWithPermissionDenied() throws Exception {
+        assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView("posix"), "POSIX permissions");
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Path config = Files.writeString(model.resolve("config.json"), "{}");
+        Path weights = Files.write(model.resolve("model.safetensors"), new byte[16]);
+        Path tokenizer = Files.writeString(model.resolve("tokenizer.json"), "{}");
+        Path closedModel = Files.createDirectories(tmp.resolve("closed-model"));
+        Files.writeString(closedModel.resolve("config.json"), "{}");
+        Path task = Files.createDirectories(tmp.resolve("task"));
+        Path train = Files.writeString(task.resolve("train.jsonl"), "{\"text\": \"a\", \"label\": \"x\"}\n");
+        Path closedTask = Files.createDirectories(tmp.resolve("closed-task"));
+        Files.writeString(closedTask.resolve("task.json"), "{}");
+
+        for (Path p : List.of(config, weights, tokenizer, train, closedModel, closedTask)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
+        }
+        try {
+            expectDenied("config", model, "cannot read " + config + ": permission denied");
+            expectDenied("weights", weights, weights + ": cannot open: permission denied");
+            expectDenied("tokenizer", tokenizer, "cannot read tokenizer " + tokenizer + ": permission denied");
+            expectDenied("examples", train, train + " cannot be read: permission denied");
+            expectDenied("model", closedModel, "model directory " + closedModel + " cannot be read (permission denied)");
+            expectDenied("config", closedModel, "model directory " + closedModel + " cannot be read (permission denied)");
+            expectDenied("task", closedTask, "data folder " + closedTask + " cannot be read (permission denied)");
+        } finally {
+            for (Path p : List.of(closedModel, closedTask)) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------")); // so @TempDir can go
+            }
+        }
+    }
+
+    private void expectDenied(String kind, Path input, String message) throws IOException, InterruptedException {
+        String out = read(kind, input);
+        assertEquals(message, out, kind + " " + input);
+        assertFalse(out.contains("Exception"), out);
+    }
+
+    /** The child's one line for reading {@code input} as {@code kind}. */
+    private String read(String kind, Path input) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if (uid() == 0) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) to drop root's DAC override");
+            command.addAll(List.of("/usr/bin/setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), UnreadableInputReader.class.getName(), kind, input.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        String[] lines = out.split("\n");
+        return lines[lines.length - 1];
+    }
+
+    private int uid() throws IOException {
+        return (Integer) Files.getAttribute(tmp, "unix:uid");
+    }
+}
