@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.lang.model.SourceVersion;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
@@ -215,7 +216,11 @@ public final class ScriptRunner {
         return new ScriptError(name, problems, e);
     }
 
-    /** A class name from a script's file name ({@code ablation.groovy} → {@code ablation}). */
+    /**
+     * A class name from a script's file name ({@code ablation.groovy} → {@code ablation}). A Java keyword gets a prefix
+     * too: a script class named {@code long} or {@code int} is taken for the primitive type, and its blocks' keywords
+     * stopped resolving ("unknown command 'save'").
+     */
     static String className(String name) {
         String file = Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString();
         String base = file.endsWith(".groovy") ? file.substring(0, file.length() - ".groovy".length()) : file;
@@ -223,7 +228,7 @@ public final class ScriptRunner {
         for (char c : base.toCharArray()) {
             b.append(Character.isJavaIdentifierPart(c) ? c : '_');
         }
-        if (b.length() == 0 || !Character.isJavaIdentifierStart(b.charAt(0))) {
+        if (b.length() == 0 || !Character.isJavaIdentifierStart(b.charAt(0)) || SourceVersion.isKeyword(b)) {
             b.insert(0, "script_");
         }
         return b.toString();

@@ -29,11 +29,17 @@ final class CliProcess {
 
     /** {@code prompttune ARGS} with {@code home} as prompttune.home, offline. */
     static CliProcess start(Path home, String... args) throws IOException {
+        return start(List.of(), home, args);
+    }
+
+    /** {@link #start(Path, String...)} through {@code prefix} (e.g. {@code setpriv …}). */
+    static CliProcess start(List<String> prefix, Path home, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // A background job of a non-interactive shell (CI, nohup ... &) starts with SIGINT ignored, and a JVM started
         // so keeps ignoring it, as a program should; the child is meant to behave as in a terminal, so it starts with
         // the default disposition (coreutils' env).
-        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java.toString(),
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("env", "--default-signal=INT", java.toString(),
                 "-Dprompttune.home=" + home, "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), PromptTuneCli.class.getName()));
         command.addAll(List.of(args));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.prompttune.core.io.FilePermissions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * launcher's run lock used to open its lock file for writing and stop with "Permission denied", exit 1, before any
  * command ran. Where such a checkout needs a build, the launcher says who has to make it.
  * <p>
- * As root (CI) permissions do not apply, so the launcher runs under {@code setpriv} without the capabilities that
- * override them (still as the files' owner, so the owner's bits are taken away too).
+ * The reader is the launcher run subject to permissions even as root ({@link FilePermissions}), as the files' owner
+ * (so the owner's write bits are taken away too).
  */
 class ReadOnlyCheckoutTest {
 
@@ -66,7 +67,6 @@ class ReadOnlyCheckoutTest {
 
     private LauncherCopy sharedCopy() throws Exception {
         assumeTrue(new ProcessBuilder("sh", "-c", "command -v flock").start().waitFor() == 0, "flock (util-linux)");
-        assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView("posix"), "POSIX permissions");
         return new LauncherCopy(tmp);
     }
 
@@ -97,12 +97,7 @@ class ReadOnlyCheckoutTest {
         }
     }
 
-    /** The prefix that makes a command subject to file permissions: none for a user, setpriv for root. */
     private List<String> reader() throws Exception {
-        if ((Integer) Files.getAttribute(tmp, "unix:uid") != 0) {
-            return List.of();
-        }
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) to drop root's DAC override");
-        return List.of("/usr/bin/setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search");
+        return FilePermissions.enforcedPrefix(tmp);
     }
 }

@@ -64,6 +64,18 @@ class ErrorsTest {
     }
 
     @Test
+    void aScriptNamedAfterAPrimitiveTypeReadsAsAnyOther() {
+        // Such a script's class used to be taken for the type: its block's keywords did not resolve.
+        for (String name : java.util.List.of("long", "int", "boolean", "void", "double", "char")) {
+            ScriptError e = assertThrows(ScriptError.class, () -> new ScriptRunner(new Experiments(session))
+                    .run("promptTune {\n  model 'tiny'; data 'markers'\n  colour 'red'\n}\n", name + ".groovy"));
+            assertEquals(name + ".groovy", e.getMessage().substring(0, e.getMessage().indexOf(':')));
+            assertEquals(3, e.line(), e.getMessage());
+            assertTrue(e.reason().startsWith("unknown keyword 'colour' in promptTune { }"), e.getMessage());
+        }
+    }
+
+    @Test
     void unknownCommandSuggestsTheNearest() {
         expect("def run = promptTun {\n  data 'markers'\n}\n", 1, "unknown command 'promptTun'; did you mean 'promptTune'?");
     }

@@ -182,7 +182,7 @@ public final class PromptTuning {
                 all.add(record);
                 TrainingSettings settings = experiment.trainingSettings();
                 Trainer trainer = new Trainer(model, trainable, optimizer, settings, prepared.task().metric(), all)
-                        .withCheckpoints(state -> RunCheckpoint.write(record.dir(), state, shapes, identity));
+                        .withCheckpoints(state -> checkpoint(record.dir(), state, shapes, identity));
                 if (resumed != null) {
                     trainer.resumingFrom(resumed);
                 }
@@ -204,6 +204,15 @@ public final class PromptTuning {
                 }
                 return scoreAndRecord(experiment, listeners, prompt, optimizer, record, result, startRss);
             }
+        }
+    }
+
+    /** Writes the run's checkpoint; a failed write (a full disk) says what the record still holds. */
+    private static void checkpoint(Path recordDir, TrainerState state, List<long[]> shapes, RunCheckpoint.Identity identity) {
+        try {
+            RunCheckpoint.write(recordDir, state, shapes, identity);
+        } catch (PromptTuneException e) {
+            throw RecordNotWritten.of(recordDir, e.getMessage(), e);
         }
     }
 

@@ -18,7 +18,6 @@ import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.TrainingListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -190,8 +189,13 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             metrics.newLine();
             metrics.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw notWritten("metrics.jsonl", e);
         }
+    }
+
+    private RecordNotWritten notWritten(String file, IOException e) {
+        Path p = dir.resolve(file);
+        return RecordNotWritten.of(dir, p + ": cannot write: " + PathProblems.describe(p, e), e);
     }
 
     /** Closes the metrics and writes the prompt (with metadata), predictions and summary. */
@@ -206,17 +210,23 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
      */
     public void finish(PromptTuneRun run, dev.prompttune.core.promptfile.PromptMetadata metadata, String failure) {
         close();
-        PromptFile.save(dir, "prompt", run.prompt(), run.length(), run.width(), metadata);
-        StringBuilder predictions = new StringBuilder();
-        for (PromptTuneRun.Prediction p : run.predictions()) {
-            predictions.append(GSON.toJson(p)).append('\n');
+        try {
+            PromptFile.save(dir, "prompt", run.prompt(), run.length(), run.width(), metadata);
+            StringBuilder predictions = new StringBuilder();
+            for (PromptTuneRun.Prediction p : run.predictions()) {
+                predictions.append(GSON.toJson(p)).append('\n');
+            }
+            AtomicText.write(dir.resolve("predictions.jsonl"), predictions.toString());
+            JsonObject summary = summary(run);
+            if (failure != null) {
+                summary.addProperty("failure", failure);
+            }
+            AtomicText.write(dir.resolve("summary.json"), SUMMARY_GSON.toJson(withNulls(summary)));
+        } catch (RecordNotWritten e) {
+            throw e;
+        } catch (PromptTuneException e) { // the file writers' own one-line errors: a full disk, a read-only folder
+            throw RecordNotWritten.of(dir, e.getMessage(), e);
         }
-        AtomicText.write(dir.resolve("predictions.jsonl"), predictions.toString());
-        JsonObject summary = summary(run);
-        if (failure != null) {
-            summary.addProperty("failure", failure);
-        }
-        AtomicText.write(dir.resolve("summary.json"), SUMMARY_GSON.toJson(withNulls(summary)));
         if (!run.stopReason().resumable()) {
             RunCheckpoint.remove(dir); // a run that ended where it cannot go on keeps no checkpoint
         }
@@ -281,7 +291,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         try {
             metrics.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw notWritten("metrics.jsonl", e);
         }
     }
 

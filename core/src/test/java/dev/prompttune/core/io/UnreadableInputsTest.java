@@ -3,7 +3,6 @@ package dev.prompttune.core.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "permission denied": not with the exception's bare path ("cannot read X: X"), an exception class, or a wrong
  * "has no config.json" / "is not a registered task" for a folder that cannot be listed.
  * <p>
- * The reads run in a child JVM. As root (CI), permissions do not apply, so the child runs under {@code setpriv}
- * without the capabilities that override them; it stays root, so it still reads this build's classpath.
+ * The reads run in a child JVM, subject to permissions even as root ({@link FilePermissions}).
  */
 class UnreadableInputsTest {
 
@@ -31,7 +29,7 @@ class UnreadableInputsTest {
 
     @Test
     void eachUnreadableInputIsNamedWithPermissionDenied() throws Exception {
-        assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView("posix"), "POSIX permissions");
+        List<String> prefix = FilePermissions.enforcedPrefix(tmp);
         Path model = Files.createDirectories(tmp.resolve("model"));
         Path config = Files.writeString(model.resolve("config.json"), "{}");
         Path weights = Files.write(model.resolve("model.safetensors"), new byte[16]);
@@ -47,13 +45,13 @@ class UnreadableInputsTest {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
         }
         try {
-            expectDenied("config", model, "cannot read " + config + ": permission denied");
-            expectDenied("weights", weights, weights + ": cannot open: permission denied");
-            expectDenied("tokenizer", tokenizer, "cannot read tokenizer " + tokenizer + ": permission denied");
-            expectDenied("examples", train, train + " cannot be read: permission denied");
-            expectDenied("model", closedModel, "model directory " + closedModel + " cannot be read (permission denied)");
-            expectDenied("config", closedModel, "model directory " + closedModel + " cannot be read (permission denied)");
-            expectDenied("task", closedTask, "data folder " + closedTask + " cannot be read (permission denied)");
+            expectDenied(prefix, "config", model, "cannot read " + config + ": permission denied");
+            expectDenied(prefix, "weights", weights, weights + ": cannot open: permission denied");
+            expectDenied(prefix, "tokenizer", tokenizer, "cannot read tokenizer " + tokenizer + ": permission denied");
+            expectDenied(prefix, "examples", train, train + " cannot be read: permission denied");
+            expectDenied(prefix, "model", closedModel, "model directory " + closedModel + " cannot be read (permission denied)");
+            expectDenied(prefix, "config", closedModel, "model directory " + closedModel + " cannot be read (permission denied)");
+            expectDenied(prefix, "task", closedTask, "data folder " + closedTask + " cannot be read (permission denied)");
         } finally {
             for (Path p : List.of(closedModel, closedTask)) {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------")); // so @TempDir can go
@@ -61,19 +59,15 @@ class UnreadableInputsTest {
         }
     }
 
-    private void expectDenied(String kind, Path input, String message) throws IOException, InterruptedException {
-        String out = read(kind, input);
+    private void expectDenied(List<String> prefix, String kind, Path input, String message) throws Exception {
+        String out = read(prefix, kind, input);
         assertEquals(message, out, kind + " " + input);
         assertFalse(out.contains("Exception"), out);
     }
 
     /** The child's one line for reading {@code input} as {@code kind}. */
-    private String read(String kind, Path input) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        if (uid() == 0) {
-            assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) to drop root's DAC override");
-            command.addAll(List.of("/usr/bin/setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"));
-        }
+    private String read(List<String> prefix, String kind, Path input) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), UnreadableInputReader.class.getName(), kind, input.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -82,9 +76,5 @@ class UnreadableInputsTest {
         assertEquals(0, p.exitValue(), out);
         String[] lines = out.split("\n");
         return lines[lines.length - 1];
-    }
-
-    private int uid() throws IOException {
-        return (Integer) Files.getAttribute(tmp, "unix:uid");
     }
 }

@@ -1,0 +1,79 @@
+package dev.prompttune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.io.FilePermissions;
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.Session;
+import dev.prompttune.core.train.TrainingListener;
+import dev.prompttune.dsl.Experiments;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run whose record stops being writable mid-run (a full disk, a folder made read-only) stops with one line that
+ * names the file, the reason, what the record keeps (its last checkpoint, whole) and the command that continues
+ * it; that command does continue it once the record can be written again. The run is a real {@code prompttune run}
+ * in a child JVM, subject to permissions even as root ({@link FilePermissions}).
+ */
+class RecordNotWrittenTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRecordThatCannotBeWrittenMidRunStopsTheRunAndSaysHowToContinueIt() throws Exception {
+        Path home = dev.prompttune.dsl.TestHomes.tiny();
+        Path runs = tmp.resolve("runs");
+        Path script = Files.writeString(tmp.resolve("long-run.groovy"), "promptTune { model 'tiny'; data 'markers'; length 4; "
+                + "steps 100000; batch 8; evalEvery 5; save '" + runs + "' }\n");
+        CliProcess child = CliProcess.start(FilePermissions.enforcedPrefix(tmp), home, "run", "--threads", "1",
+                script.toString());
+        child.await(l -> l.startsWith("eval at step 10:"));
+        Path record;
+        try (Stream<Path> s = Files.list(runs)) {
+            record = s.findFirst().orElseThrow();
+        }
+        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("r-xr-xr-x")); // the next checkpoint fails
+        int status = child.exit();
+        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertNotEquals(0, status, child.toString());
+        List<String> errors = child.err().lines().filter(l -> !l.startsWith("[WARN]")).toList();
+        assertEquals(1, errors.size(), child.toString());
+        String error = errors.get(0);
+        assertTrue(error.contains(record.resolve("checkpoint.safetensors") + ": cannot write: permission denied"), error);
+        assertTrue(error.endsWith("; the run stopped, and " + record + " keeps its last checkpoint: once the record can be "
+                + "written again (room on the disk, write permission), continue it with `prompttune resume " + record + "`"),
+                error);
+        assertTrue(!error.contains("Exception"), error);
+
+        String previous = System.getProperty("prompttune.home");
+        System.setProperty("prompttune.home", home.toString());
+        try {
+            TrainingListener stopAtOnce = new TrainingListener() {
+                @Override
+                public void onStep(StepEvent e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            PromptTuneRun resumed = new Experiments(Session.shared()).listener(stopAtOnce).resume(record.toString());
+            int checkpointStep = resumed.steps() - 1;
+            assertTrue(checkpointStep == 5 || checkpointStep == 10, "resumed from a whole checkpoint: " + checkpointStep);
+        } finally {
+            Thread.interrupted();
+            if (previous == null) {
+                System.clearProperty("prompttune.home");
+            } else {
+                System.setProperty("prompttune.home", previous);
+            }
+        }
+    }
+}
