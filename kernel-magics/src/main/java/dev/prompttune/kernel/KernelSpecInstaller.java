@@ -158,20 +158,31 @@ public final class KernelSpecInstaller {
     }
 
     static Path userDataDir() {
-        String env = System.getenv("JUPYTER_DATA_DIR");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
+        return userDataDir(System.getenv(), System.getProperty("user.home"), System.getProperty("os.name", ""));
+    }
+
+    /**
+     * Where Jupyter looks for a user's kernels, found as jupyter_core finds it: {@code $JUPYTER_DATA_DIR}, else under
+     * the home folder. The home is {@code $HOME} as Python's {@code expanduser} reads it, not Java's {@code user.home}
+     * (the password file's entry): where the two differ (a container, {@code sudo -E}, a HOME set for a job) the
+     * kernel was installed where Jupyter never looked.
+     */
+    static Path userDataDir(Map<String, String> env, String userHome, String osName) {
+        String dataDir = env.get("JUPYTER_DATA_DIR");
+        if (dataDir != null && !dataDir.isBlank()) {
+            return Path.of(dataDir);
         }
-        Path home = Path.of(System.getProperty("user.home"));
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String homeEnv = env.get("HOME");
+        Path home = Path.of(homeEnv != null && !homeEnv.isBlank() ? homeEnv : userHome);
+        String os = osName.toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return home.resolve("Library").resolve("Jupyter");
         }
         if (os.contains("win")) {
-            String appData = System.getenv("APPDATA");
+            String appData = env.get("APPDATA");
             return (appData != null ? Path.of(appData) : home).resolve("jupyter");
         }
-        String xdg = System.getenv("XDG_DATA_HOME");
+        String xdg = env.get("XDG_DATA_HOME");
         return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share")).resolve("jupyter");
     }
 

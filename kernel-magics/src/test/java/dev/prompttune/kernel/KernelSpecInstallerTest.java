@@ -19,6 +19,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelSpecInstallerTest {
 
+    /** The user's kernels go where jupyter_core looks: $JUPYTER_DATA_DIR, else $XDG_DATA_HOME, else under $HOME. */
+    @Test
+    void userInstallGoesWhereJupyterLooks() {
+        String passwdHome = "/nonexistent";
+        assertEquals(Path.of("/home/alice/.local/share/jupyter"),
+                KernelSpecInstaller.userDataDir(java.util.Map.of("HOME", "/home/alice"), passwdHome, "Linux"),
+                "$HOME, as Python's expanduser reads it, not the password file's home (Java's user.home)");
+        assertEquals(Path.of("/nonexistent/.local/share/jupyter"),
+                KernelSpecInstaller.userDataDir(java.util.Map.of(), passwdHome, "Linux"), "no $HOME: the password file's");
+        assertEquals(Path.of("/x/jupyter"), KernelSpecInstaller.userDataDir(
+                java.util.Map.of("HOME", "/home/alice", "XDG_DATA_HOME", "/x"), passwdHome, "Linux"));
+        assertEquals(Path.of("/d"), KernelSpecInstaller.userDataDir(
+                java.util.Map.of("HOME", "/home/alice", "XDG_DATA_HOME", "/x", "JUPYTER_DATA_DIR", "/d"), passwdHome, "Linux"));
+        assertEquals(Path.of("/home/alice/Library/Jupyter"),
+                KernelSpecInstaller.userDataDir(java.util.Map.of("HOME", "/home/alice"), passwdHome, "Mac OS X"));
+    }
+
     @Test
     void writesKernelJsonUnderThePrefix(@TempDir Path prefix) throws Exception {
         assertEquals(0, KernelSpecInstaller.run(List.of("--prefix", prefix.toString(), "--jvm-opt", "-Xmx2g")));
