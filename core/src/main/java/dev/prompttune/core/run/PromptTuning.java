@@ -127,6 +127,7 @@ public final class PromptTuning {
      */
     public PromptTuneRun resume(Path recordDir, PromptTuneSpec expected, List<TrainingListener> listeners) {
         PromptTuneSpec recorded = RunRecord.spec(recordDir);
+        RecordWriterLock.requireNoWriter(recordDir);
         if (expected != null) {
             SpecDifferences.require(recordDir.resolve("spec.json"), recorded, FastDevRun.apply(expected));
         }

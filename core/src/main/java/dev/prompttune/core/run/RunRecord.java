@@ -62,8 +62,14 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         this.id = dir.getFileName().toString();
         // A FileOutputStream, not Files.newBufferedWriter: that one writes through an interruptible channel, which an
         // interrupt (a notebook's stop button) would close mid-run, losing the rest of the metrics.
-        this.metrics = new BufferedWriter(new java.io.OutputStreamWriter(
-                new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile(), append), StandardCharsets.UTF_8));
+        java.io.FileOutputStream stream = new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile(), append);
+        try {
+            RecordWriterLock.take(stream.getChannel(), dir); // released when the stream closes, or the process ends
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+        this.metrics = new BufferedWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
     }
 
     /**
@@ -100,6 +106,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
      * follow.
      */
     public static RunRecord resume(Path dir, int step) {
+        RecordWriterLock.requireNoWriter(dir);
         try {
             AtomicFiles.removeStaleTemps(dir);
             Files.deleteIfExists(dir.resolve("summary.json"));
@@ -120,7 +127,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             AtomicText.write(metrics, kept.toString());
             return new RunRecord(dir, true);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot reopen run record " + dir + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot reopen run record " + dir + ": " + PathProblems.describe(dir, e), e);
         }
     }
 
@@ -292,6 +299,8 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             metrics.close();
         } catch (IOException e) {
             throw notWritten("metrics.jsonl", e);
+        } finally {
+            RecordWriterLock.released(dir);
         }
     }
 

@@ -78,6 +78,10 @@ public final class SummaryJson {
         if (problem != null) {
             return new PromptTuneException(PathProblems.sentence("run record " + dir, problem, "a run record folder"));
         }
+        if (Files.isRegularFile(dir.resolve("spec.json")) && RecordWriterLock.writtenNow(dir)) {
+            return new PromptTuneException(dir + " is the record of a run that is still going: it has no summary.json "
+                    + "yet; allowed: a finished run's record (wait for the run to end)");
+        }
         if (Files.isRegularFile(dir.resolve("spec.json"))) {
             return new PromptTuneException(dir + " is the record of a run that did not finish: it has no summary.json"
                     + (RunCheckpoint.exists(dir) ? "; continue it with `prompttune resume " + dir + "`"
