@@ -46,13 +46,20 @@ final class SplitOverlap {
         if (shared.isEmpty()) {
             return Optional.empty();
         }
-        String which = shared.size() == other.size()
-                ? "all " + other.size() + " " + other.name() + " examples have"
-                : shared.size() + " of " + other.size() + " " + other.name() + " examples ("
-                        + (shared.get(0).startsWith("#") ? "examples " : shared.size() == 1 ? "line " : "lines ")
-                        + String.join(", ", shared.subList(0, Math.min(NAMED, shared.size())))
-                        + (shared.size() > NAMED ? ", …" : "") + " of " + other.source() + ") have";
-        return Optional.of(which + " the same input as a training example: their " + other.name()
+        return Optional.of(which(other, shared) + " the same input as a training example: their " + other.name()
                 + " score measures fitting the training data, not new data");
+    }
+
+    /**
+     * "all 80 dev examples have" or "2 of 80 dev examples (lines 5, 62 of dev.jsonl) have": the subject of a warning
+     * about the examples of {@code split} at {@code where} (line numbers, or "#i" for examples without one).
+     */
+    static String which(Split split, List<String> where) {
+        return where.size() == split.size()
+                ? "all " + split.size() + " " + split.name() + " examples have"
+                : where.size() + " of " + split.size() + " " + split.name() + " examples ("
+                        + (where.get(0).startsWith("#") ? "examples " : where.size() == 1 ? "line " : "lines ")
+                        + String.join(", ", where.subList(0, Math.min(NAMED, where.size())))
+                        + (where.size() > NAMED ? ", …" : "") + " of " + split.source() + ") have";
     }
 }

@@ -101,6 +101,14 @@ public final class TaskData {
     }
 
     /**
+     * One line per split holding examples with nothing in the template's fields ({@link EmptyInputs}); empty when
+     * none does. Computed on demand, like {@link #overlapWarnings()}.
+     */
+    public List<String> emptyInputWarnings() {
+        return EmptyInputs.describe(Arrays.asList(train, dev, test), template);
+    }
+
+    /**
      * One line per class the labels name that no training example has ({@link TrainingClasses}); empty when train
      * holds every class. Computed on demand, like {@link #overlapWarnings()}.
      */

@@ -154,6 +154,7 @@ public final class PromptTuning {
         List<String> warnings = new ArrayList<>();
         if (resumeDir == null) {
             // Said here, once a run starts, not where the task is resolved (a script's checks resolve it too).
+            prepared.task().data().emptyInputWarnings().forEach(LOG::warn);
             prepared.task().data().overlapWarnings().forEach(LOG::warn);
             prepared.task().data().missingClassWarnings().forEach(LOG::warn);
         }

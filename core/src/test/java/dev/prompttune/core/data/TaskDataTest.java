@@ -222,6 +222,30 @@ class TaskDataTest {
         assertTrue(w.get(1).endsWith("their test score measures fitting the training data, not new data"), w.get(1));
     }
 
+    /** Examples with nothing in the template's fields are named per split (a warning: one such row is no error). */
+    @Test
+    void examplesWithEmptyInputFieldsAreNamed() throws IOException {
+        Path train = write("train.jsonl", """
+                {"text": "good", "label": "pos"}
+                {"text": "", "label": "neg"}
+                {"text": "bad", "label": "neg"}
+                {"text": " \\t ", "label": "pos"}
+                """);
+        Path dev = write("dev.jsonl", "{\"text\": \"fine\", \"label\": \"pos\"}\n{\"text\": \"poor\", \"label\": \"neg\"}\n");
+        TaskData t = TaskData.builder().train(train).dev(dev).template("review: {text}").build();
+        assertEquals(List.of("2 of 4 train examples (lines 2, 4 of " + train + ") have nothing in their field 'text': the "
+                + "model reads only the template's own words for them"), t.emptyInputWarnings());
+
+        Path pairs = write("pairs.jsonl", """
+                {"premise": "", "hypothesis": "it rains", "label": "a"}
+                {"premise": "", "hypothesis": "", "label": "b"}
+                """);
+        TaskData p = TaskData.builder().train(pairs).template("{premise} / {hypothesis}").build();
+        assertEquals(List.of("1 of 2 train examples (line 2 of " + pairs + ") have nothing in any of their fields "
+                + "'premise', 'hypothesis': the model reads only the template's own words for them"), p.emptyInputWarnings(),
+                "one empty field of two is no empty input");
+    }
+
     /** One class would score every example right. */
     @Test
     void aSingleClassIsRefused() throws IOException {
