@@ -143,6 +143,23 @@ class InterruptTest {
         assertEquals(List.of("markers-labels-4-steps10 COMPLETED", "markers-labels-4-steps100000 INTERRUPTED"), reasons);
     }
 
+    /**
+     * SIGHUP, as when the terminal of a run over ssh closes, stops the run as Ctrl-C does: the whole record, marked
+     * INTERRUPTED, exit 129. It used to end the JVM at once, leaving only the last evaluation's checkpoint.
+     */
+    @Test
+    void aClosedTerminalSighupKeepsTheWholeRecord() throws Exception {
+        Path runs = tmp.resolve("hup");
+        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        child.await(l -> l.startsWith("eval at step 5:"));
+        child.signal("HUP");
+        assertEquals(129, child.exit(), child.toString());
+        assertTrue(child.err().contains("interrupted by SIGHUP") && child.err().contains("exit 129"), child.toString());
+        Path record = onlyRecord(runs);
+        assertEquals(INTERRUPTED_RECORD_FILES, files(record), "the whole record and nothing else");
+        assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
+    }
+
     /** The second Ctrl-C exits at once: whatever it cut short, no temp file and no half-written file is left. */
     @Test
     void aSecondCtrlCAbortsAtOnceLeavingNoPartialFile() throws Exception {

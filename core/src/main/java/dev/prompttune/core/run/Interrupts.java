@@ -7,16 +7,21 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM while a long job works ({@code prompttune run}, a model build). The first signal
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP while a long job works ({@code prompttune run}, a model build). The first signal
  * interrupts the job's thread: the same path as a notebook's stop button, so the trainer stops at the next step
  * boundary and the job keeps what it has (a run scores its best prompt and writes its whole record marked
  * INTERRUPTED; a build writes its phase's checkpoint). The command then exits with 128 + the signal's number: 130 for
- * SIGINT, 143 for SIGTERM. A second signal exits at once with the same code; a file being written then is left out,
+ * SIGINT, 143 for SIGTERM, 129 for SIGHUP. A second signal exits at once with the same code; a file being written then is left out,
  * never half-written (AtomicFiles deletes its temp file on the way out).
  */
 public final class Interrupts implements AutoCloseable {
 
-    private static final List<String> SIGNALS = List.of("INT", "TERM");
+    /**
+     * Ctrl-C, {@code kill}, and the hang-up of a closed terminal (a run over ssh whose connection dropped). A signal
+     * the process started with ignored ({@code nohup} for HUP, a background job for INT) stays ignored: the JVM
+     * installs no handler for it.
+     */
+    static final List<String> SIGNALS = List.of("INT", "TERM", "HUP");
 
     private final Thread worker;
     private final PrintStream err;
@@ -41,7 +46,7 @@ public final class Interrupts implements AutoCloseable {
     }
 
     /**
-     * Handles SIGINT and SIGTERM for {@code worker} until {@link #close}.
+     * Handles {@link #SIGNALS} for {@code worker} until {@link #close}.
      *
      * @param command the message prefix ("prompttune", "pretrain")
      * @param stopping what the first signal does, for the message
@@ -81,12 +86,12 @@ public final class Interrupts implements AutoCloseable {
         return received != null;
     }
 
-    /** {@code SIGINT} or {@code SIGTERM}. */
+    /** {@code SIGINT}, {@code SIGTERM} or {@code SIGHUP}. */
     public String signalName() {
         return "SIG" + received.getName();
     }
 
-    /** 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM. */
+    /** 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP. */
     public int exitCode() {
         return 128 + received.getNumber();
     }

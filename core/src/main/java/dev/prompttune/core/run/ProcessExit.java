@@ -1,7 +1,6 @@
 package dev.prompttune.core.run;
 
 import dev.prompttune.core.io.AtomicFiles;
-import java.util.List;
 import sun.misc.Signal;
 
 /**
@@ -32,12 +31,12 @@ public final class ProcessExit {
     }
 
     /**
-     * SIGINT and SIGTERM end this process at once ({@link #now}, status 128 + the signal's number) instead of through
+     * SIGINT, SIGTERM and SIGHUP ({@link Interrupts#SIGNALS}) end this process at once ({@link #now}, status 128 + the signal's number) instead of through
      * the JVM's exit: for long batch jobs outside the work that {@link Interrupts} stops with its state saved (a
      * model build before and after its training phases).
      */
     public static void onSignals() {
-        for (String name : List.of("INT", "TERM")) {
+        for (String name : Interrupts.SIGNALS) {
             try {
                 Signal.handle(new Signal(name), s -> now(128 + s.getNumber()));
             } catch (IllegalArgumentException reserved) {
