@@ -126,8 +126,8 @@ public final class PromptTuning {
      *                 differing setting)
      */
     public PromptTuneRun resume(Path recordDir, PromptTuneSpec expected, List<TrainingListener> listeners) {
+        RecordWriterLock.requireNoWriter(recordDir); // before spec.json is read: closing a file drops its locks
         PromptTuneSpec recorded = RunRecord.spec(recordDir);
-        RecordWriterLock.requireNoWriter(recordDir);
         if (expected != null) {
             SpecDifferences.require(recordDir.resolve("spec.json"), recorded, FastDevRun.apply(expected));
         }

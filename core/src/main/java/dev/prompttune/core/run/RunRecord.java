@@ -52,24 +52,23 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     private final Path dir;
     private final String id;
     private final BufferedWriter metrics;
+    /** Held from before the record changes until {@link #close}: one writer per record. */
+    private final RecordWriterLock writer;
 
-    private RunRecord(Path dir) throws IOException {
-        this(dir, false);
-    }
-
-    private RunRecord(Path dir, boolean append) throws IOException {
+    /** Opens the metrics of a record whose {@code writer} lock is held; releases it when that fails. */
+    private RunRecord(Path dir, boolean append, RecordWriterLock writer) throws IOException {
         this.dir = dir;
         this.id = dir.getFileName().toString();
-        // A FileOutputStream, not Files.newBufferedWriter: that one writes through an interruptible channel, which an
-        // interrupt (a notebook's stop button) would close mid-run, losing the rest of the metrics.
-        java.io.FileOutputStream stream = new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile(), append);
+        this.writer = writer;
         try {
-            RecordWriterLock.take(stream.getChannel(), dir); // released when the stream closes, or the process ends
-        } catch (RuntimeException e) {
-            stream.close();
+            // A FileOutputStream, not Files.newBufferedWriter: that one writes through an interruptible channel, which
+            // an interrupt (a notebook's stop button) would close mid-run, losing the rest of the metrics.
+            this.metrics = new BufferedWriter(new java.io.OutputStreamWriter(
+                    new java.io.FileOutputStream(dir.resolve("metrics.jsonl").toFile(), append), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            writer.release();
             throw e;
         }
-        this.metrics = new BufferedWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
     }
 
     /**
@@ -93,7 +92,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                 }
             }
             AtomicText.write(dir.resolve("spec.json"), GSON.toJson(spec.toJson()));
-            return new RunRecord(dir);
+            return new RunRecord(dir, false, RecordWriterLock.take(dir));
         } catch (IOException e) {
             throw new PromptTuneException("cannot create a run record under " + saveDir + ": " + PathProblems.describe(saveDir, e), e);
         }
@@ -106,7 +105,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
      * follow.
      */
     public static RunRecord resume(Path dir, int step) {
-        RecordWriterLock.requireNoWriter(dir);
+        RecordWriterLock writer = RecordWriterLock.take(dir); // before anything in the record changes
         try {
             AtomicFiles.removeStaleTemps(dir);
             Files.deleteIfExists(dir.resolve("summary.json"));
@@ -125,7 +124,15 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                 }
             }
             AtomicText.write(metrics, kept.toString());
-            return new RunRecord(dir, true);
+        } catch (IOException | RuntimeException e) {
+            writer.release();
+            if (e instanceof IOException io) {
+                throw new PromptTuneException("cannot reopen run record " + dir + ": " + PathProblems.describe(dir, io), e);
+            }
+            throw (RuntimeException) e;
+        }
+        try {
+            return new RunRecord(dir, true, writer);
         } catch (IOException e) {
             throw new PromptTuneException("cannot reopen run record " + dir + ": " + PathProblems.describe(dir, e), e);
         }
@@ -300,7 +307,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         } catch (IOException e) {
             throw notWritten("metrics.jsonl", e);
         } finally {
-            RecordWriterLock.released(dir);
+            writer.release();
         }
     }
 
