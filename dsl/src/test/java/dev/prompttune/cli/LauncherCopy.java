@@ -38,6 +38,11 @@ final class LauncherCopy {
         stub("mvn", mvnArgs);
     }
 
+    /** The folder of the stand-in commands, to put first on a PATH. */
+    Path stubs() {
+        return stubs;
+    }
+
     /** Marks the copy as built now (what a successful build of the dsl module leaves). */
     LauncherCopy built() throws Exception {
         Files.writeString(root.resolve("dsl/target/.prompttune-built-dsl"), "");
