@@ -223,7 +223,15 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
      * summary is complete.
      */
     public void finish(PromptTuneRun run, dev.prompttune.core.promptfile.PromptMetadata metadata, String failure) {
-        close();
+        try {
+            closeMetrics(); // the writer's lock stays until the record is whole
+            finishFiles(run, metadata, failure);
+        } finally {
+            writer.release();
+        }
+    }
+
+    private void finishFiles(PromptTuneRun run, dev.prompttune.core.promptfile.PromptMetadata metadata, String failure) {
         try {
             PromptFile.save(dir, "prompt", run.prompt(), run.length(), run.width(), metadata);
             StringBuilder predictions = new StringBuilder();
@@ -303,11 +311,17 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     @Override
     public void close() {
         try {
+            closeMetrics();
+        } finally {
+            writer.release();
+        }
+    }
+
+    private void closeMetrics() {
+        try {
             metrics.close();
         } catch (IOException e) {
             throw notWritten("metrics.jsonl", e);
-        } finally {
-            writer.release();
         }
     }
 
