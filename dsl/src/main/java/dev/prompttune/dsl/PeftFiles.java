@@ -99,7 +99,7 @@ public final class PeftFiles {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new PromptTuneException("import-peft: cannot create " + parent + ": " + e.getMessage(), e);
+            throw new PromptTuneException("import-peft: cannot create " + parent + ": " + PathProblems.describe(parent, e), e);
         }
         return PromptFile.save(out, adapter.values(), adapter.length(), adapter.width(), meta);
     }

@@ -3,6 +3,7 @@ package dev.prompttune.core.model;
 import com.google.gson.GsonBuilder;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ public final class T5CheckpointWriter {
             AtomicFiles.write(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create()
                     .toJson(model.config().toJson()).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new PromptTuneException("cannot save the model to " + dir + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot save the model to " + dir + ": " + PathProblems.describe(dir, e), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.prompttune.core.promptfile;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.io.TensorInfo;
@@ -147,7 +148,7 @@ public final class PromptFile {
             try {
                 return PromptMetadata.fromJson(Files.readString(json), json.toString());
             } catch (IOException e) {
-                throw new PromptTuneException(json + ": cannot read (" + e + ")", e);
+                throw new PromptTuneException(json + ": cannot read: " + PathProblems.describe(json, e), e);
             }
         }
         return PromptMetadata.builder().shape(p, h).build();

@@ -3,6 +3,7 @@ package dev.prompttune.kernel.magics;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.kernel.RichOutput;
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class PromptsMagic {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).sorted().toList();
         } catch (IOException e) {
-            throw new MagicError("%prompts: cannot list " + dir + ": " + e.getMessage());
+            throw new MagicError("%prompts: cannot list " + dir + ": " + PathProblems.describe(dir, e));
         }
     }
 

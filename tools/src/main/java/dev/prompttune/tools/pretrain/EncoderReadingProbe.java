@@ -2,12 +2,12 @@ package dev.prompttune.tools.pretrain;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.spec.Home;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
 import dev.prompttune.core.train.TokenizedTask;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,13 +64,11 @@ public final class EncoderReadingProbe {
                     default -> models.add(Path.of(args[i]));
                 }
             }
+            models.forEach(T5Config::load); // each one a checkpoint folder (one-line error), before the first is probed
             try (NDManager root = NDManager.newBaseManager();
                  T5Tokenizer tokenizer = T5Tokenizers.load(tokenizerDir)) {
                 TokenizedTask held = heldOutSpanExamples(PretrainCorpus.read(corpusFile, tokenizer), tokenizer);
                 for (Path dir : models) {
-                    if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                        throw new PromptTuneException(dir + " is not a checkpoint directory (no config.json)");
-                    }
                     try (NDManager m = root.newSubManager(); T5Model model = T5Model.load(dir, m)) {
                         System.out.println(probe(dir.getFileName().toString(), model, held, m).json());
                     }

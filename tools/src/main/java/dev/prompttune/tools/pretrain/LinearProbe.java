@@ -10,13 +10,13 @@ import dev.prompttune.core.data.TokenizedSplit;
 import dev.prompttune.core.eval.Metrics;
 import dev.prompttune.core.eval.RankClassifier;
 import dev.prompttune.core.model.GradMode;
+import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.run.TaskArrays;
 import dev.prompttune.core.run.TaskSetup;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,11 +78,9 @@ public final class LinearProbe {
                 throw new PromptTuneException("usage: LinearProbe --task TASK [--max-input N] MODEL_DIR...");
             }
             TaskData data = TaskSetup.resolve(PromptTuneSpec.builder().data(task).maxInputLength(maxInput).build()).data();
+            models.forEach(T5Config::load); // each one a checkpoint folder (one-line error), before the first is probed
             try (NDManager root = NDManager.newBaseManager()) {
                 for (Path dir : models) {
-                    if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                        throw new PromptTuneException(dir + " is not a checkpoint directory (no config.json); allowed: a folder with config.json and model weights");
-                    }
                     try (NDManager m = root.newSubManager(); T5Model model = T5Model.load(dir, m);
                          T5Tokenizer tokenizer = T5Tokenizers.load(dir)) {
                         System.out.println(probe(dir.getFileName().toString(), task, model, tokenizer, data, maxInput, m).json());

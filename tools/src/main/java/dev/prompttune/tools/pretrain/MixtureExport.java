@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.AtomicFiles;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
 import dev.prompttune.tools.pretrain.mix.PromptabilityMixture;
@@ -138,7 +139,7 @@ public final class MixtureExport {
             }
             AtomicFiles.write(file, channel -> writeExamples(channel, mixture, vocabSize, examples, held, seed, block));
         } catch (IOException e) {
-            throw new PromptTuneException("cannot write the mixture export " + file + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot write the mixture export " + file + ": " + PathProblems.describe(file, e), e);
         }
         JsonObject meta = new JsonObject();
         meta.addProperty("format", "prompttune mixture export v" + VERSION + " (MixtureExport)");
@@ -152,7 +153,7 @@ public final class MixtureExport {
             AtomicFiles.write(metaFile, (new GsonBuilder().setPrettyPrinting().create().toJson(meta) + "\n")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new PromptTuneException("cannot write " + metaFile + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot write " + metaFile + ": " + PathProblems.describe(metaFile, e), e);
         }
     }
 
@@ -243,7 +244,7 @@ public final class MixtureExport {
         } catch (EOFException e) {
             throw new PromptTuneException(file + " ends before its last example: the file is truncated", e);
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read the mixture export " + file + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot read the mixture export " + file + ": " + PathProblems.describe(file, e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.prompttune.tools.pretrain;
 
 import com.google.gson.Gson;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.promptfile.EmbeddingFingerprint;
 import dev.prompttune.core.run.RunCheckpoint;
@@ -100,7 +101,7 @@ final class PhaseCheckpoint {
         try {
             Files.deleteIfExists(dir);
         } catch (IOException e) {
-            System.out.println("resume: could not remove " + dir + " (" + e.getMessage() + ")");
+            System.out.println("resume: could not remove " + dir + " (" + PathProblems.describe(dir, e) + ")");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.prompttune.tools.pretrain;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.text.T5Tokenizer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class PretrainCorpus {
                 paragraphs++;
             }
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read the corpus " + file + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot read the corpus " + file + ": " + PathProblems.describe(file, e), e);
         }
         return new PretrainCorpus(Arrays.copyOf(buffer, size), paragraphs);
     }

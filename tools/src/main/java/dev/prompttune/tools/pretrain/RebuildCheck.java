@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class RebuildCheck {
         try {
             lines = Files.readAllLines(log);
         } catch (IOException e) {
-            throw new PromptTuneException("--check needs the committed log " + log + ": " + e.getMessage(), e);
+            throw new PromptTuneException("--check needs the committed log " + log + ": " + PathProblems.describe(log, e), e);
         }
         JsonObject found = null;
         for (String line : lines) {

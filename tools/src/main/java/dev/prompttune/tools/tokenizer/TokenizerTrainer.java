@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.text.SpieceModel;
 import dev.prompttune.core.text.SpieceModel.Piece;
 import dev.prompttune.core.text.SpieceToTokenizerJson;
@@ -139,7 +140,7 @@ public final class TokenizerTrainer {
             writeAtomically(dir.resolve(T5Tokenizers.TOKENIZER_JSON), GSON.toJson(toTokenizerJson(v, extraIds)));
             writeAtomically(dir.resolve(T5Tokenizers.TOKENIZER_CONFIG), GSON.toJson(tokenizerConfig(extraIds)));
         } catch (IOException e) {
-            throw new PromptTuneException("cannot write the tokenizer to " + dir + ": " + e);
+            throw new PromptTuneException("cannot write the tokenizer to " + dir + ": " + PathProblems.describe(dir, e), e);
         }
     }
 

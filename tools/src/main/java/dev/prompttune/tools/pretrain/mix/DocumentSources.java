@@ -1,6 +1,7 @@
 package dev.prompttune.tools.pretrain.mix;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.tools.corpus.CorpusBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class DocumentSources {
                 evaluatedBy.add(f.length == 2 ? f[1] : "");
             }
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot read " + file + ": " + PathProblems.describe(file, e), e);
         }
         return new DocumentSources(sources, evaluatedBy);
     }

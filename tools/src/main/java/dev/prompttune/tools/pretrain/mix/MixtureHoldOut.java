@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class MixtureHoldOut {
         try (Stream<Path> s = Files.list(tasksDir)) {
             tasks = s.filter(p -> Files.isRegularFile(p.resolve("task.json"))).sorted().toList();
         } catch (IOException e) {
-            throw new PromptTuneException("cannot list the tasks in " + tasksDir + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot list the tasks in " + tasksDir + ": " + PathProblems.describe(tasksDir, e), e);
         }
         if (tasks.isEmpty()) {
             throw new PromptTuneException("no task (a folder with task.json) in " + tasksDir);
@@ -69,7 +70,8 @@ public final class MixtureHoldOut {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                throw new PromptTuneException("cannot read the task " + task + " for the hold-out check: " + e.getMessage(), e);
+                throw new PromptTuneException("cannot read the task " + task + " for the hold-out check: "
+                        + (e instanceof IOException io ? PathProblems.describe(task, io) : e.getMessage()), e);
             }
         }
         return new MixtureHoldOut(runs, labels);

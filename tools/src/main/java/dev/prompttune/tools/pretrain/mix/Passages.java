@@ -1,6 +1,7 @@
 package dev.prompttune.tools.pretrain.mix;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ public final class Passages {
                 cut(document, words, out);
             }
         } catch (IOException e) {
-            throw new PromptTuneException("cannot read the corpus " + corpus + ": " + e.getMessage(), e);
+            throw new PromptTuneException("cannot read the corpus " + corpus + ": " + PathProblems.describe(corpus, e), e);
         }
         return out;
     }
