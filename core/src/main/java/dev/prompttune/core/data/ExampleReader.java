@@ -36,16 +36,58 @@ public final class ExampleReader {
         return read(file, DataFormat.of(file));
     }
 
+    /**
+     * The largest data file read: a file is read whole (its line numbers and encoding checked in one pass), and a
+     * Java array holds at most this many bytes. Past it, reading used to end in a stack trace (OutOfMemoryError:
+     * Required array size too large).
+     */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
     /** Examples of {@code file} in {@code format}, whatever its extension. */
     public static List<Example> read(Path file, DataFormat format) {
         checkFile(file);
+        long size;
         byte[] bytes;
         try {
+            size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new PromptTuneException(file + " is " + mib(size) + ": too large to read (at most "
+                        + mib(MAX_FILE_BYTES) + " in one file); allowed: a smaller file, e.g. a random sample of its "
+                        + "lines (shuf -n 100000)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new PromptTuneException(file + " cannot be read: " + PathProblems.describe(file, e), e);
+        } catch (OutOfMemoryError e) {
+            throw tooLargeForHeap(file, e);
         }
-        return parse(Utf8Text.decode(bytes, file.toString()), file.toString(), format);
+        try {
+            return parse(Utf8Text.decode(bytes, file.toString()), file.toString(), format);
+        } catch (OutOfMemoryError e) {
+            bytes = null; // what failed to fit is garbage now: the error below can be built and shown
+            throw tooLargeForHeap(file, e);
+        }
+    }
+
+    /**
+     * A file that does not fit the Java heap: said in one line with the heap's size and how to raise it, not as a
+     * stack trace. (Caught where the allocation failed: the half-read examples are garbage once this is thrown.)
+     */
+    private static PromptTuneException tooLargeForHeap(Path file, OutOfMemoryError e) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException gone) {
+            size = -1;
+        }
+        return new PromptTuneException(file + (size < 0 ? "" : " (" + mib(size) + ")") + " does not fit in the Java "
+                + "heap (at most " + mib(Runtime.getRuntime().maxMemory()) + "); allowed: a smaller file, or a larger "
+                + "heap (-Xmx: PROMPTTUNE_JAVA_OPTS=-Xmx8g for bin/prompttune, kernel install --jvm-opt -Xmx8g for "
+                + "notebooks)", e);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%,d MiB", bytes >> 20);
     }
 
     /**

@@ -69,7 +69,7 @@ class UnreadableInputsTest {
     private String read(List<String> prefix, String kind, Path input) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), UnreadableInputReader.class.getName(), kind, input.toString()));
+                System.getProperty("java.class.path"), ChildInputReader.class.getName(), kind, input.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));

@@ -9,13 +9,13 @@ import dev.prompttune.core.text.HfJsonT5Tokenizer;
 import java.nio.file.Path;
 
 /**
- * Child-process body for {@link UnreadableInputsTest}: reads one input the way a run does and prints the error's
- * message on one line (or "read" when it was read). Args: KIND PATH, KIND one of config (PATH the model folder), weights, tokenizer, model,
- * task, examples.
+ * Child-process body for tests of inputs a run cannot read ({@link UnreadableInputsTest}, a data file too large for
+ * the heap): reads one input the way a run does and prints the error's message on one line (or "read" when it was
+ * read). Args: KIND PATH, KIND one of config (PATH the model folder), weights, tokenizer, model, task, examples.
  */
-public final class UnreadableInputReader {
+public final class ChildInputReader {
 
-    private UnreadableInputReader() {}
+    private ChildInputReader() {}
 
     public static void main(String[] args) {
         Path p = Path.of(args[1]);
