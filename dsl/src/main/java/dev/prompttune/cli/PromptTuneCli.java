@@ -1,5 +1,6 @@
 package dev.prompttune.cli;
 
+import dev.prompttune.core.JavaHeap;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.EngineSetup;
@@ -45,7 +46,18 @@ public final class PromptTuneCli implements Runnable {
 
     public static void main(String[] args) {
         EngineSetup.configure();
-        System.exit(execute(args));
+        int status;
+        try {
+            status = execute(args);
+        } catch (OutOfMemoryError e) {
+            // One line, not a stack trace: what ran out and the setting that gives more. (Data files too large for the
+            // heap are named with their size where they are read.)
+            System.err.println("prompttune: the Java heap ran out (" + JavaHeap.limit() + "; by default a quarter of the "
+                    + "machine's memory): give it " + JavaHeap.howToRaise() + "; a run it stopped keeps its record's last "
+                    + "checkpoint (prompttune resume RECORD)");
+            status = RUN_FAILED;
+        }
+        System.exit(status);
     }
 
     /** Runs a command line; returns the exit status (for tests: no System.exit). */

@@ -1,5 +1,6 @@
 package dev.prompttune.dsl;
 
+import dev.prompttune.core.JavaHeap;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.Utf8Text;
@@ -137,6 +138,10 @@ public final class ScriptRunner {
             if (e instanceof StackOverflowError) {
                 // The JVM's own text is empty; say what it usually means in a script.
                 message = "calls nested too deeply (a closure or method that calls itself without end?)";
+            }
+            if (e instanceof OutOfMemoryError) {
+                message = message + ": the Java heap (" + JavaHeap.limit() + ") ran out; give the script "
+                        + JavaHeap.howToRaise();
             }
             return new ScriptError(name, line(e, className), message == null ? kind : kind + ": " + message, e);
         }

@@ -1,5 +1,6 @@
 package dev.prompttune.core.data;
 
+import dev.prompttune.core.JavaHeap;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.Utf8Text;
@@ -81,9 +82,7 @@ public final class ExampleReader {
             size = -1;
         }
         return new PromptTuneException(file + (size < 0 ? "" : " (" + mib(size) + ")") + " does not fit in the Java "
-                + "heap (at most " + mib(Runtime.getRuntime().maxMemory()) + "); allowed: a smaller file, or a larger "
-                + "heap (-Xmx: PROMPTTUNE_JAVA_OPTS=-Xmx8g for bin/prompttune, kernel install --jvm-opt -Xmx8g for "
-                + "notebooks)", e);
+                + "heap (" + JavaHeap.limit() + "); allowed: a smaller file, or " + JavaHeap.howToRaise(), e);
     }
 
     private static String mib(long bytes) {
