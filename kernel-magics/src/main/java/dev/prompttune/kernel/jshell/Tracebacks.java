@@ -1,5 +1,6 @@
 package dev.prompttune.kernel.jshell;
 
+import dev.prompttune.core.JavaHeap;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.kernel.CellException;
 import jdk.jshell.Diag;
@@ -37,6 +38,11 @@ public final class Tracebacks {
     public static CellException fromEval(EvalException e, SnippetLocator snippetLocation) {
         String ename = e.getExceptionClassName();
         String evalue = e.getMessage() == null ? "" : e.getMessage();
+        if (ename.equals(OutOfMemoryError.class.getName())) {
+            // The JVM's text names no remedy; the kernel's heap is set where the kernel is installed.
+            evalue += "; the kernel's Java heap (" + JavaHeap.limit() + ") ran out: install it with a larger one "
+                    + "(bin/prompttune kernel install --jvm-opt -Xmx8g) and restart the kernel";
+        }
         List<String> tb = new ArrayList<>();
         tb.add(ename + (evalue.isEmpty() ? "" : ": " + evalue));
         if (isUserError(ename)) {

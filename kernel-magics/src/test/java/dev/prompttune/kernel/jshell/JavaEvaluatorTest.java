@@ -88,6 +88,12 @@ class JavaEvaluatorTest {
 
     @Test
     void runtimeErrorsHaveTheUserExceptionAndCellLines() {
+        CellException oom = assertThrows(CellException.class, () -> eval.eval("long[] all = new long[Integer.MAX_VALUE];"));
+        assertEquals("java.lang.OutOfMemoryError", oom.ename());
+        assertTrue(oom.evalue().endsWith("; the kernel's Java heap (at most " + String.format(java.util.Locale.ROOT, "%,d",
+                Runtime.getRuntime().maxMemory() >> 20) + " MiB) ran out: install it with a larger one (bin/prompttune "
+                + "kernel install --jvm-opt -Xmx8g) and restart the kernel"), oom.evalue());
+
         CellException e = assertThrows(CellException.class, () -> eval.eval(
                 "void boom() {\n  throw new IllegalStateException(\"no\");\n}\n\nboom();"));
         assertEquals("java.lang.IllegalStateException", e.ename());
