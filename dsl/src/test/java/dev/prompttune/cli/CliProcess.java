@@ -27,12 +27,10 @@ final class CliProcess {
         collect(process.getErrorStream(), err);
     }
 
-    /** {@code prompttune ARGS} with {@code home} as prompttune.home, offline. */
-    static CliProcess start(Path home, String... args) throws IOException {
-        return start(List.of(), home, args);
-    }
-
-    /** {@link #start(Path, String...)} through {@code prefix} (e.g. {@code setpriv …}). */
+    /**
+     * {@code prompttune ARGS} with {@code home} as prompttune.home, offline, started through {@code prefix} (none, or
+     * e.g. {@code setpriv …}).
+     */
     static CliProcess start(List<String> prefix, Path home, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // A background job of a non-interactive shell (CI, nohup ... &) starts with SIGINT ignored, and a JVM started

@@ -47,14 +47,14 @@ class InterruptTest {
     @Test
     void ctrlCAfterTheFirstEvaluationKeepsTheWholeRecordWhosePromptScoresTheLoggedDevValue() throws Exception {
         Path runs = tmp.resolve("ctrl-c");
-        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        CliProcess child = start(runs, ChildRuns.LONG_RUN);
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("INT");
         assertEquals(130, child.exit(), child.toString());
         assertTrue(child.out().contains("INTERRUPTED after"), child.toString());
         assertTrue(child.err().contains("interrupted by SIGINT") && child.err().contains("exit 130"), child.toString());
 
-        Path record = onlyRecord(runs);
+        Path record = ChildRuns.onlyRecord(runs);
         assertEquals(INTERRUPTED_RECORD_FILES, files(record), "the whole record and nothing else (no temp file)");
         assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
         PromptTuneRun run = RunRecord.load(record);
@@ -62,7 +62,7 @@ class InterruptTest {
         assertEquals(loggedBest, run.dev(), 0.0, "the summary's dev is the best dev value logged");
         assertTrue(run.steps() >= 5 && run.steps() < 100000, "stopped early, after step 5: " + run.steps());
 
-        withHome(() -> {
+        ChildRuns.withHome(home, () -> {
             Experiments experiments = new Experiments(Session.shared());
             Evaluation dev = experiments.evaluate(run, home.resolve("data/tasks/markers/dev.jsonl").toString());
             assertEquals(run.dev(), dev.value(), 0.0, "the saved prompt scores the logged dev value");
@@ -78,47 +78,22 @@ class InterruptTest {
     @Test
     void aRunKilledOutrightResumesFromItsLastEvaluation() throws Exception {
         Path runs = tmp.resolve("sigkill");
-        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        CliProcess child = start(runs, ChildRuns.LONG_RUN);
         child.await(l -> l.startsWith("eval at step 10:"));
         child.signal("KILL");
         assertEquals(137, child.exit(), child.toString());
-        Path record = onlyRecord(runs);
+        Path record = ChildRuns.onlyRecord(runs);
         assertTrue(Files.exists(record.resolve("checkpoint.safetensors")) && !Files.exists(record.resolve("summary.json")),
                 files(record).toString());
 
-        withHome(() -> {
-            TrainingListener stopAtOnce = new TrainingListener() {
-                @Override
-                public void onStep(StepEvent e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
-            PromptTuneRun resumed = new Experiments(Session.shared()).listener(stopAtOnce).resume(record.toString());
+        ChildRuns.withHome(home, () -> {
+            PromptTuneRun resumed = new Experiments(Session.shared()).listener(ChildRuns.stopAtOnce()).resume(record.toString());
             // The progress line of an evaluation comes before its checkpoint is written: step 5's at least is there.
             int checkpointStep = resumed.steps() - 1;
             assertTrue(checkpointStep >= 5 && checkpointStep % 5 == 0, "resumed after step " + checkpointStep);
             assertEquals(resumed.steps(), RunRecord.load(record).losses().size(), "one loss per step in the metrics");
             assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
         });
-        Thread.interrupted();
-    }
-
-    private static void withHome(ThrowingRunnable body) throws Exception {
-        String previous = System.getProperty("prompttune.home");
-        System.setProperty("prompttune.home", home.toString());
-        try {
-            body.run();
-        } finally {
-            if (previous == null) {
-                System.clearProperty("prompttune.home");
-            } else {
-                System.setProperty("prompttune.home", previous);
-            }
-        }
-    }
-
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     @Test
@@ -134,7 +109,7 @@ class InterruptTest {
         assertTrue(!child.out().contains("training markers-labels-4-steps20"), "the third run never started");
 
         List<String> reasons = new ArrayList<>();
-        for (Path record : records(runs)) {
+        for (Path record : ChildRuns.records(runs)) {
             JsonObject s = summary(record);
             assertEquals(s.get("stop_reason").getAsString().equals("INTERRUPTED") ? INTERRUPTED_RECORD_FILES : RECORD_FILES,
                     files(record), record.toString());
@@ -150,12 +125,12 @@ class InterruptTest {
     @Test
     void aClosedTerminalSighupKeepsTheWholeRecord() throws Exception {
         Path runs = tmp.resolve("hup");
-        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        CliProcess child = start(runs, ChildRuns.LONG_RUN);
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("HUP");
         assertEquals(129, child.exit(), child.toString());
         assertTrue(child.err().contains("interrupted by SIGHUP") && child.err().contains("exit 129"), child.toString());
-        Path record = onlyRecord(runs);
+        Path record = ChildRuns.onlyRecord(runs);
         assertEquals(INTERRUPTED_RECORD_FILES, files(record), "the whole record and nothing else");
         assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
     }
@@ -164,13 +139,13 @@ class InterruptTest {
     @Test
     void aSecondCtrlCAbortsAtOnceLeavingNoPartialFile() throws Exception {
         Path runs = tmp.resolve("twice");
-        CliProcess child = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 100000; batch 8; evalEvery 5 }");
+        CliProcess child = start(runs, ChildRuns.LONG_RUN);
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("INT");
         Thread.sleep(20);
         child.signal("INT");
         assertEquals(130, child.exit(), child.toString());
-        for (Path record : records(runs)) {
+        for (Path record : ChildRuns.records(runs)) {
             for (String f : files(record)) {
                 assertTrue(INTERRUPTED_RECORD_FILES.contains(f), "unexpected file " + f + " in " + record);
                 if (f.endsWith(".json")) {
@@ -184,9 +159,7 @@ class InterruptTest {
 
     /** {@code prompttune run} of {@code block} (saving its records under {@code runs}) in a child JVM. */
     private static CliProcess start(Path runs, String block) throws IOException {
-        String script = block.replaceFirst("\\}\\s*$", "; save '" + runs + "' }\n");
-        Path file = Files.writeString(tmp.resolve("script-" + runs.getFileName() + ".groovy"), script);
-        return CliProcess.start(home, "run", "--threads", "1", file.toString());
+        return ChildRuns.start(List.of(), home, tmp, runs, block);
     }
 
     // ---- records ---------------------------------------------------------------------------------------------------
@@ -197,17 +170,6 @@ class InterruptTest {
         return Set.copyOf(out);
     }
 
-    private static List<Path> records(Path runs) throws IOException {
-        try (Stream<Path> s = Files.list(runs)) {
-            return s.filter(Files::isDirectory).sorted().toList();
-        }
-    }
-
-    private static Path onlyRecord(Path runs) throws IOException {
-        List<Path> records = records(runs);
-        assertEquals(1, records.size(), records.toString());
-        return records.get(0);
-    }
 
     private static Set<String> files(Path record) throws IOException {
         try (Stream<Path> s = Files.list(record)) {

@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.run.Session;
-import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.dsl.Experiments;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,25 +27,12 @@ class OneWriterPerRecordTest {
     void aRecordWhoseRunIsStillGoingIsNotResumedTwice() throws Exception {
         Path home = dev.prompttune.dsl.TestHomes.tiny();
         Path runs = tmp.resolve("runs");
-        Path script = Files.writeString(tmp.resolve("going.groovy"), "promptTune { model 'tiny'; data 'markers'; length 4; "
-                + "steps 100000; batch 8; evalEvery 5; save '" + runs + "' }\n");
-        CliProcess child = CliProcess.start(home, "run", "--threads", "1", script.toString());
+        CliProcess child = ChildRuns.start(List.of(), home, tmp, runs, ChildRuns.LONG_RUN);
         child.await(l -> l.startsWith("eval at step 10:")); // step 5's checkpoint is written by now
-        Path record;
-        try (Stream<Path> s = Files.list(runs)) {
-            record = s.findFirst().orElseThrow();
-        }
-        String previous = System.getProperty("prompttune.home");
-        System.setProperty("prompttune.home", home.toString());
-        try {
+        Path record = ChildRuns.onlyRecord(runs);
+        ChildRuns.withHome(home, () -> {
             // Were the resume accepted, it would stop after one step, not train for 100,000.
-            TrainingListener stopAtOnce = new TrainingListener() {
-                @Override
-                public void onStep(StepEvent e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
-            Experiments experiments = new Experiments(Session.shared()).listener(stopAtOnce);
+            Experiments experiments = new Experiments(Session.shared()).listener(ChildRuns.stopAtOnce());
             PromptTuneException twice = assertThrows(PromptTuneException.class, () -> experiments.resume(record.toString()));
             assertEquals(record + " is being written by a run that is still going (another process or notebook holds its "
                     + "record); allowed: resuming it after that run has ended (stop it with Ctrl-C: it keeps its "
@@ -59,13 +45,6 @@ class OneWriterPerRecordTest {
             load = assertThrows(PromptTuneException.class, () -> experiments.load(record.toString()));
             assertTrue(load.getMessage().contains("did not finish") && load.getMessage().contains("prompttune resume"),
                     "the lock went with the process: " + load.getMessage());
-        } finally {
-            Thread.interrupted();
-            if (previous == null) {
-                System.clearProperty("prompttune.home");
-            } else {
-                System.setProperty("prompttune.home", previous);
-            }
-        }
+        });
     }
 }

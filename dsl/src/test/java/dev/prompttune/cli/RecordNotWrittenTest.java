@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.prompttune.core.io.FilePermissions;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.Session;
-import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.dsl.Experiments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +30,9 @@ class RecordNotWrittenTest {
     void aRecordThatCannotBeWrittenMidRunStopsTheRunAndSaysHowToContinueIt() throws Exception {
         Path home = dev.prompttune.dsl.TestHomes.tiny();
         Path runs = tmp.resolve("runs");
-        Path script = Files.writeString(tmp.resolve("long-run.groovy"), "promptTune { model 'tiny'; data 'markers'; length 4; "
-                + "steps 100000; batch 8; evalEvery 5; save '" + runs + "' }\n");
-        CliProcess child = CliProcess.start(FilePermissions.enforcedPrefix(tmp), home, "run", "--threads", "1",
-                script.toString());
+        CliProcess child = ChildRuns.start(FilePermissions.enforcedPrefix(tmp), home, tmp, runs, ChildRuns.LONG_RUN);
         child.await(l -> l.startsWith("eval at step 10:"));
-        Path record;
-        try (Stream<Path> s = Files.list(runs)) {
-            record = s.findFirst().orElseThrow();
-        }
+        Path record = ChildRuns.onlyRecord(runs);
         Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("r-xr-xr-x")); // the next checkpoint fails
         int status = child.exit();
         Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -55,25 +47,10 @@ class RecordNotWrittenTest {
                 error);
         assertTrue(!error.contains("Exception"), error);
 
-        String previous = System.getProperty("prompttune.home");
-        System.setProperty("prompttune.home", home.toString());
-        try {
-            TrainingListener stopAtOnce = new TrainingListener() {
-                @Override
-                public void onStep(StepEvent e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
-            PromptTuneRun resumed = new Experiments(Session.shared()).listener(stopAtOnce).resume(record.toString());
+        ChildRuns.withHome(home, () -> {
+            PromptTuneRun resumed = new Experiments(Session.shared()).listener(ChildRuns.stopAtOnce()).resume(record.toString());
             int checkpointStep = resumed.steps() - 1;
             assertTrue(checkpointStep == 5 || checkpointStep == 10, "resumed from a whole checkpoint: " + checkpointStep);
-        } finally {
-            Thread.interrupted();
-            if (previous == null) {
-                System.clearProperty("prompttune.home");
-            } else {
-                System.setProperty("prompttune.home", previous);
-            }
-        }
+        });
     }
 }

@@ -1,16 +1,11 @@
 package dev.prompttune.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.io.FilePermissions;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +20,13 @@ class UnreadableScriptTest {
 
     @Test
     void anUnreadableScriptIsNamedWithPermissionDenied() throws Exception {
-        List<String> command = new ArrayList<>(FilePermissions.enforcedPrefix(tmp));
         Path script = Files.writeString(tmp.resolve("s.groovy"), "promptTune { data 'markers' }\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("---------"));
 
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dprompttune.home=" + dev.prompttune.dsl.TestHomes.tiny(), "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), PromptTuneCli.class.getName(), "run", script.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-        assertEquals("prompttune: cannot read script " + script + ": permission denied", out);
-        assertEquals(2, p.exitValue(), out);
+        CliProcess child = CliProcess.start(FilePermissions.enforcedPrefix(tmp), dev.prompttune.dsl.TestHomes.tiny(),
+                "run", script.toString());
+        assertEquals(2, child.exit(), child.toString());
+        assertEquals("", child.out(), child.toString());
+        assertEquals("prompttune: cannot read script " + script + ": permission denied", child.err().strip());
     }
 }
