@@ -140,8 +140,8 @@ public final class ScriptRunner {
                 message = "calls nested too deeply (a closure or method that calls itself without end?)";
             }
             if (e instanceof OutOfMemoryError) {
-                message = message + ": the Java heap (" + JavaHeap.limit() + ") ran out; give the script "
-                        + JavaHeap.howToRaise();
+                message = (message == null ? "" : message + ": ") + "the Java heap (" + JavaHeap.limit() + ") ran out; "
+                        + "give the script " + JavaHeap.howToRaise();
             }
             return new ScriptError(name, line(e, className), message == null ? kind : kind + ": " + message, e);
         }

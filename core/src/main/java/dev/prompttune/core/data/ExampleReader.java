@@ -51,38 +51,40 @@ public final class ExampleReader {
         byte[] bytes;
         try {
             size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new PromptTuneException(file + " is " + mib(size) + ": too large to read (at most "
-                        + mib(MAX_FILE_BYTES) + " in one file); allowed: a smaller file, e.g. a random sample of its "
-                        + "lines (shuf -n 100000)");
-            }
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+        if (size > MAX_FILE_BYTES) {
+            throw new PromptTuneException(file + " is " + mib(size) + ": too large to read (at most "
+                    + mib(MAX_FILE_BYTES) + " in one file); allowed: a smaller file, e.g. a random sample of its "
+                    + "lines (shuf -n 100000)");
+        }
+        try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new PromptTuneException(file + " cannot be read: " + PathProblems.describe(file, e), e);
+            throw unreadable(file, e);
         } catch (OutOfMemoryError e) {
-            throw tooLargeForHeap(file, e);
+            throw tooLargeForHeap(file, size, e);
         }
         try {
             return parse(Utf8Text.decode(bytes, file.toString()), file.toString(), format);
         } catch (OutOfMemoryError e) {
             bytes = null; // what failed to fit is garbage now: the error below can be built and shown
-            throw tooLargeForHeap(file, e);
+            throw tooLargeForHeap(file, size, e);
         }
+    }
+
+    private static PromptTuneException unreadable(Path file, IOException e) {
+        return new PromptTuneException(file + " cannot be read: " + PathProblems.describe(file, e), e);
     }
 
     /**
      * A file that does not fit the Java heap: said in one line with the heap's size and how to raise it, not as a
      * stack trace. (Caught where the allocation failed: the half-read examples are garbage once this is thrown.)
      */
-    private static PromptTuneException tooLargeForHeap(Path file, OutOfMemoryError e) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException gone) {
-            size = -1;
-        }
-        return new PromptTuneException(file + (size < 0 ? "" : " (" + mib(size) + ")") + " does not fit in the Java "
-                + "heap (" + JavaHeap.limit() + "); allowed: a smaller file, or " + JavaHeap.howToRaise(), e);
+    private static PromptTuneException tooLargeForHeap(Path file, long size, OutOfMemoryError e) {
+        return new PromptTuneException(file + " (" + mib(size) + ") does not fit in the Java heap (" + JavaHeap.limit()
+                + "); allowed: a smaller file, or " + JavaHeap.howToRaise(), e);
     }
 
     private static String mib(long bytes) {

@@ -42,12 +42,16 @@ public final class PathProblems {
     }
 
     /**
-     * Null when the folder {@code dir} can be listed and entered (or is no folder), else "cannot be read (permission
-     * denied)": without it, a file inside an unreadable folder looks missing, and errors said "has no config.json".
+     * Refuses a folder that exists but cannot be listed or entered ({@code model directory D cannot be read (permission
+     * denied)}); anything else passes, for the caller's own checks. Without it, a file inside an unreadable folder
+     * looks missing, and errors said "has no config.json".
+     *
+     * @param what what the folder is, for the message ({@code model directory}, {@code data folder})
      */
-    public static String unreadableFolder(Path dir) {
-        return Files.isDirectory(dir) && !(Files.isReadable(dir) && Files.isExecutable(dir))
-                ? "cannot be read (permission denied)" : null;
+    public static void requireReadableFolder(Path dir, String what) {
+        if (Files.isDirectory(dir) && !(Files.isReadable(dir) && Files.isExecutable(dir))) {
+            throw new PromptTuneException(what + " " + dir + " cannot be read (permission denied)");
+        }
     }
 
     /**

@@ -122,9 +122,7 @@ public final class T5Config {
         if (!Files.isDirectory(dir)) {
             throw new PromptTuneException("model directory " + dir + " does not exist");
         }
-        if (PathProblems.unreadableFolder(dir) != null) {
-            throw new PromptTuneException("model directory " + dir + " " + PathProblems.unreadableFolder(dir));
-        }
+        PathProblems.requireReadableFolder(dir, "model directory");
         if (!Files.isRegularFile(file)) {
             throw new PromptTuneException(dir + " has no config.json: not a Hugging Face model directory");
         }

@@ -124,17 +124,13 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                 }
             }
             AtomicText.write(metrics, kept.toString());
-        } catch (IOException | RuntimeException e) {
-            writer.release();
-            if (e instanceof IOException io) {
-                throw new PromptTuneException("cannot reopen run record " + dir + ": " + PathProblems.describe(dir, io), e);
-            }
-            throw (RuntimeException) e;
-        }
-        try {
             return new RunRecord(dir, true, writer);
         } catch (IOException e) {
+            writer.release(); // again, where the constructor released it: harmless
             throw new PromptTuneException("cannot reopen run record " + dir + ": " + PathProblems.describe(dir, e), e);
+        } catch (RuntimeException e) {
+            writer.release();
+            throw e;
         }
     }
 

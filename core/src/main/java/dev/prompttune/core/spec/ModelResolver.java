@@ -49,14 +49,12 @@ public final class ModelResolver {
         if (!model.contains("/") && Files.isRegularFile(registered.resolve("config.json"))) {
             return registered;
         }
-        if (!model.contains("/") && PathProblems.unreadableFolder(registered) != null) {
-            throw new PromptTuneException("model directory " + registered + " " + PathProblems.unreadableFolder(registered));
+        if (!model.contains("/")) {
+            PathProblems.requireReadableFolder(registered, "model directory");
         }
         Path local = Path.of(model);
         if (Files.isDirectory(local)) {
-            if (PathProblems.unreadableFolder(local) != null) {
-                throw new PromptTuneException("model directory " + local + " " + PathProblems.unreadableFolder(local));
-            }
+            PathProblems.requireReadableFolder(local, "model directory");
             if (!Files.isRegularFile(local.resolve("config.json"))) {
                 throw new PromptTuneException("model directory " + local + " has no config.json: not a Hugging Face model directory");
             }

@@ -44,9 +44,7 @@ public final class TaskResolver {
         Path json = dir.resolve("task.json");
         if (!Files.isRegularFile(json)) {
             String files = "data train: 'train.jsonl', dev: 'dev.jsonl', test: 'test.jsonl'";
-            if (PathProblems.unreadableFolder(dir) != null) {
-                throw new PromptTuneException("data folder " + dir + " " + PathProblems.unreadableFolder(dir));
-            }
+            PathProblems.requireReadableFolder(dir, "data folder");
             if (Files.isDirectory(dir)) {
                 throw new PromptTuneException("data folder " + dir + " has no task.json; allowed: a registered task "
                         + registered() + ", a folder with task.json and train/dev/test.jsonl, or files (" + files + ")");
