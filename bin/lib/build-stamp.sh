@@ -23,7 +23,9 @@ maven_build() {
 # again once it is held: three launchers started together after a change used to run three Maven builds into the same
 # target/ folders, and one JVM started on a half-written jar (ClassNotFoundException). Every JVM a launcher starts
 # holds a shared lock for as long as it runs (the descriptor passes through exec), and a build waits for them: Maven
-# rewrites jars in place, under a run that still reads classes from them. Without flock (util-linux), no locking.
+# rewrites jars in place, under a run that still reads classes from them. A notebook kernel installed by
+# `bin/prompttune kernel install` holds the shared lock too (bin/lib/kernel-start.sh starts its JVM). Without flock
+# (util-linux), no locking.
 LOCK_DIR="$ROOT/core/target"
 
 # build_locked NEEDS BUILD: runs the command BUILD when the command NEEDS succeeds, under the build lock, after the
@@ -45,7 +47,7 @@ build_locked() {
   if "$needs"; then
     if ! flock -n -x 9; then
       echo "$(basename "$0"): sources changed: waiting for the commands still running from this checkout to end" \
-        "before rebuilding ..." >&2
+        "before rebuilding (notebook kernels too: shut them down in Jupyter) ..." >&2
       flock -x 9
     fi
     "$build" || status=$?
@@ -56,7 +58,8 @@ build_locked() {
   return "$status"
 }
 
-# hold_run_lock: takes the shared run lock (waiting while a build runs) and keeps it open for the JVM exec starts.
+# hold_run_lock [SECONDS]: takes the shared run lock (waiting while a build runs, at most SECONDS when given: returns 1
+# when the wait ran out) and keeps it open for the JVM exec starts.
 # A user who may read but not write the checkout (a shared installation built by its owner) locks through a
 # read-only descriptor, which flock accepts; where the lock file cannot be opened at all, the command runs unlocked
 # (no build of this user's can run under it: the checkout is not theirs to rebuild).
@@ -71,5 +74,5 @@ hold_run_lock() {
   else
     return 0
   fi
-  flock -s 9
+  flock -s ${1:+-w "$1"} 9
 }

@@ -26,7 +26,7 @@ final class LauncherCopy {
     LauncherCopy(Path tmp) throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         Files.createDirectories(root.resolve("bin/lib"));
-        for (String file : List.of("bin/prompttune", "bin/lib/build-stamp.sh")) {
+        for (String file : List.of("bin/prompttune", "bin/lib/build-stamp.sh", "bin/lib/kernel-start.sh")) {
             Files.copy(TestHomes.repo().resolve(file), root.resolve(file));
         }
         Files.createDirectories(root.resolve("dsl/target/lib"));
@@ -47,6 +47,28 @@ final class LauncherCopy {
     LauncherCopy built() throws Exception {
         Files.writeString(root.resolve("dsl/target/.prompttune-built-dsl"), "");
         return this;
+    }
+
+    /** Marks the kernel as built now: its jar, lib folder and build stamp (what `kernel install` builds). */
+    LauncherCopy kernelBuilt() throws Exception {
+        Files.createDirectories(root.resolve("kernel-magics/target/lib"));
+        Files.writeString(root.resolve("kernel-magics/target/prompttune-kernel-magics-0.1.0-SNAPSHOT.jar"), "");
+        Files.writeString(root.resolve("kernel-magics/target/.prompttune-built"), "");
+        return this;
+    }
+
+    /**
+     * Starts a notebook kernel as Jupyter does with the kernel.json `kernel install` writes: the copy's
+     * bin/lib/kernel-start.sh with the JVM command after it (here {@code command}, a stand-in). Output goes to
+     * {@code log}.
+     */
+    Process startKernel(Map<String, String> env, Path log, String... command) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of(root.resolve("bin/lib/kernel-start.sh").toString()));
+        argv.addAll(List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PATH", stubs + ":" + System.getenv("PATH"));
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     private void stub(String name, Path record) throws Exception {

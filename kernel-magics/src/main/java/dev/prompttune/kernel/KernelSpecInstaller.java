@@ -21,12 +21,14 @@ import java.util.Map;
  * <pre>
  * java -cp &lt;jar or classes&gt;:&lt;lib&gt;/* dev.prompttune.kernel.KernelMain install [--user | --prefix DIR]
  *      [--name prompttune-java] [--display-name "prompttune (Java)"] [--classpath CP] [--java PATH]
- *      [--jvm-opt OPT]...
+ *      [--jvm-opt OPT]... [--launcher PATH]
  * </pre>
  * {@code --user} (default) installs into the user's Jupyter data dir ({@code $JUPYTER_DATA_DIR}, else
  * {@code ~/.local/share/jupyter}); {@code --prefix DIR} into {@code DIR/share/jupyter} (what
  * {@code jupyter kernelspec install --prefix} does; point {@code JUPYTER_PATH} at it). The class path in argv
- * is absolute: the kernel runs from where it was built/unpacked.
+ * is absolute: the kernel runs from where it was built/unpacked. {@code --launcher PATH} puts a command before
+ * {@code java} that starts the JVM command given as its arguments: {@code bin/prompttune kernel install} gives
+ * {@code bin/lib/kernel-start.sh}, which holds the checkout's run lock for the kernel's life.
  */
 public final class KernelSpecInstaller {
 
@@ -50,6 +52,7 @@ public final class KernelSpecInstaller {
     private Path prefix;
     private String classpath;
     private String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private String launcher;
     private final List<String> jvmOpts = new ArrayList<>(DEFAULT_JVM_OPTS);
     {
         jvmOpts.addAll(crashOpts(Path.of(System.getProperty("java.io.tmpdir"))));
@@ -84,6 +87,12 @@ public final class KernelSpecInstaller {
         return this;
     }
 
+    /** A command that starts the JVM command given as its arguments (exec'ing it); null = Jupyter starts java itself. */
+    public KernelSpecInstaller launcher(String launcher) {
+        this.launcher = launcher;
+        return this;
+    }
+
     public KernelSpecInstaller jvmOpt(String opt) {
         jvmOpts.add(opt);
         return this;
@@ -98,6 +107,9 @@ public final class KernelSpecInstaller {
     /** kernel.json's content. */
     public Map<String, Object> spec() {
         List<String> argv = new ArrayList<>();
+        if (launcher != null) {
+            argv.add(launcher);
+        }
         argv.add(java);
         argv.addAll(jvmOpts);
         argv.add("-cp");
@@ -201,6 +213,7 @@ public final class KernelSpecInstaller {
                     case "--classpath", "-cp" -> installer.classpath(value(args, ++i, a));
                     case "--java" -> installer.java(value(args, ++i, a));
                     case "--jvm-opt" -> installer.jvmOpt(value(args, ++i, a));
+                    case "--launcher" -> installer.launcher(executable(value(args, ++i, a), a));
                     case "-h", "--help" -> {
                         System.out.println(usage());
                         return 0;
@@ -231,9 +244,20 @@ public final class KernelSpecInstaller {
         return args.get(i);
     }
 
+    /** {@code path} made absolute, when it names an executable file. */
+    private static String executable(String path, String option) {
+        Path p = Path.of(path).toAbsolutePath();
+        if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+            throw new IllegalArgumentException(option + " " + path + " is not an executable file"
+                    + (Files.exists(p) ? "" : " (it does not exist)") + "; allowed: a command that starts the JVM"
+                    + " command given as its arguments, such as bin/lib/kernel-start.sh");
+        }
+        return p.toString();
+    }
+
     static String usage() {
         return "usage: java -cp <kernel jar>:<lib>/* " + KernelMain.class.getName() + " install"
                 + " [--user | --prefix DIR | --sys-prefix] [--name NAME] [--display-name TEXT]"
-                + " [--classpath CP] [--java PATH] [--jvm-opt OPT]...";
+                + " [--classpath CP] [--java PATH] [--jvm-opt OPT]... [--launcher PATH]";
     }
 }

@@ -59,6 +59,41 @@ class KernelSpecInstallerTest {
         }
     }
 
+    /** bin/prompttune's kernels start through its kernel-start.sh: first in argv, then the JVM command it execs. */
+    @Test
+    void aLauncherStartsTheJvmCommand(@TempDir Path prefix) throws Exception {
+        Path launcher = Path.of("").toAbsolutePath().getParent().resolve("bin/lib/kernel-start.sh"); // tests run in kernel-magics/
+        assertEquals(0, KernelSpecInstaller.run(List.of("--prefix", prefix.toString(), "--launcher", launcher.toString())));
+        JsonObject spec = new Gson().fromJson(
+                Files.readString(prefix.resolve("share/jupyter/kernels/prompttune-java/kernel.json")), JsonObject.class);
+        List<String> argv = spec.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
+        assertEquals(launcher.toAbsolutePath().toString(), argv.get(0));
+        assertTrue(argv.get(1).endsWith("/bin/java"), argv.toString());
+        assertEquals(List.of(KernelMain.class.getName(), "{connection_file}"), argv.subList(argv.size() - 2, argv.size()));
+    }
+
+    @Test
+    void aLauncherThatCannotRunIsRefused(@TempDir Path tmp) throws Exception {
+        Path notExecutable = Files.writeString(tmp.resolve("start.sh"), "#!/bin/sh\nexec \"$@\"\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int notRunnable;
+        int missing;
+        try {
+            notRunnable = KernelSpecInstaller.run(List.of("--prefix", tmp.toString(), "--launcher", notExecutable.toString()));
+            missing = KernelSpecInstaller.run(List.of("--prefix", tmp.toString(), "--launcher", tmp.resolve("gone.sh").toString()));
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, notRunnable);
+        assertEquals(2, missing);
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("install: --launcher " + notExecutable + " is not an executable file; allowed: "), said);
+        assertTrue(said.contains("install: --launcher " + tmp.resolve("gone.sh") + " is not an executable file (it does not exist)"), said);
+        assertTrue(Files.notExists(tmp.resolve("share")), "nothing installed");
+    }
+
     @Test
     void defaultClasspathIsTheCodeDirPlusTheLibWildcard() {
         // Under Maven: target/classes beside target/lib (copied at process-classes).
