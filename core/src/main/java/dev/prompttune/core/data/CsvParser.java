@@ -38,7 +38,7 @@ final class CsvParser {
             }
             String[] row = cells.toArray(new String[0]);
             if (header == null) {
-                header = ExampleReader.Headers.check(row, source, start);
+                header = ExampleReader.Headers.check(row, source, start, ',');
             } else {
                 examples.add(ExampleReader.Headers.example(header, row, source, start, "comma-separated"));
             }

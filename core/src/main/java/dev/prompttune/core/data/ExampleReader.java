@@ -127,7 +127,7 @@ public final class ExampleReader {
             }
             String[] cells = line.split("\t", -1);
             if (header == null) {
-                header = Headers.check(cells, source, lineNo);
+                header = Headers.check(cells, source, lineNo, '\t');
                 continue;
             }
             examples.add(Headers.example(header, cells, source, lineNo, "tab-separated"));
@@ -140,7 +140,23 @@ public final class ExampleReader {
 
         private Headers() {}
 
-        static String[] check(String[] cells, String source, int line) {
+        /**
+         * The header's column names, checked; {@code separator} is the format's own (',' or tab). A header of one
+         * column that holds another separator is a file of another dialect (Excel writes ';' where ',' is the
+         * decimal mark), which would otherwise surface later as a template slot missing from a field named
+         * "text;label".
+         */
+        static String[] check(String[] cells, String source, int line, char separator) {
+            if (cells.length == 1) {
+                for (char other : new char[] {';', '\t', '|', ','}) {
+                    if (other != separator && cells[0].indexOf(other) >= 0) {
+                        throw new PromptTuneException(source + ":" + line + ": the header is one column, '"
+                                + cells[0].strip() + "': its names are separated by " + name(other) + ", not by "
+                                + name(separator) + "; allowed: comma-separated .csv or tab-separated .tsv files"
+                                + " (convert the file, or name it .tsv when tabs separate its columns)");
+                    }
+                }
+            }
             String[] names = new String[cells.length];
             Map<String, Integer> seen = new LinkedHashMap<>();
             for (int i = 0; i < cells.length; i++) {
@@ -156,6 +172,14 @@ public final class ExampleReader {
                 }
             }
             return names;
+        }
+
+        private static String name(char separator) {
+            return switch (separator) {
+                case '\t' -> "tabs";
+                case ',' -> "','";
+                default -> "'" + separator + "'";
+            };
         }
 
         static Example example(String[] header, String[] cells, String source, int line, String kind) {

@@ -8,7 +8,10 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Reading user files as UTF-8 text without silently replacing bad bytes. */
+/**
+ * Reading user files as UTF-8 text without silently replacing bad bytes. A file that is not text at all (compressed,
+ * an archive, a workbook, UTF-16) is named as what it is ({@link NotText}), not as a bad byte at offset 1.
+ */
 public final class Utf8Text {
 
     private Utf8Text() {}
@@ -18,6 +21,10 @@ public final class Utf8Text {
      * (data files, scripts).
      */
     public static String decode(byte[] bytes, String source) {
+        String binary = NotText.describe(bytes);
+        if (binary != null) {
+            throw new PromptTuneException(source + ": " + binary);
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

@@ -206,4 +206,54 @@ class ExampleReaderTest {
         PromptTuneException e = assertThrows(PromptTuneException.class, () -> ExampleReader.read(p));
         assertMessage(e, "bad.jsonl:2", "UTF-8");
     }
+
+    /**
+     * Files that are not text are named as what they are: a gzip, zip or UTF-16 file used to be "not valid UTF-8
+     * (byte offset 1)", a NUL-filled one "not valid JSON".
+     */
+    @Test
+    void filesThatAreNotTextAreNamedAsWhatTheyAre() throws IOException {
+        byte[] rows = "{\"text\": \"hi\", \"label\": \"yes\"}\n".getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(rows);
+        }
+        assertMessage(failsOn("train.jsonl", gz.toByteArray()), "train.jsonl: is gzip-compressed", "gunzip -k FILE");
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.ZipOutputStream(zip)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("train.csv"));
+            out.write(rows);
+        }
+        assertMessage(failsOn("train.csv", zip.toByteArray()), "train.csv: is a zip archive", "export the sheet as CSV");
+        assertMessage(failsOn("utf16.jsonl", "{\"a\": 1}\n".getBytes(StandardCharsets.UTF_16)), "utf16.jsonl: is UTF-16 text",
+                "save it as UTF-8");
+        byte[] le = "\uFEFFtext,label\n".getBytes(StandardCharsets.UTF_16LE);
+        assertMessage(failsOn("le.csv", le), "le.csv: is UTF-16 text");
+        assertMessage(failsOn("nobom.csv", "text,label\n".getBytes(StandardCharsets.UTF_16LE)), "nobom.csv: holds a NUL byte"
+                + " at byte offset 1", "UTF-16 text without a byte-order mark");
+        // The formats' published magic numbers (RFC 1952 for gzip above; xz, zstd, bzip2 and Excel 97 here).
+        assertMessage(failsOn("t.jsonl", new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0, 1, 2}), "is xz-compressed");
+        assertMessage(failsOn("t.jsonl", new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 1}), "is zstd-compressed");
+        assertMessage(failsOn("t.jsonl", "BZh91AY&SY".getBytes(StandardCharsets.US_ASCII)), "is bzip2-compressed");
+        assertMessage(failsOn("t.csv", new byte[] {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1}), "(.xls)");
+        // Text that merely starts like a magic number is still text.
+        assertEquals(1, ExampleReader.read(write("bz.csv", "BZh,label\nx,y\n")).size());
+        assertEquals(1, ExampleReader.read(write("par.csv", "PAR1,label\nx,y\n")).size());
+    }
+
+    /** A ';'-separated file (Excel's CSV where ',' is the decimal mark) is named at its header, not at a template slot. */
+    @Test
+    void aHeaderOfOneColumnHoldingAnotherSeparatorIsNamed() throws IOException {
+        assertMessage(fails("semi.csv", "text;label\nhi;yes\n"), "semi.csv:1: the header is one column, 'text;label'",
+                "separated by ';', not by ','", ".tsv");
+        assertMessage(fails("tabs.csv", "text\tlabel\nhi\tyes\n"), "separated by tabs, not by ','", "name it .tsv");
+        assertMessage(fails("commas.tsv", "text,label\nhi,yes\n"), "commas.tsv:1", "separated by ',', not by tabs");
+        assertEquals(1, ExampleReader.read(write("one.csv", "text\nhi\n")).size(), "one column of plain names is fine");
+    }
+
+    private PromptTuneException failsOn(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return assertThrows(PromptTuneException.class, () -> ExampleReader.read(p));
+    }
 }
