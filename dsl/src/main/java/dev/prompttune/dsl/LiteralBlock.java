@@ -1,8 +1,8 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.run.PromptTuning;
+import dev.prompttune.core.run.Session;
 import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.util.ArrayList;
@@ -66,10 +66,12 @@ final class LiteralBlock {
             } else {
                 specs.add(spec.build());
             }
-            Map<String, T5Config> configs = new HashMap<>();
+            Map<String, PromptTuning.Prepared> resolved = new HashMap<>();
             for (PromptTuneSpec s : specs) {
-                T5Config config = configs.computeIfAbsent(inputsOf(s), k -> PromptTuning.resolve(s).config());
-                PromptTuning.checkStepMemory(FastDevRun.apply(s), config); // as the run checks it: per grid point
+                PromptTuning.Prepared p = resolved.computeIfAbsent(inputsOf(s), k -> PromptTuning.resolve(s));
+                // As the run checks it: per grid point.
+                PromptTuning.checkStepMemory(FastDevRun.apply(s), p.task(), p.config(),
+                        Session.shared().tokenizer(p.modelDir()));
             }
             return null;
         } catch (PromptTuneException e) {

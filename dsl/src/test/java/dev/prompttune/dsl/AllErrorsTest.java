@@ -168,6 +168,15 @@ class AllErrorsTest {
             }
         }
         Path config = model.resolve("config.json");
+        // A batch holds at most the 200 training examples: a prompt long enough that one example takes about a
+        // twentieth of the memory available (its encoder attention, 2 layers × 4 heads × T² floats), so 200 cannot fit.
+        long available = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemAvailable:")) {
+                available = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        long longPrompt = (long) Math.sqrt(available / 20.0 / (4 * 2 * 4));
         com.google.gson.JsonObject c = com.google.gson.JsonParser.parseString(Files.readString(config)).getAsJsonObject();
         c.addProperty("relative_attention_num_buckets", 0);
         Files.writeString(config, c.toString());
@@ -187,9 +196,9 @@ class AllErrorsTest {
                 }
                 def d = promptTune {
                     model 'tiny'; data 'markers'
-                    batch 1000000000
+                    batch 1000000000; length %d
                 }
-                """.formatted(prompt, model));
+                """.formatted(prompt, model, longPrompt));
         assertEquals(4, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("bad.groovy:3: init file " + prompt + ": holds 5 prompt vectors but the prompt "
                 + "needs 7; allowed: length 1 to 5"), lines.get(0));

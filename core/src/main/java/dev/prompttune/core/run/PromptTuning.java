@@ -3,6 +3,8 @@ package dev.prompttune.core.run;
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Split;
+import dev.prompttune.core.data.TaskData;
+import dev.prompttune.core.data.TokenizedSplit;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -72,18 +74,27 @@ public final class PromptTuning {
         if (spec.cluster() != null) {
             ClusterBackends.require(spec.cluster()); // on the class path, and able to start, before any weights load
         }
-        checkStepMemory(spec, prepared.config());
+        checkStepMemory(spec, prepared.task(), prepared.config(), session.tokenizer(prepared.modelDir()));
         return prepared;
     }
 
     /**
      * Refuses a batch or prompt length whose training step cannot fit in this machine's memory ({@link StepMemory}),
-     * on a CPU run (host memory holds the activations only there). Learning the device starts the engine.
+     * on a CPU run (host memory holds the activations only there). Learning the device starts the engine. The
+     * training split is tokenized for its input lengths, through the cache the run reads it from.
      */
-    public static void checkStepMemory(PromptTuneSpec spec, T5Config config) {
-        if (!Session.device(spec.device()).isGpu()) {
-            StepMemory.check(spec, config);
+    public static void checkStepMemory(PromptTuneSpec spec, TaskSetup task, T5Config config, T5Tokenizer tokenizer) {
+        if (Session.device(spec.device()).isGpu()) {
+            return;
         }
+        TaskData data = task.data();
+        TokenizedSplit train = data.tokenize(data.train(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
+        int[] lengths = new int[train.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = train.inputIds(i).length;
+        }
+        int evalRows = Math.max(data.dev().map(Split::size).orElse(0), data.test().map(Split::size).orElse(0));
+        StepMemory.check(spec, config, StepMemory.Batches.of(spec, lengths, evalRows));
     }
 
     /**

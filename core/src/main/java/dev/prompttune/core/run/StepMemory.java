@@ -3,11 +3,7 @@ package dev.prompttune.core.run;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.spec.PromptTuneSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.OptionalLong;
 
 /**
  * Refuses, before any weights load, a batch or prompt length that cannot fit in this machine's memory: without it,
@@ -19,47 +15,110 @@ import java.util.OptionalLong;
  * one target token). A training step keeps every layer's attention probabilities for the backward pass (the prompt's
  * gradient flows back through all of them): encoder self-attention [B, H, T, T], decoder self-attention [B, H, 1, 1]
  * and cross-attention [B, H, 1, T] per layer, and the LM head's logits [B, 1, V]. An evaluation batch holds at least
- * one layer's attention and its logits at once. T = prompt length + 1.
+ * one layer's attention and its logits at once. T = prompt length + 1, or + the input length that some training
+ * batch of the run is sure to be padded to ({@link Batches#of}: batches are padded to their longest row). A batch holds at most the split's examples: {@code batch 100000} on 1,862 e-mails trains on all 1,862 at
+ * once, each padded to the longest (512 tokens): the bound used to count 100,000 one-token rows, passed, and the run
+ * was killed by the OOM killer at 23 GiB.
  */
 final class StepMemory {
 
-    private static final Path MEMINFO = Path.of("/proc/meminfo");
-
     private StepMemory() {}
 
-    /** Checks the spec's training and evaluation batches against the memory available now (Linux; elsewhere no check). */
-    static void check(PromptTuneSpec spec, T5Config config) {
-        available().ifPresent(bytes -> check(spec, config, bytes));
+    /**
+     * What a run's batches hold, as far as its data says before any weights load.
+     *
+     * @param trainRows        training examples: a batch holds at most this many rows ({@code BatchOrder})
+     * @param trainInputTokens input tokens that some training batch of the run is sure to be padded to (1 when
+     *                         unknown)
+     * @param evalRows         examples of the largest split scored (dev or test): an evaluation batch holds at most
+     *                         this many rows
+     */
+    record Batches(int trainRows, int trainInputTokens, int evalRows) {
+
+        /** Nothing known of the data: as many rows as the batch asks for, inputs of one token. */
+        static final Batches UNKNOWN = new Batches(Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+
+        /**
+         * The shape of {@code spec}'s batches on training inputs of {@code trainInputLengths} tokens (after the cut
+         * at maxInputLength) and scored splits of at most {@code evalRows} examples. An epoch draws every full batch
+         * of its shuffle, and only the n mod rows examples left over can be missed: so a run of at least one epoch's
+         * batches trains on a batch padded to at least the (n mod rows + 1)-th longest input. A shorter run is
+         * bounded with one-token inputs, as it may never meet a long one.
+         */
+        static Batches of(PromptTuneSpec spec, int[] trainInputLengths, int evalRows) {
+            int n = trainInputLengths.length;
+            if (n == 0) {
+                return new Batches(1, 1, Math.max(1, evalRows));
+            }
+            int rows = Math.min(spec.batch(), n);
+            boolean wholeEpoch = spec.epochs() > 0 || spec.steps() >= n / rows;
+            int tokens = 1;
+            if (wholeEpoch) {
+                int[] sorted = trainInputLengths.clone();
+                java.util.Arrays.sort(sorted);
+                tokens = Math.max(1, sorted[n - 1 - n % rows]);
+            }
+            return new Batches(n, tokens, Math.max(1, evalRows));
+        }
     }
 
+    /**
+     * Checks the spec's training and evaluation batches against the memory available now, within this process's
+     * cgroup limit ({@link AvailableMemory}; Linux; elsewhere no check).
+     */
+    static void check(PromptTuneSpec spec, T5Config config, Batches batches) {
+        AvailableMemory.now().ifPresent(memory -> check(spec, config, batches, memory));
+    }
+
+    /** As {@link #check(PromptTuneSpec, T5Config, Batches)}, data unknown, {@code availableBytes} available. */
     static void check(PromptTuneSpec spec, T5Config config, long availableBytes) {
-        require("batch", spec.batch(), spec.length(), config, true, availableBytes);
-        require("evalBatch", spec.evalBatch(), spec.length(), config, false, availableBytes);
+        check(spec, config, Batches.UNKNOWN, new AvailableMemory(availableBytes, 0, null));
     }
 
-    private static void require(String batchName, int batch, int length, T5Config config, boolean training, long available) {
-        long perExample = perExample(config, length, training);
-        if (perExample <= available / batch) { // not perExample * batch: that overflows a long for huge lengths
+    static void check(PromptTuneSpec spec, T5Config config, Batches batches, AvailableMemory memory) {
+        require("batch", spec.batch(), batches.trainRows(), "training", spec.length(), batches.trainInputTokens(), config,
+                true, memory);
+        require("evalBatch", spec.evalBatch(), batches.evalRows(), "dev or test", spec.length(), 1, config, false, memory);
+    }
+
+    /**
+     * Refuses when {@code rows} = min({@code batch}, {@code examples}) examples of {@code length} prompt vectors and
+     * {@code inputTokens} input tokens cannot fit.
+     */
+    private static void require(String batchName, int batch, int examples, String split, int length, int inputTokens,
+            T5Config config, boolean training, AvailableMemory memory) {
+        long available = memory.bytes();
+        int rows = Math.min(batch, examples);
+        long perExample = perExample(config, length, inputTokens, training);
+        if (perExample <= available / rows) { // not perExample * rows: that overflows a long for huge lengths
             return;
         }
         String what = training ? "one training step" : "one evaluation batch";
+        String inputs = inputTokens > 1 ? " and training inputs of " + inputTokens + " tokens" : "";
         if (perExample > available) {
-            int fits = longestPrompt(config, training, available);
+            int fits = longestPrompt(config, inputTokens, training, available);
             throw new PromptTuneException(String.format(Locale.ROOT, "length is %d: %s needs at least %s for a single "
-                    + "example at that prompt length (its attention alone), and this machine has %s available; allowed "
-                    + "here: length <= %d", length, what, gib(perExample), gib(available), fits));
+                    + "example at that prompt length%s (its attention alone), and %s; allowed here: length <= %d",
+                    length, what, gib(perExample), inputs, memory.describe(), fits));
         }
         long fits = available / perExample;
+        String capped = rows < batch ? String.format(Locale.ROOT, ", %d rows: a batch holds at most the %d %s examples",
+                rows, examples, split) : "";
         throw new PromptTuneException(String.format(Locale.ROOT, "%s is %d: %s needs at least %s (attention and logits "
-                + "alone, with prompt length %d), and this machine has %s available; allowed here: %s <= %d%s",
-                batchName, batch, what, gib(perExample * (double) batch), length, gib(available), batchName, fits,
-                training ? " (gradientAccumulation keeps the effective batch)" : ""));
+                + "alone, with prompt length %d%s%s), and %s; allowed here: %s <= %d%s",
+                batchName, batch, what, gib(perExample * (double) rows), length, inputs, capped, memory.describe(),
+                batchName, fits, training ? " (gradientAccumulation keeps the effective batch)" : ""));
     }
 
-    /** The lower bound in bytes for one example of a step, prompt length {@code length}. */
+    /** The lower bound in bytes for one example of a step, prompt length {@code length}, one input token. */
     static long perExample(T5Config c, int length, boolean training) {
+        return perExample(c, length, 1, training);
+    }
+
+    /** The lower bound in bytes for one example of a step: {@code length} prompt vectors, {@code inputTokens} tokens. */
+    static long perExample(T5Config c, int length, int inputTokens, boolean training) {
         try {
-            long t = length + 1L;
+            long t = (long) length + inputTokens;
             long encoderLayer = Math.multiplyExact(Math.multiplyExact((long) c.numHeads, t), t);
             long decoderLayer = (long) c.numHeads * (1 + t);
             long floats = training
@@ -74,11 +133,16 @@ final class StepMemory {
 
     /** The longest prompt whose single example fits in {@code available} bytes. */
     static int longestPrompt(T5Config c, boolean training, long available) {
+        return longestPrompt(c, 1, training, available);
+    }
+
+    /** The longest prompt whose single example of {@code inputTokens} input tokens fits in {@code available} bytes. */
+    static int longestPrompt(T5Config c, int inputTokens, boolean training, long available) {
         int lo = 0;
         int hi = 1 << 24;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (perExample(c, mid, training) <= available) {
+            if (perExample(c, mid, inputTokens, training) <= available) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -87,21 +151,7 @@ final class StepMemory {
         return lo;
     }
 
-    /** MemAvailable of /proc/meminfo in bytes: memory the kernel can give without swapping. */
-    static OptionalLong available() {
-        try {
-            for (String line : Files.readAllLines(MEMINFO)) {
-                if (line.startsWith("MemAvailable:")) {
-                    return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or /proc hidden: no check
-        }
-        return OptionalLong.empty();
-    }
-
     private static String gib(double bytes) {
-        return String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30));
+        return AvailableMemory.gib(bytes);
     }
 }

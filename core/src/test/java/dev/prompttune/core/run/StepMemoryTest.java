@@ -84,4 +84,79 @@ class StepMemoryTest {
                 () -> StepMemory.check(spec().evalBatch(10_000_000).build(), MINI, AVAILABLE));
         assertTrue(e.getMessage().startsWith("evalBatch is 10000000: one evaluation batch needs at least "), e.getMessage());
     }
+
+    /** By hand, as above, with {@code inputTokens} input tokens after the prompt: T = prompt length + input tokens. */
+    static long trainingBytesPerExample(long promptLength, long inputTokens) {
+        long t = promptLength + inputTokens;
+        return 4 * (4 * 4 * t * t + 4 * 4 * (1 + t) + 8000);
+    }
+
+    /** 1,862 training inputs (the spam task's count), the longest cut at 512 tokens. */
+    private static int[] spamLikeLengths() {
+        int[] lengths = new int[1862];
+        java.util.Arrays.fill(lengths, 90);
+        lengths[1234] = 512;
+        return lengths;
+    }
+
+    /**
+     * A batch larger than the training split holds the whole split, every row padded to the longest input: batch
+     * 100000 on 1,862 e-mails used to be counted as 100,000 one-token rows (5.9 GiB: passed) and was killed by the OOM
+     * killer at 23 GiB. Now it is counted as 1,862 rows of 20 + 512 positions, and the batch that may fit is named.
+     */
+    @Test
+    void aBatchIsCappedAtTheSplitAndPaddedToItsLongestInput() {
+        PromptTuneSpec spec = spec().length(20).batch(100_000).build();
+        StepMemory.Batches batches = StepMemory.Batches.of(spec, spamLikeLengths(), 400);
+        assertEquals(new StepMemory.Batches(1862, 512, 400), batches);
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> StepMemory.check(spec, MINI, batches,
+                new AvailableMemory(AVAILABLE, 0, null)));
+        long perExample = trainingBytesPerExample(20, 512);
+        assertTrue(1862 * perExample > AVAILABLE && 100_000 * trainingBytesPerExample(20) < AVAILABLE, "the case");
+        assertEquals(String.format(java.util.Locale.ROOT, "batch is 100000: one training step needs at least %.1f GiB "
+                + "(attention and logits alone, with prompt length 20 and training inputs of 512 tokens, 1862 "
+                + "rows: a batch holds at most the 1862 training examples), and this machine has 16.0 GiB available; "
+                + "allowed here: batch <= %d (gradientAccumulation keeps the effective batch)",
+                1862.0 * perExample / (1L << 30), AVAILABLE / perExample), e.getMessage());
+    }
+
+    /** The ordinary runs on that data pass: the quickstart's shape, and the DSL's defaults (length 100, batch 32). */
+    @Test
+    void ordinaryRunsOnLongInputsPass() {
+        for (PromptTuneSpec spec : new PromptTuneSpec[] {spec().length(20).batch(16).build(), spec().build()}) {
+            assertDoesNotThrow(() -> StepMemory.check(spec, MINI, StepMemory.Batches.of(spec, spamLikeLengths(), 400),
+                    new AvailableMemory(AVAILABLE, 0, null)));
+        }
+    }
+
+    /**
+     * A run whose steps may never draw the longest input is bounded with one-token inputs, so it is never refused
+     * for a batch it may not meet: 2 steps of 4 rows draw 8 of 1,862 examples. One epoch (465 full batches of 4)
+     * draws all but the 1,862 mod 4 = 2 left over, so it meets at least the third longest input, not surely the
+     * longest.
+     */
+    @Test
+    void aShortRunIsBoundedByItsShortestPossibleBatch() {
+        PromptTuneSpec spec = spec().steps(2).batch(4).length(20).build();
+        StepMemory.Batches batches = StepMemory.Batches.of(spec, spamLikeLengths(), 400);
+        assertEquals(1, batches.trainInputTokens());
+        long tight = 4 * trainingBytesPerExample(20, 512);
+        assertDoesNotThrow(() -> StepMemory.check(spec, MINI, batches, new AvailableMemory(tight - 1, 0, null)));
+        assertEquals(1, StepMemory.Batches.of(spec().steps(464).batch(4).build(), spamLikeLengths(), 400).trainInputTokens());
+        assertEquals(90, StepMemory.Batches.of(spec().steps(465).batch(4).build(), spamLikeLengths(), 400).trainInputTokens());
+        int[] twoLong = spamLikeLengths();
+        twoLong[7] = 300;
+        twoLong[8] = 400;
+        assertEquals(300, StepMemory.Batches.of(spec().steps(465).batch(4).build(), twoLong, 400).trainInputTokens(),
+                "the third longest: the two longest may be the epoch's leftovers");
+        assertEquals(512, StepMemory.Batches.of(spec().steps(1).batch(1862).build(), twoLong, 400).trainInputTokens(),
+                "a batch of the whole split holds the longest");
+    }
+
+    @Test
+    void anEvaluationBatchIsCappedAtTheLargestScoredSplit() {
+        PromptTuneSpec spec = spec().evalBatch(10_000_000).build();
+        assertDoesNotThrow(() -> StepMemory.check(spec, MINI, StepMemory.Batches.of(spec, spamLikeLengths(), 400),
+                new AvailableMemory(AVAILABLE, 0, null)), "400 rows of dev or test at most");
+    }
 }
