@@ -38,6 +38,7 @@ public final class KernelMain {
 
     /** Runs the kernel until it is shut down (SIGTERM and the client's death end the process from their threads). */
     static void run(Path connectionFile, AtomicReference<PromptTuneKernel> kernelRef) throws Exception {
+        dev.prompttune.core.model.EngineSetup.configure(); // offline, and a usable home for DJL's natives cache
         KernelExit.onSigterm(kernelRef);
         ParentWatcher.watchFromEnvironment(() -> {
             System.err.println("prompttune kernel: client process " + System.getenv(ParentWatcher.ENV) + " is gone; exiting");

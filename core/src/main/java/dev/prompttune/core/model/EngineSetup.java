@@ -2,13 +2,15 @@ package dev.prompttune.core.model;
 
 /**
  * Settings that must be in place before DJL's engine starts: offline (the natives come from Maven Central, never
- * from DJL's download server) and PyTorch's thread count.
+ * from DJL's download server), a usable home for DJL's cache of unpacked natives ({@link UserHome}) and PyTorch's
+ * thread count.
  */
 public final class EngineSetup {
 
     private EngineSetup() {}
 
     public static void configure() {
+        UserHome.settle();
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }

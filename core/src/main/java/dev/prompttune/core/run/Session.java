@@ -20,6 +20,11 @@ import java.util.Map;
  */
 public final class Session implements AutoCloseable {
 
+    static {
+        // Java API users reach the engine through here first: offline, and a usable home for DJL's natives cache.
+        dev.prompttune.core.model.EngineSetup.configure();
+    }
+
     private static Session shared;
 
     private final NDManager root = NDManager.newBaseManager();

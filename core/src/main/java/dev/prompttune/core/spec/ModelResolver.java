@@ -92,8 +92,13 @@ public final class ModelResolver {
         if (cache != null) {
             return Path.of(cache);
         }
+        // As huggingface_hub finds it: $HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface, where ~
+        // is $HOME (Python's expanduser), not Java's user.home (the password file's entry).
         String home = System.getenv("HF_HOME");
-        Path base = home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "huggingface");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = home != null ? Path.of(home)
+                : xdg != null && !xdg.isBlank() ? Path.of(xdg, "huggingface")
+                : dev.prompttune.core.model.UserHome.asPythonSeesIt().resolve(".cache").resolve("huggingface");
         return base.resolve("hub");
     }
 
