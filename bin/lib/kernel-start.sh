@@ -12,6 +12,8 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 
 # shellcheck source=build-stamp.sh
 source "$ROOT/bin/lib/build-stamp.sh"
+# shellcheck source=utf8-locale.sh
+source "$ROOT/bin/lib/utf8-locale.sh"
 
 [ "$#" -gt 0 ] || { echo "kernel-start.sh: no command to start; usage: kernel-start.sh java ARGS..." >&2; exit 2; }
 

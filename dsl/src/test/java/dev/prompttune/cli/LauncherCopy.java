@@ -26,7 +26,8 @@ final class LauncherCopy {
     LauncherCopy(Path tmp) throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         Files.createDirectories(root.resolve("bin/lib"));
-        for (String file : List.of("bin/prompttune", "bin/lib/build-stamp.sh", "bin/lib/kernel-start.sh")) {
+        for (String file : List.of("bin/prompttune", "bin/lib/build-stamp.sh", "bin/lib/kernel-start.sh",
+                "bin/lib/utf8-locale.sh")) {
             Files.copy(TestHomes.repo().resolve(file), root.resolve(file));
         }
         Files.createDirectories(root.resolve("dsl/target/lib"));
