@@ -16,9 +16,11 @@ import java.util.Locale;
  * gradient flows back through all of them): encoder self-attention [B, H, T, T], decoder self-attention [B, H, 1, 1]
  * and cross-attention [B, H, 1, T] per layer, and the LM head's logits [B, 1, V]. An evaluation batch holds at least
  * one layer's attention and its logits at once. T = prompt length + 1, or + the input length that some training
- * batch of the run is sure to be padded to ({@link Batches#of}: batches are padded to their longest row). A batch holds at most the split's examples: {@code batch 100000} on 1,862 e-mails trains on all 1,862 at
- * once, each padded to the longest (512 tokens): the bound used to count 100,000 one-token rows, passed, and the run
- * was killed by the OOM killer at 23 GiB.
+ * batch of the run is sure to be padded to ({@link Batches#of}: batches are padded to their longest row).
+ *
+ * <p>A batch holds at most the split's examples: {@code batch 100000} on 1,862 e-mails trains on all 1,862 at once,
+ * each padded to the longest (512 tokens). The bound used to count 100,000 one-token rows: it passed, and the run was
+ * killed by the OOM killer at 23 GiB.
  */
 final class StepMemory {
 
