@@ -70,8 +70,7 @@ final class LiteralBlock {
             for (PromptTuneSpec s : specs) {
                 PromptTuning.Prepared p = resolved.computeIfAbsent(inputsOf(s), k -> PromptTuning.resolve(s));
                 // As the run checks it: per grid point.
-                PromptTuning.checkStepMemory(FastDevRun.apply(s), p.task(), p.config(),
-                        Session.shared().tokenizer(p.modelDir()));
+                PromptTuning.checkStepMemory(FastDevRun.apply(s), p, Session.shared());
             }
             return null;
         } catch (PromptTuneException e) {

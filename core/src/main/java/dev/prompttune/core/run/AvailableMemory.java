@@ -58,8 +58,10 @@ record AvailableMemory(long bytes, long limit, Path cgroup) {
                         + " available";
     }
 
+    /** "16.0 GiB", or "45 MiB" below a GiB (where one decimal of GiB would read 0.0). */
     static String gib(double bytes) {
-        return String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30));
+        return bytes >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30))
+                : String.format(Locale.ROOT, "%.0f MiB", Math.ceil(bytes / (1L << 20)));
     }
 
     private static Long memAvailable(Path meminfo) {

@@ -74,27 +74,30 @@ public final class PromptTuning {
         if (spec.cluster() != null) {
             ClusterBackends.require(spec.cluster()); // on the class path, and able to start, before any weights load
         }
-        checkStepMemory(spec, prepared.task(), prepared.config(), session.tokenizer(prepared.modelDir()));
+        checkStepMemory(spec, prepared, session);
         return prepared;
     }
 
     /**
      * Refuses a batch or prompt length whose training step cannot fit in this machine's memory ({@link StepMemory}),
      * on a CPU run (host memory holds the activations only there). Learning the device starts the engine. The
-     * training split is tokenized for its input lengths, through the cache the run reads it from.
+     * training split is tokenized for its input lengths, through the cache the run reads it from; the model's weights
+     * count unless {@code session} holds them already.
      */
-    public static void checkStepMemory(PromptTuneSpec spec, TaskSetup task, T5Config config, T5Tokenizer tokenizer) {
+    public static void checkStepMemory(PromptTuneSpec spec, Prepared prepared, Session session) {
         if (Session.device(spec.device()).isGpu()) {
             return;
         }
-        TaskData data = task.data();
+        T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
+        TaskData data = prepared.task().data();
         TokenizedSplit train = data.tokenize(data.train(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
         int[] lengths = new int[train.size()];
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = train.inputIds(i).length;
         }
         int evalRows = Math.max(data.dev().map(Split::size).orElse(0), data.test().map(Split::size).orElse(0));
-        StepMemory.check(spec, config, StepMemory.Batches.of(spec, lengths, evalRows));
+        StepMemory.check(spec, prepared.config(), StepMemory.Batches.of(spec, lengths, evalRows),
+                session.holds(prepared.modelDir(), spec.precision(), spec.device()));
     }
 
     /**

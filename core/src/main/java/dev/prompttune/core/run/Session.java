@@ -58,6 +58,12 @@ public final class Session implements AutoCloseable {
         return model;
     }
 
+    /** Whether {@link #model} holds this model already (its weights take no more memory). */
+    public synchronized boolean holds(Path dir, String precision, String device) {
+        DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
+        return models.containsKey(dir.toAbsolutePath().normalize() + "|" + type + "|" + device(device));
+    }
+
     /** A fresh, independent copy (model tuning changes weights; the shared frozen model must not). */
     public T5Model freshModel(Path dir, String precision, String device) {
         DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;

@@ -68,28 +68,62 @@ final class StepMemory {
      * Checks the spec's training and evaluation batches against the memory available now, within this process's
      * cgroup limit ({@link AvailableMemory}; Linux; elsewhere no check).
      */
-    static void check(PromptTuneSpec spec, T5Config config, Batches batches) {
-        AvailableMemory.now().ifPresent(memory -> check(spec, config, batches, memory));
+    static void check(PromptTuneSpec spec, T5Config config, Batches batches, boolean weightsLoaded) {
+        AvailableMemory.now().ifPresent(memory -> check(spec, config, batches, weightsLoaded, memory));
     }
 
     /** As {@link #check(PromptTuneSpec, T5Config, Batches)}, data unknown, {@code availableBytes} available. */
     static void check(PromptTuneSpec spec, T5Config config, long availableBytes) {
-        check(spec, config, Batches.UNKNOWN, new AvailableMemory(availableBytes, 0, null));
+        check(spec, config, Batches.UNKNOWN, true, new AvailableMemory(availableBytes, 0, null));
     }
 
-    static void check(PromptTuneSpec spec, T5Config config, Batches batches, AvailableMemory memory) {
+    /**
+     * @param weightsLoaded whether this process holds the model's weights already (a notebook's second run): the
+     *                      memory available then excludes them
+     */
+    static void check(PromptTuneSpec spec, T5Config config, Batches batches, boolean weightsLoaded,
+            AvailableMemory memory) {
+        long weights = weightsLoaded ? 0 : weightBytes(config, spec.precision());
+        if (weights > memory.bytes()) {
+            boolean halfFits = "fp32".equals(spec.precision()) && weights / 2 < memory.bytes();
+            throw new PromptTuneException(String.format(Locale.ROOT, "model '%s': its weights alone need at least %s "
+                    + "(%,d numbers in %s), and %s; allowed here: a model whose weights fit%s", spec.model(),
+                    gib(weights), weights / bytesPerNumber(spec.precision()), spec.precision(), memory.describe(),
+                    halfFits ? ", or precision 'fp16' (" + gib(weights / 2.0) + ")" : ""));
+        }
         require("batch", spec.batch(), batches.trainRows(), "training", spec.length(), batches.trainInputTokens(), config,
-                true, memory);
-        require("evalBatch", spec.evalBatch(), batches.evalRows(), "dev or test", spec.length(), 1, config, false, memory);
+                true, memory, weights);
+        require("evalBatch", spec.evalBatch(), batches.evalRows(), "dev or test", spec.length(), 1, config, false, memory,
+                weights);
+    }
+
+    /**
+     * A lower bound of the model's weights in memory: the embedding (and the LM head when untied), and each layer's
+     * attention projections (q, k, v, o; twice in a decoder layer, with cross-attention) and feed-forward matrices.
+     * Norms and relative-position tables are left out.
+     */
+    static long weightBytes(T5Config c, String precision) {
+        long d = c.dModel;
+        long inner = c.innerDim();
+        long ff = (c.gated ? 3L : 2L) * d * c.dFf;
+        long numbers = (c.tieWordEmbeddings ? 1L : 2L) * c.vocabSize * d
+                + c.numLayers * (4 * d * inner + ff)
+                + c.numDecoderLayers * (8 * d * inner + ff);
+        return numbers * bytesPerNumber(precision);
+    }
+
+    private static int bytesPerNumber(String precision) {
+        return "fp16".equals(precision) ? 2 : 4;
     }
 
     /**
      * Refuses when {@code rows} = min({@code batch}, {@code examples}) examples of {@code length} prompt vectors and
-     * {@code inputTokens} input tokens cannot fit.
+     * {@code inputTokens} input tokens cannot fit beside {@code weights} bytes of weights still to load.
      */
     private static void require(String batchName, int batch, int examples, String split, int length, int inputTokens,
-            T5Config config, boolean training, AvailableMemory memory) {
-        long available = memory.bytes();
+            T5Config config, boolean training, AvailableMemory memory, long weights) {
+        long available = memory.bytes() - weights;
+        String besides = weights > 0 ? " (" + gib(weights) + " of it for the model's weights)" : "";
         int rows = Math.min(batch, examples);
         long perExample = perExample(config, length, inputTokens, training);
         if (perExample <= available / rows) { // not perExample * rows: that overflows a long for huge lengths
@@ -100,16 +134,16 @@ final class StepMemory {
         if (perExample > available) {
             int fits = longestPrompt(config, inputTokens, training, available);
             throw new PromptTuneException(String.format(Locale.ROOT, "length is %d: %s needs at least %s for a single "
-                    + "example at that prompt length%s (its attention alone), and %s; allowed here: length <= %d",
-                    length, what, gib(perExample), inputs, memory.describe(), fits));
+                    + "example at that prompt length%s (its attention alone), and %s%s; allowed here: length <= %d",
+                    length, what, gib(perExample), inputs, memory.describe(), besides, fits));
         }
         long fits = available / perExample;
         String capped = rows < batch ? String.format(Locale.ROOT, ", %d rows: a batch holds at most the %d %s examples",
                 rows, examples, split) : "";
         throw new PromptTuneException(String.format(Locale.ROOT, "%s is %d: %s needs at least %s (attention and logits "
-                + "alone, with prompt length %d%s%s), and %s; allowed here: %s <= %d%s",
+                + "alone, with prompt length %d%s%s), and %s%s; allowed here: %s <= %d%s",
                 batchName, batch, what, gib(perExample * (double) rows), length, inputs, capped, memory.describe(),
-                batchName, fits, training ? " (gradientAccumulation keeps the effective batch)" : ""));
+                besides, batchName, fits, training ? " (gradientAccumulation keeps the effective batch)" : ""));
     }
 
     /** The lower bound in bytes for one example of a step, prompt length {@code length}, one input token. */

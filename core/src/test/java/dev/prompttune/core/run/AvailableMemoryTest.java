@@ -123,7 +123,7 @@ class AvailableMemoryTest {
         cgroupLines("0::/pod");
         Path pod = dir(mount, "pod", "memory.max", String.valueOf(GIB), "memory.current", "0");
         PromptTuneException e = assertThrows(PromptTuneException.class, () -> StepMemory.check(
-                StepMemoryTest.spec().length(20).batch(100_000).build(), StepMemoryTest.MINI, StepMemory.Batches.UNKNOWN,
+                StepMemoryTest.spec().length(20).batch(100_000).build(), StepMemoryTest.MINI, StepMemory.Batches.UNKNOWN, true,
                 read()));
         long fits = GIB / StepMemoryTest.trainingBytesPerExample(20);
         assertTrue(e.getMessage().endsWith("and the memory limit of this process's cgroup (1.0 GiB, " + pod + ") leaves "

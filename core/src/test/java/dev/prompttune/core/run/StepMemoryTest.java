@@ -109,7 +109,7 @@ class StepMemoryTest {
         PromptTuneSpec spec = spec().length(20).batch(100_000).build();
         StepMemory.Batches batches = StepMemory.Batches.of(spec, spamLikeLengths(), 400);
         assertEquals(new StepMemory.Batches(1862, 512, 400), batches);
-        PromptTuneException e = assertThrows(PromptTuneException.class, () -> StepMemory.check(spec, MINI, batches,
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> StepMemory.check(spec, MINI, batches, true,
                 new AvailableMemory(AVAILABLE, 0, null)));
         long perExample = trainingBytesPerExample(20, 512);
         assertTrue(1862 * perExample > AVAILABLE && 100_000 * trainingBytesPerExample(20) < AVAILABLE, "the case");
@@ -124,7 +124,7 @@ class StepMemoryTest {
     @Test
     void ordinaryRunsOnLongInputsPass() {
         for (PromptTuneSpec spec : new PromptTuneSpec[] {spec().length(20).batch(16).build(), spec().build()}) {
-            assertDoesNotThrow(() -> StepMemory.check(spec, MINI, StepMemory.Batches.of(spec, spamLikeLengths(), 400),
+            assertDoesNotThrow(() -> StepMemory.check(spec, MINI, StepMemory.Batches.of(spec, spamLikeLengths(), 400), true,
                     new AvailableMemory(AVAILABLE, 0, null)));
         }
     }
@@ -141,7 +141,7 @@ class StepMemoryTest {
         StepMemory.Batches batches = StepMemory.Batches.of(spec, spamLikeLengths(), 400);
         assertEquals(1, batches.trainInputTokens());
         long tight = 4 * trainingBytesPerExample(20, 512);
-        assertDoesNotThrow(() -> StepMemory.check(spec, MINI, batches, new AvailableMemory(tight - 1, 0, null)));
+        assertDoesNotThrow(() -> StepMemory.check(spec, MINI, batches, true, new AvailableMemory(tight - 1, 0, null)));
         assertEquals(1, StepMemory.Batches.of(spec().steps(464).batch(4).build(), spamLikeLengths(), 400).trainInputTokens());
         assertEquals(90, StepMemory.Batches.of(spec().steps(465).batch(4).build(), spamLikeLengths(), 400).trainInputTokens());
         int[] twoLong = spamLikeLengths();
@@ -156,7 +156,51 @@ class StepMemoryTest {
     @Test
     void anEvaluationBatchIsCappedAtTheLargestScoredSplit() {
         PromptTuneSpec spec = spec().evalBatch(10_000_000).build();
-        assertDoesNotThrow(() -> StepMemory.check(spec, MINI, StepMemory.Batches.of(spec, spamLikeLengths(), 400),
+        assertDoesNotThrow(() -> StepMemory.check(spec, MINI, StepMemory.Batches.of(spec, spamLikeLengths(), 400), true,
                 new AvailableMemory(AVAILABLE, 0, null)), "400 rows of dev or test at most");
+    }
+
+    /** T5 1.1 XL's shape (google/t5-v1_1-xl: 2.85 B parameters, untied head). */
+    static final T5Config XL = T5Config.parse("{\"model_type\":\"t5\",\"vocab_size\":32128,\"d_model\":2048,\"d_kv\":64,"
+            + "\"d_ff\":5120,\"num_layers\":24,\"num_decoder_layers\":24,\"num_heads\":32,"
+            + "\"feed_forward_proj\":\"gated-gelu\",\"tie_word_embeddings\":false}", "t5-xl shape");
+
+    /**
+     * By hand: embedding and head 2 × 32,128 × 2,048; per encoder layer 4 × 2,048² (attention) + 3 × 2,048 × 5,120
+     * (gated feed-forward); per decoder layer 8 × 2,048² + the same feed-forward; 24 of each.
+     */
+    @Test
+    void theWeightsAreCountedFromTheShape() {
+        long numbers = 2L * 32128 * 2048 + 24L * (4L * 2048 * 2048 + 3L * 2048 * 5120) + 24L * (8L * 2048 * 2048 + 3L * 2048 * 5120);
+        assertEquals(2_849_505_280L, numbers, "within 0.01 % of the checkpoint's 2.85 B (norms and position tables left out)");
+        assertEquals(4 * numbers, StepMemory.weightBytes(XL, "fp32"));
+        assertEquals(2 * numbers, StepMemory.weightBytes(XL, "fp16"));
+    }
+
+    /** A model whose weights cannot load is refused before they load, not killed while loading them. */
+    @Test
+    void aModelWhoseWeightsCannotFitIsRefused() {
+        PromptTuneSpec spec = spec().model("t5-xl").build();
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> StepMemory.check(spec, XL,
+                StepMemory.Batches.UNKNOWN, false, new AvailableMemory(8L << 30, 0, null)));
+        assertEquals("model 't5-xl': its weights alone need at least 10.6 GiB (2,849,505,280 numbers in fp32), and this "
+                + "machine has 8.0 GiB available; allowed here: a model whose weights fit, or precision 'fp16' (5.3 GiB)",
+                e.getMessage());
+        assertDoesNotThrow(() -> StepMemory.check(spec().model("t5-xl").batch(1).evalBatch(1).build(), XL,
+                StepMemory.Batches.UNKNOWN, true, new AvailableMemory(8L << 30, 0, null)), "a session that holds them");
+    }
+
+    @Test
+    void theBatchMustFitBesideTheWeights() {
+        PromptTuneSpec spec = spec().model("t5-xl").length(100).batch(64).build();
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> StepMemory.check(spec, XL,
+                StepMemory.Batches.UNKNOWN, false, new AvailableMemory(12L << 30, 0, null)));
+        long left = (12L << 30) - StepMemory.weightBytes(XL, "fp32");
+        assertTrue(e.getMessage().startsWith("batch is 64: one training step needs at least "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("and this machine has 12.0 GiB available (10.6 GiB of it for the model's "
+                + "weights); allowed here: batch <= " + left / StepMemory.perExample(XL, 100, true)
+                + " (gradientAccumulation keeps the effective batch)"), e.getMessage());
+        assertDoesNotThrow(() -> StepMemory.check(spec, XL, StepMemory.Batches.UNKNOWN, true,
+                new AvailableMemory(12L << 30, 0, null)), "weights already held: all 12 GiB for the batch");
     }
 }
