@@ -76,6 +76,7 @@ class LauncherLocksTest {
     @Test
     void aRebuildWaitsForTheNotebookKernelsStillRunning() throws Exception {
         launcher.built();
+        launcher.stub("java", "echo java-start >> '" + events + "'; echo java-end >> '" + events + "'"); // no wait needed
         launcher.stub("kernel-jvm", "echo kernel-start >> '" + events + "'; sleep 2; echo kernel-end >> '" + events + "'");
         Process kernel = launcher.startKernel(Map.of(), tmp.resolve("kernel.txt"), "kernel-jvm");
         awaitEvent("kernel-start");
@@ -92,6 +93,7 @@ class LauncherLocksTest {
 
     @Test
     void aKernelStartedDuringABuildWaitsForIt() throws Exception {
+        launcher.stub("java", "echo java-start >> '" + events + "'; echo java-end >> '" + events + "'"); // no wait needed
         launcher.stub("kernel-jvm", "echo kernel-start >> '" + events + "'");
         Process building = launcher.start(tmp.resolve("building.txt"), "--help");
         awaitEvent("mvn-start");
@@ -105,8 +107,9 @@ class LauncherLocksTest {
     /** Jupyter waits 60 s for a kernel: a build that takes longer ends the start with a reason, not a silent hang. */
     @Test
     void aKernelGivesUpOnABuildThatOutlastsItsWait() throws Exception {
-        launcher.stub("mvn", "echo mvn-start >> '" + events + "'; sleep 4; echo mvn-end >> '" + events + "'");
+        launcher.stub("mvn", "echo mvn-start >> '" + events + "'; sleep 3; echo mvn-end >> '" + events + "'");
         launcher.stub("kernel-jvm", "echo kernel-start >> '" + events + "'");
+        launcher.stub("java", "echo java-start >> '" + events + "'; echo java-end >> '" + events + "'"); // no wait needed
         Process building = launcher.start(tmp.resolve("building.txt"), "--help");
         awaitEvent("mvn-start");
         Process kernel = launcher.startKernel(Map.of("PROMPTTUNE_KERNEL_BUILD_WAIT_S", "1"), tmp.resolve("kernel.txt"), "kernel-jvm");
