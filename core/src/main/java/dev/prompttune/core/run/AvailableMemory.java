@@ -24,13 +24,13 @@ import java.util.Optional;
  * @param limit the binding cgroup limit in bytes, or 0 when the machine's memory binds
  * @param cgroup the binding cgroup's folder (for messages), or null when the machine's memory binds
  */
-record AvailableMemory(long bytes, long limit, Path cgroup) {
+public record AvailableMemory(long bytes, long limit, Path cgroup) {
 
     /** At or above this a v1 limit means "none" (the kernel writes 2^63 rounded down to a page). */
     private static final long UNLIMITED = 1L << 60;
 
     /** Now, for this process (Linux; elsewhere empty: no check). */
-    static Optional<AvailableMemory> now() {
+    public static Optional<AvailableMemory> now() {
         return read(Path.of("/proc/meminfo"), Path.of("/proc/self/cgroup"), Path.of("/sys/fs/cgroup"));
     }
 
@@ -51,7 +51,7 @@ record AvailableMemory(long bytes, long limit, Path cgroup) {
     }
 
     /** "this machine has 16.0 GiB available", or "the memory limit of cgroup X (2.0 GiB) leaves 1.2 GiB available". */
-    String describe() {
+    public String describe() {
         return cgroup == null
                 ? "this machine has " + gib(bytes) + " available"
                 : "the memory limit of this process's cgroup (" + gib(limit) + ", " + cgroup + ") leaves " + gib(bytes)
