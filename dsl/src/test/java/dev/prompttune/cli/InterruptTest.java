@@ -47,9 +47,7 @@ class InterruptTest {
     @Test
     void ctrlCAfterTheFirstEvaluationKeepsTheWholeRecordWhosePromptScoresTheLoggedDevValue() throws Exception {
         Path runs = tmp.resolve("ctrl-c");
-        CliProcess child = start(runs, ChildRuns.LONG_RUN);
-        child.await(l -> l.startsWith("eval at step 5:"));
-        child.signal("INT");
+        CliProcess child = longRunSignalledAt(runs, 5, "INT");
         assertEquals(130, child.exit(), child.toString());
         assertTrue(child.out().contains("INTERRUPTED after"), child.toString());
         assertTrue(child.err().contains("interrupted by SIGINT") && child.err().contains("exit 130"), child.toString());
@@ -78,9 +76,7 @@ class InterruptTest {
     @Test
     void aRunKilledOutrightResumesFromItsLastEvaluation() throws Exception {
         Path runs = tmp.resolve("sigkill");
-        CliProcess child = start(runs, ChildRuns.LONG_RUN);
-        child.await(l -> l.startsWith("eval at step 10:"));
-        child.signal("KILL");
+        CliProcess child = longRunSignalledAt(runs, 10, "KILL");
         assertEquals(137, child.exit(), child.toString());
         Path record = ChildRuns.onlyRecord(runs);
         assertTrue(Files.exists(record.resolve("checkpoint.safetensors")) && !Files.exists(record.resolve("summary.json")),
@@ -125,9 +121,7 @@ class InterruptTest {
     @Test
     void aClosedTerminalSighupKeepsTheWholeRecord() throws Exception {
         Path runs = tmp.resolve("hup");
-        CliProcess child = start(runs, ChildRuns.LONG_RUN);
-        child.await(l -> l.startsWith("eval at step 5:"));
-        child.signal("HUP");
+        CliProcess child = longRunSignalledAt(runs, 5, "HUP");
         assertEquals(129, child.exit(), child.toString());
         assertTrue(child.err().contains("interrupted by SIGHUP") && child.err().contains("exit 129"), child.toString());
         Path record = ChildRuns.onlyRecord(runs);
@@ -139,9 +133,7 @@ class InterruptTest {
     @Test
     void aSecondCtrlCAbortsAtOnceLeavingNoPartialFile() throws Exception {
         Path runs = tmp.resolve("twice");
-        CliProcess child = start(runs, ChildRuns.LONG_RUN);
-        child.await(l -> l.startsWith("eval at step 5:"));
-        child.signal("INT");
+        CliProcess child = longRunSignalledAt(runs, 5, "INT");
         Thread.sleep(20);
         child.signal("INT");
         assertEquals(130, child.exit(), child.toString());
@@ -179,5 +171,13 @@ class InterruptTest {
 
     private static JsonObject summary(Path record) throws IOException {
         return JsonParser.parseString(Files.readString(record.resolve("summary.json"))).getAsJsonObject();
+    }
+
+    /** The long run started into {@code runs}, sent {@code signal} once it has logged its evaluation at {@code step}. */
+    private static CliProcess longRunSignalledAt(Path runs, int step, String signal) throws Exception {
+        CliProcess child = start(runs, ChildRuns.LONG_RUN);
+        child.await(l -> l.startsWith("eval at step " + step + ":"));
+        child.signal(signal);
+        return child;
     }
 }

@@ -184,8 +184,7 @@ public final class KernelSpecInstaller {
         if (dataDir != null && !dataDir.isBlank()) {
             return Path.of(dataDir);
         }
-        String homeEnv = env.get("HOME");
-        Path home = Path.of(homeEnv != null && !homeEnv.isBlank() ? homeEnv : userHome);
+        Path home = dev.prompttune.core.model.UserHome.asPythonSeesIt(env, userHome);
         String os = osName.toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return home.resolve("Library").resolve("Jupyter");

@@ -75,22 +75,14 @@ class KernelSpecInstallerTest {
     @Test
     void aLauncherThatCannotRunIsRefused(@TempDir Path tmp) throws Exception {
         Path notExecutable = Files.writeString(tmp.resolve("start.sh"), "#!/bin/sh\nexec \"$@\"\n");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int notRunnable;
-        int missing;
-        try {
-            notRunnable = KernelSpecInstaller.run(List.of("--prefix", tmp.toString(), "--launcher", notExecutable.toString()));
-            missing = KernelSpecInstaller.run(List.of("--prefix", tmp.toString(), "--launcher", tmp.resolve("gone.sh").toString()));
-        } finally {
-            System.setErr(old);
-        }
-        assertEquals(2, notRunnable);
-        assertEquals(2, missing);
-        String said = err.toString(StandardCharsets.UTF_8);
-        assertTrue(said.contains("install: --launcher " + notExecutable + " is not an executable file; allowed: "), said);
-        assertTrue(said.contains("install: --launcher " + tmp.resolve("gone.sh") + " is not an executable file (it does not exist)"), said);
+        Installed notRunnable = install("--prefix", tmp.toString(), "--launcher", notExecutable.toString());
+        Installed missing = install("--prefix", tmp.toString(), "--launcher", tmp.resolve("gone.sh").toString());
+        assertEquals(2, notRunnable.status());
+        assertEquals(2, missing.status());
+        assertTrue(notRunnable.err().contains("install: --launcher " + notExecutable + " is not an executable file; allowed: "),
+                notRunnable.err());
+        assertTrue(missing.err().contains("install: --launcher " + tmp.resolve("gone.sh")
+                + " is not an executable file (it does not exist)"), missing.err());
         assertTrue(Files.notExists(tmp.resolve("share")), "nothing installed");
     }
 
@@ -119,17 +111,23 @@ class KernelSpecInstallerTest {
     @Test
     void aPrefixThatCannotHoldTheKernelspecIsNamed(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("notes.txt"), "a file");
+        Installed installed = install("--prefix", file.resolve("p").toString(), "--name", "pt-test");
+        assertEquals(2, installed.status());
+        assertEquals("install: cannot write the kernelspec to " + file.resolve("p/share/jupyter/kernels/pt-test")
+                + ": " + file + " is a file, not a folder", installed.err().trim());
+    }
+
+    /** The installer's exit status and what it wrote to stderr. */
+    private record Installed(int status, String err) {}
+
+    private static Installed install(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream old = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int status;
         try {
-            status = KernelSpecInstaller.run(List.of("--prefix", file.resolve("p").toString(), "--name", "pt-test"));
+            return new Installed(KernelSpecInstaller.run(List.of(args)), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(old);
         }
-        assertEquals(2, status);
-        assertEquals("install: cannot write the kernelspec to " + file.resolve("p/share/jupyter/kernels/pt-test")
-                + ": " + file + " is a file, not a folder", err.toString(StandardCharsets.UTF_8).trim());
     }
 }

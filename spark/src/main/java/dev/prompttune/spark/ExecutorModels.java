@@ -1,7 +1,6 @@
 package dev.prompttune.spark;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.promptfile.EmbeddingFingerprint;
@@ -30,8 +29,7 @@ final class ExecutorModels {
     }
 
     private static T5Model load(String dir, String precision, String device, String fingerprint) {
-        DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
-        T5Model model = T5Model.load(Path.of(dir), ROOT.newSubManager(Session.device(device)), type);
+        T5Model model = T5Model.load(Path.of(dir), ROOT.newSubManager(Session.device(device)), Session.dataType(precision));
         LOADS.incrementAndGet();
         String here = EmbeddingFingerprint.of(model.embeddingTable());
         if (!here.equals(fingerprint)) {

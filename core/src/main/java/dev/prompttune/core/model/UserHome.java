@@ -57,8 +57,17 @@ public final class UserHome {
 
     /** The home a Python tool (Jupyter, the Hugging Face hub) uses: {@code $HOME}, else Java's {@code user.home}. */
     public static Path asPythonSeesIt() {
-        String home = System.getenv("HOME");
-        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+        return asPythonSeesIt(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /**
+     * As {@link #asPythonSeesIt()} from {@code env} and {@code userHome}: Python's {@code expanduser} reads
+     * {@code $HOME}, not the password file's entry, which differs in containers, under {@code sudo -E} and for a job
+     * given its own HOME.
+     */
+    public static Path asPythonSeesIt(Map<String, String> env, String userHome) {
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : userHome);
     }
 
     private static Path writableFolder(String s) {

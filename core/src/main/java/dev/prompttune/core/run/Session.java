@@ -46,12 +46,10 @@ public final class Session implements AutoCloseable {
 
     /** The frozen model for a directory, loaded on first use. */
     public synchronized T5Model model(Path dir, String precision, String device) {
-        Device d = device(device);
-        DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
-        String key = dir.toAbsolutePath().normalize() + "|" + type + "|" + d;
+        String key = key(dir, precision, device);
         T5Model model = models.get(key);
         if (model == null) {
-            model = T5Model.load(dir, root.newSubManager(d), type);
+            model = T5Model.load(dir, root.newSubManager(device(device)), dataType(precision));
             models.put(key, model);
             modelLoads++;
         }
@@ -60,15 +58,23 @@ public final class Session implements AutoCloseable {
 
     /** Whether {@link #model} holds this model already (its weights take no more memory). */
     public synchronized boolean holds(Path dir, String precision, String device) {
-        DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
-        return models.containsKey(dir.toAbsolutePath().normalize() + "|" + type + "|" + device(device));
+        return models.containsKey(key(dir, precision, device));
+    }
+
+    /** What {@link #model} keeps a loaded model under. */
+    private static String key(Path dir, String precision, String device) {
+        return dir.toAbsolutePath().normalize() + "|" + dataType(precision) + "|" + device(device);
+    }
+
+    /** The weights' type for a spec's {@code precision}: {@code fp16} or (default) {@code fp32}. */
+    public static DataType dataType(String precision) {
+        return "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
     }
 
     /** A fresh, independent copy (model tuning changes weights; the shared frozen model must not). */
     public T5Model freshModel(Path dir, String precision, String device) {
-        DataType type = "fp16".equals(precision) ? DataType.FLOAT16 : DataType.FLOAT32;
         modelLoads++;
-        return T5Model.load(dir, root.newSubManager(device(device)), type);
+        return T5Model.load(dir, root.newSubManager(device(device)), dataType(precision));
     }
 
     public synchronized T5Tokenizer tokenizer(Path dir) {

@@ -113,7 +113,7 @@ final class StepMemory {
     }
 
     private static int bytesPerNumber(String precision) {
-        return "fp16".equals(precision) ? 2 : 4;
+        return Session.dataType(precision).getNumOfBytes();
     }
 
     /**
