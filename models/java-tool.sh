@@ -32,5 +32,9 @@ THREADS=(-Dai.djl.pytorch.num_threads="$THREADS_N" -Dai.djl.pytorch.num_interop_
 # at::accelerator::getAccelerator (the exit ran while the main thread was inside torchBackward), and its
 # hs_err_pid*.log landed in the repository.
 CRASH_LOG="$SCRATCH/hs_err-%p.log"
-exec java ${PROMPTTUNE_JAVA_OPTS:--Xmx3g} "${THREADS[@]}" -XX:ErrorFile="$CRASH_LOG" \
+# A child, not exec: a JVM the out-of-memory killer ends is reported (bin/lib/run-jvm.sh).
+# shellcheck source=../bin/lib/run-jvm.sh
+source "$ROOT/bin/lib/run-jvm.sh"
+JVM_KILLED_KEEPS="a build keeps each phase's last checkpoint: the same command with --resume true continues it."
+run_jvm java-tool java ${PROMPTTUNE_JAVA_OPTS:--Xmx3g} "${THREADS[@]}" -XX:ErrorFile="$CRASH_LOG" \
   "-XX:OnError=echo java-tool: the JVM crashed, its log is at $CRASH_LOG >&2" -Dai.djl.offline=true -cp "$CP" "$MAIN" "$@"

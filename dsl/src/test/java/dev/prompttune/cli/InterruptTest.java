@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.prompttune.core.run.Interrupts;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.core.run.Session;
@@ -92,14 +93,23 @@ class InterruptTest {
         });
     }
 
+    /**
+     * SIGTERM as coreutils' {@code timeout} sends it: to the command and then to its whole process group, so the JVM
+     * gets it twice (here 100 ms apart; bin/prompttune likewise passes on a terminal's Ctrl-C that the JVM got too).
+     * That is one request: the second copy used to be taken as a second Ctrl-C that aborts at once, so
+     * {@code timeout 1h prompttune run …} could lose the record it was meant to bound.
+     */
     @Test
-    void sigtermInASweepKeepsTheFinishedRunAndTheInterruptedOneAndStartsNoOther() throws Exception {
+    void timeoutsDoubleSigtermInASweepKeepsTheFinishedRunAndTheInterruptedOneAndStartsNoOther() throws Exception {
         Path runs = tmp.resolve("sweep");
         CliProcess child = start(runs, "sweep { model 'tiny'; data 'markers'; length 4; batch 8; evalEvery 5; steps 10, 100000, 20 }");
         child.await(l -> l.startsWith("training markers-labels-4-steps100000"));
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("TERM");
+        Thread.sleep(100);
+        child.signal("TERM");
         assertEquals(143, child.exit(), child.toString());
+        assertTrue(!child.err().contains("again: aborting"), child.toString());
         assertTrue(child.out().contains("INTERRUPTED: markers-labels-4-steps100000 after"), child.toString());
         assertTrue(child.err().contains("interrupted by SIGTERM: 2 run(s) recorded"), child.toString());
         assertTrue(!child.out().contains("training markers-labels-4-steps20"), "the third run never started");
@@ -129,14 +139,22 @@ class InterruptTest {
         assertEquals("INTERRUPTED", summary(record).get("stop_reason").getAsString());
     }
 
-    /** The second Ctrl-C exits at once: whatever it cut short, no temp file and no half-written file is left. */
+    /**
+     * The second Ctrl-C, half a second or more after the first, exits at once: whatever it cut short, no temp file and
+     * no half-written file is left.
+     */
     @Test
     void aSecondCtrlCAbortsAtOnceLeavingNoPartialFile() throws Exception {
         Path runs = tmp.resolve("twice");
-        CliProcess child = longRunSignalledAt(runs, 5, "INT");
-        Thread.sleep(20);
+        // 1,500 test examples: scoring the best prompt takes longer than the half second after which a second Ctrl-C
+        // counts as a second request.
+        CliProcess child = start(runs, ChildRuns.LONG_RUN.replace("data 'markers'", "data '" + markersWithTestTimes(25) + "'"));
+        child.await(l -> l.startsWith("eval at step 5:"));
+        child.signal("INT");
+        Thread.sleep(Interrupts.SAME_EVENT_MS + 50); // a second request, not the first one delivered twice
         child.signal("INT");
         assertEquals(130, child.exit(), child.toString());
+        assertTrue(child.err().contains("SIGINT again: aborting now"), "the second Ctrl-C came while it stopped: " + child);
         for (Path record : ChildRuns.records(runs)) {
             for (String f : files(record)) {
                 assertTrue(INTERRUPTED_RECORD_FILES.contains(f), "unexpected file " + f + " in " + record);
@@ -152,6 +170,17 @@ class InterruptTest {
     /** {@code prompttune run} of {@code block} (saving its records under {@code runs}) in a child JVM. */
     private static CliProcess start(Path runs, String block) throws IOException {
         return ChildRuns.start(List.of(), home, tmp, runs, block);
+    }
+
+    /** A copy of the marker task whose test split is its own {@code times} times over. */
+    private static Path markersWithTestTimes(int times) throws IOException {
+        Path markers = home.resolve("data/tasks/markers");
+        Path copy = Files.createDirectories(tmp.resolve("markers-big-test"));
+        for (String f : List.of("task.json", "train.jsonl", "dev.jsonl")) {
+            Files.copy(markers.resolve(f), copy.resolve(f));
+        }
+        Files.writeString(copy.resolve("test.jsonl"), Files.readString(markers.resolve("test.jsonl")).repeat(times));
+        return copy;
     }
 
     // ---- records ---------------------------------------------------------------------------------------------------

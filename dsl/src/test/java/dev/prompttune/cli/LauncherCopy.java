@@ -27,7 +27,7 @@ final class LauncherCopy {
         root = Files.createDirectories(tmp.resolve("root"));
         Files.createDirectories(root.resolve("bin/lib"));
         for (String file : List.of("bin/prompttune", "bin/lib/build-stamp.sh", "bin/lib/kernel-start.sh",
-                "bin/lib/utf8-locale.sh")) {
+                "bin/lib/utf8-locale.sh", "bin/lib/run-jvm.sh")) {
             Files.copy(TestHomes.repo().resolve(file), root.resolve(file));
         }
         Files.createDirectories(root.resolve("dsl/target/lib"));

@@ -23,6 +23,12 @@ public final class Interrupts implements AutoCloseable {
      */
     static final List<String> SIGNALS = List.of("INT", "TERM", "HUP");
 
+    /**
+     * Milliseconds after the first signal within which another one is taken as the same request (see the class
+     * comment). A person who reads "Ctrl-C again aborts at once" and presses it again is well outside it.
+     */
+    public static final long SAME_EVENT_MS = 500;
+
     private final Thread worker;
     private final PrintStream err;
     private final String command;
@@ -30,6 +36,7 @@ public final class Interrupts implements AutoCloseable {
     private final String abortLeaves;
     private final List<Runnable> restore = new ArrayList<>();
     private volatile Signal received;
+    private long receivedAtNanos;
 
     private Interrupts(Thread worker, PrintStream err, String command, String stopping, String abortLeaves) {
         this.worker = worker;
@@ -68,6 +75,9 @@ public final class Interrupts implements AutoCloseable {
 
     private synchronized void handle(Signal signal) {
         if (received != null) {
+            if (System.nanoTime() - receivedAtNanos < SAME_EVENT_MS * 1_000_000L) {
+                return; // the first request, delivered again (timeout's process group, a forwarding launcher)
+            }
             err.println(command + ": SIG" + signal.getName() + " again: aborting now; " + abortLeaves);
             // Not Runtime.exit: its C exit() runs libtorch's destructors while the worker may be inside libtorch (a
             // JVM crash, seen with SIGTERM mid-step). ProcessExit removes temp files and ends without destructors.
@@ -75,6 +85,7 @@ public final class Interrupts implements AutoCloseable {
             return;
         }
         received = signal;
+        receivedAtNanos = System.nanoTime();
         // On a terminal the progress line is being redrawn in place: start a line of our own.
         err.println((System.console() != null ? "\n" : "") + command + ": SIG" + signal.getName() + ": " + stopping
                 + " (Ctrl-C again aborts at once)");

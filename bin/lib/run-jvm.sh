@@ -1,0 +1,86 @@
+# Sourced by the launchers (bin/prompttune, bin/prompttune-tools, models/java-tool.sh):
+#   run_jvm NAME java ARGS...
+# runs the JVM and ends this script with its exit status, saying why the JVM ended where the JVM itself cannot.
+# JVM_KILLED_KEEPS, if set, says in one sentence what a killed JVM leaves to continue from (the default is a run's).
+#
+# Why not `exec java`: a JVM killed with SIGKILL, most often by the kernel's out-of-memory killer (a batch too large
+# for the machine, or for a container's memory limit), ends without a word, and a shell shows only "Killed" or
+# nothing at all (a notebook's %%sh, a CI log, a job scheduler). So the JVM runs as a child, and this script reports a
+# SIGKILL (exit 137) with the kernel's own count of out-of-memory kills (/proc/vmstat's oom_kill) to tell the two
+# causes apart.
+#
+# What running it as a child needs, so that it behaves as if exec'ed:
+#  - Signals sent to this script (kill, coreutils' timeout, a job scheduler's SIGTERM) are passed on to the JVM. A
+#    terminal's Ctrl-C reaches the JVM directly as well (one process group); the JVM takes a repeat that close as the
+#    same request (dev.prompttune.core.run.Interrupts.SAME_EVENT_MS), so the run still stops at its next step.
+#  - A background child of a non-interactive shell starts with SIGINT and SIGQUIT ignored, and a JVM installs no
+#    handler for an ignored signal (Ctrl-C would do nothing, Ctrl-\ would print no thread dump): coreutils' env
+#    --default-signal restores them. Where env lacks that option (coreutils before 8.31) the JVM is exec'ed as before.
+#  - The same child gets /dev/null as standard input unless one is given: `<&0` keeps the terminal, which the JVM's
+#    System.console() needs to draw its progress line in place.
+#  - Ctrl-\ must not end this script while the JVM prints its thread dump and goes on: this script ignores SIGQUIT.
+
+# The kernel's count of processes its out-of-memory killer has ended (machine-wide and in every cgroup), or nothing
+# where /proc/vmstat has no such line (kernels before 4.13).
+oom_kills() {
+  awk '$1 == "oom_kill" { print $2 }' /proc/vmstat 2>/dev/null || true
+}
+
+run_jvm() {
+  local name="$1"
+  shift
+  if ! env --default-signal=INT true 2>/dev/null; then
+    exec "$@"
+  fi
+  local oom_before
+  oom_before="$(oom_kills)"
+  trap '' QUIT
+  # The traps are set before the JVM starts: a SIGTERM in between would end this script and leave the JVM running.
+  JVM_PID=""
+  trap 'pass_on INT' INT
+  trap 'pass_on TERM' TERM
+  trap 'pass_on HUP' HUP
+  env --default-signal=INT,QUIT "$@" <&0 &
+  JVM_PID=$!
+  local pid=$JVM_PID
+  local rc
+  while :; do
+    JVM_SIGNALLED=0
+    rc=0
+    # 2>/dev/null: bash's own "line N: PID Killed env ..." notice names this script's internals; the report below
+    # says it for people.
+    wait "$pid" 2>/dev/null || rc=$?
+    # A signal passed on cuts the wait short (status 128 + its number): wait again for the JVM's own status.
+    [ "$JVM_SIGNALLED" = 1 ] || break
+  done
+  trap - INT TERM HUP QUIT
+  if [ "$rc" = 137 ]; then
+    report_sigkill "$name" "$oom_before" "$pid"
+  fi
+  exit "$rc"
+}
+
+# The trap of signal $1: passes it on to the JVM.
+pass_on() {
+  JVM_SIGNALLED=1
+  if [ -n "$JVM_PID" ]; then
+    kill -s "$1" "$JVM_PID" 2>/dev/null || true
+  fi
+}
+
+# The line (or two) for a JVM that SIGKILL ended; $2 is oom_kills from before it started, $3 its pid.
+report_sigkill() {
+  local name="$1" before="$2" pid="$3" after
+  after="$(oom_kills)"
+  if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ]; then
+    echo "$name: the JVM (pid $pid) was ended by the kernel's out-of-memory killer (SIGKILL, exit 137): the machine," \
+      "or this container's memory limit, ran out of memory (the kernel log says more: dmesg or journalctl -k)." \
+      "A run takes less with a smaller batch or maxInput, or precision 'fp16'." >&2
+  else
+    echo "$name: the JVM (pid $pid) was ended by SIGKILL (exit 137), which it cannot report: kill -9, or a memory" \
+      "limit that a job scheduler or container runtime enforces itself." >&2
+  fi
+  local keeps="what was saved before stays: a run's record keeps the checkpoint of its last evaluation (prompttune"
+  keeps="$keeps resume RECORD continues it)."
+  echo "$name: ${JVM_KILLED_KEEPS:-$keeps}" >&2
+}
