@@ -95,6 +95,13 @@ public final class PromptTuneCli implements Runnable {
                 String[] what = e.getArgSpec() == null ? new String[0] : e.getArgSpec().description();
                 message += "; allowed: " + (what.length == 0 ? "a file or folder path" : String.join(" ", what));
             }
+            if (e instanceof CommandLine.UnmatchedArgumentException u && !(e instanceof CommandLine.UnknownOptionException)
+                    && c.getParent() == null && !c.getSubcommands().isEmpty()
+                    && !u.getUnmatched().isEmpty() && u.getUnmatched().get(0).equals(params[0])) {
+                // picocli's "Unmatched argument at index 0" for what is a mistyped command
+                message = "unknown command '" + params[0] + "'; allowed: " + String.join(", ", c.getSubcommands().keySet())
+                        + ", and through bin/prompttune bench and kernel install";
+            }
             c.getErr().println(command + ": " + message + " (see '" + command + " --help')");
             return USER_ERROR;
         });

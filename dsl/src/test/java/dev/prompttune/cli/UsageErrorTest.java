@@ -25,7 +25,10 @@ class UsageErrorTest {
                 new Case(new String[] {"run"},
                         "prompttune run: Missing required parameter: 'SCRIPT' (see 'prompttune run --help')"),
                 new Case(new String[] {"evaluate", "x"},
-                        "prompttune: Unmatched arguments from index 0: 'evaluate', 'x' (see 'prompttune --help')"),
+                        "prompttune: unknown command 'evaluate'; allowed: run, resume, eval, import-peft, export-peft,"
+                                + " verify-t5, verify-peft, help, and through bin/prompttune bench and kernel install"
+                                + " (see 'prompttune --help')"),
+                new Case(new String[] {"--bogus"}, "prompttune: Unknown option: '--bogus' (see 'prompttune --help')"),
                 // An empty path is the current folder to Java: export-peft --out '' wrote the adapter there.
                 new Case(new String[] {"export-peft", "runs/x", "--out", ""},
                         "prompttune export-peft: Invalid value for option '--out': an empty path; allowed: the adapter"
