@@ -95,7 +95,7 @@ public final class PromptTuneCli implements Runnable {
                 String[] what = e.getArgSpec() == null ? new String[0] : e.getArgSpec().description();
                 message += "; allowed: " + (what.length == 0 ? "a file or folder path" : String.join(" ", what));
             }
-            if (e instanceof CommandLine.UnmatchedArgumentException u && !(e instanceof CommandLine.UnknownOptionException)
+            if (e instanceof CommandLine.UnmatchedArgumentException u && params.length > 0 && !params[0].startsWith("-")
                     && c.getParent() == null && !c.getSubcommands().isEmpty()
                     && !u.getUnmatched().isEmpty() && u.getUnmatched().get(0).equals(params[0])) {
                 // picocli's "Unmatched argument at index 0" for what is a mistyped command
