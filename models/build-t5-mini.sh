@@ -12,6 +12,8 @@
 #   models/build-t5-mini.sh --seed 2 --out /tmp/m         # any Pretrainer option (see Pretrainer.Options)
 #
 # Runs dev.prompttune.tools.pretrain.Pretrainer through models/java-tool.sh (pinned numerics). Log: stdout.
+# Started as `sh SCRIPT` (dash stops at `set -o pipefail`) or by bash in POSIX mode: run again with bash.
+if [ -z "${BASH_VERSION:-}" ] || shopt -qo posix 2>/dev/null; then exec bash "$0" "$@"; fi
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 exec "$ROOT/models/java-tool.sh" dev.prompttune.tools.pretrain.Pretrainer \

@@ -4,6 +4,8 @@
 # examples are the ones models/build-t5-mini-wide.sh trains on; more come from the same stream.
 #
 #   models/export-mixture.sh --examples 1000000 --file build/gpu/mixture.bin.gz
+# Started as `sh SCRIPT` (dash stops at `set -o pipefail`) or by bash in POSIX mode: run again with bash.
+if [ -z "${BASH_VERSION:-}" ] || shopt -qo posix 2>/dev/null; then exec bash "$0" "$@"; fi
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 exec "$ROOT/models/java-tool.sh" dev.prompttune.tools.pretrain.MixtureExport \

@@ -2,6 +2,8 @@
 # Runs a main class of prompttune's build tools (pretraining, probes) with the pinned numerics of the model builds:
 #   models/java-tool.sh CLASS ARGS...
 # Builds the tools module if needed and runs the class from private copies of the jars (tools/classpath.sh).
+# Started as `sh SCRIPT` (dash stops at `set -o pipefail`) or by bash in POSIX mode: run again with bash.
+if [ -z "${BASH_VERSION:-}" ] || shopt -qo posix 2>/dev/null; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
