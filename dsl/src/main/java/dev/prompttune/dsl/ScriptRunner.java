@@ -281,6 +281,13 @@ public final class ScriptRunner {
     }
 
     private static String read(Path script) {
+        Path inCheckout = dev.prompttune.core.spec.Home.get().resolve(script);
+        if (!script.isAbsolute() && !Files.exists(script) && Files.isRegularFile(inCheckout)) {
+            // `cd elsewhere && prompttune run examples/quickstart.groovy`: the README's paths are the checkout's.
+            throw new PromptTuneException("script " + script + " does not exist in the current folder "
+                    + Path.of("").toAbsolutePath() + "; prompttune's checkout has " + inCheckout + " (a script path is "
+                    + "relative to the folder the command runs in)");
+        }
         PathProblems.requireFile(script, "script");
         try {
             String text = Utf8Text.decode(Files.readAllBytes(script), script.toString());

@@ -140,6 +140,19 @@ class CliTest {
         assertTrue(unclosed.err().startsWith(tmp.resolve("unclosed.groovy") + ":2: "), unclosed.err());
     }
 
+    /** `cd elsewhere && prompttune run examples/quickstart.groovy`: the error names the checkout's file. */
+    @Test
+    void aScriptPathOfTheCheckoutRunFromAnotherFolderNamesTheCheckoutsFile() throws Exception {
+        Path inHome = home.resolve("examples-cli-test").resolve("quick.groovy");
+        Files.createDirectories(inHome.getParent());
+        Files.writeString(inHome, "promptTune { data 'markers' }\n");
+        Result r = cli("run", "examples-cli-test/quick.groovy");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("prompttune: script examples-cli-test/quick.groovy does not exist in the current folder "
+                + Path.of("").toAbsolutePath() + "; prompttune's checkout has " + inHome + " (a script path is relative "
+                + "to the folder the command runs in)", r.err().strip());
+    }
+
     @Test
     void badInputToOtherCommandsIsOneLine() {
         Result r = cli("eval", tmp.resolve("no-such-record").toString());
