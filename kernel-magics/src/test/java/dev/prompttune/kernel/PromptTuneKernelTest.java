@@ -46,6 +46,8 @@ class PromptTuneKernelTest {
         assertEquals(KernelVersion.describe(), v);
         assertTrue(KernelVersion.describe().startsWith("prompttune " + KernelVersion.prompttune()));
         assertTrue(!KernelVersion.prompttune().contains("${"), "kernel.properties is filtered");
+        CellException e = assertThrows(CellException.class, () -> kernel.evalRaw("%prompttune_version extra"));
+        assertTrue(e.evalue().contains("unexpected argument") && e.evalue().contains("extra"), e.evalue());
     }
 
     @Test

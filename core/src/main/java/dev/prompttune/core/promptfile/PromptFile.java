@@ -93,6 +93,11 @@ public final class PromptFile {
         Path base = stripExtension(path);
         Path tensors = sibling(base, SAFETENSORS);
         if (!Files.isRegularFile(tensors)) {
+            if (Files.isRegularFile(path)) {
+                // `%loadPrompt weights.bin as p`: the file is there, but NAME means NAME.safetensors
+                throw new PromptTuneException("prompt file " + path + " is not a prompt file (" + tensors + " does not "
+                        + "exist); allowed: DIR/NAME or DIR/NAME.safetensors, a safetensors file holding '" + TENSOR + "'");
+            }
             throw new PromptTuneException("prompt file " + tensors + " does not exist"
                     + (Files.isDirectory(path) ? " (" + path + " is a directory; give DIR/NAME)" : ""));
         }

@@ -110,6 +110,10 @@ class PromptFileTest {
     void badInputsAreNamed() throws Exception {
         String m = assertThrows(PromptTuneException.class, () -> PromptFile.load(tmp.resolve("nope"))).getMessage();
         assertTrue(m.contains("nope.safetensors") && m.contains("does not exist"), m);
+        Path notAPromptFile = Files.writeString(tmp.resolve("weights.bin"), "x");
+        m = assertThrows(PromptTuneException.class, () -> PromptFile.load(notAPromptFile)).getMessage();
+        assertEquals("prompt file " + notAPromptFile + " is not a prompt file (" + notAPromptFile + ".safetensors does not "
+                + "exist); allowed: DIR/NAME or DIR/NAME.safetensors, a safetensors file holding 'prompt_embeddings'", m);
         m = assertThrows(PromptTuneException.class, () -> PromptFile.save(tmp, "x", new float[5], 2, 3, null)).getMessage();
         assertTrue(m.contains("5 values") && m.contains("[2, 3]"), m);
         m = assertThrows(PromptTuneException.class, () -> PromptFile.save(tmp, "../x", new float[6], 2, 3, null)).getMessage();

@@ -43,7 +43,11 @@ public class PromptTuneExtension implements Extension {
         magics.registerLineMagic("liveCharts", (kernel, args) -> LiveChartsMagic.run(args));
 
         // %prompttune_version — line magic: the versions in use, as the cell's value.
-        magics.registerLineMagic("prompttune_version", (kernel, args) -> KernelVersion.describe());
+        MagicSignature version = MagicSignature.line("prompttune_version");
+        magics.registerLineMagic("prompttune_version", (kernel, args) -> {
+            version.parse(args); // refuses arguments, as every magic does
+            return KernelVersion.describe();
+        });
 
         // %lsmagic — the magics this kernel knows.
         magics.registerLineMagic("lsmagic", (kernel, args) -> {
