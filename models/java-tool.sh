@@ -13,6 +13,9 @@ cd "$ROOT"
 MAIN="$1"
 shift
 
+# shellcheck source=../bin/lib/run-jvm.sh
+source "$ROOT/bin/lib/run-jvm.sh"
+require_java17 java-tool java # before the build: Maven needs it too
 CP="$("$ROOT/tools/classpath.sh" "$SCRATCH")"
 
 # Same numbers on every x86 machine with AVX2: full-model training at the peak learning rate turns a last-bit
@@ -35,8 +38,6 @@ THREADS=(-Dai.djl.pytorch.num_threads="$THREADS_N" -Dai.djl.pytorch.num_interop_
 # hs_err_pid*.log landed in the repository.
 CRASH_LOG="$SCRATCH/hs_err-%p.log"
 # A child, not exec: a JVM the out-of-memory killer ends is reported (bin/lib/run-jvm.sh).
-# shellcheck source=../bin/lib/run-jvm.sh
-source "$ROOT/bin/lib/run-jvm.sh"
 JVM_KILLED_KEEPS="a build keeps each phase's last checkpoint: the same command with --resume true continues it."
 run_jvm java-tool java ${PROMPTTUNE_JAVA_OPTS:--Xmx3g} "${THREADS[@]}" -XX:ErrorFile="$CRASH_LOG" \
   "-XX:OnError=echo java-tool: the JVM crashed, its log is at $CRASH_LOG >&2" -Dai.djl.offline=true -cp "$CP" "$MAIN" "$@"

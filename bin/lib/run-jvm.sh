@@ -26,9 +26,30 @@ oom_kills() {
   awk '$1 == "oom_kill" { print $2 }' /proc/vmstat 2>/dev/null || true
 }
 
+# Refuses, in one line, a java command that is missing or older than 17 (the jars are Java 17 classes: an older JVM
+# prints an UnsupportedClassVersionError stack trace). The version is read from the JDK's `release` file, which costs
+# no JVM start; a java without one is let through.
+require_java17() {
+  local name="$1" java="$2" path home version
+  if ! path="$(command -v "$java")"; then
+    echo "$name: no '$java' command on the PATH; install a JDK 17 or later (Debian: apt-get install" \
+      "openjdk-17-jdk-headless) or put its bin folder on the PATH" >&2
+    exit 2
+  fi
+  home="$(dirname "$(dirname "$(readlink -f "$path")")")"
+  version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || true)"
+  # Java 8 and older say "1.8.0": major version 1.
+  if [ -n "$version" ] && [ "$version" -lt 17 ]; then
+    echo "$name: $path is Java $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$home/release"); prompttune needs Java 17 or" \
+      "later: install one (Debian: apt-get install openjdk-17-jdk-headless) and put it first on the PATH" >&2
+    exit 2
+  fi
+}
+
 run_jvm() {
   local name="$1"
   shift
+  require_java17 "$name" "$1"
   if ! env --default-signal=INT true 2>/dev/null; then
     exec "$@"
   fi

@@ -67,6 +67,25 @@ class LauncherJvmChildTest {
         assertSignalReachesTheJvm("HUP", 129);
     }
 
+    /**
+     * A java older than 17 is refused in one line, before anything starts (the jars are Java 17 classes: an older JVM
+     * printed an UnsupportedClassVersionError stack trace). The version comes from the JDK's release file, here beside
+     * the stand-in's folder.
+     */
+    @Test
+    void aJavaOlderThan17IsRefusedInOneLine() throws Exception {
+        Files.writeString(launcher.stubs().getParent().resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"11.0.2\"\n");
+        launcher.stub("java", "echo stand-in ran");
+        Process p = launcher.start(log, "--help");
+        assertEquals(2, exit(p), output());
+        assertEquals("prompttune: " + launcher.stubs().resolve("java") + " is Java 11.0.2; prompttune needs Java 17 or later:"
+                + " install one (Debian: apt-get install openjdk-17-jdk-headless) and put it first on the PATH",
+                output().strip());
+        Files.writeString(launcher.stubs().getParent().resolve("release"), "JAVA_VERSION=\"21.0.1\"\n");
+        assertEquals(0, exit(launcher.start(log, "--help")), output());
+        assertTrue(output().contains("stand-in ran"), output());
+    }
+
     /** The JVM reads the launcher's standard input (a child started with '&' would read /dev/null). */
     @Test
     void theJvmReadsTheLaunchersStandardInput() throws Exception {
