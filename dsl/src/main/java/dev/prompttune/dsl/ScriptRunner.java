@@ -4,6 +4,7 @@ import dev.prompttune.core.JavaHeap;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.Utf8Text;
+import dev.prompttune.core.spec.Home;
 import groovy.lang.Binding;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
@@ -281,7 +282,7 @@ public final class ScriptRunner {
     }
 
     private static String read(Path script) {
-        Path inCheckout = dev.prompttune.core.spec.Home.get().resolve(script);
+        Path inCheckout = Home.get().resolve(script);
         if (!script.isAbsolute() && !Files.exists(script) && Files.isRegularFile(inCheckout)) {
             // `cd elsewhere && prompttune run examples/quickstart.groovy`: the README's paths are the checkout's.
             throw new PromptTuneException("script " + script + " does not exist in the current folder "
