@@ -12,8 +12,8 @@ import java.util.Locale;
  * OutOfMemoryError with a stack trace.
  *
  * <p>The check uses a <em>lower bound</em> of what one step needs, so it never refuses a run that would fit: only
- * tensors a step cannot do without, in float32, with every input as short as possible (one token after the prompt,
- * one target token). A training step keeps, for the backward pass (the prompt's gradient flows back through every
+ * tensors a step cannot do without, in float32, with every input as short as the data allows (the shortest training
+ * input after the prompt, or one token where the data is not known; one target token). A training step keeps, for the backward pass (the prompt's gradient flows back through every
  * layer, so autograd saves what each layer's input gradient needs), per encoder layer: the attention probabilities
  * [B, H, T, T]; the queries, keys and values [B, T, inner] (inner = H × d_kv), which the two attention products
  * need; the inputs of its two RMS norms [B, T, d_model]; and the feed-forward's [B, T, d_ff] activations: the GELU's
