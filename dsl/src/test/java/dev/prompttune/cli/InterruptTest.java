@@ -95,7 +95,7 @@ class InterruptTest {
 
     /**
      * SIGTERM as coreutils' {@code timeout} sends it: to the command and then to its whole process group, so the JVM
-     * gets it twice (here 100 ms apart; bin/prompttune likewise passes on a terminal's Ctrl-C that the JVM got too).
+     * gets it twice (here 20 ms apart; bin/prompttune likewise passes on a terminal's Ctrl-C that the JVM got too).
      * That is one request: the second copy used to be taken as a second Ctrl-C that aborts at once, so
      * {@code timeout 1h prompttune run …} could lose the record it was meant to bound.
      */
@@ -106,7 +106,7 @@ class InterruptTest {
         child.await(l -> l.startsWith("training markers-labels-4-steps100000"));
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("TERM");
-        Thread.sleep(100);
+        Thread.sleep(20); // after the first has been handled (the stop takes far longer), as timeout's second copy
         child.signal("TERM");
         assertEquals(143, child.exit(), child.toString());
         assertTrue(!child.err().contains("again: aborting"), child.toString());
@@ -146,9 +146,10 @@ class InterruptTest {
     @Test
     void aSecondCtrlCAbortsAtOnceLeavingNoPartialFile() throws Exception {
         Path runs = tmp.resolve("twice");
-        // 1,500 test examples: scoring the best prompt takes longer than the half second after which a second Ctrl-C
-        // counts as a second request.
-        CliProcess child = start(runs, ChildRuns.LONG_RUN.replace("data 'markers'", "data '" + markersWithTestTimes(25) + "'"));
+        // 9,000 test examples: stopping (scoring the best prompt, writing the record) takes far longer than the half
+        // second after which a second Ctrl-C counts as a second request, on a fast CPU too: 4.1 s on a 2-vCPU AMD EPYC
+        // VM (with 1,500 examples 1.1-1.3 s, too close to it for a CPU 3 times as fast). The abort cuts it short.
+        CliProcess child = start(runs, ChildRuns.LONG_RUN.replace("data 'markers'", "data '" + markersWithTestTimes(150) + "'"));
         child.await(l -> l.startsWith("eval at step 5:"));
         child.signal("INT");
         Thread.sleep(Interrupts.SAME_EVENT_MS + 50); // a second request, not the first one delivered twice
