@@ -46,10 +46,10 @@ require_java17() {
   fi
 }
 
+# (The callers run require_java17 first, before they build.)
 run_jvm() {
   local name="$1"
   shift
-  require_java17 "$name" "$1"
   if ! env --default-signal=INT true 2>/dev/null; then
     exec "$@"
   fi
@@ -63,20 +63,19 @@ run_jvm() {
   trap 'pass_on HUP' HUP
   env --default-signal=INT,QUIT "$@" <&0 &
   JVM_PID=$!
-  local pid=$JVM_PID
   local rc
   while :; do
     JVM_SIGNALLED=0
     rc=0
     # 2>/dev/null: bash's own "line N: PID Killed env ..." notice names this script's internals; the report below
     # says it for people.
-    wait "$pid" 2>/dev/null || rc=$?
+    wait "$JVM_PID" 2>/dev/null || rc=$?
     # A signal passed on cuts the wait short (status 128 + its number): wait again for the JVM's own status.
     [ "$JVM_SIGNALLED" = 1 ] || break
   done
   trap - INT TERM HUP QUIT
   if [ "$rc" = 137 ]; then
-    report_sigkill "$name" "$oom_before" "$pid"
+    report_sigkill "$name" "$oom_before" "$JVM_PID"
   fi
   exit "$rc"
 }

@@ -282,9 +282,9 @@ public final class ScriptRunner {
     }
 
     private static String read(Path script) {
-        Path inCheckout = Home.get().resolve(script);
-        if (!script.isAbsolute() && !Files.exists(script) && Files.isRegularFile(inCheckout)) {
-            // `cd elsewhere && prompttune run examples/quickstart.groovy`: the README's paths are the checkout's.
+        // `cd elsewhere && prompttune run examples/quickstart.groovy`: the README's paths are the checkout's.
+        Path inCheckout = script.isAbsolute() || Files.exists(script) ? null : Home.get().resolve(script);
+        if (inCheckout != null && Files.isRegularFile(inCheckout)) {
             throw new PromptTuneException("script " + script + " does not exist in the current folder "
                     + Path.of("").toAbsolutePath() + "; prompttune's checkout has " + inCheckout + " (a script path is "
                     + "relative to the folder the command runs in)");

@@ -123,12 +123,12 @@ final class StepMemory {
         if (step * tasks <= available) {
             return;
         }
+        long fit = (long) (available / step);
         throw new PromptTuneException(String.format(Locale.ROOT, "cluster '%s' runs %d training steps at once in this "
                 + "process (one per task, %d rows each): together at least %s (the activations they cannot do without, "
                 + "prompt length %d), and %s%s; allowed here: at most %d tasks at once (local[%d]), or a smaller batch",
                 spec.cluster().master(), tasks, rows, gib(step * tasks), spec.length(), memory.describe(),
-                weights > 0 ? " (" + gib(weights) + " of it for the model's weights)" : "", (long) (available / step),
-                (long) (available / step)));
+                weightsPart(weights), fit, fit));
     }
 
     /**
@@ -170,7 +170,7 @@ final class StepMemory {
     private static void require(String batchName, int batch, int examples, String split, int length, int inputTokens,
             T5Config config, boolean training, AvailableMemory memory, long weights) {
         long available = memory.bytes() - weights;
-        String besides = weights > 0 ? " (" + gib(weights) + " of it for the model's weights)" : "";
+        String besides = weightsPart(weights);
         int rows = Math.min(batch, examples);
         long perExample = perExample(config, length, inputTokens, training);
         if (perExample <= available / rows) { // not perExample * rows: that overflows a long for huge lengths
@@ -240,6 +240,11 @@ final class StepMemory {
             }
         }
         return lo;
+    }
+
+    /** " (X GiB of it for the model's weights)" after the memory available, or nothing when they are loaded. */
+    private static String weightsPart(long weights) {
+        return weights > 0 ? " (" + gib(weights) + " of it for the model's weights)" : "";
     }
 
     private static String gib(double bytes) {
