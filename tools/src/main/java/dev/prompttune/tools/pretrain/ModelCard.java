@@ -177,6 +177,14 @@ final class ModelCard {
                 : "\nT5 1.1 initialisation (`T5Model.random`), except the untied LM head: N(0, 1/d_model) as Mesh "
                 + "TensorFlow initialises it rather than Hugging Face's N(0, 1). Every weight trained in float32 through "
                 + "prompttune's `Trainer` (`Trainable.model`).\n\n");
+        if (options.initEmbeddings().equals("ppmi")) {
+            s.append(String.format(Locale.ROOT, "The input embedding (and so the tied LM head) started instead from word "
+                    + "vectors of the mixture's own training passages (`--init-embeddings ppmi`, `PpmiEmbeddings`): the "
+                    + "truncated SVD (U·√Σ, %d dimensions) of the positive PMI matrix of token co-occurrences within %d "
+                    + "tokens, context counts smoothed by the power 0.75 (Levy, Goldberg & Dagan 2015), scaled to T5's "
+                    + "N(0, 1); tokens the passages never hold (sentinels, pad) kept their random rows. Computed in double "
+                    + "precision in a fixed order, so it starts alike on every CPU.%n%n", c.dModel, options.ppmiWindow()));
+        }
         s.append("## Losses\n\nTraining loss (mean over each window of ").append(options.logEvery())
                 .append(" steps) and held-out loss (").append(phases.get(0).devExamples()).append(" held-out chunks):\n\n");
         s.append("| phase | first step | last window | held-out (step: loss) | time | s/step |\n|---|---|---|---|---|---|\n");

@@ -41,6 +41,10 @@ import java.util.Map;
  * @param mixFromRandom true: the mixture phase starts from T5's random initialisation instead of the span checkpoint
  *              (measured: the span checkpoint's decoder, which learned to ignore its encoder, reads it later than
  *              random weights do; models/README.md, Promptability)
+ * @param initEmbeddings how a build from random weights initialises the input embedding: {@code random} (T5's
+ *              N(0, 1)) or {@code ppmi} ({@code PpmiEmbeddings} of the mixture's training passages, needs d_model
+ *              dimensions; mixture phase from random weights only)
+ * @param ppmiWindow the co-occurrence window of {@code ppmi} (tokens either side)
  * @param tasks the evaluation tasks ({@code data/tasks}) whose dev/test text and label words the mixture holds out
  * @param save false to train without writing checkpoints (timing and learning-rate trials)
  * @param check N > 0: run only the first N steps of each phase's full schedule, write nothing, and compare the
@@ -55,7 +59,8 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                       int spanSteps, int spanChunk, float spanLr,
                       int lmSteps, int lmChunk, int lmTarget, float lmLr,
                       int mixSteps, int mixInput, float mixLr, float mixSavedDropout, Path tasks, String mixName,
-                      MixtureRecipe mixRecipe, boolean mixTied, boolean mixFromRandom,
+                      MixtureRecipe mixRecipe, boolean mixTied, boolean mixFromRandom, String initEmbeddings,
+                      int ppmiWindow,
                       String optimizer, int warmup, float maxGradNorm, int logEvery, int evalEvery, int devExamples,
                       String dtype, String phases, String spanName, String lmName, boolean save,
                       int check, double checkTolerance, boolean resume) {
@@ -69,7 +74,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 4500, 128, 3e-3f,
                 3000, 128, 16, 2e-3f,
                 1500, 128, 1e-3f, 0f, Home.tasks(), "t5-mini-mix",
-                MixtureRecipe.OPTIONS, false, false,
+                MixtureRecipe.OPTIONS, false, false, "random", 10,
                 "adamw", 100, 0f, 50, 250, 256,
                 "BF16", "span,lm", "t5-mini-span", "t5-mini", true,
                 0, 0.01, false);
@@ -99,6 +104,18 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         }
         if (o.check() < 0) {
             throw new PromptTuneException("--check must be 0 (build) or a number of steps >= 1, got " + o.check());
+        }
+        if (!INIT_EMBEDDINGS.contains(o.initEmbeddings())) {
+            throw new PromptTuneException("--init-embeddings '" + o.initEmbeddings() + "' is not known; allowed: "
+                    + String.join(", ", INIT_EMBEDDINGS));
+        }
+        if (o.initEmbeddings().equals("ppmi") && (!o.phases().contains("mix") || !o.mixFromRandom())) {
+            throw new PromptTuneException("--init-embeddings ppmi initialises a mixture phase that starts from random "
+                    + "weights; allowed with --phases mix and --mix-from-random true (here --phases " + o.phases()
+                    + ", --mix-from-random " + o.mixFromRandom() + ")");
+        }
+        if (o.ppmiWindow() < 1) {
+            throw new PromptTuneException("--ppmi-window must be >= 1 (tokens either side), got " + o.ppmiWindow());
         }
         if (o.check() > 0 && o.resume()) {
             throw new PromptTuneException("--check " + o.check() + " with --resume true: a check replays from step 0 and "
@@ -138,6 +155,8 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 MixtureRecipe.of(a.getOrDefault("mix-recipe", d.mixRecipe.key())),
                 bool("mix-tied", a.getOrDefault("mix-tied", "" + d.mixTied)),
                 bool("mix-from-random", a.getOrDefault("mix-from-random", "" + d.mixFromRandom)),
+                a.getOrDefault("init-embeddings", d.initEmbeddings),
+                Integer.parseInt(a.getOrDefault("ppmi-window", "" + d.ppmiWindow)),
                 a.getOrDefault("optimizer", d.optimizer),
                 Integer.parseInt(a.getOrDefault("warmup", "" + d.warmup)),
                 Float.parseFloat(a.getOrDefault("max-grad-norm", "" + d.maxGradNorm)),
@@ -164,9 +183,13 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
     private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
             "d-ff", "encoder-layers", "decoder-layers", "train-dropout", "saved-dropout", "batch", "span-steps",
             "span-chunk", "span-lr", "lm-steps", "lm-chunk", "lm-target", "lm-lr", "mix-steps", "mix-input", "mix-lr",
-            "mix-saved-dropout", "tasks", "mix-name", "mix-recipe", "mix-tied", "mix-from-random", "optimizer", "warmup", "max-grad-norm", "log-every",
+            "mix-saved-dropout", "tasks", "mix-name", "mix-recipe", "mix-tied", "mix-from-random", "init-embeddings",
+            "ppmi-window", "optimizer", "warmup", "max-grad-norm", "log-every",
             "eval-every", "dev-examples", "dtype", "phases", "span-name", "lm-name", "save", "check", "check-tolerance",
             "resume");
+
+    /** The values of {@code --init-embeddings}. */
+    static final List<String> INIT_EMBEDDINGS = List.of("random", "ppmi");
 
     /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
     public T5Config config(int vocabSize) {
@@ -223,6 +246,8 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         m.put("mix_recipe", mixRecipe.key());
         m.put("mix_tied", mixTied);
         m.put("mix_from_random", mixFromRandom);
+        m.put("init_embeddings", initEmbeddings);
+        m.put("ppmi_window", ppmiWindow);
         m.put("optimizer", optimizer);
         m.put("warmup", warmup);
         m.put("max_grad_norm", maxGradNorm);

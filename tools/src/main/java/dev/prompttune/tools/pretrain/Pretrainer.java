@@ -24,6 +24,8 @@ import dev.prompttune.core.train.TrainingResult;
 import dev.prompttune.core.train.TrainingSettings;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
+import dev.prompttune.tools.pretrain.embed.PpmiEmbeddings;
+import dev.prompttune.tools.pretrain.mix.Passage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,7 +143,7 @@ public final class Pretrainer {
             }
         }
         if (phases.contains("mix")) {
-            try (T5Model start = options.mixFromRandom() ? randomModel() : T5Model.load(options.out().resolve(options.spanName()), root);
+            try (T5Model start = options.mixFromRandom() ? mixtureStart() : T5Model.load(options.out().resolve(options.spanName()), root);
                  T5Model model = options.mixTied() ? tiedCopy(start) : null) {
                 results.add(phase(Objective.MIXTURE, model != null ? model : start, options.mixName()));
             }
@@ -153,6 +155,47 @@ public final class Pretrainer {
     private T5Model randomModel() {
         T5Model model = T5Model.random(options.config(tokenizer.vocabSize()), root, options.seed());
         rescaleHead(model);
+        return model;
+    }
+
+    /**
+     * The mixture phase's model from random weights: {@link #randomModel}, with the input embedding of
+     * {@code --init-embeddings ppmi} ({@link PpmiEmbeddings} of the mixture's training passages) where asked. Tokens
+     * that never occur in those passages (sentinels, pad) keep their random rows.
+     */
+    T5Model mixtureStart() {
+        T5Model model = randomModel();
+        if (options.initEmbeddings().equals("ppmi")) {
+            mixture = mixture != null ? mixture : MixtureBuild.of(options, tokenizer);
+            long t0 = System.nanoTime();
+            List<int[]> texts = new ArrayList<>();
+            for (Passage p : mixture.trainingPassages()) {
+                long[] ids = tokenizer.encode(p.text(), false);
+                int[] row = new int[ids.length];
+                for (int i = 0; i < ids.length; i++) {
+                    row[i] = Math.toIntExact(ids[i]);
+                }
+                texts.add(row);
+            }
+            int vocab = model.config().vocabSize;
+            int dims = model.config().dModel;
+            PpmiEmbeddings e = PpmiEmbeddings.of(texts, vocab, options.ppmiWindow(), dims, options.seed());
+            NDArray shared = model.weights().all().get("shared.weight").parameter().getArray();
+            float[] rows = shared.toFloatArray();
+            int seen = 0;
+            for (int id = 0; id < vocab; id++) {
+                if (e.seen()[id]) {
+                    System.arraycopy(e.vectors()[id], 0, rows, id * dims, dims);
+                    seen++;
+                }
+            }
+            NDArray init = root.create(rows, shared.getShape());
+            Casts.assign(shared, init);
+            init.close();
+            System.out.printf(Locale.ROOT, "input embedding: PPMI-SVD of %,d training passages (window %d), %,d of %,d token ids "
+                    + "seen (the rest keep T5's random rows) (%.1f s)%n", texts.size(), options.ppmiWindow(), seen, vocab,
+                    (System.nanoTime() - t0) / 1e9);
+        }
         return model;
     }
 

@@ -42,10 +42,11 @@ final class RebuildCheck {
             "decoder_layers", "train_dropout", "batch", "optimizer", "warmup", "max_grad_norm", "dev_examples");
     private static final List<String> SPAN = List.of("span_steps", "span_chunk", "span_lr");
     private static final List<String> LM = List.of("lm_steps", "lm_chunk", "lm_target", "lm_lr");
-    private static final List<String> MIX = List.of("mix_steps", "mix_input", "mix_lr");
+    private static final List<String> MIX = List.of("mix_steps", "mix_input", "mix_lr", "init_embeddings", "ppmi_window");
 
     /** Options added after some logs were written, with the behaviour those logs had (no clipping before it existed). */
-    private static final Map<String, String> IMPLIED_WHEN_ABSENT = Map.of("max_grad_norm", "0");
+    private static final Map<String, String> IMPLIED_WHEN_ABSENT = Map.of("max_grad_norm", "0",
+            "init_embeddings", "random", "ppmi_window", "10");
 
     private RebuildCheck() {}
 

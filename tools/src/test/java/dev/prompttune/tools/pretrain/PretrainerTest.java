@@ -125,6 +125,84 @@ class PretrainerTest {
     }
 
     /**
+     * {@code --init-embeddings ppmi}: the build starts from word vectors of its own training passages. In a corpus of
+     * two vocabularies that never meet, each word's starting vector lies near its own vocabulary's and away from the
+     * other's (T5's random rows are nearly orthogonal to everything), seen rows have T5's scale, and tokens the
+     * passages never hold keep their random rows.
+     */
+    @Test
+    void ppmiEmbeddingsStartTheBuildFromItsOwnCooccurrences(@TempDir Path tmp) throws Exception {
+        String[] church = {"church", "prayer", "god", "faith", "priest"};
+        String[] machine = {"computer", "program", "software", "memory", "data"};
+        List<String> lines = new ArrayList<>();
+        List<String> a = randomText(church, 150, 14, 2, 1);
+        List<String> b = randomText(machine, 150, 14, 3, 1);
+        for (int i = 0; i < a.size(); i++) {
+            lines.add(a.get(i));
+            lines.add(b.get(i));
+        }
+        Path corpus = tmp.resolve("corpus.txt");
+        Files.write(corpus, lines);
+        String[] args = {"--corpus", corpus.toString(), "--tokenizer", RepoData.tokenizer().toString(),
+            "--out", tmp.resolve("models").toString(), "--d-model", "32", "--d-kv", "8", "--heads", "2", "--d-ff", "64",
+            "--encoder-layers", "1", "--decoder-layers", "1", "--tasks", RepoData.dir().resolve("tasks").toString(),
+            "--phases", "mix", "--mix-recipe", "keywords-only", "--mix-from-random", "true", "--mix-tied", "true",
+            "--init-embeddings", "ppmi", "--ppmi-window", "4"};
+        try (NDManager root = NDManager.newBaseManager(); T5Tokenizer tok = T5Tokenizers.load(RepoData.tokenizer())) {
+            Pretrainer pretrainer = new Pretrainer(PretrainOptions.parse(args), tok, root);
+            PretrainOptions plain = PretrainOptions.parse(java.util.Arrays.copyOf(args, args.length - 4));
+            try (T5Model start = pretrainer.mixtureStart();
+                 T5Model random = new Pretrainer(plain, tok, root).mixtureStart()) {
+                float[] e = start.weights().all().get("shared.weight").parameter().getArray().toFloatArray();
+                float[] r = random.weights().all().get("shared.weight").parameter().getArray().toFloatArray();
+                int[] c = ids(tok, church);
+                int[] m = ids(tok, machine);
+                for (int i = 1; i < c.length; i++) {
+                    assertTrue(cosine(e, c[0], c[i]) > cosine(e, c[0], m[i]) + 0.3,
+                            church[i] + " nearer to church than " + machine[i]);
+                    assertTrue(cosine(e, m[0], m[i]) > cosine(e, m[0], c[i]) + 0.3,
+                            machine[i] + " nearer to computer than " + church[i]);
+                }
+                int sentinel = Math.toIntExact(tok.encode("<extra_id_0>", false)[0]);
+                assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(r, sentinel * 32, sentinel * 32 + 32)),
+                        java.util.Arrays.toString(java.util.Arrays.copyOfRange(e, sentinel * 32, sentinel * 32 + 32)),
+                        "a token no passage holds keeps its random row");
+                double squares = 0;
+                for (int id : c) {
+                    for (int k = 0; k < 32; k++) {
+                        squares += e[id * 32 + k] * e[id * 32 + k];
+                    }
+                }
+                double rms = Math.sqrt(squares / (c.length * 32));
+                assertTrue(rms > 0.3 && rms < 3, "seen rows at T5's N(0, 1) scale, RMS " + rms);
+            }
+        }
+    }
+
+    private static int[] ids(T5Tokenizer tok, String[] words) {
+        int[] out = new int[words.length];
+        for (int i = 0; i < words.length; i++) {
+            long[] pieces = tok.encode(words[i], false);
+            out[i] = Math.toIntExact(pieces[pieces.length - 1]);
+        }
+        return out;
+    }
+
+    private static double cosine(float[] rows, int a, int b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int k = 0; k < 32; k++) {
+            double x = rows[a * 32 + k];
+            double y = rows[b * 32 + k];
+            ab += x * y;
+            aa += x * x;
+            bb += y * y;
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+
+    /**
      * {@code --check N} replays the first N steps of a logged build: against its own build it passes (same seed ⇒ same
      * initialisation and batches), a doctored log fails it, and a different recipe (here the number of steps, which
      * changes the data order) is refused before training, naming the option.
@@ -225,6 +303,16 @@ class PretrainerTest {
                 () -> PretrainOptions.parse(new String[] {"--mix-tied", "yes"}));
         assertTrue(tied.getMessage().contains("--mix-tied") && tied.getMessage().contains("'yes'")
                 && tied.getMessage().contains("true or false"), tied.getMessage());
+        PromptTuneException init = assertThrows(PromptTuneException.class,
+                () -> PretrainOptions.parse(new String[] {"--init-embeddings", "glove"}));
+        assertTrue(init.getMessage().contains("'glove'") && init.getMessage().contains("random, ppmi"), init.getMessage());
+        PromptTuneException ppmiOnSpan = assertThrows(PromptTuneException.class,
+                () -> PretrainOptions.parse(new String[] {"--init-embeddings", "ppmi"}));
+        assertTrue(ppmiOnSpan.getMessage().contains("--phases span,lm") && ppmiOnSpan.getMessage().contains("--mix-from-random false"),
+                ppmiOnSpan.getMessage());
+        PromptTuneException window = assertThrows(PromptTuneException.class, () -> PretrainOptions.parse(new String[] {
+            "--phases", "mix", "--mix-from-random", "true", "--init-embeddings", "ppmi", "--ppmi-window", "0"}));
+        assertTrue(window.getMessage().contains("--ppmi-window") && window.getMessage().contains("0"), window.getMessage());
     }
 
     private static List<String> sentences(int count) {

@@ -214,6 +214,11 @@ public final class PromptabilityMixture {
         return passages;
     }
 
+    /** The passages training examples are drawn from (every document but the held-out ones), in corpus order. */
+    public List<Passage> trainingPassages() {
+        return train.stream().map(passages::get).toList();
+    }
+
     /** {@code n} examples drawn from the training or the held-out passages. */
     public List<Example> sample(int n, boolean fromHeldOut, SplittableRandom random) {
         List<Example> out = new ArrayList<>(n);
