@@ -10,9 +10,9 @@
 // (prompt.safetensors) and the run's record (spec, metrics, predictions) were saved.
 
 promptTune {
-    model 't5-mini-wide' // the default built-in model: trained to answer with a word its encoder read, or to
+    model 't5-mini-ppmi' // the default built-in model: trained to answer with a word its encoder read, or to
                          // choose among words in front of the text the one that names its topic, as a prompt
-                         // over class labels asks (models/README.md)
+                         // over class labels asks, from word vectors counted in its corpus (models/README.md)
     data 'spam'        // data/tasks/spam: "subject: {subject} message: {body}" → spam | normal
     length 20
     init 'labels'

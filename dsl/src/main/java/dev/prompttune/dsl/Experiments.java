@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  *
  * <pre>
  * var ex = new Experiments();
- * var run = ex.promptTune(s -> s.model("t5-mini-wide").data("spam").length(20).init("labels").steps(300));
+ * var run = ex.promptTune(s -> s.model("t5-mini-ppmi").data("spam").length(20).init("labels").steps(300));
  * System.out.println(run.table());
  * </pre>
  */

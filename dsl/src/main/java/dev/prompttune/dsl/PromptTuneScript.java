@@ -17,7 +17,7 @@ import java.util.Map;
  * {@value #EXPERIMENTS} or made on first use, so a notebook kernel or the CLI decides the session and listeners.
  *
  * <pre>
- * def run = promptTune { model 't5-mini-wide'; data 'spam'; length 20; steps 300 }
+ * def run = promptTune { model 't5-mini-ppmi'; data 'spam'; length 20; steps 300 }
  * println run.test
  * def grid = sweep { data 'spam'; steps 200; length 1, 5, 20; init 'random', 'vocab', 'labels' }
  * println compare(grid)
@@ -135,7 +135,7 @@ public abstract class PromptTuneScript extends Script {
         return getExperiments().ensemble(sweep.runs());
     }
 
-    /** One baseline alone: {@code baseline('design') { model 't5-mini-wide'; data 'spam' }}. */
+    /** One baseline alone: {@code baseline('design') { model 't5-mini-ppmi'; data 'spam' }}. */
     public BaselineResult baseline(String kind,
             @DelegatesTo(value = TuneSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> block) {
         return getExperiments().baseline(kind, spec -> Closures.apply(block, spec));

@@ -18,7 +18,7 @@ import java.util.function.BiConsumer;
  *
  * <pre>
  * sweep {
- *     model 't5-mini-wide'; data 'spam'; steps 200
+ *     model 't5-mini-ppmi'; data 'spam'; steps 200
  *     length 1, 5, 20, 100
  *     init 'random', 'vocab', 'labels'
  * }

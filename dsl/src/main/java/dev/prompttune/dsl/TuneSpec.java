@@ -28,13 +28,13 @@ import java.util.function.Consumer;
  *
  * <pre>
  * promptTune {
- *     model 't5-mini-wide'; data 'spam'; length 20; init 'labels'
+ *     model 't5-mini-ppmi'; data 'spam'; length 20; init 'labels'
  *     optimizer('adafactor') { lr 0.3 }
  *     steps 300; batch 16; evalEvery 100
  * }
  * </pre>
  *
- * Java (JShell): {@code experiments.promptTune(s -> s.model("t5-mini-wide").data("spam").length(20).init("labels"))}.
+ * Java (JShell): {@code experiments.promptTune(s -> s.model("t5-mini-ppmi").data("spam").length(20).init("labels"))}.
  */
 public class TuneSpec {
 

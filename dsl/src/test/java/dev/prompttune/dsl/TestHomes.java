@@ -51,6 +51,7 @@ public final class TestHomes {
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-span"), model);
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-topics"), model);
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-wide"), model);
+            Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-ppmi"), model);
             standIn = dir;
         }
         return standIn;

@@ -98,10 +98,10 @@ class KernelIntegrationTest {
 
     /**
      * The least margin (test accuracy) of the quickstart's prompt over each baseline (prompt design, majority class)
-     * when the notebook is re-executed in full: issue #20's +0.10. Measured on the default model (`t5-mini-wide`,
+     * when the notebook is re-executed in full: issue #20's +0.10. Measured on the default model (`t5-mini-ppmi`,
      * the quickstart's recipe) over seeds 1-5 with 1 and 2 PyTorch threads, which stand in for other CPUs' rounding:
-     * the least lift was +0.36 (README, main job; +0.34 on the previous default `t5-mini-topics`), so this holds on
-     * any CPU that is not broken.
+     * the least lift was +0.36 (README, main job; +0.36 on the previous default `t5-mini-wide`, +0.34 on
+     * `t5-mini-topics`), so this holds on any CPU that is not broken.
      */
     static final double QUICKSTART_MARGIN = 0.10;
 
@@ -209,10 +209,10 @@ class KernelIntegrationTest {
 
     /**
      * The least margin, in nats of label log-likelihood, by which the quickstart's {@code %predict} must get each of
-     * its two hand-written e-mails right (issue #20: "with a clear margin"). Measured on the default model with the
-     * quickstart's recipe at seeds 1, 2, 3 and 42, 1 thread (models/README.md, "Re-measured after the
-     * rank-classification change"): the spam e-mail by 1.21-2.54 nats, the normal one by 2.22-4.72 (seed 1 with 2
-     * threads, the notebook's: 1.54 and 4.61), so half a nat leaves room for another CPU's rounding.
+     * its two hand-written e-mails right (issue #20: "with a clear margin"). Measured on the default model
+     * (`t5-mini-ppmi`) with the quickstart's recipe at seeds 1-5, 1 and 2 threads (models/README.md, t5-mini-ppmi):
+     * the spam e-mail by 3.95-7.07 nats, the normal one by 1.26-5.69 (seed 1, the notebook's: 7.07 and 1.26), so half
+     * a nat leaves room for another CPU's rounding.
      */
     static final double EMAIL_MARGIN = 0.5;
 

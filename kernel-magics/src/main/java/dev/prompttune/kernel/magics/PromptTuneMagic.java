@@ -11,7 +11,7 @@ import org.dflib.jjava.jupyter.kernel.BaseKernel;
 
 /**
  * {@code %%promptTune [name]}: the cell body is the inside of a DSL {@code promptTune { }} block
- * ({@code model 't5-mini-wide'; length 20; init 'labels'; data 'spam'}). Trains with a live progress display and
+ * ({@code model 't5-mini-ppmi'; length 20; init 'labels'; data 'spam'}). Trains with a live progress display and
  * chart, returns the run (shown as its result table), keeps it under {@code name} for the other magics, and binds it
  * to the Java variable {@code name}. An interrupt stops at the next step; the best prompt is scored, saved with the
  * record, and shown.
