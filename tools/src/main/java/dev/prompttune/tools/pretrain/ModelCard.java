@@ -182,7 +182,7 @@ final class ModelCard {
                     + "vectors of the mixture's own training passages (`--init-embeddings ppmi`, `PpmiEmbeddings`): the "
                     + "truncated SVD (U·√Σ, %d dimensions) of the positive PMI matrix of token co-occurrences within %d "
                     + "tokens, context counts smoothed by the power 0.75 (Levy, Goldberg & Dagan 2015), scaled to T5's "
-                    + "N(0, 1); tokens the passages never hold (sentinels, pad) kept their random rows. Computed in double "
+                    + "N(0, 1); tokens the passages never hold (sentinels, pad, eos, unk, a few rare pieces) kept their random rows. Computed in double "
                     + "precision in a fixed order, so it starts alike on every CPU.%n%n", c.dModel, options.ppmiWindow()));
         }
         s.append("## Losses\n\nTraining loss (mean over each window of ").append(options.logEvery())

@@ -161,21 +161,16 @@ public final class Pretrainer {
     /**
      * The mixture phase's model from random weights: {@link #randomModel}, with the input embedding of
      * {@code --init-embeddings ppmi} ({@link PpmiEmbeddings} of the mixture's training passages) where asked. Tokens
-     * that never occur in those passages (sentinels, pad) keep their random rows.
+     * that never occur in those passages (sentinels, pad, eos, unk, a few rare pieces) keep their random rows.
      */
     T5Model mixtureStart() {
         T5Model model = randomModel();
         if (options.initEmbeddings().equals("ppmi")) {
             mixture = mixture != null ? mixture : MixtureBuild.of(options, tokenizer);
             long t0 = System.nanoTime();
-            List<int[]> texts = new ArrayList<>();
+            List<long[]> texts = new ArrayList<>();
             for (Passage p : mixture.trainingPassages()) {
-                long[] ids = tokenizer.encode(p.text(), false);
-                int[] row = new int[ids.length];
-                for (int i = 0; i < ids.length; i++) {
-                    row[i] = Math.toIntExact(ids[i]);
-                }
-                texts.add(row);
+                texts.add(tokenizer.encode(p.text(), false));
             }
             int vocab = model.config().vocabSize;
             int dims = model.config().dModel;

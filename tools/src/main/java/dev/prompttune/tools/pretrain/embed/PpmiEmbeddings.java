@@ -31,20 +31,19 @@ public record PpmiEmbeddings(float[][] vectors, boolean[] seen) {
     public static final int POWER_ITERATIONS = 4;
 
     /**
-     * Vectors of {@code dims} dimensions for ids 0 .. vocab - 1 from {@code texts} (each a token-id sequence; windows
-     * do not cross texts).
+     * Vectors of {@code dims} dimensions for ids 0 .. vocab - 1 from {@code texts} (each a token-id sequence, as
+     * {@code T5Tokenizer.encode} gives it; windows do not cross texts).
      */
-    public static PpmiEmbeddings of(List<int[]> texts, int vocab, int window, int dims, long seed) {
+    public static PpmiEmbeddings of(List<long[]> texts, int vocab, int window, int dims, long seed) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be >= 1, got " + window);
         }
         int[] counts = counts(texts, vocab, window);
-        SparseMatrix ppmi = ppmi(counts, vocab);
+        double[] rowSums = rowSums(counts, vocab);
+        SparseMatrix ppmi = ppmi(counts, rowSums, vocab);
         boolean[] seen = new boolean[vocab];
         for (int w = 0; w < vocab; w++) {
-            for (int c = 0; c < vocab && !seen[w]; c++) {
-                seen[w] = counts[w * vocab + c] > 0;
-            }
+            seen[w] = rowSums[w] > 0;
         }
         TruncatedSvd svd = TruncatedSvd.of(ppmi, dims, POWER_ITERATIONS, seed);
         double[][] rows = new double[vocab][dims];
@@ -76,11 +75,12 @@ public record PpmiEmbeddings(float[][] vectors, boolean[] seen) {
     }
 
     /** Symmetric window counts, row-major [vocab × vocab] (vocab² < 2³¹: 8,000 ids take 256 MB). */
-    static int[] counts(List<int[]> texts, int vocab, int window) {
+    static int[] counts(List<long[]> texts, int vocab, int window) {
         int[] counts = new int[Math.multiplyExact(vocab, vocab)];
-        for (int[] ids : texts) {
-            for (int id : ids) {
-                check(id, vocab);
+        for (long[] text : texts) {
+            int[] ids = new int[text.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = checked(text[i], vocab);
             }
             for (int i = 0; i < ids.length; i++) {
                 for (int j = i + 1; j < ids.length && j <= i + window; j++) {
@@ -92,17 +92,27 @@ public record PpmiEmbeddings(float[][] vectors, boolean[] seen) {
         return counts;
     }
 
-    /** The PPMI matrix of {@code counts} (row-major [vocab × vocab]), sparse: only positive entries are kept. */
-    static SparseMatrix ppmi(int[] counts, int vocab) {
-        double total = 0;
+    /** C(w, ·) for every w of {@code counts} (row-major [vocab × vocab]); 0 for an id that never occurs. */
+    static double[] rowSums(int[] counts, int vocab) {
         double[] rowSums = new double[vocab];
-        double[] smoothedContext = new double[vocab];
         for (int w = 0; w < vocab; w++) {
             for (int c = 0; c < vocab; c++) {
                 rowSums[w] += counts[w * vocab + c];
             }
+        }
+        return rowSums;
+    }
+
+    /**
+     * The PPMI matrix of {@code counts} (row-major [vocab × vocab]) with their {@link #rowSums}, sparse: only positive
+     * entries are kept.
+     */
+    static SparseMatrix ppmi(int[] counts, double[] rowSums, int vocab) {
+        double total = 0;
+        for (int w = 0; w < vocab; w++) {
             total += rowSums[w];
         }
+        double[] smoothedContext = new double[vocab];
         double smoothedTotal = 0;
         for (int c = 0; c < vocab; c++) {
             smoothedContext[c] = StrictMath.pow(rowSums[c], CONTEXT_SMOOTHING); // C symmetric: column sum = row sum
@@ -124,9 +134,10 @@ public record PpmiEmbeddings(float[][] vectors, boolean[] seen) {
         return b.build();
     }
 
-    private static void check(int id, int vocab) {
+    private static int checked(long id, int vocab) {
         if (id < 0 || id >= vocab) {
             throw new IllegalArgumentException("token id " + id + " outside the vocabulary 0.." + (vocab - 1));
         }
+        return (int) id;
     }
 }

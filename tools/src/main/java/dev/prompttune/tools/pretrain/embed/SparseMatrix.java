@@ -28,19 +28,6 @@ public final class SparseMatrix {
         return new Builder(rows, cols);
     }
 
-    /** A dense {@code double[rows][cols]} (row-major, as written on paper) as a sparse matrix; zeros are dropped. */
-    public static SparseMatrix ofDense(double[][] a) {
-        Builder b = builder(a.length, a.length == 0 ? 0 : a[0].length);
-        for (int r = 0; r < a.length; r++) {
-            for (int c = 0; c < a[r].length; c++) {
-                if (a[r][c] != 0) {
-                    b.add(r, c, a[r][c]);
-                }
-            }
-        }
-        return b.build();
-    }
-
     public int rows() {
         return rows;
     }

@@ -71,6 +71,19 @@ final class LinearAlgebraFixtures {
         return a;
     }
 
+    /** A dense {@code double[rows][cols]} (row-major, as written on paper) as a sparse matrix; zeros are dropped. */
+    static SparseMatrix sparse(double[][] a) {
+        SparseMatrix.Builder b = SparseMatrix.builder(a.length, a.length == 0 ? 0 : a[0].length);
+        for (int r = 0; r < a.length; r++) {
+            for (int c = 0; c < a[r].length; c++) {
+                if (a[r][c] != 0) {
+                    b.add(r, c, a[r][c]);
+                }
+            }
+        }
+        return b.build();
+    }
+
     /** Column {@code k} of a row-major matrix. */
     static double[] column(double[][] m, int k) {
         double[] c = new double[m.length];

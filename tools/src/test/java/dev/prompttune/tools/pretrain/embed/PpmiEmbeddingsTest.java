@@ -16,12 +16,12 @@ class PpmiEmbeddingsTest {
     @Test
     void countsAreSymmetricWithinTheWindowAndNeverCrossTexts() {
         // "0 1 2" with window 1: pairs (0,1), (1,2); "2 0": (2,0). Not (0,2) inside the first text, nor (2,2) across.
-        int[] c = PpmiEmbeddings.counts(List.of(new int[] {0, 1, 2}, new int[] {2, 0}), 3, 1);
+        int[] c = PpmiEmbeddings.counts(List.of(new long[] {0, 1, 2}, new long[] {2, 0}), 3, 1);
         assertArrayEquals(new int[] {
             0, 1, 1,
             1, 0, 1,
             1, 1, 0}, c);
-        int[] wide = PpmiEmbeddings.counts(List.of(new int[] {0, 1, 2}), 3, 2);
+        int[] wide = PpmiEmbeddings.counts(List.of(new long[] {0, 1, 2}), 3, 2);
         assertEquals(1, wide[0 * 3 + 2], "window 2 reaches two tokens away");
     }
 
@@ -29,8 +29,8 @@ class PpmiEmbeddingsTest {
     void ppmiMatchesTheHandDerivation() {
         // Texts "0 1" and "0 2", window 1: C(0,1) = C(1,0) = C(0,2) = C(2,0) = 1, T = 4; row sums 2, 1, 1.
         // Smoothed context mass: 2^0.75, 1, 1 (sum 2^0.75 + 2).
-        int[] counts = PpmiEmbeddings.counts(List.of(new int[] {0, 1}, new int[] {0, 2}), 3, 1);
-        SparseMatrix p = PpmiEmbeddings.ppmi(counts, 3);
+        int[] counts = PpmiEmbeddings.counts(List.of(new long[] {0, 1}, new long[] {0, 2}), 3, 1);
+        SparseMatrix p = PpmiEmbeddings.ppmi(counts, PpmiEmbeddings.rowSums(counts, 3), 3);
         double z = Math.pow(2, 0.75) + 2;
         double pmi01 = Math.log(0.25 / (0.5 * (1 / z)));            // log(z/2) = 0.6103
         double pmi10 = Math.log(0.25 / (0.25 * (Math.pow(2, 0.75) / z))); // log(z/2^0.75) = 0.7835
@@ -46,12 +46,13 @@ class PpmiEmbeddingsTest {
     @Test
     void negativePmiIsClippedToZero() {
         // Token 0 everywhere, 1 and 2 each with 0 and often together: (1, 2) is positive, (0, 0) below chance.
-        List<int[]> texts = new ArrayList<>();
+        List<long[]> texts = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            texts.add(new int[] {0, 0, 0, 0});
-            texts.add(new int[] {1, 2, 0});
+            texts.add(new long[] {0, 0, 0, 0});
+            texts.add(new long[] {1, 2, 0});
         }
-        SparseMatrix p = PpmiEmbeddings.ppmi(PpmiEmbeddings.counts(texts, 3, 1), 3);
+        int[] counts = PpmiEmbeddings.counts(texts, 3, 1);
+        SparseMatrix p = PpmiEmbeddings.ppmi(counts, PpmiEmbeddings.rowSums(counts, 3), 3);
         double[][] dense = p.times(identityColumns(3));
         assertTrue(dense[2][1] > 0, "1 and 2 co-occur above chance");
         assertEquals(0, dense[0][1], 0, "1 and 1 never co-occur: no entry");
@@ -61,10 +62,10 @@ class PpmiEmbeddingsTest {
     void wordsOfOneTopicGetNearbyVectorsAndUnseenIdsStayZero() {
         // Two topics: ids 1-5 only ever appear among themselves, 6-10 likewise; id 0 and 11 never appear.
         SplittableRandom r = new SplittableRandom(3);
-        List<int[]> texts = new ArrayList<>();
+        List<long[]> texts = new ArrayList<>();
         for (int t = 0; t < 400; t++) {
             int base = t % 2 == 0 ? 1 : 6;
-            int[] ids = new int[12];
+            long[] ids = new long[12];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = base + r.nextInt(5);
             }
@@ -99,7 +100,7 @@ class PpmiEmbeddingsTest {
     @Test
     void anIdOutsideTheVocabularyIsNamed() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> PpmiEmbeddings.counts(List.<int[]>of(new int[] {0, 9}), 3, 1));
+                () -> PpmiEmbeddings.counts(List.<long[]>of(new long[] {0, 9}), 3, 1));
         assertTrue(e.getMessage().contains("9") && e.getMessage().contains("0..2"), e.getMessage());
     }
 

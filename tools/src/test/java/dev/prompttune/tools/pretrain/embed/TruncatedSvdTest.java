@@ -4,6 +4,7 @@ import static dev.prompttune.tools.pretrain.embed.LinearAlgebraFixtures.column;
 import static dev.prompttune.tools.pretrain.embed.LinearAlgebraFixtures.compose;
 import static dev.prompttune.tools.pretrain.embed.LinearAlgebraFixtures.dot;
 import static dev.prompttune.tools.pretrain.embed.LinearAlgebraFixtures.orthogonal;
+import static dev.prompttune.tools.pretrain.embed.LinearAlgebraFixtures.sparse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +31,7 @@ class TruncatedSvdTest {
     @Test
     void leadingSingularValuesAndVectorsMatchThePlantedOnes() {
         double[] s = decaying(30);
-        TruncatedSvd svd = TruncatedSvd.of(SparseMatrix.ofDense(planted(s)), 8, 4, 7);
+        TruncatedSvd svd = TruncatedSvd.of(sparse(planted(s)), 8, 4, 7);
         double[][] u = orthogonal(70, 1);
         for (int k = 0; k < 8; k++) {
             assertEquals(s[k], svd.values()[k], 1e-9 * s[0], "singular value " + k);
@@ -41,7 +42,7 @@ class TruncatedSvdTest {
 
     @Test
     void theSignIsFixedAndTheResultDoesNotDependOnTheSeedBeyondRounding() {
-        SparseMatrix a = SparseMatrix.ofDense(planted(decaying(30)));
+        SparseMatrix a = sparse(planted(decaying(30)));
         TruncatedSvd one = TruncatedSvd.of(a, 5, 4, 1);
         TruncatedSvd two = TruncatedSvd.of(a, 5, 4, 2);
         for (int k = 0; k < 5; k++) {
@@ -58,7 +59,7 @@ class TruncatedSvdTest {
     @Test
     void sparseProductsAgreeWithTheDenseDefinition() {
         double[][] a = {{0, 2, 0}, {1, 0, 3}};
-        SparseMatrix m = SparseMatrix.ofDense(a);
+        SparseMatrix m = sparse(a);
         assertEquals(3, m.nonZeros());
         double[][] y = m.times(new double[][] {{1, 10, 100}});
         assertArrayEquals(new double[] {20, 301}, y[0], 0);
@@ -68,7 +69,7 @@ class TruncatedSvdTest {
 
     @Test
     void aRankAboveTheMatrixSizeIsRefused() {
-        SparseMatrix a = SparseMatrix.ofDense(new double[][] {{1, 0}, {0, 1}});
+        SparseMatrix a = sparse(new double[][] {{1, 0}, {0, 1}});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TruncatedSvd.of(a, 3, 1, 1));
         assertTrue(e.getMessage().contains("1..2") && e.getMessage().contains("3"), e.getMessage());
     }
