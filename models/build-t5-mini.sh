@@ -3,7 +3,7 @@
 # phase 1 span corruption -> models/t5-mini-span, phase 2 LM adaptation (prefix LM) -> models/t5-mini,
 # optional phase 3 (--phases mix): a promptability mixture (--mix-recipe) -> models/t5-mini-mix; the default model
 # the promptable models are such phases, from random weights: models/build-t5-mini-ppmi.sh (the default),
-# models/build-t5-mini-wide.sh, models/build-t5-mini-topics.sh, and the unshipped earlier builds build-t5-mini-choice.sh and
+# models/build-t5-mini-topics.sh, and the unshipped earlier builds build-t5-mini-wide.sh, build-t5-mini-choice.sh and
 # build-t5-mini-keywords.sh (models/README.md).
 #
 #   models/build-t5-mini.sh --seed 1                      # the shipped recipe (see models/README.md for times)

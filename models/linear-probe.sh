@@ -2,7 +2,7 @@
 # How much of a task does a frozen checkpoint's encoder carry? A linear classifier on the mean of the encoder's output
 # vectors (softmax regression, L2 chosen on dev), trained on the task's train split, scored on test beside the
 # majority class (LinearProbe); one JSON line per checkpoint. About 15 s per checkpoint and task on 2 cores.
-#   models/linear-probe.sh --task brown-genre [--max-input 64] models/t5-mini-wide models/t5-mini-topics
+#   models/linear-probe.sh --task brown-genre [--max-input 64] models/t5-mini-ppmi models/t5-mini-topics
 # Started as `sh SCRIPT` (dash stops at `set -o pipefail`) or by bash in POSIX mode: run again with bash.
 if [ -z "${BASH_VERSION:-}" ] || shopt -qo posix 2>/dev/null; then exec bash "$0" "$@"; fi
 set -euo pipefail

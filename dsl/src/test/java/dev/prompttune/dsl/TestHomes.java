@@ -50,7 +50,6 @@ public final class TestHomes {
             // The shipped examples and notebooks use these names; one tiny stand-in serves for all.
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-span"), model);
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-topics"), model);
-            Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-wide"), model);
             Files.createSymbolicLink(dir.resolve("models").resolve("t5-mini-ppmi"), model);
             standIn = dir;
         }

@@ -34,8 +34,8 @@ import java.util.Locale;
  * size has little to offer a prompt (measured: models/README.md, t5-mini-choice).
  *
  * <pre>
- *   models/linear-probe.sh --task brown-genre --max-input 64 models/t5-mini-wide [models/t5-mini-topics ...]
- *   {"model":"t5-mini-wide","task":"brown-genre","train":1852,"test":400,"majority":0.2000,"l2":0.01,"dev":...,"test_accuracy":...}
+ *   models/linear-probe.sh --task brown-genre --max-input 64 models/t5-mini-ppmi [models/t5-mini-topics ...]
+ *   {"model":"t5-mini-ppmi","task":"brown-genre","train":1852,"test":400,"majority":0.2000,"l2":0.01,"dev":...,"test_accuracy":...}
  * </pre>
  */
 public final class LinearProbe {

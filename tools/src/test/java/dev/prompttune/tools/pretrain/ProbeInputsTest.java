@@ -36,7 +36,7 @@ class ProbeInputsTest {
         Path corpus = Files.writeString(tmp.resolve("c.txt"), "a b c\n");
         Files.setPosixFilePermissions(corpus, PosixFilePermissions.fromString("---------"));
         assertEquals("probe: cannot read the corpus " + corpus + ": permission denied",
-                probe(prefix, "--corpus", corpus.toString(), repo().resolve("models/t5-mini-wide").toString()));
+                probe(prefix, "--corpus", corpus.toString(), repo().resolve("models/t5-mini-ppmi").toString()));
     }
 
     /** The probe's last line of output; it must exit 2. */
@@ -57,7 +57,7 @@ class ProbeInputsTest {
     /** The repository root (surefire runs in the module's folder). */
     private static Path repo() {
         Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("models/t5-mini-wide"))) {
+        while (dir != null && !Files.isDirectory(dir.resolve("models/t5-mini-ppmi"))) {
             dir = dir.getParent();
         }
         return dir;
