@@ -5,8 +5,11 @@
 // Nine prompts on the spam task, one per grid point, with the quickstart's recipe at half its steps; the frozen
 // model is loaded once for all of them, and the baselines are scored once. The paper sweeps lengths 1…150 over five
 // model sizes with 30,000 steps each. `prompttune run` prints the grid (test accuracy, rows: length, columns: init)
-// with the baselines below it; every run's record is under runs/. Measured 2026-12-06 (5 min 43 s on a 2-vCPU Intel
-// Xeon VM, 2 PyTorch threads, seed 42; one seed, so differences under about 0.03 are noise), test accuracy:
+// with the baselines below it; every run's record is under runs/. Measured on the previous default t5-mini-wide
+// (same shape and recipe as t5-mini-ppmi, random embedding start; no longer shipped) 2026-12-06 (5 min 43 s on a
+// 2-vCPU Intel Xeon VM, 2 PyTorch threads, seed 42; one seed, so differences under about 0.03 are noise); not yet
+// re-measured on t5-mini-ppmi, whose 300-step numbers over seeds 1-3 are in notebooks/ablations.ipynb (b) and (c).
+// Test accuracy on t5-mini-wide:
 //
 //     length   random   vocab   labels
 //     1        0.650    0.688   0.703
