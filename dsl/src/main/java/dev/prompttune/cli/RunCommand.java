@@ -8,9 +8,11 @@ import dev.prompttune.dsl.Experiments;
 import dev.prompttune.dsl.PrintedResults;
 import dev.prompttune.dsl.ScriptError;
 import dev.prompttune.dsl.ScriptRunner;
+import groovy.lang.Script;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +60,11 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(script + ": ok");
             return 0;
         }
-        return interruptibly(experiments, () -> runner.run(script));
+        return interruptibly(experiments, interrupts -> {
+            Script compiled = runner.compile(script);
+            interrupts.reassert(); // a Ctrl-C while the script compiled: no run starts
+            return runner.execute(compiled, script.toString());
+        });
     }
 
     /**
@@ -66,11 +72,16 @@ final class RunCommand implements Callable<Integer> {
      * of its value; returns the exit status (0; 1 a run failed; 2 a script error; 128 + the signal's number).
      */
     static int interruptibly(Experiments experiments, Supplier<Object> work) {
+        return interruptibly(experiments, interrupts -> work.get());
+    }
+
+    /** {@link #interruptibly(Experiments, Supplier)} for work that looks at the signals itself. */
+    static int interruptibly(Experiments experiments, Function<Interrupts, Object> work) {
         try (Interrupts interrupts = Interrupts.install(Thread.currentThread(), System.err)) {
             Object value = null;
             RuntimeException error = null;
             try {
-                value = work.get();
+                value = work.apply(interrupts);
             } catch (RuntimeException e) {
                 error = e;
             }

@@ -84,6 +84,10 @@ public final class ScriptRunner {
         binding.setVariable(PromptTuneScript.EXPERIMENTS, experiments);
         // Not closed: the script's classes (closures included) stay loadable while the script runs.
         GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), configuration());
+        // The first compilation in a JVM clears the thread's interrupt flag (measured: Groovy 4's cold start), and with
+        // it a Ctrl-C or stop button pressed while the script was read: the run would then train to the end. The flag
+        // is held back while Groovy compiles and set again after.
+        boolean interrupted = Thread.interrupted();
         try {
             Class<?> type = loader.parseClass(new GroovyCodeSource(code, className + ".groovy", "/groovy/script"), false);
             Script script = (Script) type.getDeclaredConstructor().newInstance();
@@ -95,6 +99,10 @@ public final class ScriptRunner {
             throw new ScriptError(name, 0, e.getMessage(), e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot instantiate the compiled script " + name, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -28,6 +28,12 @@ public final class JsonFiles {
 
     private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
 
+    /**
+     * The deepest nesting of arrays and objects read. prompttune's own files nest 4 levels at most; a hostile header
+     * nested thousands deep would otherwise overflow the stack of the recursive reader below.
+     */
+    public static final int MAX_DEPTH = 64;
+
     /** Gson's location suffix: "… at line 1 column 51 path $.name". */
     private static final Pattern LOCATION = Pattern.compile("^(.*?)\\s*at line (\\d+) column (\\d+) path (\\S*)", Pattern.DOTALL);
 
@@ -122,7 +128,7 @@ public final class JsonFiles {
         JsonReader reader = new JsonReader(new StringReader(text));
         reader.setStrictness(strictness);
         try {
-            JsonElement root = read(reader, source);
+            JsonElement root = read(reader, source, 1);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw invalid(source, location(reader.toString()), "more text after the JSON value");
             }
@@ -140,9 +146,15 @@ public final class JsonFiles {
         }
     }
 
-    /** Gson's tree, except that a key given twice in one object is refused. */
-    private static JsonElement read(JsonReader reader, String source) throws IOException {
-        switch (reader.peek()) {
+    /** Gson's tree, except that a key given twice in one object, or nesting deeper than {@link #MAX_DEPTH}, is refused. */
+    private static JsonElement read(JsonReader reader, String source, int depth) throws IOException {
+        JsonToken next = reader.peek();
+        if (depth > MAX_DEPTH && (next == JsonToken.BEGIN_OBJECT || next == JsonToken.BEGIN_ARRAY)) {
+            String where = location(reader.toString());
+            throw new PromptTuneException(source + " is not valid JSON (" + (where == null ? "" : where + ": ")
+                    + "nested too deeply); allowed: at most " + MAX_DEPTH + " levels of arrays and objects");
+        }
+        switch (next) {
             case BEGIN_OBJECT -> {
                 JsonObject o = new JsonObject();
                 reader.beginObject();
@@ -151,7 +163,7 @@ public final class JsonFiles {
                     if (o.has(name)) {
                         throw new DuplicateKey(source, name, reader.getPath(), location(reader.toString()));
                     }
-                    o.add(name, read(reader, source));
+                    o.add(name, read(reader, source, depth + 1));
                 }
                 reader.endObject();
                 return o;
@@ -160,7 +172,7 @@ public final class JsonFiles {
                 JsonArray a = new JsonArray();
                 reader.beginArray();
                 while (reader.hasNext()) {
-                    a.add(read(reader, source));
+                    a.add(read(reader, source, depth + 1));
                 }
                 reader.endArray();
                 return a;

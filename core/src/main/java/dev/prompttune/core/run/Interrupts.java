@@ -92,6 +92,16 @@ public final class Interrupts implements AutoCloseable {
         worker.interrupt();
     }
 
+    /**
+     * Sets the worker's interrupt flag again when a signal has come: library code the worker ran since (a compiler's
+     * cold start) may have cleared it, and the stop would be lost. Harmless when no signal came.
+     */
+    public void reassert() {
+        if (received != null) {
+            worker.interrupt();
+        }
+    }
+
     /** Whether a signal arrived. */
     public boolean received() {
         return received != null;

@@ -51,6 +51,18 @@ class JsonFilesTest {
     }
 
     @Test
+    void deepNestingIsRefusedInOneLine() throws IOException {
+        // Hostile headers nest arrays thousands deep; reading them recursively must not overflow the stack.
+        for (int depth : new int[] {300, 10_000, 200_000}) {
+            String m = fails("deep" + depth + ".json", "{\"a\": " + "[".repeat(depth) + "]".repeat(depth) + "}");
+            assertTrue(m.contains("nested too deeply") && m.contains("allowed: at most " + JsonFiles.MAX_DEPTH),
+                    depth + ": " + m);
+        }
+        String fine = "{\"a\": " + "[".repeat(JsonFiles.MAX_DEPTH - 1) + "]".repeat(JsonFiles.MAX_DEPTH - 1) + "}";
+        assertEquals(1, JsonFiles.parseObject(fine, "ok.json").size());
+    }
+
+    @Test
     void acceptsWhatGsonsParserAccepted() {
         JsonObject o = JsonFiles.parseObject("{\"dev\": NaN, \"test\": 0.5, \"n\": 3}", "summary.json");
         assertTrue(Double.isNaN(o.get("dev").getAsDouble()));
