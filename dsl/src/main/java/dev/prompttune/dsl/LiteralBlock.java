@@ -134,6 +134,7 @@ final class LiteralBlock {
                 : message.contains("verbalizer") || message.startsWith("unknown label") ? "labels" : null;
         MethodCallExpression firstData = null;
         MethodCallExpression namingData = null;
+        MethodCallExpression namingFile = null;
         for (Statement statement : statements(block)) {
             if (statement instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression call
                     && call.isImplicitThis() && call.getMethodAsString() != null) {
@@ -142,7 +143,13 @@ final class LiteralBlock {
                     return call;
                 }
                 if (named == null && FILE_KEYWORDS.contains(keyword) && namesAFileOf(message, call)) {
-                    return call; // "FILE: ..." about the model's config or the init prompt file given there
+                    // "FILE: ..." about the model's config or the init prompt file given there; a message about a
+                    // prompt file that also names the model's directory ("trained on model X but used with model
+                    // DIR") is about the file it starts with
+                    if (startsWithAFileOf(message, call)) {
+                        return call;
+                    }
+                    namingFile = namingFile != null ? namingFile : call;
                 }
                 if (DATA_KEYWORDS.contains(keyword)) {
                     firstData = firstData != null ? firstData : call;
@@ -150,25 +157,37 @@ final class LiteralBlock {
                 }
             }
         }
+        if (namingFile != null) {
+            return namingFile;
+        }
         if (named != null && !DATA_KEYWORDS.contains(named)) {
             return null; // a setting left at its default: the block as a whole
         }
         return namingData != null ? namingData : firstData;
     }
 
-    /** Whether the message names a file that this data call gives (as written in the script). */
+    /** Whether the message names a file that this call gives (as written in the script). */
     private static boolean namesAFileOf(String message, MethodCallExpression call) {
-        boolean[] found = new boolean[1];
+        return filesOf(call).stream().anyMatch(message::contains);
+    }
+
+    /** Whether the message begins with a file that this call gives (it is about that file). */
+    private static boolean startsWithAFileOf(String message, MethodCallExpression call) {
+        return filesOf(call).stream().anyMatch(message::startsWith);
+    }
+
+    /** The strings in a call's arguments that look like files ({@code a.csv}, {@code dir/x}). */
+    private static List<String> filesOf(MethodCallExpression call) {
+        List<String> files = new ArrayList<>();
         call.getArguments().visit(new CodeVisitorSupport() {
             @Override
             public void visitConstantExpression(ConstantExpression c) {
-                if (c.getValue() instanceof String file && (file.contains(".") || file.contains("/"))
-                        && message.contains(file)) {
-                    found[0] = true;
+                if (c.getValue() instanceof String file && (file.contains(".") || file.contains("/"))) {
+                    files.add(file);
                 }
             }
         });
-        return found[0];
+        return files;
     }
 
     private static List<Statement> statements(ClosureExpression block) {

@@ -1,7 +1,9 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.prompt.PromptInit;
+import dev.prompttune.core.prompt.TextInit;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,11 +63,14 @@ public final class SweepSpec extends TuneSpec {
             PromptTuneSpec.Builder b = replay();
             point.replayOnto(b);
             if (name != null) {
-                b.name(values.isEmpty() ? name : name + "-" + String.join("-", values.values()));
+                List<String> parts = values.values().stream().map(SweepSpec::namePart).toList();
+                b.name(values.isEmpty() ? name : name + "-" + String.join("-", parts));
             } else {
                 StringBuilder suffix = new StringBuilder();
                 values.forEach((k, v) -> {
-                    if (!k.equals("length") && !k.equals("init")) {
+                    if (k.equals("init") && (v.startsWith("file('") || v.startsWith("text('"))) {
+                        suffix.append('-').append(namePart(v)); // the default name says "file" or "text", not which
+                    } else if (!k.equals("length") && !k.equals("init")) {
                         suffix.append('-').append(k).append(v.replaceAll("[^A-Za-z0-9._]", "_"));
                     }
                 });
@@ -230,11 +235,29 @@ public final class SweepSpec extends TuneSpec {
         return this;
     }
 
+    /**
+     * A value as the sweep's points name it: as written, and for an init its kind, or the call itself for a file or
+     * a text ({@code file('a.safetensors')}), so that two files are two values; {@code sweep.get(init: file('a.safetensors'))}
+     * finds its point (the inits' {@code toString} is the same).
+     */
     private static String label(Object v) {
+        if (v instanceof FileInit || v instanceof TextInit) {
+            return v.toString();
+        }
         if (v instanceof PromptInit p) {
             return p.kind();
         }
         return String.valueOf(v);
+    }
+
+    /**
+     * A value as part of a run name, which may hold no path separator: a path's last element, a file or text init's
+     * argument (without the call), other characters than letters, digits, '.', '_' and '-' as '_'.
+     */
+    private static String namePart(String label) {
+        String v = label.startsWith("file('") || label.startsWith("text('") ? label.substring(6, label.length() - 2) : label;
+        v = v.replaceFirst("^.*[/\\\\](?=.)", "");
+        return v.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     @SafeVarargs

@@ -80,6 +80,64 @@ class PromptFileChecksTest {
         }
     }
 
+    /** A sweep's second prompt file belongs to another model: refused by --check, on its line, before any point trains. */
+    @Test
+    void aSweepOverAnotherModelsPromptIsRefusedBeforeItsFirstPointTrains() throws Exception {
+        String prompt = record.resolve("prompt.safetensors").toString();
+        Path script = script("foreign-sweep", "sweep {\n  model '" + other + "'\n  data 'markers'\n  length 4\n"
+                + "  init 'labels', file('" + prompt + "')\n  steps 2\n  batch 8\n  evalEvery 0\n  save '"
+                + tmp.resolve("foreign-sweep-runs") + "'\n}");
+        refused(cli("run", "--check", script.toString()), script + ":5: ", "trained on model " + home.resolve("models/tiny"),
+                "used with model " + other);
+        refused(cli("run", "-q", script.toString()), script + ":5: ", "used with model " + other);
+        assertTrue(Files.notExists(tmp.resolve("foreign-sweep-runs")), "no point trained");
+    }
+
+    /** Two prompt files are two values of a sweep's init axis, each found again by the call that names it. */
+    @Test
+    void aSweepOverTwoPromptFilesTrainsEach() throws Exception {
+        PromptFile.Loaded trained = PromptFile.load(record.resolve("prompt.safetensors"));
+        Path copy = PromptFile.save(tmp.resolve("copies/again"), trained.values(), trained.length(), trained.width(),
+                trained.metadata());
+        String a = record.resolve("prompt.safetensors").toString();
+        String b = copy.toString();
+        Result r = cli("run", "-q", script("two-files", "def s = sweep { model 'tiny'; data 'markers'; length 4; steps 2; "
+                + "batch 8; evalEvery 0; init file('" + a + "'), file('" + b + "'); save '" + tmp.resolve("two-files") + "' }\n"
+                + "println 'names: ' + s.get(init: \"file('" + a + "')\").name() + ' ' + s.get(init: \"file('" + b + "')\").name()")
+                .toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("names: markers-file-4-prompt.safetensors markers-file-4-again.safetensors"), r.out());
+    }
+
+    /** A PEFT adapter folder as init passes import-peft's checks of its config: a LoRA adapter is not a prompt. */
+    @Test
+    void anAdapterFolderAsInitIsCheckedAsImportPeftChecksIt() throws Exception {
+        Path adapter = tmp.resolve("lora-adapter");
+        PeftAdapter.exportTo(adapter, new float[4 * 32], 4, 32, "tiny", 4, 2);
+        Path config = adapter.resolve(PeftAdapter.CONFIG);
+        Files.writeString(config, Files.readString(config).replace("\"PROMPT_TUNING\"", "\"LORA\""));
+        Path script = script("lora", "promptTune {\n  model 'tiny'\n  data 'markers'\n  length 4\n  init file('" + adapter
+                + "')\n  steps 2\n}");
+        refused(cli("run", "--check", script.toString()), script + ":5: ", "peft_type is \"LORA\"", "allowed: \"PROMPT_TUNING\"");
+    }
+
+    /** An adapter whose tensor holds integers: the advice names the allowed types, not a reader's method. */
+    @Test
+    void anIntegerAdapterTensorIsRefusedNamingTheFloatTypes() throws Exception {
+        Path adapter = tmp.resolve("int-adapter");
+        PeftAdapter.exportTo(adapter, new float[4 * 32], 4, 32, "tiny", 4, 2);
+        Path weights = adapter.resolve(PeftAdapter.WEIGHTS);
+        byte[] bytes = Files.readAllBytes(weights);
+        String latin = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = latin.indexOf("\"F32\"");
+        assertTrue(at > 0, "the header names the tensor's dtype");
+        bytes[at + 1] = 'I'; // "I32": same size, whole numbers
+        Files.write(weights, bytes);
+        Result r = cli("import-peft", adapter.toString(), "--out", tmp.resolve("int-imported/p").toString());
+        refused(r, "'prompt_embeddings' is I32", "allowed: a float tensor");
+        assertTrue(!r.err().contains("readLongs"), r.err());
+    }
+
     @Test
     void aNanPromptIsRefusedAsInitBeforeTraining() throws Exception {
         float[] values = new float[4 * 32];

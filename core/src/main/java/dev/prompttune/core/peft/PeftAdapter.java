@@ -96,6 +96,10 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
                 throw new PromptTuneException(weights + ": no '" + TENSOR + "' tensor; it has " + f.tensors().keySet());
             }
             long[] shape = info.shape();
+            if (!info.dtype().startsWith("F") && !info.dtype().startsWith("BF")) {
+                throw new PromptTuneException(weights + ": '" + TENSOR + "' is " + info.dtype() + " "
+                        + Arrays.toString(shape) + "; allowed: a float tensor (F32, F16, BF16, F64)");
+            }
             Integer inferred = shape.length == 2 && shape[0] % p == 0 ? (int) (shape[0] / p) : null;
             int nts = positive(json, "num_transformer_submodules", configFile, inferred);
             if (shape.length != 2 || shape[0] != (long) p * nts || shape[1] != h) {

@@ -1,6 +1,7 @@
 package dev.prompttune.core.prompt;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.promptfile.EmbeddingFingerprint;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
@@ -31,6 +32,12 @@ public record FileInit(Path path, boolean anyModel) implements PromptInit {
 
     /** Reads the file and checks it against {@code target}, the model being tuned. */
     public PromptFile.Loaded load(PromptCheck.Target target) {
+        if (Files.isDirectory(path)) {
+            // A PEFT adapter passes the checks import-peft makes (its config: peft_type, task_type, the tensor's
+            // shape against num_virtual_tokens and token_dim; a pickle-only adapter named as such) before its weights
+            // are read as a prompt file below.
+            PeftAdapter.importFrom(path);
+        }
         Path file = file();
         if (!Files.isRegularFile(file)) {
             throw new PromptTuneException("init file: " + file + " does not exist");
@@ -59,6 +66,12 @@ public record FileInit(Path path, boolean anyModel) implements PromptInit {
     @Override
     public String kind() {
         return "file";
+    }
+
+    /** As a script writes it: {@code file('runs/x/prompt.safetensors')} (a sweep's value for this init). */
+    @Override
+    public String toString() {
+        return "file('" + path + "')";
     }
 
     @Override

@@ -31,6 +31,12 @@ public record TextInit(String text) implements PromptInit {
         return "text";
     }
 
+    /** As a script writes it: {@code text('classify the e-mail')} (a sweep's value for this init). */
+    @Override
+    public String toString() {
+        return "text('" + text + "')";
+    }
+
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();

@@ -109,9 +109,11 @@ public final class PromptTuning {
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
         if (spec.init() instanceof FileInit file) {
-            // Width, values and length now, before any weights load; the fingerprint once the model is loaded
-            // (FileInit.values).
-            FileInit.requireLength(file.load(PromptCheck.Target.widthOnly(spec.model(), config.dModel)), spec.length());
+            // Width, values, length and the embedding fingerprint now, before any weights load (the fingerprint from
+            // the checkpoint's embedding table alone): a sweep whose second prompt file belongs to another model is
+            // refused before its first point trains. FileInit.values checks it again against the loaded model.
+            FileInit.requireLength(file.load(PromptCheck.Target.ofCheckpoint(spec.model(), modelDir, spec.precision())),
+                    spec.length());
         }
         return new Prepared(spec, task, modelDir, config);
     }
