@@ -30,5 +30,12 @@ class ThreadsOptionTest {
                         String.join(" ", args));
             }
         }
+        for (String threads : new String[] {"99999999999", "two", " "}) {
+            CliTest.Result r = CliTest.cli("run", "--threads", threads, "--check", s.toString());
+            assertEquals(2, r.status(), threads + ": " + r.err());
+            assertEquals(java.util.List.of("prompttune: --threads is '" + threads + "'; allowed: a whole number from 1 to "
+                    + "1024 (this machine has " + Runtime.getRuntime().availableProcessors() + " cores)"),
+                    CliTest.withoutEngineLog(r.err()), threads);
+        }
     }
 }
