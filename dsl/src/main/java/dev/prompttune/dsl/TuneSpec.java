@@ -120,7 +120,8 @@ public class TuneSpec {
         }
         // Checked here, not in file(): `model file('m')` would otherwise be told "init file: m does not exist".
         if (v instanceof FileInit f && !Files.exists(f.path())) {
-            throw new PromptTuneException("init file: " + f.path() + " does not exist");
+            // "does not exist", or what stands there instead ("is a symbolic link loop", "is a broken symbolic link")
+            throw new PromptTuneException("init file: " + f.path() + " " + PathProblems.notRegularFile(f.path()));
         }
         return set(b -> b.init(v));
     }

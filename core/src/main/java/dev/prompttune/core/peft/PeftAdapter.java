@@ -9,6 +9,7 @@ import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.JsonFiles;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.io.TensorInfo;
@@ -68,9 +69,15 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
     public static PeftAdapter importFrom(Path dir) {
         Path configFile = dir.resolve(CONFIG);
         Path weights = dir.resolve(WEIGHTS);
+        String notFolder = PathProblems.notDirectory(dir);
+        if (notFolder != null) {
+            // "does not exist", "is a file, not a folder", "is a symbolic link loop": not "has no adapter_config.json"
+            throw new PromptTuneException(PathProblems.sentence("PEFT adapter " + dir, notFolder,
+                    "a folder holding " + CONFIG + " and " + WEIGHTS));
+        }
+        PathProblems.requireReadableFolder(dir, "PEFT adapter");
         if (!Files.isRegularFile(configFile)) {
-            throw new PromptTuneException("PEFT adapter " + dir + ": no " + CONFIG
-                    + (Files.isDirectory(dir) ? "" : " (the directory does not exist)"));
+            throw new PromptTuneException("PEFT adapter " + dir + ": no " + CONFIG);
         }
         if (!Files.isRegularFile(weights)) {
             throw new PromptTuneException("PEFT adapter " + dir + ": no " + WEIGHTS

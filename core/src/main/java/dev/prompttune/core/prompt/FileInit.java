@@ -1,6 +1,7 @@
 package dev.prompttune.core.prompt;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.promptfile.EmbeddingFingerprint;
 import dev.prompttune.core.promptfile.PromptCheck;
@@ -39,8 +40,9 @@ public record FileInit(Path path, boolean anyModel) implements PromptInit {
             PeftAdapter.importFrom(path);
         }
         Path file = file();
-        if (!Files.isRegularFile(file)) {
-            throw new PromptTuneException("init file: " + file + " does not exist");
+        String problem = PathProblems.notRegularFile(file);
+        if (problem != null) {
+            throw new PromptTuneException("init file: " + file + " " + problem);
         }
         return PromptCheck.check(PromptFile.load(file), target, anyModel);
     }

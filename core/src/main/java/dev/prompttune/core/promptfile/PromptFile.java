@@ -98,7 +98,8 @@ public final class PromptFile {
                 throw new PromptTuneException("prompt file " + path + " is not a prompt file (" + tensors + " does not "
                         + "exist); allowed: DIR/NAME or DIR/NAME.safetensors, a safetensors file holding '" + TENSOR + "'");
             }
-            throw new PromptTuneException("prompt file " + tensors + " does not exist"
+            // What it is in words: "does not exist", "is a symbolic link loop", "is a directory", …
+            throw new PromptTuneException("prompt file " + tensors + " " + PathProblems.notRegularFile(tensors)
                     + (Files.isDirectory(path) ? " (" + path + " is a directory; give DIR/NAME)" : ""));
         }
         try (SafetensorsFile f = SafetensorsFile.open(tensors)) {
