@@ -13,6 +13,8 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -79,7 +81,14 @@ public final class SafetensorsFile implements AutoCloseable {
                         + MAX_HEADER_BYTES + "-byte limit: not a safetensors file");
             }
             ByteBuffer json = readFully(channel, 8, (int) headerLength);
-            String text = StandardCharsets.UTF_8.decode(json).toString();
+            String text;
+            try {
+                // Strict: a lenient decoder turns bad bytes into U+FFFD, and a damaged name or metadata passes unseen.
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(json).toString();
+            } catch (CharacterCodingException e) {
+                throw SafetensorsHeader.bad(file, "the header is not UTF-8 text; allowed: a UTF-8 JSON header");
+            }
             SafetensorsHeader header = SafetensorsHeader.parse(file, text, 8 + headerLength, size);
             return new SafetensorsFile(file, channel, header);
         } catch (IOException e) {

@@ -108,12 +108,17 @@ public record PromptMetadata(String baseModel, String embeddingFingerprint, int 
      */
     public static PromptMetadata fromJson(String json, String source) {
         JsonObject o = JsonFiles.parseObject(json, source);
+        if (present(o, "format") && !FORMAT.equals(string(o, "format"))) {
+            // Another layout (a later prompttune's) read as this one would give wrong values without a word.
+            throw new PromptTuneException(source + ": prompt metadata format is " + JsonFiles.describe(o.get("format"))
+                    + "; allowed: \"" + FORMAT + "\"");
+        }
         try {
             Builder b = builder();
             b.baseModel = string(o, "base_model");
             b.embeddingFingerprint = string(o, "embedding_fingerprint");
-            b.width = o.has("width") ? o.get("width").getAsInt() : 0;
-            b.length = o.has("length") ? o.get("length").getAsInt() : 0;
+            b.width = count(o, "width", source);
+            b.length = count(o, "length", source);
             b.init.putAll(map(o, "init", OBJECT_MAP));
             b.placement = string(o, "placement");
             b.task = string(o, "task");
@@ -138,6 +143,19 @@ public record PromptMetadata(String baseModel, String embeddingFingerprint, int 
             }
             throw new PromptTuneException(source + ": bad prompt metadata (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** A width or length: absent is 0 (unknown); else a whole number from 1, or an error naming the field. */
+    private static int count(JsonObject o, String key, String source) {
+        if (!present(o, key)) {
+            return 0;
+        }
+        Long v = JsonFiles.wholeNumber(o.get(key));
+        if (v == null || v < 1 || v > Integer.MAX_VALUE) {
+            throw new PromptTuneException(source + ": prompt metadata " + key + " is " + JsonFiles.describe(o.get(key))
+                    + "; allowed: a whole number from 1");
+        }
+        return v.intValue();
     }
 
     private static boolean present(JsonObject o, String key) {

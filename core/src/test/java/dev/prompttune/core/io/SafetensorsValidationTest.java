@@ -52,6 +52,20 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void aHeaderThatIsNotUtf8IsRefused() throws IOException {
+        String header = "{\"__metadata__\":{\"note\":\"XX\"},\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        int at = header.indexOf("XX");
+        json[at] = (byte) 0xC3; // a lead byte followed by an ASCII byte: not UTF-8
+        json[at + 1] = (byte) 0x28;
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json);
+        Path file = dir.resolve("latin.safetensors");
+        Files.write(file, b.array());
+        fails(file, "the header is not UTF-8 text; allowed: a UTF-8 JSON header");
+    }
+
+    @Test
     void tinyFile() throws IOException {
         Path file = dir.resolve("tiny.safetensors");
         Files.write(file, new byte[] {1, 2, 3});

@@ -207,4 +207,18 @@ class PromptFileTest {
         assertTrue(msg.contains("f.json"), msg);
         assertEquals(List.of(), List.copyOf(PromptMetadata.builder().build().init().keySet()));
     }
+
+    /** Another format's metadata, or a shape field that is no count, is refused naming the field and what is allowed. */
+    @Test
+    void metadataOfAnotherFormatOrWithABadShapeIsRefused() {
+        String json = fullMetadata().toBuilder().shape(2, 2).build().toJson();
+        String other = json.replace("\"prompttune-prompt/1\"", "\"prompttune-prompt/99\"");
+        assertEquals("m.json: prompt metadata format is \"prompttune-prompt/99\"; allowed: \"prompttune-prompt/1\"",
+                assertThrows(PromptTuneException.class, () -> PromptMetadata.fromJson(other, "m.json")).getMessage());
+        for (String width : List.of("\"wide\"", "2.5", "0", "-2")) {
+            String bad = json.replaceFirst("\"width\": 2", "\"width\": " + width);
+            assertEquals("m.json: prompt metadata width is " + width + "; allowed: a whole number from 1",
+                    assertThrows(PromptTuneException.class, () -> PromptMetadata.fromJson(bad, "m.json")).getMessage(), bad);
+        }
+    }
 }
