@@ -181,14 +181,11 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
             }
             throw new PromptTuneException(file + ": " + key + " is missing; allowed: an integer >= 1");
         }
-        try {
-            int v = e.getAsInt();
-            if (v >= 1 && e.getAsDouble() == v) {
-                return v;
-            }
-        } catch (RuntimeException ignored) {
-            // reported below
+        // A JSON number only: Gson would also read the string "5" as 5, and PEFT itself would not.
+        Long v = JsonFiles.wholeNumber(e);
+        if (v != null && v >= 1 && v <= Integer.MAX_VALUE) {
+            return v.intValue();
         }
-        throw new PromptTuneException(file + ": " + key + " is " + e + "; allowed: an integer >= 1");
+        throw new PromptTuneException(file + ": " + key + " is " + JsonFiles.describe(e) + "; allowed: an integer >= 1");
     }
 }

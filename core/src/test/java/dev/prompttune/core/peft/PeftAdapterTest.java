@@ -118,6 +118,13 @@ class PeftAdapterTest {
     }
 
     @Test
+    void aCountWrittenAsTextIsRefused() throws IOException {
+        Path dir = copyOfFixture("quoted");
+        rewriteConfig(dir, "\"num_virtual_tokens\": 5", "\"num_virtual_tokens\": \"5\"");
+        assertEquals(dir.resolve(PeftAdapter.CONFIG) + ": num_virtual_tokens is \"5\"; allowed: an integer >= 1", message(dir));
+    }
+
+    @Test
     void missingSubmoduleCountIsInferredFromTheTensor() throws IOException {
         Path dir = tmp.resolve("nts2");
         Files.createDirectories(dir);
