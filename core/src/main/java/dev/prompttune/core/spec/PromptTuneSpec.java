@@ -156,6 +156,12 @@ public record PromptTuneSpec(
                 if (v.startsWith(".")) {
                     throw new PromptTuneException("name '" + v + "' starts with a dot" + allowed);
                 }
+                int control = v.codePoints().filter(Character::isISOControl).findFirst().orElse(-1);
+                if (control >= 0) {
+                    // A newline or NUL in a name breaks every table and log line that shows it.
+                    throw new PromptTuneException("name '" + v.replaceAll("\\p{Cntrl}", "?") + "' contains a control character ("
+                            + String.format(java.util.Locale.ROOT, "U+%04X", control) + ")" + allowed + ", printable characters only");
+                }
                 if (v.length() > MAX_NAME_LENGTH) {
                     throw new PromptTuneException("name is " + v.length() + " characters long ('" + v.substring(0, 20)
                             + "...')" + allowed);

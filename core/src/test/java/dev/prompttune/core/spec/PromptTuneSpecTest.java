@@ -28,7 +28,11 @@ class PromptTuneSpecTest {
         assertEquals("name '.hidden' starts with a dot" + ALLOWED, nameFails(".hidden"));
         assertEquals("name is empty" + ALLOWED, nameFails(" "));
         assertEquals("name is 201 characters long ('xxxxxxxxxxxxxxxxxxxx...')" + ALLOWED, nameFails("x".repeat(201)));
-        PromptTuneSpec.builder().name("x".repeat(200)).name("my run.v2").name(null);
+        assertEquals("name 'a?b' contains a control character (U+0000)" + ALLOWED + ", printable characters only",
+                nameFails("a\u0000b"));
+        assertEquals("name 'line?two' contains a control character (U+000A)" + ALLOWED + ", printable characters only",
+                nameFails("line\ntwo"));
+        PromptTuneSpec.builder().name("x".repeat(200)).name("my run.v2").name("spam: é *").name(null);
     }
 
     @Test
