@@ -31,6 +31,32 @@ final class Brackets {
         if (braces > 0) {
             return new ScriptError(name, reportedLine, "syntax error: the '{' on this line is never closed (a '}' is missing)", cause);
         }
+        // `steps 2 +` before the block's '}': Groovy reports the block's '{', where the expression it could not end began.
+        for (int i = Math.max(reportedLine - 1, 0); i < lines.size(); i++) {
+            String text = strip(lines.get(i)).strip();
+            String next = nextNonBlank(lines, i + 1);
+            for (String operator : DANGLING) {
+                if (text.endsWith(operator) && text.length() > operator.length()
+                        && (next == null || next.startsWith("}") || next.startsWith(")") || next.startsWith("]"))) {
+                    return new ScriptError(name, i + 1, "syntax error: this line ends with '" + operator
+                            + "' and no value follows it", cause);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Operators after which an expression must go on. */
+    private static final List<String> DANGLING = List.of("&&", "||", "+", "-", "*", "/", "%", "=", ",", "?", ":");
+
+    /** The first line from {@code from} that holds code (stripped), or null at the end. */
+    private static String nextNonBlank(List<String> lines, int from) {
+        for (int i = from; i < lines.size(); i++) {
+            String text = strip(lines.get(i)).strip();
+            if (!text.isEmpty()) {
+                return text;
+            }
+        }
         return null;
     }
 

@@ -85,6 +85,9 @@ class BadScriptsTest {
                 bad("def b = baseline('desing') {\n    model 'tiny'; data 'markers'\n}\n", 1, "baseline 'desing' is not known", "did you mean 'design'?"),
                 bad("promptTune {\n    model 'tiny'\n    data 'markers'\n    length 20\n", 1, "'{' on this line is never closed"),
                 bad(head + "    steps 10\n    length 20)\n}\n", 5, "')' has no matching '('"),
+                // Groovy reported the block's '{' (line 1) for an expression left open before the block's end.
+                bad(head + "    length 5\n    steps 2 +\n}\n", 5, "this line ends with '+' and no value follows it"),
+                bad(head + "    labels spam: 'spam',\n}\n", 4, "this line ends with ',' and no value follows it"),
                 bad(head + "    length 20 20\n}\n", 4, "unexpected '20' after"),
                 bad(head + "    seed -1\n}\n", 4, "write `seed(-1)`"),
                 bad(head + "    labels([:])\n}\n", 4, "labels is {}"),
