@@ -57,6 +57,7 @@ final class SafetensorsHeader {
             }
         }
         checkNoOverlap(file, tensors);
+        checkNoGap(file, tensors, dataStart);
         return new SafetensorsHeader(tensors, metadata);
     }
 
@@ -162,6 +163,24 @@ final class SafetensorsHeader {
             if (cur.begin() < prev.end()) {
                 throw bad(file, "tensors '" + prev.name() + "' and '" + cur.name() + "' have overlapping data_offsets");
             }
+        }
+    }
+
+    /**
+     * The tensors' bytes must follow one another from the data section's start, as every writer lays them out (the
+     * format requires it): bytes that no tensor owns mean offsets that were edited or a file spliced together.
+     */
+    private static void checkNoGap(Path file, Map<String, TensorInfo> tensors, long dataStart) {
+        List<TensorInfo> sorted = new ArrayList<>(tensors.values());
+        sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+        long covered = dataStart;
+        for (TensorInfo t : sorted) {
+            if (t.begin() > covered) {
+                throw bad(file, "data bytes " + (covered - dataStart) + " to " + (t.begin() - dataStart) + " belong to "
+                        + "no tensor (the next, '" + t.name() + "', starts at " + (t.begin() - dataStart)
+                        + "); allowed: tensors whose data_offsets follow one another from 0 without gaps");
+            }
+            covered = Math.max(covered, t.end());
         }
     }
 

@@ -52,6 +52,15 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void bytesThatBelongToNoTensorAreRefused() throws IOException {
+        // 16 data bytes, a [2] F32 tensor at 8..16: bytes 0..8 are nobody's.
+        fails(raw("gap.safetensors", "{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 16),
+                "data bytes 0 to 8 belong to no tensor (the next, 't', starts at 8)");
+        fails(raw("gap2.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12), "data bytes 4 to 8 belong to no tensor");
+    }
+
+    @Test
     void aHeaderThatIsNotUtf8IsRefused() throws IOException {
         String header = "{\"__metadata__\":{\"note\":\"XX\"},\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
