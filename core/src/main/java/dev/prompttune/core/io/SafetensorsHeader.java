@@ -133,7 +133,8 @@ final class SafetensorsHeader {
         JsonArray a = value.getAsJsonArray();
         long[] out = new long[a.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(a.get(i) instanceof JsonPrimitive p && p.isNumber())) {
+            // Written as an integer ("5", not "5.0" or "5e0"): the format's readers parse these as unsigned integers.
+            if (!(a.get(i) instanceof JsonPrimitive p && p.isNumber() && p.getAsString().matches("-?[0-9]+"))) {
                 throw bad(file, problem);
             }
             try {

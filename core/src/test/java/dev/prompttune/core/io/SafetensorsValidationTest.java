@@ -181,5 +181,9 @@ class SafetensorsValidationTest {
                 0), "shape must be an array of non-negative integers");
         fails(raw("overflow.safetensors", "{\"w\": {\"dtype\": \"F32\", \"shape\": [4294967296, 4294967296],"
                 + " \"data_offsets\": [0, 0]}}", 0), "is too large");
+        for (String five : new String[] {"5.0", "5e0", "5.5"}) {
+            fails(raw("float-shape.safetensors", "{\"w\": {\"dtype\": \"F32\", \"shape\": [" + five + "], \"data_offsets\": [0, 20]}}",
+                    20), "shape must be an array of non-negative integers, got [" + five + "]");
+        }
     }
 }
