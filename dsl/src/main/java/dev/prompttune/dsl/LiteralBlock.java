@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.codehaus.groovy.ast.CodeVisitorSupport;
+import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
+import org.codehaus.groovy.ast.expr.VariableExpression;
 import org.codehaus.groovy.ast.stmt.BlockStatement;
 import org.codehaus.groovy.ast.stmt.ExpressionStatement;
 import org.codehaus.groovy.ast.stmt.Statement;
@@ -69,6 +71,7 @@ final class LiteralBlock {
             Map<String, PromptTuning.Prepared> resolved = new HashMap<>();
             for (PromptTuneSpec s : specs) {
                 PromptTuning.Prepared p = resolved.computeIfAbsent(inputsOf(s), k -> PromptTuning.resolve(s));
+                PromptTuning.checkLabelTokens(s, p, Session.shared());
                 // As the run checks it: per grid point.
                 PromptTuning.checkStepMemory(FastDevRun.apply(s), p, Session.shared());
             }
@@ -88,6 +91,11 @@ final class LiteralBlock {
      */
     private static boolean replay(ClosureExpression block, Object target, Function<MethodCallExpression, Object[]> literals) {
         for (Statement statement : statements(block)) {
+            if (statement instanceof ExpressionStatement es && es.getExpression() instanceof BinaryExpression b
+                    && b.getLeftExpression() instanceof VariableExpression v && TuneSpec.KEYWORDS.contains(v.getName())
+                    && !READ_BY_RESOLVE.contains(v.getName())) {
+                continue; // `steps -3` is `steps - 3` to Groovy: reported on its line, and resolve does not read it
+            }
             if (!(statement instanceof ExpressionStatement es) || !(es.getExpression() instanceof MethodCallExpression call)
                     || !call.isImplicitThis()) {
                 return false;

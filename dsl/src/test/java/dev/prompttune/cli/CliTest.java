@@ -268,10 +268,15 @@ class CliTest {
             Path runs = tmp.resolve("verbalizer-runs-" + c[0].hashCode());
             String script = "promptTune {\n    model 't5-mini'\n    train '" + train + "'\n    template 'subject: {subject}'\n"
                     + "    labels " + c[0] + "\n    steps 2; batch 4; evalEvery 0; length 5\n    save '" + runs + "'\n}\n";
-            Result r = cli(standIn, "run", "-q", script("verbalizer.groovy", script).toString());
+            Path file = script("verbalizer.groovy", script);
+            Result r = cli(standIn, "run", "-q", file.toString());
             assertEquals(2, r.status(), c[0] + ": " + r.out() + r.err());
-            assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+            assertTrue(r.err().contains(file + ":5: ") && r.err().contains(c[1]), c[0] + ": " + r.err());
             assertTrue(!Files.exists(runs) || Files.list(runs).findAny().isEmpty(), "no record for " + c[0]);
+            // Found by --check too, on the labels line (it was found only when the block's run began).
+            Result check = cli(standIn, "run", "--check", file.toString());
+            assertEquals(2, check.status(), c[0] + ": " + check.out() + check.err());
+            assertTrue(check.err().contains(file + ":5: ") && check.err().contains(c[1]), c[0] + ": " + check.err());
         }
     }
 

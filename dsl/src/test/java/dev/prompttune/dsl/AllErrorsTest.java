@@ -43,6 +43,22 @@ class AllErrorsTest {
         return e.getMessage().lines().toList();
     }
 
+    /** `steps -3` is `steps - 3` to Groovy: reported on its line, it no longer stops the block's data checks. */
+    @Test
+    void aNegatedSettingDoesNotHideATemplateMistake() {
+        List<String> lines = errors("""
+                promptTune {
+                    model 'tiny'
+                    data 'markers'
+                    template 'review: {txt}'
+                    steps -3
+                }
+                """);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:4: template slot '{txt}' has no field"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:5: "), lines.get(1));
+    }
+
     @Test
     void aMissingDataDoesNotHideATypo() {
         List<String> lines = errors("""

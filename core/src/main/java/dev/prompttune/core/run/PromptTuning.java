@@ -5,6 +5,7 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
+import dev.prompttune.core.data.VerbalizerTokens;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.prompt.EncoderInput;
@@ -84,6 +85,16 @@ public final class PromptTuning {
      * training split is tokenized for its input lengths, through the cache the run reads it from; the model's weights
      * count unless {@code session} holds them already.
      */
+    /**
+     * Refuses verbalizer words the model's tokenizer cannot tell apart or cannot spell ({@link VerbalizerTokens}: two
+     * classes' words that become the same tokens, a word that becomes nothing or unknown tokens), as the run would once
+     * it tokenizes the task. Needs only the tokenizer: cheap enough for a script's compile-time checks.
+     */
+    public static void checkLabelTokens(PromptTuneSpec spec, Prepared prepared, Session session) {
+        VerbalizerTokens.of(prepared.task().data().verbalizer(), session.tokenizer(prepared.modelDir()),
+                spec.maxTargetLength());
+    }
+
     public static void checkStepMemory(PromptTuneSpec spec, Prepared prepared, Session session) {
         if (Session.device(spec.device()).isGpu()) {
             return;
