@@ -316,8 +316,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         } else {
             // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
             // not have): check them together now, with the script's other mistakes, rather than at run time.
-            LiteralBlock.Problem problem = LiteralBlock.problem(mce.getMethodAsString(), block, this::literals);
-            if (problem != null) {
+            for (LiteralBlock.Problem problem : LiteralBlock.problems(mce.getMethodAsString(), block, this::literals)) {
                 error(problem.message(), problem.where() != null ? problem.where() : mce);
             }
         }

@@ -1,12 +1,16 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.prompt.FileInit;
+import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.spec.FastDevRun;
+import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,23 +55,41 @@ final class LiteralBlock {
     record Problem(String message, MethodCallExpression where) {}
 
     /**
-     * The first problem the run would report for this block before loading weights, or null when there is none or
-     * the block's settings are not all literal.
+     * The problems the run would report for this block before loading weights: the first of the checks the run makes
+     * in order, and a prompt file's own; none when there is none or the block's settings are not all literal.
      *
      * @param literals a call's arguments as Java values, or null when any is not a literal
      */
-    static Problem problem(String verb, ClosureExpression block, Function<MethodCallExpression, Object[]> literals) {
+    static List<Problem> problems(String verb, ClosureExpression block, Function<MethodCallExpression, Object[]> literals) {
         TuneSpec spec = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
+        List<PromptTuneSpec> specs = new ArrayList<>();
         try {
-            if (!replay(block, spec, literals)) {
-                return null;
+            Replay replay = replay(block, spec, literals);
+            if (!replay.usable()) {
+                return List.of();
             }
-            List<PromptTuneSpec> specs = new ArrayList<>();
+            if (!replay.complete()) {
+                // A setting the checks below read failed on its own line: check what stands alone, the prompt files.
+                boolean modelKnown = !replay.modelFailed()
+                        && !(spec instanceof SweepSpec sweep && sweep.axes().stream().anyMatch(a -> a.keyword().equals("model")));
+                List<Problem> out = new ArrayList<>();
+                for (FileInit file : replay.files()) {
+                    checkPromptFile(file, modelKnown ? spec.modelSoFar() : null, spec.precisionSoFar(), block, out);
+                }
+                return out;
+            }
             if (spec instanceof SweepSpec sweep) {
                 sweep.points().forEach(p -> specs.add(p.spec()));
             } else {
                 specs.add(spec.build());
             }
+        } catch (PromptTuneException e) {
+            return List.of(new Problem(e.getMessage(), cause(block, e.getMessage())));
+        } catch (RuntimeException e) {
+            return List.of(); // not a user error: the run will say what it is
+        }
+        List<Problem> out = new ArrayList<>();
+        try {
             Map<String, PromptTuning.Prepared> resolved = new HashMap<>();
             for (PromptTuneSpec s : specs) {
                 PromptTuning.Prepared p = resolved.computeIfAbsent(inputsOf(s), k -> PromptTuning.resolve(s));
@@ -75,21 +97,66 @@ final class LiteralBlock {
                 // As the run checks it: per grid point.
                 PromptTuning.checkStepMemory(FastDevRun.apply(s), p, Session.shared());
             }
-            return null;
         } catch (PromptTuneException e) {
-            return new Problem(e.getMessage(), cause(block, e.getMessage()));
+            out.add(new Problem(e.getMessage(), cause(block, e.getMessage())));
         } catch (RuntimeException e) {
-            return null; // not a user error: the run will say what it is
+            // not a user error: the run will say what it is
+        }
+        // The first problem ends the checks above (bad data stops them before the prompt file is read): a prompt file
+        // is checked on its own too, so that a broken one is reported beside the data's mistake.
+        Set<String> checked = new HashSet<>();
+        for (PromptTuneSpec s : specs) {
+            if (s.init() instanceof FileInit file && checked.add(file + " " + s.model() + " " + s.precision())) {
+                checkPromptFile(file, s.model(), s.precision(), block, out);
+            }
+        }
+        return out;
+    }
+
+    /** Adds the problem of a prompt file read for {@code model} (null: finite values only) to {@code out}, once. */
+    private static void checkPromptFile(FileInit file, String model, String precision, ClosureExpression block,
+                                        List<Problem> out) {
+        try {
+            file.load(initTarget(model, precision));
+        } catch (PromptTuneException e) {
+            Problem p = new Problem(e.getMessage(), cause(block, e.getMessage()));
+            if (!out.contains(p)) {
+                out.add(p);
+            }
+        } catch (RuntimeException e) {
+            // not a user error: the run will say what it is
+        }
+    }
+
+    /** The model a prompt file is checked against; null (finite values only) when the model is not known or found. */
+    private static PromptCheck.Target initTarget(String model, String precision) {
+        if (model == null) {
+            return null;
+        }
+        try {
+            return PromptCheck.Target.ofCheckpoint(model, ModelResolver.resolve(model), precision);
+        } catch (PromptTuneException unknownModel) {
+            return null; // the model's own mistake is reported on its line
         }
     }
 
     /**
-     * Applies the block's keyword calls to {@code target}. A call that is not a literal, or that fails (its own
-     * error is reported on its line), is skipped when {@link PromptTuning#resolve} does not read it; when it does,
-     * or when the block holds anything but calls, returns false: the check would be of settings the author did not
-     * write.
+     * What replaying a block's settings gave: {@code usable} false when the block holds more than keyword calls;
+     * {@code complete} false when a setting that {@link PromptTuning#resolve} reads failed; the prompt files its
+     * {@code init} calls name.
      */
-    private static boolean replay(ClosureExpression block, Object target, Function<MethodCallExpression, Object[]> literals) {
+    private record Replay(boolean usable, boolean complete, boolean modelFailed, List<FileInit> files) {}
+
+    /**
+     * Applies the block's keyword calls to {@code target}. A call that is not a literal, or that fails (its own
+     * error is reported on its line), is skipped; when {@link PromptTuning#resolve} reads it, the replay is not
+     * complete, and when the block holds anything but calls, not usable: a check would be of settings the author did
+     * not write.
+     */
+    private static Replay replay(ClosureExpression block, Object target, Function<MethodCallExpression, Object[]> literals) {
+        boolean complete = true;
+        boolean modelFailed = false;
+        List<FileInit> files = new ArrayList<>();
         for (Statement statement : statements(block)) {
             if (statement instanceof ExpressionStatement es && es.getExpression() instanceof BinaryExpression b
                     && b.getLeftExpression() instanceof VariableExpression v && TuneSpec.KEYWORDS.contains(v.getName())
@@ -98,7 +165,7 @@ final class LiteralBlock {
             }
             if (!(statement instanceof ExpressionStatement es) || !(es.getExpression() instanceof MethodCallExpression call)
                     || !call.isImplicitThis()) {
-                return false;
+                return new Replay(false, false, modelFailed, files);
             }
             String keyword = call.getMethodAsString();
             List<Expression> args = call.getArguments() instanceof TupleExpression t ? t.getExpressions() : List.of();
@@ -107,6 +174,13 @@ final class LiteralBlock {
                 continue;
             }
             Object[] values = literals.apply(call);
+            if ("init".equals(keyword) && values != null) {
+                for (Object v : values) {
+                    if (v instanceof FileInit f) {
+                        files.add(f);
+                    }
+                }
+            }
             try {
                 if (values == null) {
                     throw new IllegalArgumentException("not a literal");
@@ -114,11 +188,12 @@ final class LiteralBlock {
                 InvokerHelper.invokeMethod(target, keyword, values);
             } catch (RuntimeException e) {
                 if (READ_BY_RESOLVE.contains(keyword)) {
-                    return false;
+                    complete = false;
+                    modelFailed |= keyword.equals("model");
                 }
             }
         }
-        return true;
+        return new Replay(true, complete, modelFailed, files);
     }
 
     /**

@@ -72,6 +72,16 @@ public class TuneSpec {
         return this;
     }
 
+    /** The model the block's settings name so far (the default when none). */
+    String modelSoFar() {
+        return builder.model();
+    }
+
+    /** The precision the block's settings name so far (the default when none). */
+    String precisionSoFar() {
+        return builder.precision();
+    }
+
     /** The spec this block describes; fails when a required part (data) is missing. */
     public PromptTuneSpec build() {
         return builder.build();

@@ -43,6 +43,29 @@ class AllErrorsTest {
         return e.getMessage().lines().toList();
     }
 
+    /** A broken prompt file is reported beside the block's other mistakes: an unknown model, a missing data file. */
+    @Test
+    void aBrokenInitFileIsReportedBesideTheBlocksOtherMistakes(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.safetensors"), "not a safetensors file");
+        List<String> lines = errors("""
+                promptTune {
+                    model 'no-such-model'
+                    data 'markers'
+                    init file('%s')
+                }
+                promptTune {
+                    model 'tiny'
+                    data train: 'no-such-train.jsonl'
+                    init file('%s')
+                }
+                """.formatted(bad, bad));
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:2: model 'no-such-model'"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:4: " + bad + ": "), lines.get(1));
+        assertTrue(lines.get(2).startsWith("bad.groovy:8: data file no-such-train.jsonl does not exist"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("bad.groovy:9: " + bad + ": "), lines.get(3));
+    }
+
     /** `steps -3` is `steps - 3` to Groovy: reported on its line, it no longer stops the block's data checks. */
     @Test
     void aNegatedSettingDoesNotHideATemplateMistake() {

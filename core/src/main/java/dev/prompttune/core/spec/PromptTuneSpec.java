@@ -171,6 +171,11 @@ public record PromptTuneSpec(
             return this;
         }
 
+        /** The model set so far (the default until {@link #model(String)}). */
+        public String model() {
+            return model;
+        }
+
         public Builder model(String v) {
             if (v == null || v.isBlank()) {
                 throw new PromptTuneException("model is empty; allowed: a registered name, a directory or a hub id");
@@ -243,6 +248,11 @@ public record PromptTuneSpec(
         public Builder dropout(double v) { require(v >= 0 && v < 1, "dropout", v, "0 <= dropout < 1"); dropout = v; return this; }
 
         public Builder device(String v) { oneOf("device", v, DEVICES); device = v; return this; }
+
+        /** The precision set so far (the default until {@link #precision(String)}). */
+        public String precision() {
+            return precision;
+        }
 
         public Builder precision(String v) {
             if ("bf16".equals(v) || "bfloat16".equals(v)) {
