@@ -5,10 +5,12 @@ import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.promptfile.PromptMetadata;
 import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.core.spec.Home;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.spec.TaskResolver;
 import dev.prompttune.core.train.StopReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,13 +52,14 @@ final class PromptFiles {
         PromptFile.Loaded loaded = PromptFile.load(path);
         PromptMetadata m = loaded.metadata();
         String name = loaded.file().getFileName().toString().replaceFirst("\\.safetensors$", "");
-        if (m.baseModel() == null || m.task() == null) {
+        if (m.baseModel() == null || m.task() == null && !m.hyperParameters().containsKey(PromptTuning.DATA_FILES)) {
             throw new PromptTuneException("prompt file " + loaded.file() + " does not say which model and task it was "
                     + "trained for (its metadata lacks base model or task); use it as an initialisation instead: init file('"
                     + path + "')");
         }
-        PromptTuneSpec.Builder spec = PromptTuneSpec.builder().name(name).model(shortModelName(m.baseModel())).data(m.task())
+        PromptTuneSpec.Builder spec = PromptTuneSpec.builder().name(name).model(shortModelName(m.baseModel()))
                 .length(loaded.length());
+        task(spec, m, loaded.file());
         if (m.template() != null) {
             spec.template(m.template());
         }
@@ -85,6 +88,31 @@ final class PromptFiles {
         return new PromptTuneRun(built, name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
                 0, (long) loaded.length() * loaded.width(), 0, StopReason.LOADED, loaded.values(), loaded.length(), loaded.width(),
                 List.of(), List.of(), List.of());
+    }
+
+    /**
+     * The prompt's task: the registered task it names, or the data files a file-based task's prompt records (the
+     * task's name is then its training file's); a prompt of files that records none is refused with what to load.
+     */
+    private static void task(PromptTuneSpec.Builder spec, PromptMetadata m, Path file) {
+        if (m.task() != null && TaskResolver.registered().contains(m.task())) {
+            spec.data(m.task());
+            return;
+        }
+        if (m.hyperParameters().get(PromptTuning.DATA_FILES) instanceof Map<?, ?> files && files.get("train") instanceof String train) {
+            spec.train(Path.of(train));
+            if (files.get("dev") instanceof String dev) {
+                spec.dev(Path.of(dev));
+            }
+            if (files.get("test") instanceof String test) {
+                spec.test(Path.of(test));
+            }
+            return;
+        }
+        throw new PromptTuneException("prompt file " + file + " was trained on task '" + m.task() + "', which is not a "
+                + "registered task " + TaskResolver.registered() + ", and it does not record the data files it came from; "
+                + "load its run record instead (loadPrompt('runs/NAME-TIME')), or use it as an initialisation: init file('"
+                + file + "')");
     }
 
     /** A run record directory as a run, its prompt checked like any prompt file (see {@link #load}). */
@@ -128,6 +156,9 @@ final class PromptFiles {
     /** The spec values a loaded prompt must keep (how to predict, and whether it is a smoke test). */
     private static Map<String, Object> hyperParameters(PromptTuneSpec s) {
         Map<String, Object> out = new LinkedHashMap<>();
+        if (s.data() == null) {
+            out.put(PromptTuning.DATA_FILES, PromptTuning.dataFiles(s)); // where a file-based task's data is
+        }
         if (s.calibrate()) {
             out.put("calibrate", true);
         }

@@ -377,6 +377,25 @@ public final class PromptTuning {
         return OptimizerKind.of(spec.optimizer()).build(lr, (float) spec.weightDecay(), schedule, root);
     }
 
+    /** The prompt metadata's hyper-parameter naming a file-based task's train, dev and test files (absolute). */
+    public static final String DATA_FILES = "dataFiles";
+
+    /**
+     * A file-based task's files as absolute paths (train, and dev and test when given): what a prompt file records so
+     * that, loaded alone (loadPrompt), it can be scored and predict with again, as its record can.
+     */
+    public static Map<String, String> dataFiles(PromptTuneSpec spec) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("train", spec.train().toAbsolutePath().normalize().toString());
+        if (spec.dev() != null) {
+            files.put("dev", spec.dev().toAbsolutePath().normalize().toString());
+        }
+        if (spec.test() != null) {
+            files.put("test", spec.test().toAbsolutePath().normalize().toString());
+        }
+        return files;
+    }
+
     private static PromptMetadata metadata(PromptTuneSpec spec, Prepared prepared, T5Model model, Optimizer optimizer,
                                            TrainingResult result) {
         Map<String, Object> verbalizer = new LinkedHashMap<>();
@@ -397,6 +416,9 @@ public final class PromptTuning {
         }
         if (spec.fastDevRun()) {
             hyper.put("fastDevRun", true); // a smoke-test prompt (a few steps): it must not pass for a result
+        }
+        if (spec.data() == null) {
+            hyper.put(DATA_FILES, dataFiles(spec));
         }
         if (!spec.reparam().equals("none")) {
             // How the saved P' was trained; the file holds P' itself, a plain prompt.

@@ -1,0 +1,62 @@
+package dev.prompttune.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.Session;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A prompt trained on data files (no registered task) is, as a prompt file, scored and used for prediction again:
+ * its metadata records the files. It used to name the training file's stem as a task ("data 'train' is not a
+ * registered task"), whether the run's record still held its prompt or not.
+ */
+@ExtendWith(HomeExtension.class)
+class FileTaskPromptFileTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aPromptOfDataFilesIsScoredAgainFromItsFile() throws Exception {
+        Path markers = HomeExtension.home().resolve("data/tasks/markers");
+        Path files = Files.createDirectories(tmp.resolve("files"));
+        for (String split : new String[] {"train", "dev", "test"}) {
+            Files.copy(markers.resolve(split + ".jsonl"), files.resolve(split + ".jsonl"));
+        }
+        try (Session session = new Session()) {
+            Experiments ex = new Experiments(session);
+            PromptTuneRun recorded = ex.promptTune(s -> s.model("tiny").train(files.resolve("train.jsonl").toString())
+                    .dev(files.resolve("dev.jsonl").toString()).test(files.resolve("test.jsonl").toString())
+                    .name("files").length(4).steps(4).batch(8).evalEvery(2).save(tmp.resolve("runs").toString()));
+            PromptTuneRun unrecorded = ex.promptTune(s -> s.model("tiny").train(files.resolve("train.jsonl").toString())
+                    .dev(files.resolve("dev.jsonl").toString()).test(files.resolve("test.jsonl").toString())
+                    .name("gone").length(4).steps(4).batch(8).evalEvery(2).save(tmp.resolve("gone").toString()));
+            deleteTree(unrecorded.record()); // savePrompt describes the run from its spec
+
+            for (PromptTuneRun run : new PromptTuneRun[] {recorded, unrecorded}) {
+                Path file = ex.savePrompt(run, tmp.resolve("saved/" + run.name()).toString());
+                PromptTuneRun loaded = ex.loadPrompt(file.toString());
+                Evaluation again = ex.evaluate(loaded, files.resolve("test.jsonl").toString());
+                assertEquals(run.test(), again.value(), 0.0, run.name() + ": the file's prompt scores as the run did");
+                assertTrue(!ex.predict(loaded, java.util.Map.of("text", "a marker text")).label().isEmpty(), run.name());
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
