@@ -267,7 +267,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                 } catch (RuntimeException e) {
                     PromptTuneException p = PromptTuneException.in(e);
                     if (p != null) {
-                        error(p.getMessage(), mce);
+                        // A file's problem on the file's own line (a map of files may span several lines).
+                        Expression file = LiteralBlock.fileNamed(p.getMessage(), mce);
+                        error(p.getMessage(), file != null ? file : mce);
                     } else if (outOfRange(e)) {
                         // Groovy's own words: "class java.lang.Double out of range while converting from BigDecimal".
                         error(outOfRangeMessage(mce.getMethodAsString(), target, args), mce);

@@ -52,7 +52,7 @@ final class LiteralBlock {
     private LiteralBlock() {}
 
     /** A problem the run would report, and the keyword call it comes from (null: the block as a whole). */
-    record Problem(String message, MethodCallExpression where) {}
+    record Problem(String message, Expression where) {}
 
     /**
      * The problems the run would report for this block before loading weights: the first of the checks the run makes
@@ -203,7 +203,7 @@ final class LiteralBlock {
      * of the data, the data keyword whose file the message names, else the block's first data keyword; else null
      * (the block as a whole: a default is at fault).
      */
-    private static MethodCallExpression cause(ClosureExpression block, String message) {
+    private static Expression cause(ClosureExpression block, String message) {
         String named = message.startsWith("template") ? "template"
                 : message.startsWith("init file") ? "init"
                 : message.startsWith("length is") ? "length"
@@ -216,7 +216,7 @@ final class LiteralBlock {
                 : message.contains("label field") ? "labelField"
                 : message.contains("verbalizer") || message.startsWith("unknown label") ? "labels" : null;
         MethodCallExpression firstData = null;
-        MethodCallExpression namingData = null;
+        Expression namingData = null;
         MethodCallExpression namingFile = null;
         for (Statement statement : statements(block)) {
             if (statement instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression call
@@ -236,17 +236,36 @@ final class LiteralBlock {
                 }
                 if (DATA_KEYWORDS.contains(keyword)) {
                     firstData = firstData != null ? firstData : call;
-                    namingData = namingData != null || !namesAFileOf(message, call) ? namingData : call;
+                    // the file itself: in `data train: 'a.jsonl',\n dev: 'b.jsonl'` b's problem is on b's line
+                    namingData = namingData != null ? namingData : fileNamed(message, call);
                 }
             }
         }
         if (namingFile != null) {
             return namingFile;
         }
+        if (namingData != null) {
+            return namingData; // "FILE:LINE has no label field 'label'" is about the file, not a labelField setting
+        }
         if (named != null && !DATA_KEYWORDS.contains(named)) {
             return null; // a setting left at its default: the block as a whole
         }
-        return namingData != null ? namingData : firstData;
+        return firstData;
+    }
+
+    /** The argument of {@code call} that gives a file the message names, or null. */
+    static Expression fileNamed(String message, MethodCallExpression call) {
+        Expression[] found = new Expression[1];
+        call.getArguments().visit(new CodeVisitorSupport() {
+            @Override
+            public void visitConstantExpression(ConstantExpression c) {
+                if (found[0] == null && c.getValue() instanceof String file && (file.contains(".") || file.contains("/"))
+                        && message.contains(file)) {
+                    found[0] = c;
+                }
+            }
+        });
+        return found[0];
     }
 
     /** Whether the message names a file that this call gives (as written in the script). */

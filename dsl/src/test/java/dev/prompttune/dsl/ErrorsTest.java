@@ -8,6 +8,7 @@ import dev.prompttune.core.run.Session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,22 @@ class ErrorsTest {
         expect("promptTune {\n  model 'tiny'; train 'no/such/train.jsonl'\n}\n", 2, "data file no/such/train.jsonl does not exist");
         expect("promptTune {\n  model 'tiny'; data 'markers'\n  init file('no-such-prompt.safetensors')\n}\n", 3,
                 "init file: no-such-prompt.safetensors does not exist");
+    }
+
+    /** A map of files over several lines: each file's problem on its own line, not the data keyword's. */
+    @Test
+    void aFilesProblemIsOnTheFilesOwnLine(@TempDir Path dir) throws Exception {
+        Path markers = HomeExtension.home().resolve("data/tasks/markers");
+        String train = markers.resolve("train.jsonl").toString();
+        expect("promptTune {\n  model 'tiny'\n  data train: '" + train + "',\n       dev: 'no-such-dev.jsonl'\n}\n", 4,
+                "data file no-such-dev.jsonl does not exist");
+        // A test file whose rows lack the label field: the file's line, not the block's (the message says "label field").
+        List<String> rows = Files.readAllLines(markers.resolve("test.jsonl"));
+        Path unlabelled = Files.write(dir.resolve("half.jsonl"), List.of(rows.get(0).replaceAll(",\\s*\"label\"\\s*:\\s*\"[^\"]*\"", ""),
+                rows.get(1)));
+        ScriptError e = fail("promptTune {\n  model 'tiny'\n  data train: '" + train + "',\n       test: '" + unlabelled + "'\n}\n");
+        assertEquals(4, e.line(), e.getMessage());
+        assertTrue(e.reason().contains("has no label field 'label'"), e.getMessage());
     }
 
     @Test
