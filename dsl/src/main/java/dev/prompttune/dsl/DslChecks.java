@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.Suggestions;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
 import java.lang.reflect.Method;

@@ -2,10 +2,11 @@ package dev.prompttune.dsl;
 
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.io.PathProblems;
+import dev.prompttune.core.Suggestions;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.ensemble.PromptEnsemble;
 import dev.prompttune.core.interpret.NearestTokens;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.prompt.SoftPrompt;

@@ -1,8 +1,9 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.core.io.PathProblems;
+import dev.prompttune.core.Suggestions;
 import dev.prompttune.core.data.Template;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.run.ClusterBackends;

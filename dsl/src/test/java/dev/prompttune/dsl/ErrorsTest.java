@@ -177,6 +177,9 @@ class ErrorsTest {
         expect("promptTune {\n  model 'tiny'\n  data 'spamm'\n}\n", 3,
                 "data 'spamm' is not a registered task; registered: [markers] (or give train/dev/test files: "
                         + "data train: 'train.jsonl', dev: 'dev.jsonl', test: 'test.jsonl')");
+        expect("promptTune {\n  model 'tiny'\n  data 'markrs'\n}\n", 3,
+                "data 'markrs' is not a registered task; did you mean 'markers'?; registered: [markers] (or give "
+                        + "train/dev/test files: data train: 'train.jsonl', dev: 'dev.jsonl', test: 'test.jsonl')");
     }
 
     @Test

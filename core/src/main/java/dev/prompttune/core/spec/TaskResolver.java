@@ -3,6 +3,7 @@ package dev.prompttune.core.spec;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.Suggestions;
 import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.PathProblems;
 import java.io.IOException;
@@ -49,7 +50,8 @@ public final class TaskResolver {
                 throw new PromptTuneException("data folder " + dir + " has no task.json; allowed: a registered task "
                         + registered() + ", a folder with task.json and train/dev/test.jsonl, or files (" + files + ")");
             }
-            throw new PromptTuneException("data '" + name + "' is not a registered task; registered: " + registered()
+            throw new PromptTuneException("data '" + name + "' is not a registered task"
+                    + Suggestions.didYouMean(name, registered()) + "; registered: " + registered()
                     + " (or give train/dev/test files: " + files + ")");
         }
         JsonObject o = JsonFiles.readObject(json);

@@ -1,9 +1,9 @@
-package dev.prompttune.dsl;
+package dev.prompttune.core;
 
 import java.util.Collection;
 import java.util.Locale;
 
-/** "Did you mean …?" for misspelt keywords: the nearest known name by edit distance (transpositions count one). */
+/** "Did you mean …?" for misspelt keywords and names: the nearest known name by edit distance (transpositions count one). */
 public final class Suggestions {
 
     private Suggestions() {}
