@@ -78,9 +78,15 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
             b.append(FastDevRun.BANNER).append('\n');
         }
         if (uncalibrated == null) {
+            // Without a labelled test split the baselines were scored on dev: they go in its column.
+            boolean baselinesOnDev = Double.isNaN(test) && !Double.isNaN(dev) && stopReason != StopReason.FAILED;
             b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "run", "metric", "dev", "test"));
             b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "prompt tuning: " + name(), metric, fmt(dev), fmt(test)));
-            baselines.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "baseline: " + k, metric, "", fmt(v))));
+            baselines.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-28s %-10s %8s %8s%n", "baseline: " + k, metric,
+                    baselinesOnDev ? fmt(v) : "", baselinesOnDev ? "" : fmt(v))));
+            if (baselinesOnDev && !baselines.isEmpty()) {
+                b.append("no labelled test split: the baselines are scored on dev\n");
+            }
         } else {
             String row = "%-28s %-10s %8s %8s %10s %10s%n";
             b.append(String.format(Locale.ROOT, row, "run", "metric", "dev", "test", "dev uncal", "test uncal"));

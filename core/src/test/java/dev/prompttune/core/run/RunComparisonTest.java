@@ -21,6 +21,18 @@ class RunComparisonTest {
                 300, length * 32L, 1000, StopReason.COMPLETED, new float[length * 32], length, 32, losses, evals, List.of());
     }
 
+    /** Without a labelled test split the baselines were scored on dev: the run's table shows them there. */
+    @Test
+    void baselinesOfARunWithoutTestLabelsAreInTheDevColumn() {
+        PromptTuneSpec spec = PromptTuneSpec.builder().name("n").model("models/t5-mini").train(Path.of("t.jsonl")).build();
+        PromptTuneRun run = new PromptTuneRun(spec, "n-1", null, "accuracy", 0.9, 20, Double.NaN, Map.of("design", 0.5), 3,
+                12.5, 300, 32L, 1000, StopReason.COMPLETED, new float[32], 1, 32, List.of(), List.of(), List.of());
+        List<String> lines = run.table().lines().toList();
+        assertEquals(String.format(java.util.Locale.ROOT, "%-28s %-10s %8s %8s", "baseline: design", "accuracy", "0.5000", ""),
+                lines.get(2));
+        assertEquals("no labelled test split: the baselines are scored on dev", lines.get(3));
+    }
+
     @Test
     void tableAndCurvesComeFromTheRuns() {
         PromptTuneRun a = run("a", "labels", 5, List.of(3.0, 2.0, 1.0), List.of(new EvalEvent(2, "accuracy", 0.7, 0.7, 2)));
