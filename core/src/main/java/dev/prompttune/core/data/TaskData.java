@@ -109,11 +109,15 @@ public final class TaskData {
     }
 
     /**
-     * One line per class the labels name that no training example has ({@link TrainingClasses}); empty when train
-     * holds every class. Computed on demand, like {@link #overlapWarnings()}.
+     * One line per class the labels name that no training example has, and one when the dev split holds one class
+     * only ({@link TrainingClasses}); empty otherwise. Computed on demand, like {@link #overlapWarnings()}.
      */
     public List<String> missingClassWarnings() {
-        return TrainingClasses.missing(train, verbalizer);
+        List<String> out = new ArrayList<>(TrainingClasses.missing(train, verbalizer));
+        if (dev != null && isLabeled(dev)) {
+            out.addAll(TrainingClasses.oneClassDev(dev, verbalizer));
+        }
+        return out;
     }
 
     /** Split name to {@link Split#fingerprint()}, for run records. */

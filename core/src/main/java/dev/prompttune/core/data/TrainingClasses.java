@@ -59,4 +59,26 @@ final class TrainingClasses {
         }
         return out;
     }
+
+    /**
+     * A warning when the dev split's examples all have one class while {@code v} names two or more: its accuracy then
+     * only says how often the prompt gives that answer, and the best step is chosen on it; empty otherwise.
+     */
+    static List<String> oneClassDev(Split dev, Verbalizer v) {
+        int[] counts = counts(dev, v);
+        int present = 0;
+        int only = -1;
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0) {
+                present++;
+                only = c;
+            }
+        }
+        if (present != 1 || v.size() < 2) {
+            return List.of();
+        }
+        return List.of("the dev data " + dev.source() + " holds one class only (all " + dev.size() + " examples are '"
+                + v.labels().get(only) + "'): its score says only how often the prompt answers that, and the best step "
+                + "is chosen on it; give dev examples of every class");
+    }
 }

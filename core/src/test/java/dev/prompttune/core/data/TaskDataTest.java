@@ -301,6 +301,19 @@ class TaskDataTest {
                 .missingClassWarnings());
     }
 
+    /** A dev split of one class is allowed (the run goes on) and named once as a warning: the best step is chosen on it. */
+    @Test
+    void aDevSplitOfOneClassIsNamed() throws IOException {
+        Path train = write("train.jsonl", rows(4, "entailment"));
+        Path dev = write("dev.jsonl", rows(3, "entailment").replace("not_entailment", "entailment"));
+        TaskData t = TaskData.builder().train(train).dev(dev).template(TEMPLATE).verbalizer(rte()).build();
+        assertEquals(1, t.missingClassWarnings().size(), String.valueOf(t.missingClassWarnings()));
+        assertTrue(t.missingClassWarnings().get(0).startsWith("the dev data " + dev + " holds one class only (all 3 "
+                + "examples are 'entailment')"), t.missingClassWarnings().get(0));
+        assertEquals(List.of(), TaskData.builder().train(train).dev(train).template(TEMPLATE).verbalizer(rte()).build()
+                .missingClassWarnings());
+    }
+
     /** A template whose fields are empty (or equal) in every training example gives every example the same input. */
     @Test
     void trainingInputsThatAllReadTheSameAreRefused() throws IOException {
