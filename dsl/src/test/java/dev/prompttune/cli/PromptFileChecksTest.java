@@ -191,6 +191,25 @@ class PromptFileChecksTest {
         return moved;
     }
 
+    /** A prompt.json edited by hand no longer says what the prompt is: eval says so once (the safetensors' copy is used). */
+    @Test
+    void aSidecarThatDisagreesWithThePromptIsNamedOnce() throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("edited-sidecar"));
+        try (Stream<Path> s = Files.list(record)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path sidecar = copy.resolve("prompt.json");
+        Files.writeString(sidecar, Files.readString(sidecar).replaceFirst("\"width\": 32", "\"width\": 512"));
+        Result r = cli("eval", copy.toString());
+        assertEquals(0, r.status(), r.err());
+        String warning = sidecar + ": it disagrees with the metadata inside " + copy.resolve("prompt.safetensors");
+        assertEquals(1, r.err().lines().filter(l -> l.contains(warning)).count(), r.err());
+        Result unchanged = cli("eval", record.toString());
+        assertTrue(!unchanged.err().contains("disagrees"), unchanged.err());
+    }
+
     /** A record whose model now has other weights: eval refuses it (both ways of scoring) unless --any-model. */
     @Test
     void evalRefusesAPromptWhoseModelChangedUnlessAnyModel() throws Exception {

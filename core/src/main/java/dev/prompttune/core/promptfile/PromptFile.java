@@ -2,6 +2,7 @@ package dev.prompttune.core.promptfile;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.io.SafetensorsWriter;
@@ -12,6 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A saved soft prompt: {@code NAME.safetensors} holding {@code prompt_embeddings} [p, H] F32 (the tensor name PEFT
@@ -28,6 +33,8 @@ public final class PromptFile {
     public static final String HEADER_KEY = "prompttune.metadata";
     public static final String SAFETENSORS = ".safetensors";
     public static final String JSON = ".json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PromptFile.class);
 
     private PromptFile() {}
 
@@ -145,10 +152,37 @@ public final class PromptFile {
                 .versions(LibraryVersions.current());
     }
 
+    /** Sidecars already said to disagree, so that a prompt read several times in a run is named once. */
+    private static final Set<Path> DISAGREEING = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The {@code NAME.json} sidecar is written beside the safetensors with the same metadata, for people to read; the
+     * safetensors' own copy is the one used. A sidecar edited by hand (or left from another prompt) would mislead
+     * whoever reads it: said once, as a warning.
+     */
+    private static void warnIfSidecarDiffers(String header, Path json, Path tensors) {
+        if (!Files.isRegularFile(json) || DISAGREEING.contains(json.toAbsolutePath())) {
+            return;
+        }
+        String why;
+        try {
+            why = JsonFiles.parse(Files.readString(json), json.toString()).equals(JsonFiles.parse(header, tensors.toString()))
+                    ? null : "it disagrees with";
+        } catch (IOException | RuntimeException e) {
+            why = "it cannot be read as";
+        }
+        if (why != null && DISAGREEING.add(json.toAbsolutePath())) {
+            LOG.warn("{}: {} the metadata inside {}, which is the one used; rewrite it (savePrompt) or delete it", json,
+                    why, tensors);
+        }
+    }
+
     private static PromptMetadata metadata(SafetensorsFile f, Path json, int p, int h) {
         String header = f.metadata().get(HEADER_KEY);
         if (header != null) {
-            return PromptMetadata.fromJson(header, f.path() + " (header " + HEADER_KEY + ")");
+            PromptMetadata m = PromptMetadata.fromJson(header, f.path() + " (header " + HEADER_KEY + ")");
+            warnIfSidecarDiffers(header, json, f.path());
+            return m;
         }
         if (Files.isRegularFile(json)) {
             try {
