@@ -192,7 +192,7 @@ public final class PromptTuning {
                 }, spec.model());
         long startRss = ProcessMemory.resetPeak() ? 0 : -1;
         String fingerprint = EmbeddingFingerprint.of(model.embeddingTable());
-        RunCheckpoint.Identity identity = new RunCheckpoint.Identity(RunCheckpoint.fingerprint(spec), fingerprint,
+        RunCheckpoint.Identity identity = RunCheckpoint.Identity.of(spec.toJson(), fingerprint,
                 prepared.task().data().fingerprints());
         int width = prepared.config().dModel;
         // A resumed prompt's values come from its checkpoint (the trainer restores them): no initialiser runs.

@@ -8,7 +8,7 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.io.TensorInfo;
-import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.model.EngineThreads;
 import dev.prompttune.core.train.TrainerState;
 import dev.prompttune.core.train.TrainingListener.EvalEvent;
 import dev.prompttune.core.train.optim.OptimizerState;
@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Objects;
 import java.util.Set;
 
@@ -50,18 +51,21 @@ public final class RunCheckpoint {
     /**
      * What a checkpoint may only be resumed with.
      *
-     * @param spec the spec's fingerprint ({@link #fingerprint(PromptTuneSpec)})
+     * @param spec the fingerprint of the settings ({@link #fingerprint(JsonElement)} of a spec's JSON, a recipe)
      * @param model the model's embedding fingerprint
      * @param data each split's fingerprint, by split name
+     * @param settings the settings {@code spec} is the fingerprint of, kept in the checkpoint so that a resume with
+     *     other settings names each one that differs (null: only the fingerprint is compared)
      */
-    public record Identity(String spec, String model, Map<String, String> data) {}
+    public record Identity(String spec, String model, Map<String, String> data, JsonObject settings) {
+
+        /** The identity of {@code settings} (a spec's JSON, a model build's recipe), kept whole in the checkpoint. */
+        public static Identity of(JsonObject settings, String model, Map<String, String> data) {
+            return new Identity(fingerprint(settings), model, data, settings);
+        }
+    }
 
     private RunCheckpoint() {}
-
-    /** {@code sha256:HEX} of the spec's JSON as {@code spec.json} holds it. */
-    public static String fingerprint(PromptTuneSpec spec) {
-        return fingerprint(spec.toJson());
-    }
 
     /** {@code sha256:HEX} of settings as JSON (a spec, a model build's recipe): what {@link Identity#spec} holds. */
     public static String fingerprint(JsonElement settings) {
@@ -137,7 +141,12 @@ public final class RunCheckpoint {
         meta.addProperty("format", FORMAT);
         meta.addProperty("step", state.step());
         meta.addProperty("spec_fingerprint", identity.spec());
+        if (identity.settings() != null) {
+            meta.add("settings", identity.settings());
+        }
         meta.addProperty("model_fingerprint", identity.model());
+        // Where its last digits came from: a run killed outright has no summary to say it (RunEnvironment).
+        meta.addProperty("pytorch_threads", EngineThreads.intraOp());
         meta.add("data_fingerprints", RunRecord.GSON.toJsonTree(identity.data()));
         meta.addProperty("best_value", state.bestValue());
         meta.addProperty("best_step", state.bestStep());
@@ -167,6 +176,15 @@ public final class RunCheckpoint {
             }
             check(file, "model embedding fingerprint", meta.get("model_fingerprint").getAsString(), expected.model(),
                     "the model the run was trained on");
+            if (!meta.get("spec_fingerprint").getAsString().equals(expected.spec()) && meta.has("settings")
+                    && meta.get("settings").isJsonObject() && expected.settings() != null) {
+                // Name what differs: "steps (started 400, now 50)", not two hashes.
+                throw new Mismatch(file + ": the run was started with other settings than it is resumed with: "
+                        + String.join(", ", SpecDifferences.of(meta.getAsJsonObject("settings"), expected.settings(),
+                                "started", "now"))
+                        + "; allowed: the settings the run was started with (a run's spec.json: was it edited? a model "
+                        + "build's options)");
+            }
             check(file, "spec fingerprint", meta.get("spec_fingerprint").getAsString(), expected.spec(),
                     "the settings the run was started with (a run's spec.json: was it edited? a model build's options)");
             Map<String, String> data = new LinkedHashMap<>();
@@ -263,6 +281,16 @@ public final class RunCheckpoint {
             slots.put(e.getKey(), new OptimizerState.Slot(s.get("updates").getAsLong(), arrays, shapes));
         }
         return new OptimizerState(o.get("name").getAsString(), o.get("steps").getAsInt(), slots);
+    }
+
+    /** The PyTorch thread count the checkpoint in {@code recordDir} was written with; empty when it does not say. */
+    static OptionalInt threads(Path recordDir) {
+        try (SafetensorsFile in = SafetensorsFile.open(recordDir.resolve(FILE))) {
+            JsonObject meta = metadata(in);
+            return meta.has("pytorch_threads") ? OptionalInt.of(meta.get("pytorch_threads").getAsInt()) : OptionalInt.empty();
+        } catch (RuntimeException unreadable) {
+            return OptionalInt.empty(); // reading it for the resume says what is wrong with it
+        }
     }
 
     private static JsonObject metadata(SafetensorsFile in) {

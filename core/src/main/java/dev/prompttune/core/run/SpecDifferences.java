@@ -18,16 +18,19 @@ final class SpecDifferences {
 
     /** "lr (record 0.3, given 0.1)" for each differing setting, in the spec's field order. */
     static List<String> of(PromptTuneSpec recorded, PromptTuneSpec given) {
-        JsonObject r = recorded.toJson();
-        JsonObject g = given.toJson();
+        return of(recorded.toJson(), given.toJson(), "record", "given");
+    }
+
+    /** "lr (A 0.3, B 0.1)" for each differing setting of two settings objects, A and B naming them. */
+    static List<String> of(JsonObject r, JsonObject g, String a, String b) {
         Set<String> keys = new LinkedHashSet<>(r.keySet());
         keys.addAll(g.keySet());
         List<String> out = new ArrayList<>();
         for (String key : keys) {
-            JsonElement a = r.has(key) ? r.get(key) : JsonNull.INSTANCE;
-            JsonElement b = g.has(key) ? g.get(key) : JsonNull.INSTANCE;
-            if (!a.equals(b)) {
-                out.add(key + " (record " + a + ", given " + b + ")");
+            JsonElement x = r.has(key) ? r.get(key) : JsonNull.INSTANCE;
+            JsonElement y = g.has(key) ? g.get(key) : JsonNull.INSTANCE;
+            if (!x.equals(y)) {
+                out.add(key + " (" + a + " " + x + ", " + b + " " + y + ")");
             }
         }
         return out;

@@ -218,6 +218,21 @@ class ResumeTest {
         assertFalse(e.getMessage().contains("dev (") || e.getMessage().contains("test ("), e.getMessage());
     }
 
+    /** spec.json edited after the run started: the refusal names each setting that differs (it gave two hashes). */
+    @Test
+    void anEditedSpecIsRefusedNamingTheSettings() throws IOException {
+        Path record = interrupted("edited-spec");
+        Path specFile = record.resolve("spec.json");
+        String text = Files.readString(specFile);
+        String edited = text.replaceFirst("\"lr\":\\s*0\\.3", "\"lr\": 0.1");
+        assertFalse(edited.equals(text), text);
+        Files.writeString(specFile, edited);
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(record));
+        assertEquals(record.resolve(RunCheckpoint.FILE) + ": the run was started with other settings than it is resumed "
+                + "with: lr (started 0.3, now 0.1); allowed: the settings the run was started with (a run's spec.json: "
+                + "was it edited? a model build's options)", e.getMessage());
+    }
+
     @Test
     void aCheckpointOfAnotherModelIsRefused() throws IOException {
         Path record = interrupted("other-model");

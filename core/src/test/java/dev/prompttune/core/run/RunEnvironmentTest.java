@@ -3,6 +3,7 @@ package dev.prompttune.core.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.model.EngineThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,20 @@ class RunEnvironmentTest {
                 + (now + 1) + " for the same bits)"), warning);
     }
 
+    /** A run killed outright has no summary: its checkpoint says the count. */
+    @Test
+    void aKilledRunsCheckpointSaysItsThreadCount() throws Exception {
+        int now = EngineThreads.intraOp();
+        new SafetensorsWriter().add("x", new float[1], new long[] {1}, "F32")
+                .metadata(RunCheckpoint.METADATA_KEY, "{\"pytorch_threads\": " + (now + 1) + "}")
+                .write(record.resolve(RunCheckpoint.FILE));
+        assertTrue(RunEnvironment.threadsChange(record).orElseThrow().startsWith(record + " trained with " + (now + 1)
+                + " PyTorch threads and resumes with " + now));
+    }
+
     @Test
     void theSameCountOrNoSummaryIsQuiet() throws Exception {
-        assertTrue(RunEnvironment.threadsChange(record).isEmpty(), "a killed run has no summary");
+        assertTrue(RunEnvironment.threadsChange(record).isEmpty(), "a killed run without a checkpoint says nothing");
         summaryWithThreads(EngineThreads.intraOp());
         assertTrue(RunEnvironment.threadsChange(record).isEmpty());
         Files.writeString(record.resolve("summary.json"), "{\"id\": \"x\"}"); // written before records said it

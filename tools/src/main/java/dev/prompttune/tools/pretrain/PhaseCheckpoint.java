@@ -56,7 +56,7 @@ final class PhaseCheckpoint {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("train", fingerprint(train));
         data.put("held_out", fingerprint(held));
-        RunCheckpoint.Identity identity = new RunCheckpoint.Identity(RunCheckpoint.fingerprint(GSON.toJsonTree(recipe)),
+        RunCheckpoint.Identity identity = RunCheckpoint.Identity.of(GSON.toJsonTree(recipe).getAsJsonObject(),
                 EmbeddingFingerprint.of(model.embeddingTable()), data);
         List<long[]> shapes = trainable.parameters().stream().map(p -> p.getShape().getShape()).toList();
         return new PhaseCheckpoint(out.resolve(name + ".resume"), identity, shapes);
