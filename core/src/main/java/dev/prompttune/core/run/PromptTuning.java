@@ -206,7 +206,7 @@ public final class PromptTuning {
             List<long[]> shapes = trainable.parameters().stream().map(p -> p.getShape().getShape()).toList();
             TrainerState resumed = resumeDir == null ? null : RunCheckpoint.read(resumeDir, identity, shapes);
             try (RunRecord record = resumed == null ? RunRecord.create(spec.save(), spec)
-                    : RunRecord.resume(resumeDir, resumed.step())) {
+                    : RunRecord.resume(resumeDir, resumed)) {
                 List<TrainingListener> all = new ArrayList<>(listeners);
                 all.add(record);
                 TrainingSettings settings = experiment.trainingSettings();

@@ -15,6 +15,7 @@ import dev.prompttune.core.promptfile.AtomicText;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.train.StopReason;
+import dev.prompttune.core.train.TrainerState;
 import dev.prompttune.core.train.TrainingListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A run's record on disk, {@code runs/<id>/}: {@code spec.json} (every default resolved), {@code metrics.jsonl}
@@ -39,6 +42,8 @@ import java.util.Map;
  * As a listener it appends the metrics; {@link #finish} writes the rest; {@link #load} reads a record back.
  */
 public final class RunRecord implements TrainingListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunRecord.class);
 
     static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
     /**
@@ -99,31 +104,23 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * Reopens the record of a run resumed at {@code step}: it is incomplete again (its summary goes, rewritten when
-     * the run finishes), and its metrics keep the complete step and evaluation lines up to {@code step} (a killed run
-     * may have logged steps past its checkpoint, and an interrupted or failed one its ending), the resumed run's lines
-     * follow.
+     * Reopens the record of a run resumed from {@code state}, its checkpoint: it is incomplete again (its summary goes,
+     * rewritten when the run finishes), and its metrics keep the step and evaluation lines up to the checkpoint's step
+     * ({@link ResumedMetrics}: a killed run may have logged steps past it, and an interrupted or failed one its ending;
+     * a damaged line before it is rebuilt from the checkpoint), the resumed run's lines follow.
      */
-    public static RunRecord resume(Path dir, int step) {
+    public static RunRecord resume(Path dir, TrainerState state) {
         RecordWriterLock writer = RecordWriterLock.take(dir); // before anything in the record changes
         try {
             AtomicFiles.removeStaleTemps(dir);
             Files.deleteIfExists(dir.resolve("summary.json"));
             Path metrics = dir.resolve("metrics.jsonl");
-            StringBuilder kept = new StringBuilder();
-            for (String line : Files.exists(metrics) ? Files.readAllLines(metrics) : List.<String>of()) {
-                JsonObject o;
-                try {
-                    o = JsonParser.parseString(line).getAsJsonObject();
-                } catch (RuntimeException partial) {
-                    continue; // a blank line, or the last one of a killed process, cut short
-                }
-                String type = o.has("type") ? o.get("type").getAsString() : "";
-                if ((type.equals("step") || type.equals("eval")) && o.get("step").getAsInt() <= step) {
-                    kept.append(line).append('\n');
-                }
+            ResumedMetrics.Kept kept = ResumedMetrics.of(Files.exists(metrics) ? Files.readAllLines(metrics) : List.of(),
+                    state, metrics.toString());
+            if (kept.warning() != null) {
+                LOG.warn(kept.warning());
             }
-            AtomicText.write(metrics, kept.toString());
+            AtomicText.write(metrics, kept.text());
             return new RunRecord(dir, true, writer);
         } catch (IOException e) {
             writer.release(); // again, where the constructor released it: harmless

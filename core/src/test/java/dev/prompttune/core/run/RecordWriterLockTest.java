@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.TrainerState;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordWriterLockTest {
 
+    /** A checkpoint's state at step 0: nothing trained, nothing logged. */
+    private static final TrainerState AT_STEP_0 = new TrainerState(0, new float[0][], new float[0][], new float[0][],
+            Double.NaN, 0, 0, List.of(), List.of(), null);
+
     @TempDir
     Path tmp;
 
@@ -24,13 +30,13 @@ class RecordWriterLockTest {
         RunRecord running = RunRecord.create(tmp, PromptTuneSpec.builder().data("spam").build());
         Path dir = running.dir();
         assertTrue(RecordWriterLock.writtenNow(dir));
-        PromptTuneException e = assertThrows(PromptTuneException.class, () -> RunRecord.resume(dir, 0));
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> RunRecord.resume(dir, AT_STEP_0));
         assertTrue(e.getMessage().startsWith(dir + " is being written by a run that is still going"), e.getMessage());
         assertTrue(RecordWriterLock.writtenNow(dir), "a refused reopening leaves the writer's lock in place");
 
         running.close();
         assertFalse(RecordWriterLock.writtenNow(dir), "the lock ends with the run's record");
-        RunRecord.resume(dir, 0).close();
+        RunRecord.resume(dir, AT_STEP_0).close();
         assertFalse(RecordWriterLock.writtenNow(dir));
     }
 }
