@@ -155,6 +155,7 @@ public final class PromptTuning {
     public PromptTuneRun resume(Path recordDir, PromptTuneSpec expected, List<TrainingListener> listeners) {
         RecordWriterLock.requireNoWriter(recordDir); // before spec.json is read: closing a file drops its locks
         PromptTuneSpec recorded = RunRecord.spec(recordDir);
+        RunRecord.requireDataFound(recordDir, recorded);
         if (expected != null) {
             SpecDifferences.require(recordDir.resolve("spec.json"), recorded, FastDevRun.apply(expected));
         }
@@ -311,6 +312,7 @@ public final class PromptTuning {
     /** {@link #reevaluate(Path)}; {@code anyModel}: even if the prompt records another model's embedding fingerprint. */
     public ScoredSplit reevaluate(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
+        RunRecord.requireDataFound(recordDir, saved.spec());
         ExperimentContext experiment = ExperimentContext.of(session, saved.spec());
         PromptFile.Loaded loaded = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel);
         scoredSplit(experiment, saved.spec()).flatMap(split -> changedData(recordDir, loaded.metadata().dataFingerprints(),

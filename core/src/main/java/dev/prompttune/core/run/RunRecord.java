@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +129,20 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         } catch (RuntimeException e) {
             writer.release();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a record whose data files, named in its {@code spec.json} relative to the folder its run started in, are
+     * not found from this one: "data file train.jsonl does not exist" named neither the record nor that folder.
+     */
+    static void requireDataFound(Path dir, PromptTuneSpec spec) {
+        for (Path file : Arrays.asList(spec.train(), spec.dev(), spec.test())) {
+            if (file != null && !file.isAbsolute() && !Files.exists(file)) {
+                throw new PromptTuneException(dir.resolve("spec.json") + " names data file " + file + " relative to the "
+                        + "folder its run was started in, and it is not found from " + Path.of("").toAbsolutePath()
+                        + "; allowed: running the command from the folder the run started in");
+            }
         }
     }
 
