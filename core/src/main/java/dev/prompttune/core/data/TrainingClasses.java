@@ -31,15 +31,8 @@ final class TrainingClasses {
      */
     static void requireTwo(Split train, Verbalizer v) {
         int[] counts = counts(train, v);
-        int present = 0;
-        int only = -1;
-        for (int c = 0; c < counts.length; c++) {
-            if (counts[c] > 0) {
-                present++;
-                only = c;
-            }
-        }
-        if (present < 2) {
+        int only = lastPresent(counts);
+        if (present(counts) < 2) {
             throw new PromptTuneException("the training data " + train.source() + " holds one class only: all "
                     + train.size() + " examples are '" + v.labels().get(only) + "', while the labels name "
                     + v.size() + " (" + String.join(", ", v.labels()) + "); a prompt trained on one class answers it "
@@ -66,19 +59,31 @@ final class TrainingClasses {
      */
     static List<String> oneClassDev(Split dev, Verbalizer v) {
         int[] counts = counts(dev, v);
-        int present = 0;
-        int only = -1;
-        for (int c = 0; c < counts.length; c++) {
-            if (counts[c] > 0) {
-                present++;
-                only = c;
-            }
-        }
-        if (present != 1 || v.size() < 2) {
+        int only = lastPresent(counts);
+        if (present(counts) != 1 || v.size() < 2) {
             return List.of();
         }
         return List.of("the dev data " + dev.source() + " holds one class only (all " + dev.size() + " examples are '"
                 + v.labels().get(only) + "'): its score says only how often the prompt answers that, and the best step "
                 + "is chosen on it; give dev examples of every class");
+    }
+
+    /** How many classes have at least one example. */
+    private static int present(int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += c > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The last class with an example (the only one, when one is present); -1 when none is. */
+    private static int lastPresent(int[] counts) {
+        for (int c = counts.length - 1; c >= 0; c--) {
+            if (counts[c] > 0) {
+                return c;
+            }
+        }
+        return -1;
     }
 }

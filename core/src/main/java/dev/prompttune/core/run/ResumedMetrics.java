@@ -57,14 +57,7 @@ final class ResumedMetrics {
         }
         for (EvalEvent e : state.evals()) {
             if (!evals.containsKey(e.step())) {
-                JsonObject o = new JsonObject();
-                o.addProperty("type", "eval");
-                o.addProperty("step", e.step());
-                o.addProperty("metric", e.metric());
-                o.addProperty("value", e.value());
-                o.addProperty("best", e.bestValue());
-                o.addProperty("best_step", e.bestStep());
-                evals.put(e.step(), RunRecord.GSON.toJson(o));
+                evals.put(e.step(), RunRecord.GSON.toJson(RunRecord.evalLine(e)));
                 rebuilt++;
             }
         }

@@ -186,6 +186,11 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
 
     @Override
     public void onEval(EvalEvent e) {
+        line(evalLine(e));
+    }
+
+    /** An evaluation as its metrics.jsonl line (also rebuilt from a checkpoint: {@link ResumedMetrics}). */
+    static JsonObject evalLine(EvalEvent e) {
         JsonObject o = new JsonObject();
         o.addProperty("type", "eval");
         o.addProperty("step", e.step());
@@ -193,7 +198,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         o.addProperty("value", e.value());
         o.addProperty("best", e.bestValue());
         o.addProperty("best_step", e.bestStep());
-        line(o);
+        return o;
     }
 
     @Override
