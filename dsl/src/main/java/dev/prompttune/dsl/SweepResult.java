@@ -1,14 +1,17 @@
 package dev.prompttune.dsl;
 
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.run.PromptTuneRun;
-import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.run.RunComparison;
+import dev.prompttune.core.spec.FastDevRun;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A finished sweep: one run per grid point, in grid order, and how many times a model was loaded for it.
@@ -35,7 +38,14 @@ public record SweepResult(List<String> axes, List<SweepSpec.Point> points, List<
                 return runs.get(i);
             }
         }
-        throw new dev.prompttune.core.PromptTuneException("sweep has no point " + values + "; axes: " + axes);
+        // The values each axis has, as its points name them: what get can be given.
+        Map<String, Set<String>> allowed = new LinkedHashMap<>();
+        for (String axis : axes) {
+            allowed.put(axis, new LinkedHashSet<>());
+        }
+        points.forEach(p -> p.values().forEach((k, v) -> allowed.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(v)));
+        throw new PromptTuneException("sweep has no point " + values + "; allowed: "
+                + (allowed.isEmpty() ? "no axis (a single point: get([:]))" : allowed.toString()));
     }
 
     public RunComparison compare() {

@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.run.PromptTuneRun;
@@ -54,6 +55,10 @@ class SweepTest {
             assertEquals(List.of("design", "majority"), List.copyOf(sweep.runs().get(0).baselines().keySet()));
             assertTrue(sweep.runs().subList(1, 9).stream().allMatch(r -> r.baselines().isEmpty()));
             assertEquals(sweep.runs().get(5), sweep.get(Map.of("length", 2, "init", "labels")));
+            // A point that is not there: the values each axis has (it named the axes only).
+            assertEquals("sweep has no point {length=7}; allowed: {length=[1, 2, 4], init=[random, vocab, labels]}",
+                    assertThrows(dev.prompttune.core.PromptTuneException.class, () -> sweep.get(Map.of("length", 7)))
+                            .getMessage());
 
             String table = sweep.table();
             assertTrue(table.contains("by length (rows) and init (columns)"), table);
