@@ -223,10 +223,26 @@ public final class SweepSpec extends TuneSpec {
         }
         List<String> labels = new ArrayList<>();
         List<BiConsumer<TuneSpec, Integer>> setters = new ArrayList<>();
+        String firstRefusal = null;
+        List<String> alsoRefused = new ArrayList<>();
         for (T v : values) {
-            apply.accept(new TuneSpec(), v); // validates
+            try {
+                apply.accept(new TuneSpec(), v); // validates
+            } catch (PromptTuneException e) {
+                // Every bad value of the list at once: `length 5, 0, -2` named 0 only.
+                if (firstRefusal == null) {
+                    firstRefusal = e.getMessage();
+                } else {
+                    alsoRefused.add(label(v));
+                }
+                continue;
+            }
             labels.add(label(v));
             setters.add((spec, i) -> apply.accept(spec, v));
+        }
+        if (firstRefusal != null) {
+            throw new PromptTuneException(alsoRefused.isEmpty() ? firstRefusal
+                    : firstRefusal + " (and " + String.join(", ", alsoRefused) + " in the same list: refused too)");
         }
         if (labels.size() != new HashSet<>(labels).size()) {
             throw new PromptTuneException(keyword + " lists a value twice: " + labels);

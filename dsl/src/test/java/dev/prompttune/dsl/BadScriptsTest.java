@@ -89,6 +89,9 @@ class BadScriptsTest {
                 bad(head + "    length 5\n    steps 2 +\n}\n", 5, "this line ends with '+' and no value follows it"),
                 bad(head + "    labels spam: 'spam',\n}\n", 4, "this line ends with ',' and no value follows it"),
                 bad(head + "    length 20 20\n}\n", 4, "unexpected '20' after"),
+                // Every bad value of a sweep's list (it named the first only).
+                bad("sweep {\n    model 'tiny'\n    data 'markers'\n    length 5, 0, -2\n}\n", 4,
+                        "length is 0; allowed: length >= 1 (and -2 in the same list: refused too)"),
                 bad(head + "    seed -1\n}\n", 4, "write `seed(-1)`"),
                 bad(head + "    labels([:])\n}\n", 4, "labels is {}"),
                 // Found before anything runs, on the template's line (it used to be the block's line, at run time).
