@@ -102,10 +102,10 @@ final class LiteralBlock {
         } catch (RuntimeException e) {
             // not a user error: the run will say what it is
         }
-        // The first problem ends the checks above (bad data stops them before the prompt file is read): a prompt file
-        // is checked on its own too, so that a broken one is reported beside the data's mistake.
+        // The first problem ends the checks above (bad data stops them before the prompt file is read): then each
+        // prompt file is checked on its own too, so that a broken one is reported beside the data's mistake.
         Set<String> checked = new HashSet<>();
-        for (PromptTuneSpec s : specs) {
+        for (PromptTuneSpec s : out.isEmpty() ? List.<PromptTuneSpec>of() : specs) {
             if (s.init() instanceof FileInit file && checked.add(file + " " + s.model() + " " + s.precision())) {
                 checkPromptFile(file, s.model(), s.precision(), block, out);
             }
