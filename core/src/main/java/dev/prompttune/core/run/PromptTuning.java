@@ -80,12 +80,6 @@ public final class PromptTuning {
     }
 
     /**
-     * Refuses a batch or prompt length whose training step cannot fit in this machine's memory ({@link StepMemory}),
-     * on a CPU run (host memory holds the activations only there). Learning the device starts the engine. The
-     * training split is tokenized for its input lengths, through the cache the run reads it from; the model's weights
-     * count unless {@code session} holds them already.
-     */
-    /**
      * Refuses verbalizer words the model's tokenizer cannot tell apart or cannot spell ({@link VerbalizerTokens}: two
      * classes' words that become the same tokens, a word that becomes nothing or unknown tokens), as the run would once
      * it tokenizes the task. Needs only the tokenizer: cheap enough for a script's compile-time checks.
@@ -95,6 +89,12 @@ public final class PromptTuning {
                 spec.maxTargetLength());
     }
 
+    /**
+     * Refuses a batch or prompt length whose training step cannot fit in this machine's memory ({@link StepMemory}),
+     * on a CPU run (host memory holds the activations only there). Learning the device starts the engine. The
+     * training split is tokenized for its input lengths, through the cache the run reads it from; the model's weights
+     * count unless {@code session} holds them already.
+     */
     public static void checkStepMemory(PromptTuneSpec spec, Prepared prepared, Session session) {
         if (Session.device(spec.device()).isGpu()) {
             return;
