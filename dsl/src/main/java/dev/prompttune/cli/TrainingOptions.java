@@ -1,7 +1,7 @@
 package dev.prompttune.cli;
 
-import dev.prompttune.core.model.EngineSetup;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.model.EngineSetup;
 import dev.prompttune.core.model.EngineThreads;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.train.ConsoleProgress;
