@@ -179,9 +179,10 @@ public final class RunCheckpoint {
             if (!meta.get("spec_fingerprint").getAsString().equals(expected.spec()) && meta.has("settings")
                     && meta.get("settings").isJsonObject() && expected.settings() != null) {
                 // Name what differs: "steps (started 400, now 50)", not two hashes.
+                // Compared as the checkpoint holds them, after JSON text (0.1f in memory is 0.10000000149 as a double).
+                JsonObject now = JsonParser.parseString(RunRecord.GSON.toJson(expected.settings())).getAsJsonObject();
                 throw new Mismatch(file + ": the run was started with other settings than it is resumed with: "
-                        + String.join(", ", SpecDifferences.of(meta.getAsJsonObject("settings"), expected.settings(),
-                                "started", "now"))
+                        + String.join(", ", SpecDifferences.of(meta.getAsJsonObject("settings"), now, "started", "now"))
                         + "; allowed: the settings the run was started with (a run's spec.json: was it edited? a model "
                         + "build's options)");
             }

@@ -92,7 +92,9 @@ class PretrainResumeTest {
                 refused.getMessage());
         PromptTuneException other = assertThrows(PromptTuneException.class,
                 () -> build(args(corpus, split, "--span-lr", "0.002", "--resume", "true"), 0));
-        assertTrue(other.getMessage().contains("fingerprint"), other.getMessage());
+        // The setting that differs, named with both values (the checkpoint keeps the recipe), and only that one.
+        assertTrue(other.getMessage().contains("other settings than it is resumed with: span_lr (started 0.003, now 0.002), "
+                + "lr (started 0.003, now 0.002); allowed:"), other.getMessage());
         assertTrue(RunCheckpoint.exists(checkpointDir), "a refused resume leaves the checkpoint");
 
         assertEquals(List.of(6, 7), build(args(corpus, split, "--resume", "true"), 0), "steps trained after the resume");
