@@ -255,37 +255,27 @@ final class LiteralBlock {
 
     /** The argument of {@code call} that gives a file the message names, or null. */
     static Expression fileNamed(String message, MethodCallExpression call) {
-        Expression[] found = new Expression[1];
-        call.getArguments().visit(new CodeVisitorSupport() {
-            @Override
-            public void visitConstantExpression(ConstantExpression c) {
-                if (found[0] == null && c.getValue() instanceof String file && (file.contains(".") || file.contains("/"))
-                        && message.contains(file)) {
-                    found[0] = c;
-                }
-            }
-        });
-        return found[0];
+        return filesOf(call).stream().filter(c -> message.contains((String) c.getValue())).findFirst().orElse(null);
     }
 
     /** Whether the message names a file that this call gives (as written in the script). */
     private static boolean namesAFileOf(String message, MethodCallExpression call) {
-        return filesOf(call).stream().anyMatch(message::contains);
+        return fileNamed(message, call) != null;
     }
 
     /** Whether the message begins with a file that this call gives (it is about that file). */
     private static boolean startsWithAFileOf(String message, MethodCallExpression call) {
-        return filesOf(call).stream().anyMatch(message::startsWith);
+        return filesOf(call).stream().anyMatch(c -> message.startsWith((String) c.getValue()));
     }
 
-    /** The strings in a call's arguments that look like files ({@code a.csv}, {@code dir/x}). */
-    private static List<String> filesOf(MethodCallExpression call) {
-        List<String> files = new ArrayList<>();
+    /** The string constants in a call's arguments that look like files ({@code a.csv}, {@code dir/x}). */
+    private static List<ConstantExpression> filesOf(MethodCallExpression call) {
+        List<ConstantExpression> files = new ArrayList<>();
         call.getArguments().visit(new CodeVisitorSupport() {
             @Override
             public void visitConstantExpression(ConstantExpression c) {
                 if (c.getValue() instanceof String file && (file.contains(".") || file.contains("/"))) {
-                    files.add(file);
+                    files.add(c);
                 }
             }
         });

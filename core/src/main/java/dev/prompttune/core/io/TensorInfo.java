@@ -33,6 +33,12 @@ public record TensorInfo(String name, String dtype, long[] shape, long begin, lo
         return n;
     }
 
+    /** Whether the dtype holds floating-point numbers (F64, F32, F16, BF16): what a prompt or an embedding may be. */
+    public boolean floating() {
+        Dtype d = Dtype.parse(dtype);
+        return d != null && d.floating;
+    }
+
     /** Number of data bytes, {@code end - begin}. */
     public long byteLength() {
         return end - begin;

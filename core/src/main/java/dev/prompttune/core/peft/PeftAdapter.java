@@ -103,7 +103,7 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
                 throw new PromptTuneException(weights + ": no '" + TENSOR + "' tensor; it has " + f.tensors().keySet());
             }
             long[] shape = info.shape();
-            if (!info.dtype().startsWith("F") && !info.dtype().startsWith("BF")) {
+            if (!info.floating()) {
                 throw new PromptTuneException(weights + ": '" + TENSOR + "' is " + info.dtype() + " "
                         + Arrays.toString(shape) + "; allowed: a float tensor (F32, F16, BF16, F64)");
             }

@@ -121,7 +121,7 @@ public final class PromptFile {
                 throw new PromptTuneException("prompt file " + tensors + " holds an empty prompt (shape "
                         + Arrays.toString(shape) + "); allowed: a prompt file with at least 1 prompt vector");
             }
-            if (shape.length != 2 || shape[0] < 1 || shape[1] < 1 || !info.dtype().startsWith("F") && !info.dtype().startsWith("BF")) {
+            if (shape.length != 2 || shape[0] < 1 || shape[1] < 1 || !info.floating()) {
                 throw new PromptTuneException("prompt file " + tensors + ": '" + TENSOR + "' is " + info.dtype()
                         + " " + Arrays.toString(shape) + "; allowed: a float tensor [p, H]");
             }

@@ -176,18 +176,9 @@ public final class RunCheckpoint {
             }
             check(file, "model embedding fingerprint", meta.get("model_fingerprint").getAsString(), expected.model(),
                     "the model the run was trained on");
-            if (!meta.get("spec_fingerprint").getAsString().equals(expected.spec()) && meta.has("settings")
-                    && meta.get("settings").isJsonObject() && expected.settings() != null) {
-                // Name what differs: "steps (started 400, now 50)", not two hashes.
-                // Compared as the checkpoint holds them, after JSON text (0.1f in memory is 0.10000000149 as a double).
-                JsonObject now = JsonParser.parseString(RunRecord.GSON.toJson(expected.settings())).getAsJsonObject();
-                throw new Mismatch(file + ": the run was started with other settings than it is resumed with: "
-                        + String.join(", ", SpecDifferences.of(meta.getAsJsonObject("settings"), now, "started", "now"))
-                        + "; allowed: the settings the run was started with (a run's spec.json: was it edited? a model "
-                        + "build's options)");
+            if (!meta.get("spec_fingerprint").getAsString().equals(expected.spec())) {
+                throw settingsMismatch(file, meta, expected);
             }
-            check(file, "spec fingerprint", meta.get("spec_fingerprint").getAsString(), expected.spec(),
-                    "the settings the run was started with (a run's spec.json: was it edited? a model build's options)");
             Map<String, String> data = new LinkedHashMap<>();
             meta.getAsJsonObject("data_fingerprints").entrySet().forEach(e -> data.put(e.getKey(), e.getValue().getAsString()));
             checkData(file, data, expected.data());
@@ -284,6 +275,22 @@ public final class RunCheckpoint {
         return new OptimizerState(o.get("name").getAsString(), o.get("steps").getAsInt(), slots);
     }
 
+    /**
+     * The refusal of a resume with other settings than the run started with: each setting that differs ("steps
+     * (started 400, now 50)") when the checkpoint keeps its settings, else the two fingerprints (older checkpoints).
+     */
+    private static Mismatch settingsMismatch(Path file, JsonObject meta, Identity expected) {
+        String allowed = "the settings the run was started with (a run's spec.json: was it edited? a model build's "
+                + "options)";
+        if (meta.get("settings") instanceof JsonObject started && expected.settings() != null) {
+            // Compared as the checkpoint holds them, after JSON text (0.1f in memory is 0.10000000149 as a double).
+            JsonObject now = JsonParser.parseString(RunRecord.GSON.toJson(expected.settings())).getAsJsonObject();
+            return new Mismatch(file + ": the run was started with other settings than it is resumed with: "
+                    + String.join(", ", SpecDifferences.of(started, now, "started", "now")) + "; allowed: " + allowed);
+        }
+        return mismatch(file, "spec fingerprint", meta.get("spec_fingerprint").getAsString(), expected.spec(), allowed);
+    }
+
     /** The PyTorch thread count the checkpoint in {@code recordDir} was written with; empty when it does not say. */
     static OptionalInt threads(Path recordDir) {
         try (SafetensorsFile in = SafetensorsFile.open(recordDir.resolve(FILE))) {
@@ -344,9 +351,13 @@ public final class RunCheckpoint {
 
     private static void check(Path file, String what, String saved, String now, String allowed) {
         if (!saved.equals(now)) {
-            throw new Mismatch(file + ": the checkpoint's " + what + " is " + saved + ", but resuming with "
-                    + now + "; allowed: " + allowed);
+            throw mismatch(file, what, saved, now, allowed);
         }
+    }
+
+    private static Mismatch mismatch(Path file, String what, String saved, String now, String allowed) {
+        return new Mismatch(file + ": the checkpoint's " + what + " is " + saved + ", but resuming with " + now
+                + "; allowed: " + allowed);
     }
 
     /** The checkpoint was damaged: {@link #corrupt}'s message. */
