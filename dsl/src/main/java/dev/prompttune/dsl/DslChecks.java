@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -85,6 +86,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
 
     /** Per script class, its local variables' assignments (see {@link #onceAssigned}). */
     private final Map<ClassNode, Assignments> assignments = new IdentityHashMap<>();
+
+    /** Per script class, the files its verbs write (see {@link ScriptOutputs}). */
+    private final Map<ClassNode, ScriptOutputs> outputs = new IdentityHashMap<>();
 
     public DslChecks(StaticTypeCheckingVisitor visitor) {
         super(visitor);
@@ -254,6 +258,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
         String owner = target.getDeclaringClass().getName();
         if (KEYWORDS.containsKey(owner)) {
+            if (LiteralBlock.filesOf(mce).stream().anyMatch(c -> outputs().mayWrite(c.getValue()))) {
+                return; // `init file('p.safetensors')` after `savePrompt(a, 'p')`: read when the script gets there
+            }
             Object[] values = values(mce);
             for (Object v : values) {
                 if (v instanceof DslLiterals.Failed f) {
@@ -279,7 +286,33 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             }
         } else if (owner.equals(PromptTuneScript.class.getName()) && NEEDS_DATA.contains(mce.getMethodAsString())) {
             checkBlock(mce);
+        } else if (owner.equals(PromptTuneScript.class.getName())) {
+            String problem = VerbChecks.problem(mce.getMethodAsString(), Arrays.asList(values(mce)), outputs());
+            if (problem != null) {
+                error(problem, mce);
+            }
         }
+    }
+
+    /**
+     * {@code predict(run, null)}: the type checker cannot choose between the text, map and list forms and would say
+     * so in its own terms; the input is the mistake.
+     */
+    @Override
+    public List<MethodNode> handleAmbiguousMethods(List<MethodNode> nodes, Expression origin) {
+        if (origin instanceof MethodCallExpression mce && mce.isImplicitThis() && inScript()
+                && ("predict".equals(mce.getMethodAsString()) || "predictMixed".equals(mce.getMethodAsString()))
+                && arguments(mce).stream().anyMatch(a -> a instanceof ConstantExpression c && c.isNullExpression())) {
+            error(mce.getMethodAsString() + ": the input is null; allowed: a text, a map of fields (subject: '…', "
+                    + "body: '…') or a list of texts or maps", mce);
+            return List.of(nodes.get(0));
+        }
+        return nodes;
+    }
+
+    /** The files the script being checked writes with its own verbs. */
+    private ScriptOutputs outputs() {
+        return outputs.computeIfAbsent(getEnclosingClassNode(), script -> ScriptOutputs.of(script, this::literal));
     }
 
     /** A promptTune / sweep / baseline call: its block must name data; a baseline's kind must be known. */
@@ -319,7 +352,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         } else {
             // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
             // not have): check them together now, with the script's other mistakes, rather than at run time.
-            for (LiteralBlock.Problem problem : LiteralBlock.problems(mce.getMethodAsString(), block, this::literals)) {
+            for (LiteralBlock.Problem problem : LiteralBlock.problems(mce.getMethodAsString(), block, this::literals, outputs()::mayWrite)) {
                 error(problem.message(), problem.where() != null ? problem.where() : mce);
             }
         }

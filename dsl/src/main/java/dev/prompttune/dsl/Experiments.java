@@ -45,6 +45,9 @@ import java.util.function.Consumer;
  */
 public class Experiments {
 
+    static final String NO_RUNS_TO_COMPARE = "compare: no runs given; allowed: one or more runs";
+    static final String NO_RUNS_TO_ENSEMBLE = "ensemble: no runs given; allowed: one or more runs of one task and model";
+
     private final Session session;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<PromptTuneRun> runs = new ArrayList<>();
@@ -183,7 +186,7 @@ public class Experiments {
     /** Runs side by side: table and curves. */
     public RunComparison compare(List<PromptTuneRun> runs) {
         if (runs.isEmpty()) {
-            throw new PromptTuneException("compare: no runs given; allowed: one or more runs");
+            throw new PromptTuneException(NO_RUNS_TO_COMPARE);
         }
         return RunComparison.of(runs);
     }
@@ -202,7 +205,7 @@ public class Experiments {
 
     /** {@link #load(String)}; {@code anyModel}: even if its prompt records another model's embedding fingerprint. */
     public PromptTuneRun load(String recordDir, boolean anyModel) {
-        return PromptFiles.loadRecord(recordDir(recordDir), anyModel);
+        return loadRecord(recordDir, anyModel);
     }
 
     /** Re-scores a run from its record alone (test, or dev when there is no labelled test split). */
@@ -282,7 +285,7 @@ public class Experiments {
     /** Prompts of one task voting by majority, all members scored in one batched pass (paper §7). */
     public EnsembleResult ensemble(List<PromptTuneRun> members) {
         if (members.isEmpty()) {
-            throw new PromptTuneException("ensemble: no runs given; allowed: one or more runs of one task and model");
+            throw new PromptTuneException(NO_RUNS_TO_ENSEMBLE);
         }
         PromptTuneSpec first = members.get(0).spec();
         for (PromptTuneRun m : members) {
@@ -362,8 +365,24 @@ public class Experiments {
 
     /** {@link #loadPrompt(String)}; {@code anyModel}: even if the prompt records another model's fingerprint. */
     public PromptTuneRun loadPrompt(String path, boolean anyModel) {
+        return loadPromptFile(path, anyModel);
+    }
+
+    /** {@link #loadPrompt(String, boolean)}'s reading and checks, which need no session (the script checks use them). */
+    static PromptTuneRun loadPromptFile(String path, boolean anyModel) {
         return PromptFiles.load(PathProblems.given(path, "prompt file",
                 "a prompt file (DIR/NAME.safetensors, or DIR/NAME) or a run record folder"), anyModel);
+    }
+
+    /** {@link #load(String, boolean)}'s reading and checks, which need no session. */
+    static PromptTuneRun loadRecord(String recordDir, boolean anyModel) {
+        return PromptFiles.loadRecord(recordDir(recordDir), anyModel);
+    }
+
+    /** {@link #importPeft(String)}, which needs no session. */
+    static PeftAdapter readPeft(String dir) {
+        return PeftAdapter.importFrom(PathProblems.given(dir, "PEFT adapter",
+                "a PEFT adapter folder (adapter_config.json and adapter_model.safetensors)"));
     }
 
     // ---- PEFT, interpretation --------------------------------------------------------------------------------------
@@ -376,8 +395,7 @@ public class Experiments {
 
     /** Reads a PEFT prompt-tuning adapter (use it to start a run: {@code init file('DIR')}). */
     public PeftAdapter importPeft(String dir) {
-        return PeftAdapter.importFrom(PathProblems.given(dir, "PEFT adapter",
-                "a PEFT adapter folder (adapter_config.json and adapter_model.safetensors)"));
+        return readPeft(dir);
     }
 
     /** For each prompt position, the {@code k} nearest vocabulary tokens (cosine); label positions marked. */
@@ -412,11 +430,11 @@ public class Experiments {
         return SoftPrompt.of(run.prompt(), run.length(), run.width(), ctx.session().manager());
     }
 
-    private static Path recordDir(String recordDir) {
+    static Path recordDir(String recordDir) {
         return PathProblems.given(recordDir, "run record", "a run record folder (runs/NAME-TIMESTAMP)");
     }
 
-    private static Path existing(String file) {
+    static Path existing(String file) {
         return PathProblems.requireFile(Path.of(file), "data file");
     }
 }

@@ -9,12 +9,14 @@ import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.codehaus.groovy.ast.CodeVisitorSupport;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
@@ -59,12 +61,14 @@ final class LiteralBlock {
      * in order, and a prompt file's own; none when there is none or the block's settings are not all literal.
      *
      * @param literals a call's arguments as Java values, or null when any is not a literal
+     * @param writtenByScript whether the script itself may write a file (then a prompt file there is not read yet)
      */
-    static List<Problem> problems(String verb, ClosureExpression block, Function<MethodCallExpression, Object[]> literals) {
+    static List<Problem> problems(String verb, ClosureExpression block, Function<MethodCallExpression, Object[]> literals,
+                                  Predicate<Object> writtenByScript) {
         TuneSpec spec = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
         List<PromptTuneSpec> specs = new ArrayList<>();
         try {
-            Replay replay = replay(block, spec, literals);
+            Replay replay = replay(block, spec, literals, writtenByScript);
             if (!replay.usable()) {
                 return List.of();
             }
@@ -153,7 +157,8 @@ final class LiteralBlock {
      * complete, and when the block holds anything but calls, not usable: a check would be of settings the author did
      * not write.
      */
-    private static Replay replay(ClosureExpression block, Object target, Function<MethodCallExpression, Object[]> literals) {
+    private static Replay replay(ClosureExpression block, Object target, Function<MethodCallExpression, Object[]> literals,
+                                 Predicate<Object> writtenByScript) {
         boolean complete = true;
         boolean modelFailed = false;
         List<FileInit> files = new ArrayList<>();
@@ -174,6 +179,12 @@ final class LiteralBlock {
                 continue;
             }
             Object[] values = literals.apply(call);
+            if ("init".equals(keyword) && values != null && Arrays.stream(values)
+                    .anyMatch(v -> v instanceof FileInit f && writtenByScript.test(f.path()))) {
+                // A prompt file the script saves before this block runs: not there yet, or about to change.
+                complete = false;
+                continue;
+            }
             if ("init".equals(keyword) && values != null) {
                 for (Object v : values) {
                     if (v instanceof FileInit f) {
@@ -269,7 +280,7 @@ final class LiteralBlock {
     }
 
     /** The string constants in a call's arguments that look like files ({@code a.csv}, {@code dir/x}). */
-    private static List<ConstantExpression> filesOf(MethodCallExpression call) {
+    static List<ConstantExpression> filesOf(MethodCallExpression call) {
         List<ConstantExpression> files = new ArrayList<>();
         call.getArguments().visit(new CodeVisitorSupport() {
             @Override

@@ -194,7 +194,8 @@ public final class PromptFile {
         return PromptMetadata.builder().shape(p, h).build();
     }
 
-    private static Path stripExtension(Path path) {
+    /** {@code dir/NAME} for {@code dir/NAME.safetensors} or {@code dir/NAME.json}; any other path itself. */
+    public static Path stripExtension(Path path) {
         String file = path.getFileName().toString();
         for (String ext : new String[] {SAFETENSORS, JSON}) {
             if (file.endsWith(ext) && file.length() > ext.length()) {

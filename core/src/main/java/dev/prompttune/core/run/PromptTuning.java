@@ -154,8 +154,7 @@ public final class PromptTuning {
      */
     public PromptTuneRun resume(Path recordDir, PromptTuneSpec expected, List<TrainingListener> listeners) {
         RecordWriterLock.requireNoWriter(recordDir); // before spec.json is read: closing a file drops its locks
-        PromptTuneSpec recorded = RunRecord.spec(recordDir);
-        RunRecord.requireDataFound(recordDir, recorded);
+        PromptTuneSpec recorded = requireResumable(recordDir);
         if (expected != null) {
             SpecDifferences.require(recordDir.resolve("spec.json"), recorded, FastDevRun.apply(expected));
         }
@@ -164,9 +163,19 @@ public final class PromptTuning {
             throw new PromptTuneException(recordDir + " is a full run, but the fast dev run switch is on ("
                     + FastDevRun.ENV + " or -D" + FastDevRun.PROPERTY + "); allowed: resuming it with the switch off");
         }
-        RunCheckpoint.requireExists(recordDir);
         RunEnvironment.threadsChange(recordDir).ifPresent(LOG::warn);
         return train(prepared, listeners, recordDir);
+    }
+
+    /**
+     * The recorded spec of a run record that can be resumed: its spec.json read, its data found, its checkpoint there
+     * (what {@link #resume} checks of the files alone; a script's checks use it before anything runs).
+     */
+    public static PromptTuneSpec requireResumable(Path recordDir) {
+        PromptTuneSpec recorded = RunRecord.spec(recordDir);
+        RunRecord.requireDataFound(recordDir, recorded);
+        RunCheckpoint.requireExists(recordDir);
+        return recorded;
     }
 
     /** A new run ({@code resumeDir} null) or the resumed run of that record. */

@@ -1,0 +1,111 @@
+package dev.prompttune.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prompttune.core.run.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mistakes in verb calls that are known before a script runs (a missing prompt file, record, adapter or data file; a
+ * literal argument the verb refuses) are reported with the script's other mistakes, before anything trains; files
+ * the script writes itself are read when it gets there, so a script that saves a prompt and then uses it works.
+ */
+@ExtendWith(HomeExtension.class)
+class VerbChecksTest {
+
+    private static final String BLOCK = "promptTune { model 'tiny'; data 'markers'; length 2; steps 2; batch 4; evalEvery 0 }";
+
+    Session session;
+    Experiments experiments;
+
+    @BeforeEach
+    void session() {
+        session = new Session();
+        experiments = new Experiments(session);
+    }
+
+    @AfterEach
+    void close() {
+        session.close();
+    }
+
+    private List<String> errors(String script) {
+        ScriptError e = assertThrows(ScriptError.class, () -> new ScriptRunner(experiments).compile(script, "bad.groovy"));
+        return e.getMessage().lines().toList();
+    }
+
+    @Test
+    void eachVerbMistakeIsReportedOnItsLineBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path notPrompt = Files.writeString(dir.resolve("broken.safetensors"), "not a safetensors file");
+        List<String> lines = errors("""
+                def a = %s
+                nearest(a, 0)
+                ensemble([])
+                predict(a, null)
+                loadPrompt('%s')
+                loadPrompt('%s')
+                evaluate(a, '%s')
+                importPeft('%s')
+                load('%s')
+                compare([])
+                resume('%s')
+                evaluate('%s')
+                """.formatted(BLOCK, dir.resolve("missing"), notPrompt, dir.resolve("missing.csv"), dir.resolve("no-adapter"),
+                dir.resolve("runs/none"), dir.resolve("runs/gone"), dir.resolve("runs/other")));
+        assertEquals(11, lines.size(), String.join("\n", lines));
+        assertEquals("bad.groovy:2: nearest tokens: k is 0; allowed: 1 <= k <= the model's vocabulary size", lines.get(0));
+        assertEquals("bad.groovy:3: " + Experiments.NO_RUNS_TO_ENSEMBLE, lines.get(1));
+        assertTrue(lines.get(2).startsWith("bad.groovy:4: predict: the input is null; allowed: a text"), lines.get(2));
+        assertEquals("bad.groovy:5: prompt file " + dir.resolve("missing.safetensors") + " does not exist", lines.get(3));
+        assertTrue(lines.get(4).startsWith("bad.groovy:6: " + notPrompt), lines.get(4));
+        assertEquals("bad.groovy:7: data file " + dir.resolve("missing.csv") + " does not exist", lines.get(5));
+        assertEquals("bad.groovy:8: PEFT adapter " + dir.resolve("no-adapter") + " does not exist", lines.get(6));
+        assertEquals("bad.groovy:9: run record " + dir.resolve("runs/none") + " does not exist", lines.get(7));
+        assertEquals("bad.groovy:10: " + Experiments.NO_RUNS_TO_COMPARE, lines.get(8));
+        assertTrue(lines.get(9).startsWith("bad.groovy:11: ") && lines.get(9).contains(dir.resolve("runs/gone").toString()), lines.get(9));
+        assertTrue(lines.get(10).startsWith("bad.groovy:12: run record " + dir.resolve("runs/other")), lines.get(10));
+        assertEquals(0, session.modelLoads(), "a model was loaded");
+    }
+
+    /** Before: `init file('p.safetensors')` after `savePrompt(a, 'p')` was refused at compile time ("does not exist"). */
+    @Test
+    void aScriptThatSavesAPromptAndThenUsesItRuns(@TempDir Path dir) {
+        Path p = dir.resolve("saved/p");
+        Path peft = dir.resolve("adapter");
+        Object value = new ScriptRunner(experiments).run("""
+                def a = %s
+                savePrompt(a, '%s')
+                def b = loadPrompt('%s')
+                exportPeft(b, '%s')
+                importPeft('%s')
+                promptTune { model 'tiny'; data 'markers'; length 2; steps 2; batch 4; evalEvery 0; init file('%s.safetensors') }
+                """.formatted(BLOCK, p, p, peft, peft, p), "saves.groovy");
+        assertEquals(2, experiments.runs().size(), String.valueOf(value));
+        assertTrue(Files.isRegularFile(peft.resolve("adapter_config.json")));
+    }
+
+    /** A writing verb whose path is only known when the script runs may write anything: no read is checked ahead. */
+    @Test
+    void aPathKnownOnlyWhenTheScriptRunsTurnsTheReadChecksOff(@TempDir Path dir) {
+        new ScriptRunner(experiments).compile("""
+                def a = %s
+                [1, 2].each { i -> savePrompt(a, "%s/p$i") }
+                loadPrompt('%s/p2')
+                """.formatted(BLOCK, dir, dir), "loop.groovy");
+        List<String> lines = errors("""
+                def a = %s
+                savePrompt(a, '%s/p1')
+                loadPrompt('%s/p2')
+                """.formatted(BLOCK, dir, dir));
+        assertEquals(List.of("bad.groovy:3: prompt file " + dir.resolve("p2.safetensors") + " does not exist"), lines);
+    }
+}
