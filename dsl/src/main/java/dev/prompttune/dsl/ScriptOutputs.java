@@ -10,9 +10,15 @@ import java.util.function.Function;
 import org.codehaus.groovy.ast.ClassNode;
 import org.codehaus.groovy.ast.CodeVisitorSupport;
 import org.codehaus.groovy.ast.MethodNode;
+import org.codehaus.groovy.ast.expr.BinaryExpression;
+import org.codehaus.groovy.ast.expr.ClassExpression;
+import org.codehaus.groovy.ast.expr.ConstructorCallExpression;
 import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
+import org.codehaus.groovy.ast.expr.PropertyExpression;
+import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
+import org.codehaus.groovy.syntax.Types;
 
 /**
  * The files a script's own verbs write ({@code savePrompt(run, 'p')}, {@code exportPeft(run, 'dir')}), known before
@@ -20,13 +26,24 @@ import org.codehaus.groovy.ast.expr.TupleExpression;
  * ({@code savePrompt(a, 'p')} and later {@code init file('p.safetensors')}) does not exist yet, or is about to be
  * replaced, so it is checked when the script reaches it, not before.
  *
- * <p>When a writing verb's path is not known before the script runs ({@code savePrompt(a, "p$i")}), any file may be
- * written: then no read is checked ahead, rather than refusing a script that works.
+ * <p>When a writing verb's path is not known before the script runs ({@code savePrompt(a, "p$i")}), or the script
+ * may write files by other means ({@code new File('x.csv').text = …}, {@code Files.copy}, {@code withWriter}), any
+ * file may be written: then no read is checked ahead, rather than refusing a script that works.
  */
 final class ScriptOutputs {
 
     /** The script verbs that write a file or folder, each given as its last argument. */
     static final Set<String> WRITERS = Set.of("savePrompt", "exportPeft");
+
+    /** Groovy and JDK methods that write, copy or move files ({@code file.text = …} is {@code setText}). */
+    private static final Set<String> OTHER_WRITES = Set.of("setText", "setBytes", "write", "append", "leftShift",
+            "withWriter", "withWriterAppend", "withPrintWriter", "withOutputStream", "withDataOutputStream",
+            "withObjectOutputStream", "newWriter", "newOutputStream", "newPrintWriter", "renameTo", "copy", "move",
+            "createFile", "createDirectories", "createDirectory", "createTempFile", "mkdir", "mkdirs");
+
+    /** File-writing classes whose construction means the script may write any file. */
+    private static final Set<String> WRITER_TYPES = Set.of("java.io.File", "java.io.FileWriter",
+            "java.io.FileOutputStream", "java.io.PrintWriter", "java.io.RandomAccessFile");
 
     private final List<Path> written;
     private final boolean unknown;
@@ -55,7 +72,31 @@ final class ScriptOutputs {
                         written.add(path(value)); // a blank or invalid path writes nothing: the verb refuses it
                     }
                 }
+                if (OTHER_WRITES.contains(call.getMethodAsString()) || call.getObjectExpression() instanceof ClassExpression c
+                        && c.getType().getName().equals("java.nio.file.Files")) {
+                    unknown[0] = true;
+                }
                 super.visitMethodCallExpression(call);
+            }
+
+            @Override
+            public void visitStaticMethodCallExpression(StaticMethodCallExpression call) {
+                unknown[0] |= OTHER_WRITES.contains(call.getMethod());
+                super.visitStaticMethodCallExpression(call);
+            }
+
+            @Override
+            public void visitConstructorCallExpression(ConstructorCallExpression call) {
+                unknown[0] |= WRITER_TYPES.contains(call.getType().getName());
+                super.visitConstructorCallExpression(call);
+            }
+
+            @Override
+            public void visitBinaryExpression(BinaryExpression b) {
+                // `file.text = '…'`, `file.bytes = …`
+                unknown[0] |= Types.isAssignment(b.getOperation().getType()) && b.getLeftExpression() instanceof PropertyExpression p
+                        && ("text".equals(p.getPropertyAsString()) || "bytes".equals(p.getPropertyAsString()));
+                super.visitBinaryExpression(b);
             }
         };
         for (MethodNode m : script.getMethods()) {

@@ -93,7 +93,10 @@ class VerbChecksTest {
         assertTrue(Files.isRegularFile(peft.resolve("adapter_config.json")));
     }
 
-    /** A writing verb whose path is only known when the script runs may write anything: no read is checked ahead. */
+    /**
+     * A writing verb whose path is only known when the script runs, or a file written by Groovy's own means, may be
+     * anything: no read is checked ahead.
+     */
     @Test
     void aPathKnownOnlyWhenTheScriptRunsTurnsTheReadChecksOff(@TempDir Path dir) {
         new ScriptRunner(experiments).compile("""
@@ -101,6 +104,11 @@ class VerbChecksTest {
                 [1, 2].each { i -> savePrompt(a, "%s/p$i") }
                 loadPrompt('%s/p2')
                 """.formatted(BLOCK, dir, dir), "loop.groovy");
+        new ScriptRunner(experiments).compile("""
+                def a = %s
+                new File('%s/x.csv').text = 'text,label\\nhello,yes\\n'
+                evaluate(a, '%s/x.csv')
+                """.formatted(BLOCK, dir, dir), "writes.groovy");
         List<String> lines = errors("""
                 def a = %s
                 savePrompt(a, '%s/p1')
