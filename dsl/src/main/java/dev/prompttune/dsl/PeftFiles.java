@@ -4,6 +4,7 @@ import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.peft.PeftAdapter;
+import dev.prompttune.core.prompt.Placement;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.promptfile.PromptMetadata;
@@ -31,8 +32,8 @@ public final class PeftFiles {
         Path file = run.record() == null ? null : run.record().resolve("prompt.safetensors");
         PromptMetadata meta = file != null && Files.isRegularFile(file) ? PromptFile.load(file).metadata() : null;
         String source = file != null ? file.toString() : run.name();
-        return export(source, run.prompt(), run.length(), run.width(), meta, run.spec().model(), run.spec().precision(), dir,
-                baseModel, anyModel);
+        return export(source, run.prompt(), run.length(), run.width(), meta, run.spec().model(), run.spec().precision(),
+                run.spec().placement(), dir, baseModel, anyModel);
     }
 
     /** {@link #export(PromptTuneRun, Path, String, boolean)} with the fingerprint checked. */
@@ -51,12 +52,19 @@ public final class PeftFiles {
             throw new PromptTuneException("export-peft: " + promptFile + " does not record its base model; give --model");
         }
         Object precision = loaded.metadata().hyperParameters().get("precision");
+        Placement placement = loaded.metadata().placement() == null ? Placement.PREFIX : Placement.parse(loaded.metadata().placement());
         return export(loaded.file().toString(), loaded.values(), loaded.length(), loaded.width(), loaded.metadata(), m,
-                precision == null ? "fp32" : precision.toString(), dir, baseModel, anyModel);
+                precision == null ? "fp32" : precision.toString(), placement, dir, baseModel, anyModel);
     }
 
     private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, String model,
-                               String precision, Path dir, String baseModel, boolean anyModel) {
+                               String precision, Placement placement, Path dir, String baseModel, boolean anyModel) {
+        if (placement != Placement.PREFIX) {
+            // PEFT's prompt tuning always puts the virtual tokens before the input: the prompt would act elsewhere.
+            throw new PromptTuneException("export-peft: " + source + " was trained with placement '" + placement.key()
+                    + "', but a PEFT prompt-tuning adapter puts its prompt before the input; allowed: a prompt trained "
+                    + "with placement 'prefix'");
+        }
         Path modelDir = ModelResolver.resolve(model);
         PromptCheck.check(source, values, length, width, meta, PromptCheck.Target.ofCheckpoint(model, modelDir, precision), anyModel);
         T5Config config = T5Config.load(modelDir);

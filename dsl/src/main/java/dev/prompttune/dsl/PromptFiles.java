@@ -14,9 +14,11 @@ import dev.prompttune.core.spec.TaskResolver;
 import dev.prompttune.core.train.StopReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * A run's prompt as a file and back ({@code savePrompt}/{@code loadPrompt}): {@code NAME.safetensors} +
@@ -24,6 +26,15 @@ import java.util.Map;
  * task, template, labels, placement), so a loaded prompt predicts, scores and exports like the run it came from.
  */
 final class PromptFiles {
+
+    /**
+     * The metadata of each prompt loaded from a file, by the run's values array (arrays hash by identity; a weak key
+     * goes with its run). Saving such a run again writes the file's metadata, above all the embedding fingerprint of
+     * the model it was trained on: rebuilt from the spec it would have none, and a prompt loaded with
+     * {@code anyModel: true} would come back as one that passes the model check.
+     */
+    private static final Map<float[], PromptMetadata> LOADED = Collections.synchronizedMap(new WeakHashMap<>());
+
 
     private PromptFiles() {
     }
@@ -33,6 +44,8 @@ final class PromptFiles {
         PromptMetadata meta;
         if (run.record() != null && Files.isRegularFile(run.record().resolve("prompt.safetensors"))) {
             meta = PromptFile.load(run.record().resolve("prompt.safetensors")).metadata();
+        } else if (loadedMetadata(run) != null) {
+            meta = loadedMetadata(run); // a prompt file saved again: its model's fingerprint, task, seed, data
         } else {
             meta = fromSpec(run);
         }
@@ -85,6 +98,7 @@ final class PromptFiles {
         String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
         double dev = m.bestValue() == null ? Double.NaN : m.bestValue();
         int bestStep = m.bestStep() == null ? 0 : m.bestStep().intValue();
+        LOADED.put(loaded.values(), m);
         return new PromptTuneRun(built, name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
                 0, (long) loaded.length() * loaded.width(), 0, StopReason.LOADED, loaded.values(), loaded.length(), loaded.width(),
                 List.of(), List.of(), List.of());
@@ -113,6 +127,11 @@ final class PromptFiles {
                 + "registered task " + TaskResolver.registered() + ", and it does not record the data files it came from; "
                 + "load its run record instead (loadPrompt('runs/NAME-TIME')), or use it as an initialisation: init file('"
                 + file + "')");
+    }
+
+    /** The metadata of the prompt file {@code run} was loaded from, or null when it was not loaded from one. */
+    static PromptMetadata loadedMetadata(PromptTuneRun run) {
+        return LOADED.get(run.prompt());
     }
 
     /** A run record directory as a run, its prompt checked like any prompt file (see {@link #load}). */

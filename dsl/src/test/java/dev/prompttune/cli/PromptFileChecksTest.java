@@ -249,4 +249,38 @@ class PromptFileChecksTest {
         Result ok = cli("run", "-q", script("load-any", "loadPrompt('" + file + "', anyModel: true)").toString());
         assertEquals(0, ok.status(), ok.err());
     }
+
+    /** Before: a prompt loaded with anyModel and saved again lost its fingerprint, and loaded anywhere unchecked. */
+    @Test
+    void aPromptSavedAgainKeepsTheFingerprintOfTheModelItWasTrainedOn() throws Exception {
+        PromptFile.Loaded trained = PromptFile.load(record.resolve("prompt.safetensors"));
+        PromptMetadata claims = trained.metadata().toBuilder().baseModel(other.toString()).build();
+        Path file = PromptFile.save(tmp.resolve("claims-other-2"), trained.values(), trained.length(), trained.width(), claims);
+        Path again = tmp.resolve("saved-again");
+        Result saved = cli("run", "-q", script("resave", "def p = loadPrompt('" + file + "', anyModel: true)\n"
+                + "savePrompt(p, '" + again + "')").toString());
+        assertEquals(0, saved.status(), saved.err());
+        PromptMetadata kept = PromptFile.load(again).metadata();
+        assertEquals(claims.embeddingFingerprint(), kept.embeddingFingerprint());
+        assertEquals(claims.task(), kept.task());
+        refused(cli("run", "-q", script("load-again", "loadPrompt('" + again + "')").toString()), again + ".safetensors",
+                "trained on model " + other + " when its embedding fingerprint was", "--any-model");
+    }
+
+    /** A PEFT prompt-tuning adapter always puts its prompt first: a suffix prompt would act elsewhere there. */
+    @Test
+    void exportPeftRefusesAPromptPlacedAnywhereButFirst() throws Exception {
+        Result r = cli("run", "-q", script("suffix", "promptTune { model 'tiny'; data 'markers'; length 4; steps 2; batch 8; "
+                + "evalEvery 0; placement 'suffix'; save '" + tmp.resolve("suffix-runs") + "' }").toString());
+        assertEquals(0, r.status(), r.err());
+        Path suffixRecord;
+        try (Stream<Path> s = Files.list(tmp.resolve("suffix-runs"))) {
+            suffixRecord = s.findFirst().orElseThrow();
+        }
+        refused(cli("export-peft", suffixRecord.toString(), "--out", tmp.resolve("suffix-adapter").toString()),
+                "placement 'suffix'", "allowed: a prompt trained with placement 'prefix'");
+        refused(cli("export-peft", suffixRecord.resolve("prompt.safetensors").toString(), "--out",
+                tmp.resolve("suffix-adapter").toString()), "placement 'suffix'");
+        assertTrue(Files.notExists(tmp.resolve("suffix-adapter")));
+    }
 }
