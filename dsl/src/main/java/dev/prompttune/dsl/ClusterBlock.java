@@ -20,14 +20,16 @@ public final class ClusterBlock {
     /** The block's keywords. */
     public static final List<String> KEYWORDS = List.of("master", "workers", "conf");
 
-    private String master;
-    private Integer workers;
-    private final Map<String, String> conf = new LinkedHashMap<>();
+    // Not named as the keywords: inside the block, a field of the keyword's name is what `workers -2` (Groovy's
+    // `workers - 2`) or a bare `master` would read, instead of being reported as a keyword without its value.
+    private String masterUrl;
+    private Integer workerCount;
+    private final Map<String, String> settings = new LinkedHashMap<>();
 
     /** The Spark master URL: {@code local[N]}, {@code local[N,F]}, {@code spark://host:port}, {@code yarn}, {@code k8s://…}. */
     public ClusterBlock master(String v) {
         ClusterSpec.checkMaster(v);
-        master = v;
+        masterUrl = v;
         return this;
     }
 
@@ -36,22 +38,22 @@ public final class ClusterBlock {
         if (v < 1) {
             throw new PromptTuneException("cluster workers is " + v + "; allowed: workers >= 1 (tasks per step)");
         }
-        workers = v;
+        workerCount = v;
         return this;
     }
 
     /** A Spark setting: {@code conf 'spark.executor.memory', '16g'}. */
     public ClusterBlock conf(String key, String value) {
         ClusterSpec.checkConf(key, value);
-        conf.put(key, value);
+        settings.put(key, value);
         return this;
     }
 
     /** The cluster this block describes; fails when it names no master. */
     ClusterSpec build() {
-        if (master == null) {
+        if (masterUrl == null) {
             throw new PromptTuneException("cluster { } names no master; allowed: master URL, one of " + ClusterSpec.ALLOWED_MASTERS);
         }
-        return ClusterSpec.of(master, workers, conf);
+        return ClusterSpec.of(masterUrl, workerCount, settings);
     }
 }

@@ -34,7 +34,8 @@ public final class SweepSpec extends TuneSpec {
     public record Axis(String keyword, List<String> labels, List<BiConsumer<TuneSpec, Integer>> setters) {}
 
     private final Map<String, Axis> axes = new LinkedHashMap<>();
-    private String name;
+    /** The block's {@code name} (a field not named as a keyword: the block's code would read it as one). */
+    private String sweepName;
 
     public SweepSpec() {}
 
@@ -62,9 +63,9 @@ public final class SweepSpec extends TuneSpec {
             }
             PromptTuneSpec.Builder b = replay();
             point.replayOnto(b);
-            if (name != null) {
+            if (sweepName != null) {
                 List<String> parts = values.values().stream().map(SweepSpec::namePart).toList();
-                b.name(values.isEmpty() ? name : name + "-" + String.join("-", parts));
+                b.name(values.isEmpty() ? sweepName : sweepName + "-" + String.join("-", parts));
             } else {
                 StringBuilder suffix = new StringBuilder();
                 values.forEach((k, v) -> {
@@ -95,7 +96,7 @@ public final class SweepSpec extends TuneSpec {
     @Override
     public TuneSpec name(String v) {
         super.name(v);
-        name = v;
+        sweepName = v;
         return this;
     }
 

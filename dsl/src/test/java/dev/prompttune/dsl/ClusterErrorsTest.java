@@ -49,6 +49,10 @@ class ClusterErrorsTest {
     void badWorkersAndSettings() {
         expect("promptTune {\n  model 'tiny'; data 'markers'\n  cluster {\n    master 'local[2]'\n    workers 0\n  }\n}\n", 5,
                 "cluster workers is 0; allowed: workers >= 1 (tasks per step)");
+        // `workers -2` is Groovy's `workers - 2`: it read the block's field of that name (null) and failed at run time
+        // with a NullPointerException, after --check had said ok.
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  cluster {\n    master 'local[2]'\n    workers -2\n  }\n}\n", 5,
+                "cluster workers is -2; allowed: workers >= 1 (tasks per step)");
         expect("promptTune {\n  model 'tiny'; data 'markers'\n  cluster { master 'local[2]'; conf 'executor.memory', '2g' }\n}\n", 3,
                 "cluster conf key 'executor.memory' is not a Spark setting; allowed: keys starting with 'spark.'");
         expect("promptTune {\n  model 'tiny'; data 'markers'\n  cluster { mastr 'local[2]' }\n}\n", 3,
