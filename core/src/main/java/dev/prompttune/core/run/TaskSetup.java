@@ -31,7 +31,7 @@ public record TaskSetup(String taskName, TaskData data, String metric) {
         Map<String, String> labels = spec.labels();
         String labelField = spec.labelField();
         String metric = spec.metric();
-        String name = spec.data();
+        String name = spec.taskName();
         if (spec.data() != null) {
             TaskResolver.Task task = TaskResolver.resolve(spec.data());
             train = train != null ? train : task.train();
@@ -42,7 +42,7 @@ public record TaskSetup(String taskName, TaskData data, String metric) {
             labelField = "label".equals(labelField) ? task.labelField() : labelField;
             metric = metric != null ? metric : task.metric();
         } else {
-            name = train.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            name = spec.taskName();
         }
         for (Path p : new Path[] {train, dev, test}) {
             if (p != null) {

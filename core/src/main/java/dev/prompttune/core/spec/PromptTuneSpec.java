@@ -64,6 +64,17 @@ public record PromptTuneSpec(
         return new Builder(this);
     }
 
+    /**
+     * The task as results name it: the registered task ({@code data}), else the training file's name without its
+     * extension ({@code train: 'reviews.csv'} is task {@code reviews}); null when neither is set.
+     */
+    public String taskName() {
+        if (data() != null || train() == null) {
+            return data();
+        }
+        return train().getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    }
+
     /** The resolved spec as JSON (the {@code spec.json} of a run record): one key per field, the field's name. */
     public JsonObject toJson() {
         return SpecFields.toJson(this);

@@ -195,7 +195,9 @@ public final class MagicSignature {
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw signature.error(name.toUpperCase(java.util.Locale.ROOT) + " must be an integer >= " + min + ", got '" + v + "'");
+            // 99999999999 is >= min but no int: say so, not only the bound it meets.
+            String tooLarge = v.strip().matches("\\+?[0-9]+") ? " (too large)" : "";
+            throw signature.error(name.toUpperCase(java.util.Locale.ROOT) + " must be an integer >= " + min + ", got '" + v + "'" + tooLarge);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.RunRecord;
 import dev.prompttune.kernel.RichOutput;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,11 +36,15 @@ final class PromptsMagic {
     static Object run(List<String> args) {
         MagicSignature.Args a = SIGNATURE.parse(args);
         Path dir = Path.of(a.get("dir") == null ? "runs" : a.get("dir"));
+        if (a.get("dir") != null && PathProblems.notDirectory(dir) != null) {
+            // The default folder may not exist yet (no run saved); one asked for by name must.
+            throw new MagicError("%prompts: --dir " + dir + " " + PathProblems.notDirectory(dir) + "; allowed: a folder of run records");
+        }
         List<List<String>> rows = new ArrayList<>();
         Set<Path> shown = new HashSet<>();
         for (Map.Entry<String, PromptTuneRun> e : NotebookRuns.get().runs().entrySet()) {
             PromptTuneRun r = e.getValue();
-            rows.add(List.of(e.getKey(), "notebook", r.spec().model(), String.valueOf(r.spec().data()), r.spec().init().kind(),
+            rows.add(List.of(e.getKey(), "notebook", r.spec().model(), String.valueOf(r.spec().taskName()), r.spec().init().kind(),
                     String.valueOf(r.length()), ResultViews.fmt(r.dev()), ResultViews.fmt(r.test()), String.valueOf(r.steps()),
                     r.record() == null ? "-" : r.record().toString()));
             if (r.record() != null) {
@@ -83,10 +88,20 @@ final class PromptsMagic {
             JsonObject s = JsonParser.parseString(Files.readString(record.resolve("summary.json"))).getAsJsonObject();
             JsonObject spec = Files.isRegularFile(record.resolve("spec.json"))
                     ? JsonParser.parseString(Files.readString(record.resolve("spec.json"))).getAsJsonObject() : new JsonObject();
-            return List.of(str(s, "name"), "disk", str(spec, "model"), str(spec, "data"), initKind(spec), str(spec, "length"),
+            return List.of(str(s, "name"), "disk", str(spec, "model"), taskName(record, spec), initKind(spec), str(spec, "length"),
                     num(s, "dev"), num(s, "test"), str(s, "steps"), record.toString());
         } catch (IOException | RuntimeException e) {
             return List.of(record.getFileName().toString(), "disk (unreadable)", "", "", "", "", "", "", "", record.toString());
+        }
+    }
+
+    /** The record's task as its spec names it ({@code PromptTuneSpec.taskName()}); its data setting if unreadable. */
+    private static String taskName(Path record, JsonObject spec) {
+        try {
+            String name = RunRecord.spec(record).taskName();
+            return name == null ? "" : name;
+        } catch (RuntimeException e) {
+            return str(spec, "data");
         }
     }
 

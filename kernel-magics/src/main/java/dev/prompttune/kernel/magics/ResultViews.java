@@ -53,7 +53,7 @@ public final class ResultViews {
                     u.baselines().containsKey(k) ? fmt(u.baselines().get(k)) : "")));
         }
         String about = String.format(Locale.ROOT, "%s on %s: prompt %d × %d (init %s), %d steps (best at %d, %s), %.1f s, "
-                        + "trainable %,d of %,d parameters (%.4f%%)", r.spec().model(), r.spec().data(), r.length(), r.width(),
+                        + "trainable %,d of %,d parameters (%.4f%%)", r.spec().model(), r.spec().taskName(), r.length(), r.width(),
                 r.spec().init().kind(), r.steps(), r.bestStep(), r.stopReason().key().toLowerCase(Locale.ROOT),
                 r.seconds(), r.paramsTrainable(), r.paramsTotal(), r.trainablePercent());
         String html = (r.spec().fastDevRun() ? fastDevRunHtml() : "") + "<div>" + Html.escape(about) + "</div>"
@@ -72,7 +72,7 @@ public final class ResultViews {
     /** A prompt loaded from a file: what it is for, and its recorded best dev score (it has no training history here). */
     static RichOutput loaded(PromptTuneRun r) {
         String text = String.format(Locale.ROOT, "prompt %s: %d × %d for model %s, task %s (init %s, placement %s); best dev %s %s at step %d",
-                r.name(), r.length(), r.width(), r.spec().model(), r.spec().data(), r.spec().init().kind(),
+                r.name(), r.length(), r.width(), r.spec().model(), r.spec().taskName(), r.spec().init().kind(),
                 r.spec().placement().key(), r.metric(), fmt(r.dev()), r.bestStep());
         return RichOutput.of(text).html("<div>" + Html.escape(text) + "</div>");
     }

@@ -68,6 +68,9 @@ class MagicSignatureTest {
         assertMessage(() -> COMPARE.parse(List.of("--quiet")), "missing RUNS");
         assertMessage(() -> NEAREST.parse(List.of("r", "zero")).integer("k", 5, 1), "K must be an integer >= 1, got 'zero'");
         assertMessage(() -> NEAREST.parse(List.of("r", "0")).integer("k", 5, 1), "K must be an integer >= 1, got '0'");
+        // >= 1 but past an int: the message said only the bound it meets
+        assertMessage(() -> NEAREST.parse(List.of("r", "99999999999")).integer("k", 5, 1),
+                "K must be an integer >= 1, got '99999999999' (too large)");
     }
 
     private static void assertMessage(Runnable r, String... parts) {

@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import dev.prompttune.core.train.StopReason;
 
-/** A run's notebook view: a calibrated run shows calibrated and uncalibrated dev and test side by side. */
+/**
+ * A run's notebook view: a calibrated run shows calibrated and uncalibrated dev and test side by side; a task of data
+ * files is named by its training file.
+ */
 class ResultViewsTest {
 
     private static PromptTuneRun run(PromptTuneRun.Uncalibrated uncalibrated) {
@@ -28,5 +31,14 @@ class ResultViewsTest {
         assertTrue(html.contains("0.5300") && html.contains("0.4900"), html);
         String plain = ResultViews.run(run(null)).data().get("text/html");
         assertTrue(!plain.contains("calibrated") && plain.contains("accuracy (test)"), plain);
+    }
+
+    /** A task given as data files is named by its training file (the notebook said "on null"). */
+    @Test
+    void aTaskOfDataFilesIsNamedByItsTrainingFile() {
+        String html = ResultViews.run(run(null)).data().get("text/html");
+        assertTrue(html.contains("models/t5-mini on t:") && !html.contains("null"), html);
+        String loaded = ResultViews.loaded(run(null)).data().get("text/html");
+        assertTrue(loaded.contains("task t ") && !loaded.contains("null"), loaded);
     }
 }
