@@ -153,7 +153,7 @@ class MagicsTests(unittest.TestCase):
         self.assertIn("%%promptTune is a cell magic", reply["evalue"])
         reply, _ = execute(self.kc, "%%promptTune bad\nmodel 'tiny'\ndata 'markers'\nlenght 3")
         self.assertEqual(reply["status"], "error")
-        self.assertIn("cell:3", reply["evalue"])
+        self.assertIn("cell:4", reply["evalue"])  # the cell's own line: the magic line is line 1
         self.assertIn("length", reply["evalue"])
 
     def test_6_interrupt_keeps_the_best_prompt_and_the_kernel(self):

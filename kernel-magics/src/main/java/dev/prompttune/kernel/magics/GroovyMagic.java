@@ -31,7 +31,8 @@ public final class GroovyMagic {
         if (name != null && !Bindings.isIdentifier(name)) {
             throw SIGNATURE.error("NAME '" + name + "' must be a Java variable name (letters, digits, _)");
         }
-        String script = declarations(body) + body;
+        // Line 1 is the magic line, as the notebook's editor counts (see PromptTuneMagic).
+        String script = "\n" + declarations(body) + body;
         Experiments ex;
         Object value;
         try (DisplayPublisher publisher = new DisplayPublisher(kernel)) {

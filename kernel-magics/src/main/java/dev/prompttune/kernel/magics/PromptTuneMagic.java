@@ -29,8 +29,9 @@ final class PromptTuneMagic {
         if (name != null && !Bindings.isIdentifier(name)) {
             throw SIGNATURE.error("NAME '" + name + "' must be a Java variable name (letters, digits, _), e.g. spamRun");
         }
-        // Same first line as the cell body, so DSL errors name the cell's own line numbers.
-        String script = "promptTune { " + (name == null ? "" : "name '" + name + "'; ") + body + "\n}";
+        // The magic line is the cell's line 1, and the body starts on line 2, as in the notebook's editor and in Java
+        // cells' tracebacks: so `cell:LINE` in a DSL error is the line the notebook shows.
+        String script = "\npromptTune { " + (name == null ? "" : "name '" + name + "'; ") + body + "\n}";
         PromptTuneRun run;
         try (DisplayPublisher publisher = new DisplayPublisher(kernel)) {
             Experiments ex = NotebookRuns.get().experiments(new LiveProgress(publisher));
