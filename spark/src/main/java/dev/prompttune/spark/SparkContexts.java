@@ -33,7 +33,16 @@ final class SparkContexts {
         ours = null;
         oursFor = null;
         String mark = UUID.randomUUID().toString();
-        SparkContext context = SparkContext.getOrCreate(conf(cluster).set(MARK, mark));
+        MasterReachability.require(cluster.master());
+        SparkContext context;
+        try {
+            context = SparkContext.getOrCreate(conf(cluster).set(MARK, mark));
+        } catch (Exception | LinkageError e) { // Scala throws SparkException, a checked exception, undeclared
+            // A conf value Spark cannot read ('lots' of executor memory), a master kind this build lacks (yarn):
+            // Spark's own words, on one line, before the run starts.
+            throw new PromptTuneException("cluster '" + cluster.master() + "': Spark could not start: " + rootMessage(e)
+                    + "; allowed: a master and conf settings Spark accepts", e);
+        }
         if (!mark.equals(context.getConf().get(MARK, ""))) {
             // The user's own context was active (getOrCreate returned it): use it only when it has the master asked for.
             if (!context.master().equals(cluster.master())) {
@@ -68,6 +77,16 @@ final class SparkContexts {
         }
         cluster.conf().forEach(conf::set);
         return conf;
+    }
+
+    /** The innermost cause's message, on one line. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return m.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Stops the context this class made, if any (tests; a JVM's end stops it anyway). */

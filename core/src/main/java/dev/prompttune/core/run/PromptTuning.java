@@ -21,6 +21,7 @@ import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
+import dev.prompttune.core.train.StepGradients;
 import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.Trainer;
@@ -215,22 +216,34 @@ public final class PromptTuning {
                     : Trainable.residualPrompt(prompt, reparam, spec.placement());
             List<long[]> shapes = trainable.parameters().stream().map(p -> p.getShape().getShape()).toList();
             TrainerState resumed = resumeDir == null ? null : RunCheckpoint.read(resumeDir, identity, shapes);
-            try (RunRecord record = resumed == null ? RunRecord.create(spec.save(), spec)
-                    : RunRecord.resume(resumeDir, resumed)) {
+            // The cluster starts before the record is made: a master that cannot be reached or a setting Spark
+            // refuses then leaves no record of a run that never began.
+            TrainingSettings settings = experiment.trainingSettings();
+            StepGradients clusterGradients = spec.cluster() == null ? null
+                    : ClusterBackends.require(spec.cluster()).training(new ClusterTraining(spec.cluster(),
+                            spec.name(), prepared.modelDir(), spec.precision(), spec.device(),
+                            fingerprint, trainable, spec.length(), prepared.config().dModel,
+                            reparam == null ? 0 : spec.reparamBottleneck(), spec.placement(), arrays.train(), settings.seed(),
+                            settings.dropoutFor(model), settings.loss(), settings.gradientAccumulation()));
+            RunRecord opened;
+            try {
+                opened = resumed == null ? RunRecord.create(spec.save(), spec) : RunRecord.resume(resumeDir, resumed);
+            } catch (RuntimeException e) {
+                if (clusterGradients != null) {
+                    clusterGradients.close();
+                }
+                throw e;
+            }
+            try (RunRecord record = opened) {
                 List<TrainingListener> all = new ArrayList<>(listeners);
                 all.add(record);
-                TrainingSettings settings = experiment.trainingSettings();
                 Trainer trainer = new Trainer(model, trainable, optimizer, settings, prepared.task().metric(), all)
                         .withCheckpoints(state -> checkpoint(record.dir(), state, shapes, identity));
                 if (resumed != null) {
                     trainer.resumingFrom(resumed);
                 }
-                if (spec.cluster() != null) {
-                    trainer.withGradients(ClusterBackends.require(spec.cluster()).training(new ClusterTraining(spec.cluster(),
-                            spec.name(), prepared.modelDir(), spec.precision(), spec.device(),
-                            fingerprint, trainable, spec.length(), prepared.config().dModel,
-                            reparam == null ? 0 : spec.reparamBottleneck(), spec.placement(), arrays.train(), settings.seed(),
-                            settings.dropoutFor(model), settings.loss(), settings.gradientAccumulation())));
+                if (clusterGradients != null) {
+                    trainer.withGradients(clusterGradients);
                 }
                 if (arrays.dev() != null) {
                     trainer.withDevEvaluator(input -> scorer.value(input, arrays.dev()));
