@@ -14,7 +14,34 @@ public final class ToolArgs {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new PromptTuneException(what + " is '" + value + "'; allowed: a whole number");
+            throw new PromptTuneException(what + " is '" + value + "'; allowed: a whole number"
+                    + (value.strip().matches("[+-]?[0-9]+") ? " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE : ""));
         }
+    }
+
+    /** {@link #integer(String, String)} that is at least {@code min}. */
+    public static int integer(String what, String value, int min) {
+        int n;
+        try {
+            n = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            n = Integer.MIN_VALUE; // not a number, or past an int: named below with the bound
+            if (value.strip().matches("\\+?[0-9]+")) {
+                throw new PromptTuneException(what + " is '" + value + "'; allowed: a whole number from " + min + " to "
+                        + Integer.MAX_VALUE);
+            }
+        }
+        if (n < min) {
+            throw new PromptTuneException(what + " is '" + value + "'; allowed: a whole number >= " + min);
+        }
+        return n;
+    }
+
+    /** {@code true} or {@code false}, nothing else (a typo is not silently false). */
+    public static boolean bool(String what, String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new PromptTuneException(what + " is '" + value + "'; allowed: true or false");
+        }
+        return value.equals("true");
     }
 }

@@ -105,7 +105,7 @@ public final class ToolsCli implements Runnable {
         }
     }
 
-    @Command(name = "corpus", description = "Builds data/corpus and data/tasks from the pinned source archives "
+    @Command(name = "corpus", mixinStandardHelpOptions = true, description = "Builds data/corpus and data/tasks from the pinned source archives "
             + "(data/build-corpus.sh runs it): --brown DIR --spam DIR --fortunes DIR --out DIR [--seed N]")
     static final class Corpus extends PassThrough {
         @Override
@@ -114,7 +114,7 @@ public final class ToolsCli implements Runnable {
         }
     }
 
-    @Command(name = "tokenizer", description = "Trains the Unigram tokenizer: CORPUS OUT_DIR [VOCAB_SIZE [EXTRA_IDS]]")
+    @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = "Trains the Unigram tokenizer: CORPUS OUT_DIR [VOCAB_SIZE [EXTRA_IDS]]")
     static final class Tokenizer extends PassThrough {
         @Override
         void main(String[] a) throws Exception {
@@ -122,7 +122,7 @@ public final class ToolsCli implements Runnable {
         }
     }
 
-    @Command(name = "pretrain", description = "Pretrains the built-in T5 checkpoints (models/build-t5-mini.sh runs it "
+    @Command(name = "pretrain", mixinStandardHelpOptions = true, description = "Pretrains the built-in T5 checkpoints (models/build-t5-mini.sh runs it "
             + "with pinned numerics); options: see models/README.md")
     static final class Pretrain extends PassThrough {
         @Override
@@ -131,16 +131,16 @@ public final class ToolsCli implements Runnable {
         }
     }
 
-    @Command(name = "probe", description = "Encoder-reading probe (models/probe.sh runs it): [--corpus FILE] "
+    @Command(name = "probe", mixinStandardHelpOptions = true, description = "Encoder-reading probe (models/probe.sh runs it): [--corpus FILE] "
             + "[--tokenizer DIR] MODEL_DIR...")
     static final class Probe extends PassThrough {
         @Override
         void main(String[] a) {
-            EncoderReadingProbe.main(a);
+            EncoderReadingProbe.run(a);
         }
     }
 
-    @Command(name = "memory-trace", description = "Native memory over a run: [steps=150] [evalEvery=75] [every=25] "
+    @Command(name = "memory-trace", mixinStandardHelpOptions = true, description = "Native memory over a run: [steps=150] [evalEvery=75] [every=25] "
             + "[model=t5-mini] [data=spam] [batch=16] [evalBatch=64] [runs=1] [thread=false] [trim=false] [dump=false]")
     static final class MemoryTraceCommand extends PassThrough {
         @Override

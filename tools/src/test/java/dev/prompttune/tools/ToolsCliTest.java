@@ -3,6 +3,8 @@ package dev.prompttune.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.tools.pretrain.PretrainOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -52,6 +54,47 @@ class ToolsCliTest {
         assertOneLine(List.of("memory-trace steps is 'x'; allowed: a whole number"), "memory-trace", "steps=x");
         assertOneLine(List.of("memory-trace: unknown setting 'stpes'", "allowed: steps, evalEvery"),
                 "memory-trace", "stpes=3");
+    }
+
+    /**
+     * Values that were accepted and failed later with a stack trace (NaN learning rate, negative steps, an unknown weight
+     * type found at save time after a whole phase), or were taken silently (--save yes as false, --phases bogus as
+     * nothing to do, thread=maybe as false, an empty corpus as a measurement of 0), are one line naming the option.
+     */
+    @Test
+    void badValuesOfTheBuildToolsAreNamedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        // pretrain ends its process itself (ProcessExit, past libtorch's destructors): its options are read here.
+        for (List<String> bad : List.of(
+                List.of("--span-lr", "NaN", "--span-lr must be a finite number >= 0, got NaN"),
+                List.of("--span-steps", "-5", "--span-steps must be a whole number >= 0, got -5"),
+                List.of("--dtype", "bogus", "--dtype 'bogus' is not known; allowed: F32, BF16"),
+                List.of("--save", "yes", "--save must be true or false, got 'yes'"),
+                List.of("--phases", "bogus", "--phases 'bogus': 'bogus' is not a phase; allowed: a comma list of span, lm, mix"),
+                List.of("--seed", "abc", "--seed must be a whole number, got 'abc'"))) {
+            PromptTuneException e = org.junit.jupiter.api.Assertions.assertThrows(PromptTuneException.class,
+                    () -> PretrainOptions.parse(new String[] {bad.get(0), bad.get(1)}));
+            assertEquals(bad.get(2), e.getMessage());
+        }
+        assertOneLine(List.of("--steps is -1; allowed: at least 2"), "channel-check", "--steps", "-1");
+        assertOneLine(List.of("memory-trace every is '0'; allowed: a whole number >= 1"), "memory-trace", "every=0");
+        assertOneLine(List.of("memory-trace thread is 'maybe'; allowed: true or false"), "memory-trace", "thread=maybe");
+        Path empty = java.nio.file.Files.writeString(dir.resolve("empty.txt"), "");
+        assertOneLine(List.of("corpus " + empty + " has no words"), "tokenizer", empty.toString(), dir.resolve("tok").toString());
+        assertOneLine(List.of("corpus " + dir + " is a directory"), "tokenizer", dir.toString(), dir.resolve("tok").toString());
+        assertOneLine(List.of("VOCAB_SIZE is '0'; allowed: a whole number >= 403"), "tokenizer", empty.toString(),
+                dir.resolve("tok").toString(), "0");
+        assertOneLine(List.of("EXTRA_IDS is '-1'; allowed: a whole number >= 0"), "tokenizer", empty.toString(),
+                dir.resolve("tok").toString(), "8000", "-1");
+        assertOneLine(List.of("unknown option --bogus"), "probe", "--bogus");
+    }
+
+    /** Each pass-through tool answers --help with its usage, exit 0 (they read --help as a value or a model folder). */
+    @Test
+    void everyToolAnswersHelp() {
+        for (String tool : List.of("corpus", "tokenizer", "pretrain", "probe", "memory-trace", "channel-check")) {
+            String help = run(tool, "--help");
+            assertTrue(help.startsWith("Usage: prompttune-tools " + tool), help);
+        }
     }
 
     private static void assertOneLine(List<String> parts, String... args) {

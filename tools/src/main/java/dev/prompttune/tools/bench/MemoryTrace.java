@@ -70,10 +70,11 @@ public final class MemoryTrace {
             a.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
         int steps = ToolArgs.integer("memory-trace steps", a.getOrDefault("steps", "150"));
-        int every = ToolArgs.integer("memory-trace every", a.getOrDefault("every", "25"));
-        boolean trim = Boolean.parseBoolean(a.getOrDefault("trim", "false"));
-        boolean dump = Boolean.parseBoolean(a.getOrDefault("dump", "false"));
-        int runs = ToolArgs.integer("memory-trace runs", a.getOrDefault("runs", "1"));
+        int every = ToolArgs.integer("memory-trace every", a.getOrDefault("every", "25"), 1);
+        boolean trim = ToolArgs.bool("memory-trace trim", a.getOrDefault("trim", "false"));
+        boolean dump = ToolArgs.bool("memory-trace dump", a.getOrDefault("dump", "false"));
+        ToolArgs.bool("memory-trace thread", a.getOrDefault("thread", "false")); // used by main; checked with the rest
+        int runs = ToolArgs.integer("memory-trace runs", a.getOrDefault("runs", "1"), 1);
         Path save = Files.createTempDirectory("memtrace");
         PromptTuneSpec spec = PromptTuneSpec.builder().name("memtrace").model(a.getOrDefault("model", "t5-mini"))
                 .data(a.getOrDefault("data", "spam")).length(20).init("labels").steps(steps)

@@ -125,7 +125,12 @@ public final class CorpusBuilder {
                     + " [--sources sources.tsv] [--seed N]");
             System.exit(2);
         }
-        long seed = Long.parseLong(opts.getOrDefault("seed", Long.toString(DEFAULT_SEED)));
+        long seed;
+        try {
+            seed = Long.parseLong(opts.getOrDefault("seed", Long.toString(DEFAULT_SEED)).strip());
+        } catch (NumberFormatException e) {
+            throw new PromptTuneException("--seed is '" + opts.get("seed") + "'; allowed: a whole number");
+        }
         long t0 = System.nanoTime();
         CorpusBuilder b = new CorpusBuilder(seed, BrownCorpus.read(Path.of(opts.get("brown"))),
                 readMails(Path.of(opts.get("spam"))), readFortunes(Path.of(opts.get("fortunes"))));

@@ -1,6 +1,7 @@
 package dev.prompttune.tools.pretrain;
 
 import ai.djl.ndarray.NDManager;
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.Trainer;
@@ -52,10 +53,10 @@ public final class ChannelCheck implements Callable<Integer> {
     @Option(names = "--tied", description = "random model: LM head tied to the input embedding (T5 1.0 style)")
     boolean tied;
 
-    @Option(names = "--steps", defaultValue = "200", description = "training steps of batch 32")
+    @Option(names = "--steps", defaultValue = "200", description = "training steps of batch 32, at least 2 (warm-up, then decay)")
     int steps;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW peak learning rate (10 % warm-up, linear decay)")
+    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW peak learning rate (10 %% warm-up, linear decay)")
     float lr;
 
     @Option(names = "--seed", defaultValue = "1", description = "weights and data")
@@ -63,8 +64,24 @@ public final class ChannelCheck implements Callable<Integer> {
 
     static final int HELD_OUT = 256;
 
+    static final List<String> TASKS = List.of("detect", "copy");
+
+    private PromptTuneException unknownTask() {
+        return new PromptTuneException("channel-check: task '" + task + "' is not known; allowed: " + String.join(", ", TASKS));
+    }
+
     @Override
     public Integer call() {
+        // Before anything is built or evaluated.
+        if (!TASKS.contains(task)) {
+            throw unknownTask();
+        }
+        if (steps < 2) { // the schedule needs a warm-up step and one after it
+            throw new PromptTuneException("--steps is " + steps + "; allowed: at least 2 (a warm-up step, then decay)");
+        }
+        if (!Float.isFinite(lr) || lr <= 0) {
+            throw new PromptTuneException("--lr is " + lr + "; allowed: a finite number > 0");
+        }
         try (NDManager root = NDManager.newBaseManager(); T5Model m = model != null ? T5Model.load(model, root) : random(root)) {
             m.setDropoutRate(0f);
             Example[] train = examples(steps * 32, new SplittableRandom(seed));
@@ -115,8 +132,7 @@ public final class ChannelCheck implements Callable<Integer> {
             out[i] = switch (task) {
                 case "detect" -> detect(r);
                 case "copy" -> copy(r);
-                default -> throw new dev.prompttune.core.PromptTuneException("channel-check: task '" + task
-                        + "' is not known; allowed: detect, copy");
+                default -> throw unknownTask();
             };
         }
         return out;

@@ -2,6 +2,7 @@ package dev.prompttune.tools.pretrain;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.spec.Home;
@@ -46,37 +47,67 @@ public final class EncoderReadingProbe {
         }
     }
 
+    static final String USAGE = "probe [--corpus FILE] [--tokenizer DIR] MODEL_DIR...";
+
     private EncoderReadingProbe() {}
 
+    /** For models/probe.sh, which runs this class directly: a user error is one line, exit 2. */
     public static void main(String[] args) {
         try {
-            if (args.length == 0) {
-                throw new PromptTuneException("usage: EncoderReadingProbe [--corpus FILE] [--tokenizer DIR] MODEL_DIR...");
-            }
-            // Defaults under the project home, so the tool runs from any folder (bin/prompttune-tools sets it).
-            Path corpusFile = Home.get().resolve("data/corpus/pretrain.txt.gz");
-            Path tokenizerDir = Home.get().resolve("data/tokenizer");
-            List<Path> models = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--corpus" -> corpusFile = Path.of(args[++i]);
-                    case "--tokenizer" -> tokenizerDir = Path.of(args[++i]);
-                    default -> models.add(Path.of(args[i]));
-                }
-            }
-            models.forEach(T5Config::load); // each one a checkpoint folder (one-line error), before the first is probed
-            try (NDManager root = NDManager.newBaseManager();
-                 T5Tokenizer tokenizer = T5Tokenizers.load(tokenizerDir)) {
-                TokenizedTask held = heldOutSpanExamples(PretrainCorpus.read(corpusFile, tokenizer), tokenizer);
-                for (Path dir : models) {
-                    try (NDManager m = root.newSubManager(); T5Model model = T5Model.load(dir, m)) {
-                        System.out.println(probe(dir.getFileName().toString(), model, held, m).json());
-                    }
-                }
-            }
+            run(args);
         } catch (PromptTuneException e) {
             System.err.println("probe: " + e.getMessage());
             System.exit(2);
+        }
+    }
+
+    /** Probes each model; {@code prompttune-tools probe} calls it (its own handler prints a user error). */
+    public static void run(String[] args) {
+        if (args.length == 0) {
+            throw new PromptTuneException("usage: " + USAGE);
+        }
+        // Defaults under the project home, so the tool runs from any folder (bin/prompttune-tools sets it).
+        Path corpusFile = Home.get().resolve("data/corpus/pretrain.txt.gz");
+        Path tokenizerDir = Home.get().resolve("data/tokenizer");
+        List<Path> models = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--corpus", "--tokenizer" -> {
+                    if (i + 1 >= args.length) {
+                        throw new PromptTuneException(args[i] + " needs a value; usage: " + USAGE);
+                    }
+                    if (args[i].equals("--corpus")) {
+                        corpusFile = PathProblems.requireFile(Path.of(args[++i]), "corpus");
+                    } else {
+                        tokenizerDir = Path.of(args[++i]);
+                    }
+                }
+                default -> {
+                    if (args[i].startsWith("-")) {
+                        throw new PromptTuneException("unknown option " + args[i] + "; usage: " + USAGE);
+                    }
+                    models.add(Path.of(args[i]));
+                }
+            }
+        }
+        if (models.isEmpty()) {
+            throw new PromptTuneException("no MODEL_DIR given; usage: " + USAGE);
+        }
+        models.forEach(T5Config::load); // each one a checkpoint folder (one-line error), before the first is probed
+        try (NDManager root = NDManager.newBaseManager();
+             T5Tokenizer tokenizer = T5Tokenizers.load(tokenizerDir)) {
+            TokenizedTask held = heldOutSpanExamples(PretrainCorpus.read(corpusFile, tokenizer), tokenizer);
+            if (held.size() < 2) {
+                // The gap compares each example's input with another's: with none the "result" would be 0 = 0.
+                throw new PromptTuneException("corpus " + corpusFile + " gives " + held.size() + " held-out example(s); "
+                        + "allowed: a corpus of at least 20 chunks of " + PretrainOptions.defaults().spanChunk()
+                        + " tokens (2 held-out examples)");
+            }
+            for (Path dir : models) {
+                try (NDManager m = root.newSubManager(); T5Model model = T5Model.load(dir, m)) {
+                    System.out.println(probe(dir.getFileName().toString(), model, held, m).json());
+                }
+            }
         }
     }
 

@@ -126,51 +126,126 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
 
     private static PretrainOptions parseOver(PretrainOptions d, Map<String, String> a) {
         return new PretrainOptions(
-                Long.parseLong(a.getOrDefault("seed", "" + d.seed)),
+                seed(a, d.seed),
                 Path.of(a.getOrDefault("corpus", d.corpus.toString())),
                 Path.of(a.getOrDefault("tokenizer", d.tokenizer.toString())),
                 Path.of(a.getOrDefault("out", d.out.toString())),
-                Integer.parseInt(a.getOrDefault("d-model", "" + d.dModel)),
-                Integer.parseInt(a.getOrDefault("d-kv", "" + d.dKv)),
-                Integer.parseInt(a.getOrDefault("heads", "" + d.heads)),
-                Integer.parseInt(a.getOrDefault("d-ff", "" + d.dFf)),
-                Integer.parseInt(a.getOrDefault("encoder-layers", "" + d.encoderLayers)),
-                Integer.parseInt(a.getOrDefault("decoder-layers", "" + d.decoderLayers)),
-                Float.parseFloat(a.getOrDefault("train-dropout", "" + d.trainDropout)),
-                Float.parseFloat(a.getOrDefault("saved-dropout", "" + d.savedDropout)),
-                Integer.parseInt(a.getOrDefault("batch", "" + d.batch)),
-                Integer.parseInt(a.getOrDefault("span-steps", "" + d.spanSteps)),
-                Integer.parseInt(a.getOrDefault("span-chunk", "" + d.spanChunk)),
-                Float.parseFloat(a.getOrDefault("span-lr", "" + d.spanLr)),
-                Integer.parseInt(a.getOrDefault("lm-steps", "" + d.lmSteps)),
-                Integer.parseInt(a.getOrDefault("lm-chunk", "" + d.lmChunk)),
-                Integer.parseInt(a.getOrDefault("lm-target", "" + d.lmTarget)),
-                Float.parseFloat(a.getOrDefault("lm-lr", "" + d.lmLr)),
-                Integer.parseInt(a.getOrDefault("mix-steps", "" + d.mixSteps)),
-                Integer.parseInt(a.getOrDefault("mix-input", "" + d.mixInput)),
-                Float.parseFloat(a.getOrDefault("mix-lr", "" + d.mixLr)),
-                Float.parseFloat(a.getOrDefault("mix-saved-dropout", "" + d.mixSavedDropout)),
+                integer(a, "d-model", d.dModel, 1),
+                integer(a, "d-kv", d.dKv, 1),
+                integer(a, "heads", d.heads, 1),
+                integer(a, "d-ff", d.dFf, 1),
+                integer(a, "encoder-layers", d.encoderLayers, 1),
+                integer(a, "decoder-layers", d.decoderLayers, 1),
+                (float) real(a, "train-dropout", d.trainDropout),
+                (float) real(a, "saved-dropout", d.savedDropout),
+                integer(a, "batch", d.batch, 1),
+                integer(a, "span-steps", d.spanSteps, 0),
+                integer(a, "span-chunk", d.spanChunk, 1),
+                (float) real(a, "span-lr", d.spanLr),
+                integer(a, "lm-steps", d.lmSteps, 0),
+                integer(a, "lm-chunk", d.lmChunk, 1),
+                integer(a, "lm-target", d.lmTarget, 1),
+                (float) real(a, "lm-lr", d.lmLr),
+                integer(a, "mix-steps", d.mixSteps, 0),
+                integer(a, "mix-input", d.mixInput, 1),
+                (float) real(a, "mix-lr", d.mixLr),
+                (float) real(a, "mix-saved-dropout", d.mixSavedDropout),
                 Path.of(a.getOrDefault("tasks", d.tasks.toString())),
                 a.getOrDefault("mix-name", d.mixName),
                 MixtureRecipe.of(a.getOrDefault("mix-recipe", d.mixRecipe.key())),
                 bool("mix-tied", a.getOrDefault("mix-tied", "" + d.mixTied)),
                 bool("mix-from-random", a.getOrDefault("mix-from-random", "" + d.mixFromRandom)),
                 a.getOrDefault("init-embeddings", d.initEmbeddings),
-                Integer.parseInt(a.getOrDefault("ppmi-window", "" + d.ppmiWindow)),
+                integer(a, "ppmi-window", d.ppmiWindow, 1),
                 a.getOrDefault("optimizer", d.optimizer),
-                Integer.parseInt(a.getOrDefault("warmup", "" + d.warmup)),
-                Float.parseFloat(a.getOrDefault("max-grad-norm", "" + d.maxGradNorm)),
-                Integer.parseInt(a.getOrDefault("log-every", "" + d.logEvery)),
-                Integer.parseInt(a.getOrDefault("eval-every", "" + d.evalEvery)),
-                Integer.parseInt(a.getOrDefault("dev-examples", "" + d.devExamples)),
-                a.getOrDefault("dtype", d.dtype),
-                a.getOrDefault("phases", d.phases),
+                integer(a, "warmup", d.warmup, 0),
+                (float) real(a, "max-grad-norm", d.maxGradNorm),
+                integer(a, "log-every", d.logEvery, 1),
+                integer(a, "eval-every", d.evalEvery, 0),
+                integer(a, "dev-examples", d.devExamples, 1),
+                oneOf(a, "dtype", d.dtype, DTYPES),
+                phases(a.getOrDefault("phases", d.phases)),
                 a.getOrDefault("span-name", d.spanName),
                 a.getOrDefault("lm-name", d.lmName),
-                Boolean.parseBoolean(a.getOrDefault("save", "" + d.save)),
-                Integer.parseInt(a.getOrDefault("check", "" + d.check)),
-                Double.parseDouble(a.getOrDefault("check-tolerance", "" + d.checkTolerance)),
+                bool("save", a.getOrDefault("save", "" + d.save)),
+                integer(a, "check", d.check, 0),
+                real(a, "check-tolerance", d.checkTolerance),
                 bool("resume", a.getOrDefault("resume", "" + d.resume)));
+    }
+
+    /** The weight types a build can save ({@code T5CheckpointWriter}). */
+    static final List<String> DTYPES = List.of("F32", "BF16");
+
+    /** The phases a build can run, in the order it runs them. */
+    static final List<String> PHASES = List.of("span", "lm", "mix");
+
+    /** {@code --KEY N}: a whole number >= {@code min}, or the default; a bad one is named with what is allowed. */
+    private static int integer(Map<String, String> a, String key, int fallback, int min) {
+        String v = a.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new PromptTuneException("--" + key + " must be a whole number >= " + min + ", got '" + v + "'"
+                    + (v.strip().matches("[+-]?[0-9]+") ? " (too large)" : ""));
+        }
+        if (n < min) {
+            throw new PromptTuneException("--" + key + " must be a whole number >= " + min + ", got " + n);
+        }
+        return n;
+    }
+
+    /** {@code --KEY X}: a finite number >= 0 (learning rates, dropouts, norms, tolerances), or the default. */
+    private static double real(Map<String, String> a, String key, double fallback) {
+        String v = a.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        double x;
+        try {
+            x = Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new PromptTuneException("--" + key + " must be a number, got '" + v + "'");
+        }
+        if (!Double.isFinite(x) || x < 0 || x > Float.MAX_VALUE) {
+            throw new PromptTuneException("--" + key + " must be a finite number >= 0, got " + v);
+        }
+        return x;
+    }
+
+    private static long seed(Map<String, String> a, long fallback) {
+        String v = a.get("seed");
+        try {
+            return v == null ? fallback : Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new PromptTuneException("--seed must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static String oneOf(Map<String, String> a, String key, String fallback, List<String> allowed) {
+        String v = a.getOrDefault(key, fallback);
+        if (!allowed.contains(v)) {
+            throw new PromptTuneException("--" + key + " '" + v + "' is not known; allowed: " + String.join(", ", allowed));
+        }
+        return v;
+    }
+
+    /** {@code --phases span,lm}: a comma list of known phases, each once (a build of none would do nothing). */
+    private static String phases(String v) {
+        List<String> given = List.of(v.split(",", -1));
+        for (String p : given) {
+            if (!PHASES.contains(p)) {
+                throw new PromptTuneException("--phases '" + v + "': '" + p + "' is not a phase; allowed: a comma list of "
+                        + String.join(", ", PHASES));
+            }
+        }
+        if (given.stream().distinct().count() != given.size()) {
+            throw new PromptTuneException("--phases '" + v + "' names a phase twice; allowed: each of " + String.join(", ", PHASES) + " once");
+        }
+        return v;
     }
 
     private static boolean bool(String option, String value) {

@@ -47,6 +47,7 @@ public final class TokenizerTrainer {
     public static final String EOS = "</s>";
     public static final String UNK = "<unk>";
     private static final int SPECIALS = 3;
+    private static final int MIN_PIECES = 300;
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().setPrettyPrinting()
             .create();
 
@@ -59,10 +60,17 @@ public final class TokenizerTrainer {
         }
         Path corpus = Path.of(args[0]);
         Path out = Path.of(args[1]);
-        int vocabSize = args.length > 2 ? ToolArgs.integer("VOCAB_SIZE", args[2]) : DEFAULT_VOCAB_SIZE;
-        int extraIds = args.length > 3 ? ToolArgs.integer("EXTRA_IDS", args[3]) : DEFAULT_EXTRA_IDS;
+        int extraIds = args.length > 3 ? ToolArgs.integer("EXTRA_IDS", args[3], 0) : DEFAULT_EXTRA_IDS;
+        int vocabSize = args.length > 2 ? ToolArgs.integer("VOCAB_SIZE", args[2], minVocabSize(extraIds)) : DEFAULT_VOCAB_SIZE;
+        PathProblems.requireFile(corpus, "corpus");
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new PromptTuneException("OUT_DIR " + out + " is a file; allowed: a folder for tokenizer.json (new or existing)");
+        }
         long t0 = System.nanoTime();
         Map<String, Long> words = countWords(corpus);
+        if (words.isEmpty()) {
+            throw new PromptTuneException("corpus " + corpus + " has no words; allowed: UTF-8 text, one paragraph or sentence a line");
+        }
         UnigramTrainer.Vocabulary v = train(words, vocabSize, extraIds, System.err::println);
         write(v, extraIds, out);
         System.err.printf("wrote %s (%d ids) in %.1f s%n", out.resolve(T5Tokenizers.TOKENIZER_JSON),
@@ -89,12 +97,18 @@ public final class TokenizerTrainer {
         return new UnigramTrainer(options, log).train(words);
     }
 
+    /** The least vocabulary size with {@code extraIds} sentinels: the specials, the sentinels and 300 trained pieces. */
+    public static int minVocabSize(int extraIds) {
+        return SPECIALS + extraIds + MIN_PIECES;
+    }
+
     /** Trained pieces in a vocabulary of {@code vocabSize} ids with {@code extraIds} sentinels. */
     public static int pieceCount(int vocabSize, int extraIds) {
         int pieces = vocabSize - SPECIALS - extraIds;
-        if (extraIds < 0 || pieces < 300) {
+        if (extraIds < 0 || pieces < MIN_PIECES) {
             throw new PromptTuneException("vocabulary size " + vocabSize + " with " + extraIds
-                    + " sentinels leaves " + pieces + " trained pieces; need at least 300");
+                    + " sentinels leaves " + pieces + " trained pieces; allowed: a vocabulary size of at least "
+                    + minVocabSize(Math.max(0, extraIds)) + " (" + MIN_PIECES + " trained pieces) and sentinels >= 0");
         }
         return pieces;
     }
