@@ -18,7 +18,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A run's prompt as a file and back ({@code savePrompt}/{@code loadPrompt}): {@code NAME.safetensors} +
@@ -26,6 +30,11 @@ import java.util.WeakHashMap;
  * task, template, labels, placement), so a loaded prompt predicts, scores and exports like the run it came from.
  */
 final class PromptFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PromptFiles.class);
+
+    /** Failed records already named in this process (a script's checks read a literal record before the run does). */
+    private static final Set<Path> WARNED_FAILED = ConcurrentHashMap.newKeySet();
 
     /**
      * The metadata of each prompt loaded from a file, by the run's values array (arrays hash by identity; a weak key
@@ -138,6 +147,16 @@ final class PromptFiles {
     static PromptTuneRun loadRecord(Path record, boolean anyModel) {
         PromptTuneRun run = RunRecord.load(record);
         PromptCheck.check(PromptFile.load(record.resolve("prompt.safetensors")), target(run.spec()), anyModel);
+        if (run.stopReason() == StopReason.FAILED && WARNED_FAILED.add(record.toAbsolutePath().normalize())) {
+            // Usable (a failed cluster step keeps the best prompt so far), but its scores are not a finished run's.
+            if (run.steps() == 0) {
+                LOG.warn("{} is the record of a run that FAILED before any step trained: its prompt is the initial, "
+                        + "untrained one", record);
+            } else {
+                LOG.warn("{} is the record of a run that FAILED after {} step(s): its prompt is the best it had then; "
+                        + "prompttune resume {} finishes it", record, run.steps(), record);
+            }
+        }
         return run;
     }
 

@@ -283,4 +283,24 @@ class PromptFileChecksTest {
                 tmp.resolve("suffix-adapter").toString()), "placement 'suffix'");
         assertTrue(Files.notExists(tmp.resolve("suffix-adapter")));
     }
+
+    /** A failed run's record is usable, but loading it says that it failed (it loaded as if it had finished). */
+    @Test
+    void aFailedRunsRecordIsNamedAsFailedWhenLoaded() throws Exception {
+        Path failed = tmp.resolve("failed-copy");
+        Files.createDirectories(failed);
+        try (Stream<Path> files = Files.list(record)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, failed.resolve(f.getFileName()));
+                }
+            }
+        }
+        Path summary = failed.resolve("summary.json");
+        Files.writeString(summary, Files.readString(summary).replace("\"stop_reason\":\"COMPLETED\"", "\"stop_reason\":\"FAILED\""));
+        assertTrue(Files.readString(summary).contains("\"stop_reason\":\"FAILED\""), Files.readString(summary));
+        Result r = cli("run", "-q", script("load-failed", "loadPrompt('" + failed + "')").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains(failed + " is the record of a run that FAILED after 2 step(s)"), r.err());
+    }
 }

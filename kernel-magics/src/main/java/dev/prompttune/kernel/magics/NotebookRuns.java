@@ -1,9 +1,11 @@
 package dev.prompttune.kernel.magics;
 
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.dsl.Experiments;
+import dev.prompttune.kernel.Bindings;
 import dev.prompttune.kernel.Notebook;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +78,20 @@ public final class NotebookRuns {
             return experiments().load(dir.toString()); // its prompt checked against the model, as %loadPrompt does
         }
         List<String> known = List.copyOf(runs().keySet());
-        throw magic.error("no run named '" + name + "' in this notebook"
-                + (known.isEmpty() ? "" : "; known: " + String.join(", ", known))
+        String knownRuns = known.isEmpty() ? "" : "; known: " + String.join(", ", known);
+        Object bound = Notebook.bound(name);
+        if (bound != null) {
+            // `%%groovy x3` whose value was 42: the name is taken, by something that is not a run.
+            throw magic.error("'" + name + "' is a value of type " + bound.getClass().getSimpleName() + ", not a run" + knownRuns);
+        }
+        if (!Bindings.isIdentifier(name)) {
+            // runs/x, ./out: meant as a record folder, which it is not
+            String problem = Files.isDirectory(dir) ? "is a folder without a run record (no summary.json)"
+                    : PathProblems.notDirectory(dir);
+            throw magic.error("'" + name + "' is not a run of this notebook, and as a run record folder it " + problem
+                    + knownRuns + " (a run record is runs/NAME-TIMESTAMP)");
+        }
+        throw magic.error("no run named '" + name + "' in this notebook" + knownRuns
                 + " (train one with %%promptTune " + name + ", load one with %loadPrompt PATH as " + name
                 + ", or give a run record directory)");
     }

@@ -32,8 +32,10 @@ final class PredictMagic {
         } else if (input.size() == 1) {
             p = NotebookRuns.get().experiments().predict(run, input.get(0));
         } else {
+            boolean singleQuoted = input.get(0).startsWith("'");
             throw SIGNATURE.error("give one quoted text, or field=\"value\" pairs for the template's fields; got "
-                    + input.size() + " words (quote a text with spaces)");
+                    + input.size() + " words (" + (singleQuoted ? "quote a text with double quotes: \"…\"; single quotes "
+                    + "do not group words" : "quote a text with spaces") + ")");
         }
         return ResultViews.prediction(p);
     }
