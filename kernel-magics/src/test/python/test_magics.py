@@ -153,6 +153,8 @@ class MagicsTests(unittest.TestCase):
         self.assertIn("'notARun' is a value of type Integer, not a run", reply["evalue"])
         reply, _ = execute(self.kc, "%predict tinyA 'two words'")
         self.assertIn("double quotes", reply["evalue"])
+        reply, _ = execute(self.kc, "%compare tinyA tinyA")
+        self.assertIn("'tinyA' is given twice", reply["evalue"])
         reply, _ = execute(self.kc, "%nearst tinyA")
         self.assertEqual(reply["status"], "error")
         self.assertIn("%nearst is not a magic of this kernel", reply["evalue"])

@@ -300,14 +300,28 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
      */
     @Override
     public List<MethodNode> handleAmbiguousMethods(List<MethodNode> nodes, Expression origin) {
-        if (origin instanceof MethodCallExpression mce && mce.isImplicitThis() && inScript()
-                && ("predict".equals(mce.getMethodAsString()) || "predictMixed".equals(mce.getMethodAsString()))
-                && arguments(mce).stream().anyMatch(a -> a instanceof ConstantExpression c && c.isNullExpression())) {
-            error(mce.getMethodAsString() + ": the input is null; allowed: a text, a map of fields (subject: '…', "
-                    + "body: '…') or a list of texts or maps", mce);
-            return List.of(nodes.get(0));
+        if (!(origin instanceof MethodCallExpression mce) || !mce.isImplicitThis()
+                || arguments(mce).stream().noneMatch(a -> a instanceof ConstantExpression c && c.isNullExpression())
+                || nodes.stream().noneMatch(n -> ours(n.getDeclaringClass()))) {
+            return nodes;
         }
-        return nodes;
+        String name = mce.getMethodAsString();
+        if (inScript() && ("predict".equals(name) || "predictMixed".equals(name))) {
+            error(name + ": the input is null; allowed: a text, a map of fields (subject: '…', body: '…') or a list of "
+                    + "texts or maps", mce);
+        } else {
+            // `cluster null`: which form was meant is unknown, and null is none of them.
+            Set<String> forms = new java.util.TreeSet<>();
+            for (MethodNode n : nodes) {
+                List<String> types = new ArrayList<>();
+                for (org.codehaus.groovy.ast.Parameter p : n.getParameters()) {
+                    types.add(p.getType().getNameWithoutPackage());
+                }
+                forms.add(name + "(" + String.join(", ", types) + ")");
+            }
+            error(name + " is given null; allowed: " + String.join(" or ", forms), mce);
+        }
+        return List.of(nodes.get(0));
     }
 
     /** The files the script being checked writes with its own verbs. */

@@ -39,7 +39,8 @@ final class DslReflection {
             return tooLarge(name, c.getText(), "int");
         }
         boolean takesSeveral = expected.stream().anyMatch(e -> e.endsWith(", …"));
-        if (!takesSeveral && argumentTypes.length > 1 && expected.size() == 1 && !expected.contains("no value")) {
+        boolean oneParameter = expected.size() == 1 && !expected.iterator().next().contains(", ");
+        if (!takesSeveral && argumentTypes.length > 1 && oneParameter && !expected.contains("no value")) {
             // Several values for a one-value keyword: "expected int, got int (32), int (64)" would point nowhere.
             List<String> several = severalValueKeywords(type);
             return "'" + name + "' takes one value (" + expected.iterator().next() + "), got " + argumentTypes.length

@@ -209,7 +209,8 @@ final class LiteralBlock {
 
     /**
      * The keyword call a problem is about, so the error points at its line: the keyword the message names (template,
-     * labels, labelField, init file, model, calibrate, loss, length, batch, evalBatch, device) when the block sets it;
+     * labels, labelField, init file, model, calibrate, loss, length, batch, evalBatch, device, cluster) when the block sets
+     * it;
      * else the model or init call whose path the message names (a config.json, a prompt file); else, for a problem
      * of the data, the data keyword whose file the message names, else the block's first data keyword; else null
      * (the block as a whole: a default is at fault).
@@ -221,6 +222,7 @@ final class LiteralBlock {
                 : message.startsWith("batch is") ? "batch"
                 : message.startsWith("evalBatch is") ? "evalBatch"
                 : message.startsWith("device") ? "device"
+                : message.startsWith("cluster") ? "cluster"
                 : message.startsWith("model") ? "model"
                 : message.startsWith("calibrate") ? "calibrate"
                 : message.startsWith("loss") ? "loss"

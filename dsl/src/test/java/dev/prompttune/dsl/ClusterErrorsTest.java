@@ -29,6 +29,25 @@ class ClusterErrorsTest {
         session.close();
     }
 
+    /** Groovy's own words were "Reference to method is ambiguous" and "'conf' takes one value ((String, String)), got 2". */
+    @Test
+    void nullAndAWrongSettingTypeAreNamed() {
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  cluster null\n}\n", 3,
+                "cluster is given null; allowed: cluster(Closure) or cluster(Consumer) or cluster(String)");
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  cluster { master 'local[1]'; conf 'spark.executor.memory', 5 }\n}\n", 3,
+                "wrong type for 'conf': expected (String, String), got String ('spark.executor.memory'), int (5)");
+    }
+
+    /** Too many tasks for this machine's memory: on the cluster line (it was reported on the data line). */
+    @Test
+    void tooManyTasksForMemoryIsOnTheClusterLine() {
+        ScriptError e = org.junit.jupiter.api.Assertions.assertThrows(ScriptError.class,
+                () -> new ScriptRunner(new Experiments(session)).run(
+                        "promptTune {\n  model 'tiny'; data 'markers'\n  batch 64\n  cluster 'local[2000000000]'\n}\n", "bad.groovy"));
+        assertTrue(e.reason().startsWith("cluster 'local[2000000000]' runs 2000000000 training steps at once"), e.reason());
+        assertEquals(4, e.line(), e.getMessage());
+    }
+
     private static void expect(String script, int line, String message) {
         ScriptError e = org.junit.jupiter.api.Assertions.assertThrows(ScriptError.class,
                 () -> new ScriptRunner(new Experiments(session)).run(script, "bad.groovy"));

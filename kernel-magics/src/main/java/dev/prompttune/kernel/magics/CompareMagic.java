@@ -18,6 +18,9 @@ final class CompareMagic {
         MagicSignature.Args a = SIGNATURE.parse(args);
         List<PromptTuneRun> runs = new ArrayList<>();
         for (String name : a.rest()) {
+            if (a.rest().indexOf(name) != a.rest().lastIndexOf(name)) {
+                throw SIGNATURE.error("'" + name + "' is given twice; give each run once");
+            }
             runs.add(NotebookRuns.get().find(SIGNATURE, name));
         }
         String title = a.get("title") == null ? "comparison: " + String.join(", ", a.rest()) : a.get("title");
