@@ -200,9 +200,13 @@ public final class KernelSpecInstaller {
     /** Command line: returns the exit status. */
     static int run(List<String> args) {
         KernelSpecInstaller installer = new KernelSpecInstaller();
+        List<String> places = new ArrayList<>();
         try {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
+                if (List.of("--user", "--prefix", "--sys-prefix").contains(a)) {
+                    places.add(a);
+                }
                 switch (a) {
                     case "--user" -> installer.prefix(null);
                     case "--prefix" -> installer.prefix(Path.of(value(args, ++i, a)).toAbsolutePath());
@@ -210,9 +214,10 @@ public final class KernelSpecInstaller {
                     case "--name" -> installer.name(value(args, ++i, a));
                     case "--display-name" -> installer.displayName(value(args, ++i, a));
                     case "--classpath", "-cp" -> installer.classpath(value(args, ++i, a));
-                    case "--java" -> installer.java(value(args, ++i, a));
+                    case "--java" -> installer.java(executable(value(args, ++i, a), a, "a java command (JDK 17 or later)"));
                     case "--jvm-opt" -> installer.jvmOpt(value(args, ++i, a));
-                    case "--launcher" -> installer.launcher(executable(value(args, ++i, a), a));
+                    case "--launcher" -> installer.launcher(executable(value(args, ++i, a), a,
+                            "a command that starts the JVM command given as its arguments, such as bin/lib/kernel-start.sh"));
                     case "-h", "--help" -> {
                         System.out.println(usage());
                         return 0;
@@ -220,6 +225,10 @@ public final class KernelSpecInstaller {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
+            if (places.size() > 1) {
+                throw new IllegalArgumentException("give one of --user, --prefix DIR and --sys-prefix, not " + String.join(" and ", places));
+            }
+            installer.checkStarts();
         } catch (IllegalArgumentException e) {
             System.err.println("install: " + e.getMessage() + "\n" + usage());
             return 2;
@@ -244,14 +253,52 @@ public final class KernelSpecInstaller {
     }
 
     /** {@code path} made absolute, when it names an executable file. */
-    private static String executable(String path, String option) {
+    private static String executable(String path, String option, String allowed) {
         Path p = Path.of(path).toAbsolutePath();
         if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
             throw new IllegalArgumentException(option + " " + path + " is not an executable file"
-                    + (Files.exists(p) ? "" : " (it does not exist)") + "; allowed: a command that starts the JVM"
-                    + " command given as its arguments, such as bin/lib/kernel-start.sh");
+                    + (Files.exists(p) ? "" : " (it does not exist)") + "; allowed: " + allowed);
         }
         return p.toString();
+    }
+
+    /**
+     * Refuses a kernelspec whose JVM could not start (it was written, and every start then died with "Kernel died
+     * before replying to kernel_info"): a class path entry that is not there, or JVM options the java command refuses
+     * ({@code -Xmx1q}, an empty option), found by starting it once with {@code -version}.
+     */
+    void checkStarts() {
+        String cp = classpath != null ? classpath : defaultClasspath();
+        for (String entry : cp.split(File.pathSeparator)) {
+            Path p = Path.of(entry.endsWith("*") ? entry.substring(0, entry.length() - 1) : entry);
+            if (entry.isEmpty() || !Files.exists(p)) {
+                throw new IllegalArgumentException("class path entry '" + entry + "' does not exist; allowed: the kernel's "
+                        + "jar or classes folder and its lib/* (the default when --classpath is not given)");
+            }
+        }
+        for (String opt : jvmOpts) {
+            if (opt.isBlank()) {
+                throw new IllegalArgumentException("--jvm-opt is empty; allowed: a JVM option such as -Xmx8g");
+            }
+        }
+        List<String> probe = new ArrayList<>();
+        probe.add(java);
+        probe.addAll(jvmOpts);
+        probe.add("-version");
+        try {
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                String first = out.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit " + p.exitValue());
+                throw new IllegalArgumentException("the kernel's JVM does not start with its options: " + first
+                        + "; allowed: --jvm-opt options that " + java + " accepts");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot start " + java + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("interrupted while checking that the kernel's JVM starts");
+        }
     }
 
     static String usage() {

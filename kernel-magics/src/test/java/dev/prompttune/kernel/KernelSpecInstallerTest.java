@@ -117,6 +117,29 @@ class KernelSpecInstallerTest {
                 + ": " + file + " is a file, not a folder", installed.err().trim());
     }
 
+    /**
+     * A kernelspec whose JVM cannot start is refused at install (it was written, and every start died with "Kernel died
+     * before replying to kernel_info"): a java command that is not there, options java refuses, an empty option, a class
+     * path entry that is not there; and two install places are one too many.
+     */
+    @Test
+    void aKernelThatCouldNotStartIsNotInstalled(@TempDir Path tmp) {
+        String prefix = tmp.resolve("p").toString();
+        List<List<String>> cases = List.of(
+                List.of("--java", "/nonexistent/java", "--java /nonexistent/java is not an executable file (it does not exist)"),
+                List.of("--jvm-opt", "-Xmx1q", "the kernel's JVM does not start with its options: Invalid maximum heap size: -Xmx1q"),
+                List.of("--jvm-opt", "", "--jvm-opt is empty"),
+                List.of("--classpath", "/nonexistent.jar", "class path entry '/nonexistent.jar' does not exist"),
+                List.of("--user", "--prefix", "give one of --user, --prefix DIR and --sys-prefix, not --user and --prefix"));
+        for (List<String> c : cases) {
+            Installed installed = c.get(0).equals("--user") ? install("--user", "--prefix", prefix, "--name", "pt-test")
+                    : install("--prefix", prefix, "--name", "pt-test", c.get(0), c.get(1));
+            assertEquals(2, installed.status(), installed.err());
+            assertTrue(installed.err().contains(c.get(2)), installed.err());
+        }
+        assertTrue(Files.notExists(tmp.resolve("p")), "a kernelspec was written");
+    }
+
     /** The installer's exit status and what it wrote to stderr. */
     private record Installed(int status, String err) {}
 
