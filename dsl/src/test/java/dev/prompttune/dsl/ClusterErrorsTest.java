@@ -29,6 +29,14 @@ class ClusterErrorsTest {
         session.close();
     }
 
+    /** A master given in conf too was taken silently, one of the two ignored. */
+    @Test
+    void theMasterIsSetOneWay() {
+        expect("promptTune {\n  model 'tiny'; data 'markers'\n  cluster { master 'local[1]'; conf 'spark.master', 'local[3]' }\n}\n", 3,
+                "cluster conf 'spark.master' would set the master a second way; allowed: master 'local[3]' "
+                        + "(cluster { master 'local[3]' } or cluster 'local[3]')");
+    }
+
     /** Groovy's own words were "Reference to method is ambiguous" and "'conf' takes one value ((String, String)), got 2". */
     @Test
     void nullAndAWrongSettingTypeAreNamed() {

@@ -124,5 +124,10 @@ public record ClusterSpec(String master, int workers, Map<String, String> conf) 
         if (value == null) {
             throw new PromptTuneException("cluster conf '" + key + "' has no value; allowed: a text value");
         }
+        if (key.equals("spark.master")) {
+            // Two masters, one silently ignored: the spec's master is the one the run records and resumes with.
+            throw new PromptTuneException("cluster conf 'spark.master' would set the master a second way; allowed: "
+                    + "master '" + value + "' (cluster { master '" + value + "' } or cluster '" + value + "')");
+        }
     }
 }
