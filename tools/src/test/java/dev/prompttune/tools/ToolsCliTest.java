@@ -86,6 +86,8 @@ class ToolsCliTest {
         assertOneLine(List.of("EXTRA_IDS is '-1'; allowed: a whole number >= 0"), "tokenizer", empty.toString(),
                 dir.resolve("tok").toString(), "8000", "-1");
         assertOneLine(List.of("unknown option --bogus"), "probe", "--bogus");
+        assertOneLine(List.of("bench --mode score compares scoring on clusters and needs at least one --cluster"),
+                "bench", "--mode", "score");
     }
 
     /** Each pass-through tool answers --help with its usage, exit 0 (they read --help as a value or a model folder). */

@@ -64,6 +64,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (modes.contains("score")) {
+            // A mode of its own: scoring throughput against executor counts, which needs at least one cluster.
+            throw new PromptTuneException("bench --mode score compares scoring on clusters and needs at least one --cluster "
+                    + "MASTER (e.g. --cluster local[1] --cluster local[2]); allowed without --cluster: --mode "
+                    + String.join(", ", Benchmark.modes()));
+        }
         new Benchmark(shape, steps, warmup, System.out).run(modes);
         return 0;
     }
