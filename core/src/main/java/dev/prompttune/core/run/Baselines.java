@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The baselines a prompt is compared with, each computed here only, on the context's target split (test, else dev):
@@ -25,6 +27,8 @@ import java.util.Map;
  * both come from here.
  */
 public final class Baselines {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Baselines.class);
 
     /** Model tuning's learning rate: Adafactor at 1e-3, the usual fine-tuning rate for T5 (the paper's 0.3 is for prompts). */
     static final float MODEL_TUNING_LR = 1e-3f;
@@ -79,6 +83,11 @@ public final class Baselines {
         PromptTuneSpec spec = ctx.spec();
         TaskArrays arrays = ctx.arrays();
         Session session = ctx.session();
+        if (spec.cluster() != null) {
+            // The cluster backend distributes prompt gradients; a whole model's are trained here, by this process.
+            LOG.info("{}: the modelTuning baseline trains in this process, not on cluster '{}' (the cluster trains prompts)",
+                    runName, spec.cluster().master());
+        }
         try (T5Model copy = session.freshModel(ctx.prepared().modelDir(), spec.precision(), spec.device());
              Optimizer optimizer = Adafactor.paper(MODEL_TUNING_LR).build(session.manager())) {
             copy.setTrainable(true);
