@@ -108,6 +108,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             if (block != null && KEYWORDS.containsKey(block.getName())) {
                 Class<?> type = DslReflection.load(block);
                 message = DslReflection.hasMethod(type, name) ? DslReflection.wrongType(type, name, arguments, argumentTypes)
+                        : PromptTuneScript.COMMANDS.contains(name) ? "'" + name + "' is a command, not a keyword of "
+                                + blockName(block) + " { }: blocks do not nest (a %%promptTune cell is already the inside "
+                                + "of promptTune { }: write its keywords directly)"
                         : "unknown keyword '" + name + "' in " + blockName(block) + " { }" + suggestion(name, KEYWORDS.get(block.getName()));
             } else if (block == null && inScript()) {
                 if (insideUnknownCommand()) {

@@ -116,4 +116,12 @@ class VerbChecksTest {
                 """.formatted(BLOCK, dir, dir));
         assertEquals(List.of("bad.groovy:3: prompt file " + dir.resolve("p2.safetensors") + " does not exist"), lines);
     }
+
+    /** A block written inside a block (as in a %%promptTune cell holding a whole promptTune { }) is named as such. */
+    @Test
+    void aBlockInsideABlockIsNamed() {
+        List<String> lines = errors("promptTune {\n  promptTune { model 'tiny'; data 'markers' }\n}\n");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.groovy:2: 'promptTune' is a command, not a keyword of "
+                + "promptTune { }: blocks do not nest")), String.join("\n", lines));
+    }
 }
