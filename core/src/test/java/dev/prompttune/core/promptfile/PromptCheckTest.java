@@ -77,4 +77,27 @@ class PromptCheckTest {
         Path other = TinyWorld.model(tmp.resolve("other"), 4);
         assertTrue(!EmbeddingFingerprint.ofCheckpoint(dir, "fp32").equals(EmbeddingFingerprint.ofCheckpoint(other, "fp32")));
     }
+
+    /**
+     * Fingerprints are remembered per checkpoint as its files are: weights written again in the same folder (same
+     * size, a new file) give their own fingerprint, not the remembered one.
+     */
+    @Test
+    void aCheckpointRewrittenInPlaceGetsItsNewFingerprint(@TempDir Path tmp) throws Exception {
+        Path dir = TinyWorld.model(tmp.resolve("tiny"), 3);
+        String before = EmbeddingFingerprint.ofCheckpoint(dir, "fp32");
+        assertEquals(before, EmbeddingFingerprint.ofCheckpoint(dir, "fp32"));
+        Path other = TinyWorld.model(tmp.resolve("other"), 4); // same shape, other weights
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(other)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        String after = EmbeddingFingerprint.ofCheckpoint(dir, "fp32");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+             dev.prompttune.core.model.T5Model model = dev.prompttune.core.model.T5Model.load(dir, m)) {
+            assertEquals(EmbeddingFingerprint.of(model.embeddingTable()), after);
+        }
+        assertTrue(!before.equals(after));
+    }
 }
