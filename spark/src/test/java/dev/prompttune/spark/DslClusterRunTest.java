@@ -2,7 +2,6 @@ package dev.prompttune.spark;
 
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.run.Session;
-import dev.prompttune.core.testing.TinyWorld;
 import dev.prompttune.dsl.Experiments;
 import dev.prompttune.dsl.ScriptRunner;
 import java.io.IOException;
@@ -10,9 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,27 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Black box, through the DSL: {@code cluster 'local[2]'; gradientAccumulation 1} writes the same record prompt, bit
  * for bit, as {@code gradientAccumulation 2} without a cluster.
  */
+@ExtendWith(TinyHome.class)
 class DslClusterRunTest {
 
     @TempDir
     static Path tmp;
-    static String previousHome;
-
-    @BeforeAll
-    static void home() throws IOException {
-        previousHome = System.getProperty("prompttune.home");
-        System.setProperty("prompttune.home", TinyWorld.home(Files.createDirectories(tmp.resolve("home"))).toString());
-    }
-
-    @AfterAll
-    static void restore() {
-        if (previousHome == null) {
-            System.clearProperty("prompttune.home");
-        } else {
-            System.setProperty("prompttune.home", previousHome);
-        }
-        SparkContexts.stop();
-    }
 
     @Test
     void aClusterScriptWritesTheSingleProcessPrompt() throws IOException {

@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.run.Session;
-import dev.prompttune.core.testing.TinyWorld;
 import dev.prompttune.dsl.Experiments;
 import dev.prompttune.dsl.ScriptError;
 import dev.prompttune.dsl.ScriptRunner;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,27 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * a conf value Spark cannot read or a master kind this build lacks (a wall of stack traces ending in an
  * IllegalStateException, exit 1).
  */
+@ExtendWith(TinyHome.class)
 class SparkStartErrorsTest {
 
     @TempDir
     static Path tmp;
-    static String previousHome;
-
-    @BeforeAll
-    static void home() throws IOException {
-        previousHome = System.getProperty("prompttune.home");
-        System.setProperty("prompttune.home", TinyWorld.home(Files.createDirectories(tmp.resolve("home"))).toString());
-    }
-
-    @AfterAll
-    static void restore() {
-        if (previousHome == null) {
-            System.clearProperty("prompttune.home");
-        } else {
-            System.setProperty("prompttune.home", previousHome);
-        }
-        SparkContexts.stop();
-    }
 
     private static String failure(String name, String cluster) {
         Path save = tmp.resolve(name);
