@@ -69,6 +69,20 @@ class CliTest {
         return Files.writeString(tmp.resolve(name), text);
     }
 
+    /** A step larger than the training data is named (it went unsaid that every step repeated examples). */
+    @Test
+    void aStepLargerThanTheTrainingDataIsNamed() throws Exception {
+        Path s = script("big-step.groovy", "promptTune {\n  model 'tiny'; data 'markers'; length 2; steps 1; batch 64; "
+                + "gradientAccumulation 4; evalEvery 0\n  save '" + tmp.resolve("runs-big") + "'\n}\n");
+        Result r = cli("run", "-q", s.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("a step draws 256 examples (batch 64 × gradientAccumulation 4) from 200 training "
+                + "examples, so each step repeats some"), r.err());
+        Path small = script("small-step.groovy", "promptTune {\n  model 'tiny'; data 'markers'; length 2; steps 1; batch 8; "
+                + "evalEvery 0\n  save '" + tmp.resolve("runs-small") + "'\n}\n");
+        assertTrue(!cli("run", "-q", small.toString()).err().contains("a step draws"));
+    }
+
     @Test
     void runPrintsProgressAndEndsWithTheTable() throws Exception {
         Path s = script("ok.groovy", "promptTune {\n  model 'tiny'; data 'markers'; length 4; steps 20; batch 8; evalEvery 10\n  save '"

@@ -195,6 +195,15 @@ public final class PromptTuning {
             prepared.task().data().emptyInputWarnings().forEach(LOG::warn);
             prepared.task().data().overlapWarnings().forEach(LOG::warn);
             prepared.task().data().missingClassWarnings().forEach(LOG::warn);
+            int workers = spec.cluster() == null ? 1 : spec.cluster().workers();
+            long perStep = (long) spec.batch() * spec.gradientAccumulation() * workers;
+            if (perStep > arrays.train().size()) {
+                // Not an error (a small task may be meant so), but every step then sees some examples twice.
+                LOG.warn("{}: a step draws {} examples (batch {} × gradientAccumulation {}{}) from {} training examples, "
+                        + "so each step repeats some; a smaller batch gives each step distinct examples", spec.name(),
+                        perStep, spec.batch(), spec.gradientAccumulation(), workers == 1 ? "" : " × " + workers + " workers",
+                        arrays.train().size());
+            }
         }
         InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,
                 arrays.targetTexts(), spec.seed(), w -> {
