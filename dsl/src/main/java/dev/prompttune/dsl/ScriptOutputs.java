@@ -63,7 +63,7 @@ final class ScriptOutputs {
         CodeVisitorSupport visitor = new CodeVisitorSupport() {
             @Override
             public void visitMethodCallExpression(MethodCallExpression call) {
-                if (call.isImplicitThis() && WRITERS.contains(call.getMethodAsString())
+                if (call.isImplicitThis() && call.getMethodAsString() != null && WRITERS.contains(call.getMethodAsString())
                         && call.getArguments() instanceof TupleExpression t && !t.getExpressions().isEmpty()) {
                     Object value = literal.apply(t.getExpression(t.getExpressions().size() - 1));
                     if (!(value instanceof String)) {
@@ -72,7 +72,8 @@ final class ScriptOutputs {
                         written.add(path(value)); // a blank or invalid path writes nothing: the verb refuses it
                     }
                 }
-                if (OTHER_WRITES.contains(call.getMethodAsString()) || call.getObjectExpression() instanceof ClassExpression c
+                String name = call.getMethodAsString(); // null for a computed name: "abc"."$m"()
+                if (name == null || OTHER_WRITES.contains(name) || call.getObjectExpression() instanceof ClassExpression c
                         && c.getType().getName().equals("java.nio.file.Files")) {
                     unknown[0] = true;
                 }
@@ -81,7 +82,7 @@ final class ScriptOutputs {
 
             @Override
             public void visitStaticMethodCallExpression(StaticMethodCallExpression call) {
-                unknown[0] |= OTHER_WRITES.contains(call.getMethod());
+                unknown[0] |= call.getMethod() == null || OTHER_WRITES.contains(call.getMethod());
                 super.visitStaticMethodCallExpression(call);
             }
 

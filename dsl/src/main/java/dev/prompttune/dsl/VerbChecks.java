@@ -25,6 +25,9 @@ final class VerbChecks {
      *     when not known before the script runs)
      */
     static String problem(String verb, List<Object> values, ScriptOutputs outputs) {
+        if (verb == null) {
+            return null; // a computed name ("$m"()): not known before the script runs
+        }
         try {
             check(verb, values, outputs);
             return null;

@@ -124,4 +124,17 @@ class VerbChecksTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.groovy:2: 'promptTune' is a command, not a keyword of "
                 + "promptTune { }: blocks do not nest")), String.join("\n", lines));
     }
+
+    /**
+     * A method called by a computed name crashed the compiler ("BUG! exception in phase 'instruction selection'": a
+     * null name in a set lookup); it is the type checker's one line again.
+     */
+    @Test
+    void aMethodCalledByAComputedNameIsOneLine() {
+        List<String> lines = errors("""
+                def m = 'size'
+                def n = 'abc'."$m"()
+                """);
+        assertEquals(List.of("bad.groovy:2: Cannot resolve dynamic method name at compile time"), lines);
+    }
 }
