@@ -50,6 +50,14 @@ final class PromptFiles {
 
     /** Writes the run's best prompt to {@code path} ({@code DIR/NAME}, extension optional); returns the .safetensors file. */
     static Path save(PromptTuneRun run, Path path) {
+        Path base = PromptFile.stripExtension(path);
+        Path folder = base.toAbsolutePath().getParent();
+        if (base.getFileName() != null && base.getFileName().toString().equals("prompt") && folder != null
+                && Files.isRegularFile(folder.resolve("summary.json"))) {
+            // A record's prompt is its run's result: written over, the record no longer says what the run gave.
+            throw new PromptTuneException("savePrompt: " + path + " is the prompt of run record " + folder + ", which only "
+                    + "its run writes; allowed: a path outside run records (e.g. saved/NAME)");
+        }
         PromptMetadata meta;
         if (run.record() != null && Files.isRegularFile(run.record().resolve("prompt.safetensors"))) {
             meta = PromptFile.load(run.record().resolve("prompt.safetensors")).metadata();

@@ -303,4 +303,14 @@ class PromptFileChecksTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains(failed + " is the record of a run that FAILED after 2 step(s)"), r.err());
     }
+
+    /** savePrompt over a run record's own prompt replaced the run's result without a word. */
+    @Test
+    void aRunRecordsPromptIsNotWrittenOver() throws Exception {
+        byte[] before = Files.readAllBytes(record.resolve("prompt.safetensors"));
+        Result r = cli("run", "-q", script("over-record", "def p = loadPrompt('" + record + "')\n"
+                + "savePrompt(p, '" + record.resolve("prompt") + "')").toString());
+        refused(r, "savePrompt: " + record.resolve("prompt") + " is the prompt of run record " + record);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(record.resolve("prompt.safetensors"))));
+    }
 }
