@@ -104,6 +104,24 @@ final class PromptFiles {
         if (m.hyperParameters().get("precision") instanceof String precision) {
             spec.precision(precision); // the precision its fingerprint was taken at
         }
+        // How its run scored it (PromptTuning.scoringSettings); a file written before they were kept has the defaults.
+        Map<String, Object> h = m.hyperParameters();
+        if (h.get("labelField") instanceof String labelField) {
+            spec.labelField(labelField);
+        }
+        if (h.get("maxInputLength") instanceof Number n) {
+            spec.maxInputLength(n.intValue());
+        }
+        if (h.get("maxTargetLength") instanceof Number n) {
+            spec.maxTargetLength(n.intValue());
+        }
+        if (h.get("sentinel") instanceof Boolean sentinel) {
+            spec.sentinel(sentinel);
+        }
+        String recordedMetric = h.get("metric") instanceof String x ? x : m.bestMetric();
+        if (recordedMetric != null && PromptTuneSpec.METRICS.contains(recordedMetric)) {
+            spec.metric(recordedMetric);
+        }
         if (Boolean.TRUE.equals(m.hyperParameters().get("calibrate"))) {
             spec.calibrate(true); // the prompt was selected on calibrated scores: predict the same way
         }
@@ -201,7 +219,7 @@ final class PromptFiles {
 
     /** The spec values a loaded prompt must keep (how to predict, and whether it is a smoke test). */
     private static Map<String, Object> hyperParameters(PromptTuneSpec s) {
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>(PromptTuning.scoringSettings(s));
         if (s.data() == null) {
             out.put(PromptTuning.DATA_FILES, PromptTuning.dataFiles(s)); // where a file-based task's data is
         }

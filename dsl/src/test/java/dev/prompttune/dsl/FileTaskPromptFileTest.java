@@ -52,6 +52,35 @@ class FileTaskPromptFileTest {
         }
     }
 
+    /**
+     * The label field, input and target cuts and metric a run scored with travel in its prompt file: loaded from the
+     * file alone, the prompt scored with the defaults (label field 'label' not found, 512 tokens, accuracy).
+     */
+    @Test
+    void aPromptFileScoresWithItsRunsSettings() throws Exception {
+        Path markers = HomeExtension.home().resolve("data/tasks/markers");
+        Path files = Files.createDirectories(tmp.resolve("cat-files"));
+        for (String split : new String[] {"train", "dev", "test"}) {
+            Files.writeString(files.resolve(split + ".jsonl"),
+                    Files.readString(markers.resolve(split + ".jsonl")).replace("\"label\":", "\"cat\":"));
+        }
+        try (Session session = new Session()) {
+            Experiments ex = new Experiments(session);
+            PromptTuneRun run = ex.promptTune(s -> s.model("tiny").train(files.resolve("train.jsonl").toString())
+                    .dev(files.resolve("dev.jsonl").toString()).test(files.resolve("test.jsonl").toString())
+                    .labelField("cat").metric("macro_f1").maxInputLength(9).maxTargetLength(3)
+                    .name("cat").length(4).steps(4).batch(8).evalEvery(2).save(tmp.resolve("runs").toString()));
+            Path file = ex.savePrompt(run, tmp.resolve("saved/cat").toString());
+            PromptTuneRun loaded = ex.loadPrompt(file.toString());
+            assertEquals("cat", loaded.spec().labelField());
+            assertEquals(9, loaded.spec().maxInputLength());
+            assertEquals(3, loaded.spec().maxTargetLength());
+            Evaluation again = ex.evaluate(loaded, files.resolve("test.jsonl").toString());
+            assertEquals("macro_f1", again.metric());
+            assertEquals(run.test(), again.value(), 0.0, "the file's prompt scores as the run did");
+        }
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

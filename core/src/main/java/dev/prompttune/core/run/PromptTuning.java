@@ -429,6 +429,23 @@ public final class PromptTuning {
         return files;
     }
 
+    /**
+     * The settings a prompt is scored with besides its template, labels and placement, kept in its file's
+     * hyper-parameters so that a prompt loaded from the file alone scores and predicts as its run did: the label field,
+     * the input and target cuts, the sentinel target, and the metric when one was set.
+     */
+    public static Map<String, Object> scoringSettings(PromptTuneSpec spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("labelField", spec.labelField());
+        out.put("maxInputLength", spec.maxInputLength());
+        out.put("maxTargetLength", spec.maxTargetLength());
+        out.put("sentinel", spec.sentinel());
+        if (spec.metric() != null) {
+            out.put("metric", spec.metric());
+        }
+        return out;
+    }
+
     private static PromptMetadata metadata(PromptTuneSpec spec, Prepared prepared, T5Model model, Optimizer optimizer,
                                            TrainingResult result) {
         Map<String, Object> verbalizer = new LinkedHashMap<>();
@@ -442,8 +459,8 @@ public final class PromptTuning {
         hyper.put("gradientAccumulation", spec.gradientAccumulation());
         hyper.put("dropout", spec.dropout());
         hyper.put("precision", spec.precision());
-        hyper.put("sentinel", spec.sentinel());
         hyper.put("loss", spec.loss());
+        hyper.putAll(scoringSettings(spec));
         if (spec.calibrate()) {
             hyper.put("calibrate", true); // how the prompt's predictions are meant to be made
         }
