@@ -185,14 +185,14 @@ public class Experiments {
 
     /** Runs side by side: table and curves. */
     public RunComparison compare(List<PromptTuneRun> runs) {
-        if (runs.isEmpty()) {
+        if (Arguments.runs(runs, "compare").isEmpty()) {
             throw new PromptTuneException(NO_RUNS_TO_COMPARE);
         }
         return RunComparison.of(runs);
     }
 
     public RunComparison compare(PromptTuneRun... runs) {
-        return compare(List.of(runs));
+        return compare(runs == null ? null : java.util.Arrays.asList(runs));
     }
 
     /**
@@ -215,7 +215,7 @@ public class Experiments {
 
     /** {@link #evaluate(PromptTuneRun)}; {@code anyModel}: even if its prompt records another model's fingerprint. */
     public Evaluation evaluate(PromptTuneRun run, boolean anyModel) {
-        if (run.record() == null) {
+        if (Arguments.run(run, "evaluate").record() == null) {
             throw new PromptTuneException("evaluate: run " + run.name() + " has no record on disk");
         }
         ScoredSplit scored = new PromptTuning(session).reevaluate(run.record(), anyModel);
@@ -226,7 +226,7 @@ public class Experiments {
 
     /** Scores a run's prompt on another labelled file (same template and labels). */
     public Evaluation evaluate(PromptTuneRun run, String file) {
-        PromptTuneSpec spec = run.spec().toBuilder().test(existing(file)).build();
+        PromptTuneSpec spec = Arguments.run(run, "evaluate").spec().toBuilder().test(existing(file)).build();
         ExperimentContext ctx = ExperimentContext.of(session, spec);
         try (SoftPrompt prompt = prompt(run, ctx)) {
             ScoredSplit scored = ctx.scoreTest(prompt, "evaluate: " + file).requireFiniteScores("evaluate: " + file);
@@ -238,18 +238,18 @@ public class Experiments {
 
     /** The label a run's prompt gives one text (the template must have one slot). */
     public Prediction predict(PromptTuneRun run, String text) {
-        return predict(run, List.of(text)).get(0);
+        return predict(run, java.util.Collections.singletonList(text)).get(0);
     }
 
     /** The label for one example given by its fields: {@code predict(run, [subject: '…', body: '…'])}. */
     public Prediction predict(PromptTuneRun run, Map<String, ?> fields) {
-        return predict(run, List.of(fields)).get(0);
+        return predict(run, java.util.Collections.singletonList(fields)).get(0);
     }
 
     /** Labels for several inputs, each a text or a map of fields, in one batched pass. */
     public List<Prediction> predict(PromptTuneRun run, List<?> inputs) {
-        ExperimentContext ctx = ExperimentContext.of(session, run.spec());
-        List<Example> examples = PredictInputs.examples(ctx, inputs, "predict");
+        ExperimentContext ctx = ExperimentContext.of(session, Arguments.run(run, "predict").spec());
+        List<Example> examples = PredictInputs.examples(ctx, Arguments.inputs(inputs, "predict"), "predict");
         List<String> labels = ctx.data().verbalizer().labels();
         try (SoftPrompt prompt = prompt(run, ctx)) {
             ScoredSplit scored = ctx.score(prompt, ctx.tokenize(examples));
@@ -276,7 +276,7 @@ public class Experiments {
      * (the paper's multi-task serving). The runs must share a model.
      */
     public List<Prediction> predictMixed(List<PromptTuneRun> runs, List<?> inputs) {
-        return MixedBatch.predict(session, runs, inputs);
+        return MixedBatch.predict(session, Arguments.runs(runs, "predictMixed"), Arguments.inputs(inputs, "predictMixed"));
     }
 
 
@@ -284,7 +284,7 @@ public class Experiments {
 
     /** Prompts of one task voting by majority, all members scored in one batched pass (paper §7). */
     public EnsembleResult ensemble(List<PromptTuneRun> members) {
-        if (members.isEmpty()) {
+        if (Arguments.runs(members, "ensemble").isEmpty()) {
             throw new PromptTuneException(NO_RUNS_TO_ENSEMBLE);
         }
         PromptTuneSpec first = members.get(0).spec();
@@ -321,7 +321,7 @@ public class Experiments {
     }
 
     public EnsembleResult ensemble(PromptTuneRun... members) {
-        return ensemble(List.of(members));
+        return ensemble(members == null ? null : java.util.Arrays.asList(members));
     }
 
     // ---- baseline --------------------------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ public class Experiments {
 
     /** Saves a run's best prompt as {@code PATH.safetensors} + {@code PATH.json} (atomic); returns the .safetensors file. */
     public Path savePrompt(PromptTuneRun run, String path) {
-        return PromptFiles.save(run, PathProblems.given(path, "prompt file",
+        return PromptFiles.save(Arguments.run(run, "savePrompt"), PathProblems.given(path, "prompt file",
                 "DIR/NAME (writes DIR/NAME.safetensors and DIR/NAME.json)"));
     }
 
@@ -389,7 +389,7 @@ public class Experiments {
 
     /** Writes a run's prompt as a Hugging Face PEFT prompt-tuning adapter directory; returns it. */
     public Path exportPeft(PromptTuneRun run, String dir) {
-        return PeftFiles.export(run, PathProblems.given(dir, "adapter folder",
+        return PeftFiles.export(Arguments.run(run, "exportPeft"), PathProblems.given(dir, "adapter folder",
                 "a folder for the adapter (new, or one whose adapter files may be replaced)"), null);
     }
 
@@ -400,7 +400,7 @@ public class Experiments {
 
     /** For each prompt position, the {@code k} nearest vocabulary tokens (cosine); label positions marked. */
     public Interpretation nearest(PromptTuneRun run, int k) {
-        PromptTuneSpec spec = run.spec();
+        PromptTuneSpec spec = Arguments.run(run, "nearest").spec();
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Model model = session.model(modelDir, spec.precision(), spec.device());
         T5Tokenizer tokenizer = session.tokenizer(modelDir);

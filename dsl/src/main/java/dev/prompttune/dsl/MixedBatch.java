@@ -34,7 +34,7 @@ final class MixedBatch {
         }
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
-            examples.add(PredictInputs.examples(contexts.get(runs.get(i)), List.of(inputs.get(i)), "predictMixed").get(0));
+            examples.add(PredictInputs.examples(contexts.get(runs.get(i)), List.of(inputs.get(i)), "predictMixed", i + 1).get(0));
         }
         ClusterSpec cluster = runs.get(0).spec().cluster();
         for (PromptTuneRun run : runs) {

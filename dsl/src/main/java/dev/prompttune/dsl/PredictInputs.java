@@ -15,12 +15,23 @@ final class PredictInputs {
 
     /** Inputs (texts for a one-slot template, or maps of fields) as examples of {@code ctx}'s task. */
     static List<Example> examples(ExperimentContext ctx, List<?> inputs, String verb) {
+        return examples(ctx, inputs, verb, 1);
+    }
+
+    /**
+     * {@link #examples(ExperimentContext, List, String)}, the first input being input {@code firstNumber} of the
+     * verb's list (messages name the input by its place there).
+     */
+    static List<Example> examples(ExperimentContext ctx, List<?> inputs, String verb, int firstNumber) {
         List<String> slots = ctx.data().template().slots();
         List<Example> examples = new ArrayList<>();
         for (Object input : inputs) {
+            int number = firstNumber + examples.size();
             Map<String, String> fields = new LinkedHashMap<>();
             if (input instanceof Map<?, ?> m) {
-                m.forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    fields.put(String.valueOf(e.getKey()), fieldText(e.getKey(), e.getValue(), number, verb));
+                }
             } else if (input instanceof CharSequence text) {
                 if (slots.size() != 1) {
                     throw new PromptTuneException(verb + ": the template '" + ctx.data().template().text() + "' has slots "
@@ -31,8 +42,19 @@ final class PredictInputs {
                 throw new PromptTuneException(verb + ": input " + input + " is neither a text nor a map of fields");
             }
             fields.remove(ctx.data().labelField());
-            examples.add(Example.of(verb + " input " + (examples.size() + 1), fields));
+            examples.add(Example.of(verb + " input " + number, fields));
         }
         return examples;
+    }
+
+    /** A field's value as the template writes it: a text, number or truth value; null and other objects are refused. */
+    private static String fieldText(Object field, Object value, int number, String verb) {
+        if (value instanceof CharSequence || value instanceof Number || value instanceof Boolean || value instanceof Character) {
+            return String.valueOf(value);
+        }
+        // `[text: null]` was predicted on the text "null"; a list on its toString.
+        throw new PromptTuneException(verb + ": field '" + field + "' of input " + number + " is "
+                + (value == null ? "null" : "a " + value.getClass().getSimpleName() + " (" + value + ")")
+                + "; allowed: a text (or a number)");
     }
 }

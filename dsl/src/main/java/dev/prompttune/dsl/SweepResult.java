@@ -28,6 +28,11 @@ public record SweepResult(List<String> axes, List<SweepSpec.Point> points, List<
 
     /** The run at a grid point, e.g. {@code sweep.get(length: 20, init: 'labels')}. */
     public PromptTuneRun get(Map<String, ?> values) {
+        if (values == null) {
+            throw new PromptTuneException("sweep.get: the point is null; allowed: a map of axis values, e.g. "
+                    + "get(length: 5); axes: " + allowed());
+        }
+        List<Integer> matches = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Map<String, String> point = points.get(i).values();
             boolean match = true;
@@ -35,17 +40,33 @@ public record SweepResult(List<String> axes, List<SweepSpec.Point> points, List<
                 match &= String.valueOf(e.getValue()).equals(point.get(e.getKey()));
             }
             if (match) {
-                return runs.get(i);
+                matches.add(i);
             }
         }
-        // The values each axis has, as its points name them: what get can be given.
+        if (matches.size() == 1) {
+            return runs.get(matches.get(0));
+        }
+        if (matches.size() > 1) {
+            // get(length: 2) of a length × init grid: which init was meant is not said; the first was returned.
+            List<String> names = matches.stream().map(i -> points.get(i).values().toString()).toList();
+            throw new PromptTuneException("sweep.get(" + values + ") matches " + matches.size() + " points " + names
+                    + "; allowed: a value for each axis " + axes);
+        }
+        List<String> notAxes = values.keySet().stream().filter(k -> !axes.contains(k)).toList();
+        throw new PromptTuneException("sweep has no point " + values + (notAxes.isEmpty() ? ""
+                : " (" + String.join(", ", notAxes) + (notAxes.size() == 1 ? " is" : " are") + " not an axis: a setting with "
+                        + "one value is the same in every point, and get names axes only)")
+                + "; allowed: " + allowed());
+    }
+
+    /** The values each axis has, as its points name them: what get can be given. */
+    private String allowed() {
         Map<String, Set<String>> allowed = new LinkedHashMap<>();
         for (String axis : axes) {
             allowed.put(axis, new LinkedHashSet<>());
         }
         points.forEach(p -> p.values().forEach((k, v) -> allowed.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(v)));
-        throw new PromptTuneException("sweep has no point " + values + "; allowed: "
-                + (allowed.isEmpty() ? "no axis (a single point: get([:]))" : allowed.toString()));
+        return allowed.isEmpty() ? "no axis (a single point: get([:]))" : allowed.toString();
     }
 
     public RunComparison compare() {

@@ -2,8 +2,10 @@ package dev.prompttune.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.interpret.NearestTokens;
 import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.run.PromptTuneRun;
@@ -64,6 +66,48 @@ class VerbsTest {
 
     static String load(PromptTuneRun r) {
         return "load('" + r.record() + "')";
+    }
+
+    /**
+     * A null run, list or input given to a verb is one line naming the verb and the argument's place (each was a
+     * NullPointerException's stack trace); a null field value is refused (it was predicted on the text "null"); the
+     * input of predictMixed at fault is named by its place (every one was "input 1").
+     */
+    @Test
+    void nullsAndBadInputsAreNamed() {
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("predict(null, 'x')", "predict: the run is null; allowed: a run");
+        expected.put("compare(" + load(a) + ", null)", "compare: run 2 of 2 is null");
+        expected.put("ensemble(" + load(a) + ", null)", "ensemble: run 2 of 2 is null");
+        expected.put("savePrompt(null, '" + tmp.resolve("never") + "')", "savePrompt: the run is null");
+        expected.put("nearest(null, 3)", "nearest: the run is null");
+        expected.put("List x = null; predictMixed([" + load(a) + "], x)", "predictMixed: the list of inputs is null");
+        expected.put("predictMixed([" + load(a) + ", " + load(b) + "], ['x', null])", "predictMixed: input 2 of 2 is null");
+        expected.put("predict(" + load(a) + ", [text: null])", "predict: field 'text' of input 1 is null; allowed: a text");
+        expected.put("predict(" + load(a) + ", [text: ['a', 'b']])", "predict: field 'text' of input 1 is a ");
+        expected.put("predictMixed([" + load(a) + ", " + load(b) + "], ['x', [txt: 'y']])", "predictMixed input 2");
+        expected.forEach((script, message) -> {
+            ScriptError e = assertThrows(ScriptError.class, () -> run(script), script);
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+            assertTrue(e.getMessage().contains(message), script + " -> " + e.getMessage());
+        });
+    }
+
+    /** sweep.get of a point that matches several returned the first silently; of null, a NullPointerException. */
+    @Test
+    void aSweepPointMustBeNamedWhole() {
+        SweepResult grid = (SweepResult) run("""
+                sweep { model 'tiny'; data 'markers'; length 1, 2; init 'labels', 'random'; steps 1; batch 4; evalEvery 0
+                        save '%s' }
+                """.formatted(tmp.resolve("grid")));
+        PromptTuneException several = assertThrows(PromptTuneException.class, () -> grid.get(java.util.Map.of("length", 2)));
+        assertTrue(several.getMessage().startsWith("sweep.get({length=2}) matches 2 points"), several.getMessage());
+        assertThrows(PromptTuneException.class, () -> grid.get(java.util.Map.of()));
+        assertThrows(PromptTuneException.class, () -> grid.get(null));
+        PromptTuneException fixed = assertThrows(PromptTuneException.class,
+                () -> grid.get(java.util.Map.of("length", 2, "init", "labels", "steps", 1)));
+        assertTrue(fixed.getMessage().contains("steps is not an axis"), fixed.getMessage());
+        assertEquals(2, grid.get(java.util.Map.of("length", 2, "init", "random")).length());
     }
 
     @Test
