@@ -229,7 +229,7 @@ public record PromptTuneSpec(
 
         public Builder lr(double v) { require(v > 0 && Double.isFinite(v), "lr", v, "lr > 0"); lr = v; return this; }
 
-        public Builder weightDecay(double v) { require(v >= 0, "weightDecay", v, "weightDecay >= 0"); weightDecay = v; return this; }
+        public Builder weightDecay(double v) { require(v >= 0 && Double.isFinite(v), "weightDecay", v, "finite weightDecay >= 0"); weightDecay = v; return this; }
 
         public Builder schedule(String v) {
             LearningRateSchedule.parse(v); // validates

@@ -206,6 +206,8 @@ class PromptTuningTest {
         expect(b -> b.length(0), "length is 0", "length >= 1");
         expect(b -> b.lr(0), "lr is 0.0", "lr > 0");
         expect(b -> b.lr(-1), "lr is -1.0", "lr > 0");
+        // Infinity passed `>= 0` and failed at the record's JSON with a stack trace
+        expect(b -> b.weightDecay(Double.POSITIVE_INFINITY), "weightDecay is Infinity", "finite weightDecay >= 0");
         expect(b -> b.precision("bf16"), "bf16", "aborts");
         expect(b -> b.optimizer("sgd"), "'sgd'", "adafactor, adafactor-hf, adamw");
         expect(b -> b.init("labelz"), "'labelz'", "random, vocab, labels");
