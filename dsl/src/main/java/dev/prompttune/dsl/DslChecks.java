@@ -365,7 +365,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         });
         if (!named[0]) {
             error("data is missing in " + mce.getMethodAsString() + " { }: give a registered task (data 'spam') or files "
-                    + "(data train: 'train.jsonl', test: 'test.jsonl'); registered tasks: " + TaskResolver.registered(), mce);
+                    + "(data train: 'train.jsonl', test: 'test.jsonl'); registered tasks: " + TaskResolver.registeredText(), mce);
         } else {
             // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
             // not have): check them together now, with the script's other mistakes, rather than at run time.

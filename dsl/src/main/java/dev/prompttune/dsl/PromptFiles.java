@@ -159,7 +159,7 @@ final class PromptFiles {
             return;
         }
         throw new PromptTuneException("prompt file " + file + " was trained on task '" + m.task() + "', which is not a "
-                + "registered task " + TaskResolver.registered() + ", and it does not record the data files it came from; "
+                + "registered task " + TaskResolver.registeredText() + ", and it does not record the data files it came from; "
                 + "load its run record instead (loadPrompt('runs/NAME-TIME')), or use it as an initialisation: init file('"
                 + file + "')");
     }

@@ -168,7 +168,7 @@ public class TuneSpec {
     /** A registered task (folders under data/tasks/): its splits, template and labels. */
     public TuneSpec data(String v) {
         if (v == null || v.isBlank()) {
-            throw new PromptTuneException("data is empty; allowed: a registered task " + TaskResolver.registered()
+            throw new PromptTuneException("data is empty; allowed: a registered task " + TaskResolver.registeredText()
                     + " or train/dev/test files");
         }
         TaskResolver.resolve(v); // registered?

@@ -63,7 +63,21 @@ public final class PromptTuning {
 
     /** Runs a spec in the shared session. */
     public static PromptTuneRun run(PromptTuneSpec spec, TrainingListener... listeners) {
-        return new PromptTuning(Session.shared()).execute(spec, List.of(listeners));
+        return new PromptTuning(Session.shared()).execute(spec, listeners(listeners));
+    }
+
+    /** The listeners given to a static entry point; null (the array or one of them) is refused by name. */
+    private static List<TrainingListener> listeners(TrainingListener[] listeners) {
+        if (listeners == null) {
+            return List.of();
+        }
+        for (int i = 0; i < listeners.length; i++) {
+            if (listeners[i] == null) {
+                throw new PromptTuneException("listener " + (i + 1) + " of " + listeners.length + " is null; allowed: a "
+                        + "TrainingListener, or none");
+            }
+        }
+        return List.of(listeners);
     }
 
     /**
@@ -71,6 +85,9 @@ public final class PromptTuning {
      * {@link Prepared#spec()}: the one given, or capped when this is a fast dev run ({@link FastDevRun}).
      */
     public Prepared prepare(PromptTuneSpec requested) {
+        if (requested == null) {
+            throw new PromptTuneException("the spec is null; allowed: a spec (PromptTuneSpec.builder()…build())");
+        }
         PromptTuneSpec spec = FastDevRun.apply(requested);
         Prepared prepared = resolve(spec);
         if (spec.cluster() != null) {
@@ -134,7 +151,7 @@ public final class PromptTuning {
     public record Prepared(PromptTuneSpec spec, TaskSetup task, Path modelDir, T5Config config) {}
 
     public PromptTuneRun execute(PromptTuneSpec requested, List<TrainingListener> listeners) {
-        return train(prepare(requested), listeners, null);
+        return train(prepare(requested), listeners == null ? List.of() : listeners, null);
     }
 
     /**
@@ -143,7 +160,7 @@ public final class PromptTuning {
      * uninterrupted run would have given.
      */
     public static PromptTuneRun resume(Path recordDir, TrainingListener... listeners) {
-        return new PromptTuning(Session.shared()).resume(recordDir, null, List.of(listeners));
+        return new PromptTuning(Session.shared()).resume(recordDir, null, listeners(listeners));
     }
 
     /**
@@ -154,6 +171,10 @@ public final class PromptTuning {
      *                 differing setting)
      */
     public PromptTuneRun resume(Path recordDir, PromptTuneSpec expected, List<TrainingListener> listeners) {
+        if (recordDir == null) {
+            throw new PromptTuneException("resume: the run record folder is null; allowed: a run record folder (runs/NAME-TIMESTAMP)");
+        }
+        listeners = listeners == null ? List.of() : listeners;
         RecordWriterLock.requireNoWriter(recordDir); // before spec.json is read: closing a file drops its locks
         PromptTuneSpec recorded = requireResumable(recordDir);
         if (expected != null) {

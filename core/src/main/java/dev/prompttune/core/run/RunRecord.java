@@ -352,6 +352,9 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
 
     /** Reads a record back into a run object (spec, prompt, results, curves, predictions). */
     public static PromptTuneRun load(Path dir) {
+        if (dir == null) {
+            throw new PromptTuneException("the run record folder is null; allowed: a run record folder (runs/NAME-TIMESTAMP)");
+        }
         if (Files.isDirectory(dir)) {
             AtomicFiles.removeStaleTemps(dir);
         }

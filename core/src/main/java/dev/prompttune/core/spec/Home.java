@@ -33,4 +33,16 @@ public final class Home {
     public static Path tasks() {
         return get().resolve("data").resolve("tasks");
     }
+
+    /**
+     * Registered names as messages list them; none is explained, since it usually means the home was not found (a
+     * program started outside the checkout without {@code -Dprompttune.home}), not that there are none.
+     */
+    static String listed(java.util.List<String> names, Path folder, String what) {
+        if (!names.isEmpty()) {
+            return names.toString();
+        }
+        return "[] (no " + what + " in " + folder + ": the prompttune home is " + get() + "; give the checkout with "
+                + "-Dprompttune.home=DIR or PROMPTTUNE_HOME)";
+    }
 }

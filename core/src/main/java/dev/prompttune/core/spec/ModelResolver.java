@@ -26,6 +26,11 @@ public final class ModelResolver {
     private ModelResolver() {}
 
     /** Registered short names (folders under models/ that hold a config.json), sorted. */
+    /** {@link #registered()} as messages list it (see {@link Home#listed}). */
+    public static String registeredText() {
+        return Home.listed(registered(), Home.models(), "models");
+    }
+
     public static List<String> registered() {
         List<String> names = new ArrayList<>();
         Path models = Home.models();
@@ -42,7 +47,7 @@ public final class ModelResolver {
 
     public static Path resolve(String model) {
         if (model == null || model.isBlank()) {
-            throw new PromptTuneException("model is empty; give a registered name " + registered()
+            throw new PromptTuneException("model is empty; give a registered name " + registeredText()
                     + ", a Hugging Face model directory, or a hub id in the local Hugging Face cache");
         }
         Path registered = Home.models().resolve(model);
@@ -66,11 +71,11 @@ public final class ModelResolver {
         }
         String hubId = hubId(model);
         if (hubId != null) {
-            throw new PromptTuneException("model '" + model + "' is neither a registered name " + registered()
+            throw new PromptTuneException("model '" + model + "' is neither a registered name " + registeredText()
                     + ", a directory, nor in the local Hugging Face cache (" + hubCache() + "); download it with "
                     + "`huggingface-cli download " + hubId + "` on a machine with network, or pass a directory");
         }
-        String allowed = "; allowed: a registered name " + registered() + ", a Hugging Face model directory, or a hub id"
+        String allowed = "; allowed: a registered name " + registeredText() + ", a Hugging Face model directory, or a hub id"
                 + " (owner/name) in the local Hugging Face cache";
         if (model.contains("/") || model.startsWith(".") || model.startsWith("~")) {
             throw new PromptTuneException("model directory " + local + " " + PathProblems.notDirectory(local) + allowed);

@@ -370,7 +370,7 @@ public record PromptTuneSpec(
         public PromptTuneSpec build() {
             if (data == null && train == null) {
                 throw new PromptTuneException("data is missing: give a registered task (data 'spam') or a train file; "
-                        + "registered tasks: " + TaskResolver.registered());
+                        + "registered tasks: " + TaskResolver.registeredText());
             }
             if (calibrate && EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
                 throw new PromptTuneException("calibrate true needs evaluation 'rank' (it corrects the label scores of "

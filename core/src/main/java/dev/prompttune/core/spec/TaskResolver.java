@@ -27,6 +27,11 @@ public final class TaskResolver {
 
     private TaskResolver() {}
 
+    /** {@link #registered()} as messages list it (see {@link Home#listed}). */
+    public static String registeredText() {
+        return Home.listed(registered(), Home.tasks(), "tasks");
+    }
+
     public static List<String> registered() {
         List<String> names = new ArrayList<>();
         if (Files.isDirectory(Home.tasks())) {
@@ -48,10 +53,10 @@ public final class TaskResolver {
             PathProblems.requireReadableFolder(dir, "data folder");
             if (Files.isDirectory(dir)) {
                 throw new PromptTuneException("data folder " + dir + " has no task.json; allowed: a registered task "
-                        + registered() + ", a folder with task.json and train/dev/test.jsonl, or files (" + files + ")");
+                        + registeredText() + ", a folder with task.json and train/dev/test.jsonl, or files (" + files + ")");
             }
             throw new PromptTuneException("data '" + name + "' is not a registered task"
-                    + Suggestions.didYouMean(name, registered()) + "; registered: " + registered()
+                    + Suggestions.didYouMean(name, registered()) + "; registered: " + registeredText()
                     + " (or give train/dev/test files: " + files + ")");
         }
         JsonObject o = JsonFiles.readObject(json);

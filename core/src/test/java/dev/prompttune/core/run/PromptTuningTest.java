@@ -17,6 +17,7 @@ import dev.prompttune.core.prompt.ResidualReparamTest;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,6 +198,20 @@ class PromptTuningTest {
         assertTrue(!back.calibrate());
         assertEquals("none", back.reparam());
         assertEquals(100, back.reparamBottleneck());
+    }
+
+    /** The Java API's null arguments are named (each was a NullPointerException from deep inside). */
+    @Test
+    void nullArgumentsOfTheApiAreNamed() {
+        assertEquals("the spec is null; allowed: a spec (PromptTuneSpec.builder()…build())",
+                assertThrows(PromptTuneException.class, () -> PromptTuning.run(null)).getMessage());
+        assertTrue(assertThrows(PromptTuneException.class, () -> PromptTuning.run(
+                PromptTuneSpec.builder().model("m").data("spam").build(), (TrainingListener) null)).getMessage()
+                .startsWith("listener 1 of 1 is null"));
+        assertTrue(assertThrows(PromptTuneException.class, () -> PromptTuning.resume(null)).getMessage()
+                .startsWith("resume: the run record folder is null"));
+        assertTrue(assertThrows(PromptTuneException.class, () -> RunRecord.load(null)).getMessage()
+                .startsWith("the run record folder is null"));
     }
 
     /** Invalid settings fail before any model is loaded, naming the setting, the value and what is allowed. */
