@@ -1,11 +1,11 @@
 package dev.prompttune.cli;
 
-import dev.prompttune.core.run.Session;
 import dev.prompttune.dsl.Evaluation;
 import dev.prompttune.dsl.Experiments;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,12 +26,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "a labelled file to score instead (same template and labels)")
     Path data;
 
+    @Mixin
+    TrainingOptions options;
+
     @Option(names = "--any-model", description = "use the prompt even if it records another model's embedding fingerprint")
     boolean anyModel;
 
     @Override
     public Integer call() {
-        Experiments experiments = new Experiments(Session.shared());
+        Experiments experiments = options.experiments(); // --threads: scoring's last digits depend on the thread count
         var run = experiments.load(record.toString(), anyModel); // the saved prompt is checked against the model here
         Evaluation e = data == null ? experiments.evaluate(run, anyModel) : experiments.evaluate(run, data.toString());
         System.out.println(record + ": " + e);

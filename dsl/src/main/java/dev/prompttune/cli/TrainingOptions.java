@@ -8,7 +8,7 @@ import dev.prompttune.core.train.ConsoleProgress;
 import dev.prompttune.dsl.Experiments;
 import picocli.CommandLine.Option;
 
-/** The options of the commands that train ({@code run}, {@code resume}): progress bar and PyTorch threads. */
+/** The options of the commands that train or score ({@code run}, {@code resume}, {@code eval}): progress bar and PyTorch threads. */
 final class TrainingOptions {
 
     @Option(names = {"-q", "--quiet"}, description = "no progress bar (the result table is still printed)")

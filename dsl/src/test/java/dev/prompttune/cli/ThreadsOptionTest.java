@@ -22,7 +22,8 @@ class ThreadsOptionTest {
         Path s = Files.writeString(tmp.resolve("threads.groovy"), "promptTune { model 'tiny'; data 'markers' }\n");
         for (String threads : new String[] {"0", "-1", "100000"}) {
             for (String[] args : new String[][] {{"run", "--threads", threads, "--check", s.toString()},
-                                                 {"resume", "--threads", threads, s.getParent().toString()}}) {
+                                                 {"resume", "--threads", threads, s.getParent().toString()},
+                                                 {"eval", "--threads", threads, s.getParent().toString()}}) {
                 CliTest.Result r = CliTest.cli(args);
                 assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
                 assertEquals(java.util.List.of("prompttune: --threads is " + threads + "; allowed: 1 to 1024 (this machine has "
