@@ -68,13 +68,18 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
      */
     public String table() {
         boolean calibrated = rows.stream().anyMatch(r -> !Double.isNaN(r.testUncalibrated()));
+        // Runs scored by different metrics: each row says its own (an accuracy beside a macro-F1 read as one scale).
+        boolean metrics = rows.stream().map(Row::metric).distinct().count() > 1;
+        int modelWidth = Math.max(12, rows.stream().mapToInt(r -> shortModel(r.model()).length()).max().orElse(0));
+        String head = "%-24s %-7s %6s %-" + modelWidth + "s" + (metrics ? " %-8s" : "%s") + " %8s %8s %7s %8s %10s";
+        String line = "%-24s %-7s %6d %-" + modelWidth + "s" + (metrics ? " %-8s" : "%s") + " %8s %8s %7d %8.1f %,10d";
         StringBuilder b = new StringBuilder(rows.stream().anyMatch(Row::fastDevRun) ? FastDevRun.BANNER + "\n" : "");
-        b.append(String.format(Locale.ROOT, "%-24s %-7s %6s %-12s %8s %8s %7s %8s %10s",
-                "name", "init", "length", "model", "dev", "test", "steps", "time s", "trainable"));
+        b.append(String.format(Locale.ROOT, head, "name", "init", "length", "model", metrics ? "metric" : "", "dev", "test",
+                "steps", "time s", "trainable"));
         b.append(calibrated ? String.format(Locale.ROOT, " %10s%n", "test uncal") : System.lineSeparator());
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%-24s %-7s %6d %-12s %8s %8s %7d %8.1f %,10d", r.name(), r.init(), r.length(),
-                    shortModel(r.model()), PromptTuneRun.fmt(r.dev()), PromptTuneRun.fmt(r.test()), r.steps(), r.seconds(),
+            b.append(String.format(Locale.ROOT, line, r.name(), r.init(), r.length(), shortModel(r.model()),
+                    metrics ? r.metric() : "", PromptTuneRun.fmt(r.dev()), PromptTuneRun.fmt(r.test()), r.steps(), r.seconds(),
                     r.paramsTrainable()));
             b.append(calibrated ? String.format(Locale.ROOT, " %10s%n", PromptTuneRun.fmt(r.testUncalibrated())) : System.lineSeparator());
         }

@@ -51,6 +51,23 @@ class RunComparisonTest {
         assertEquals(3, table.lines().count());
     }
 
+    /**
+     * Runs scored by different metrics show each row's metric (an accuracy sat beside a macro-F1 in one column, unsaid);
+     * a model name longer than the column keeps the columns aligned.
+     */
+    @Test
+    void runsOfDifferentMetricsSayEachOnesMetric() {
+        PromptTuneRun a = run("a", "labels", 5, List.of(1.0), List.of());
+        PromptTuneRun m = new PromptTuneRun(a.spec().toBuilder().model("models/t5-mini-topics-long").build(), "m-1", null,
+                "macro_f1", 0.4, 20, 0.33, Map.of(), 1, 12.5, 300, 160L, 1000, StopReason.COMPLETED, new float[160], 5, 32,
+                List.of(1.0), List.of(), List.of());
+        List<String> lines = RunComparison.of(a, m).table().lines().toList();
+        assertTrue(lines.get(0).contains(" metric "), lines.get(0));
+        assertTrue(lines.get(1).contains(" accuracy ") && lines.get(2).contains(" macro_f1 "), String.join("\n", lines));
+        assertEquals(lines.get(0).indexOf(" dev") + 4, lines.get(2).indexOf("0.4000") + 6, String.join("\n", lines));
+        assertTrue(!RunComparison.of(a, a).table().contains("metric"));
+    }
+
     /** A calibrated run puts its uncalibrated test beside the calibrated one; without one the table is as before. */
     @Test
     void calibratedRunsShowTheUncalibratedTestBeside() {
