@@ -1,7 +1,6 @@
 package dev.prompttune.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.promptfile.PromptFile;
@@ -39,8 +38,7 @@ class AllErrorsTest {
     }
 
     private List<String> errors(String script) {
-        ScriptError e = assertThrows(ScriptError.class, () -> new ScriptRunner(experiments).run(script, "bad.groovy"));
-        return e.getMessage().lines().toList();
+        return ScriptErrors.of(experiments, script);
     }
 
     /** A broken prompt file is reported beside the block's other mistakes: an unknown model, a missing data file. */

@@ -1,7 +1,6 @@
 package dev.prompttune.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prompttune.core.run.Session;
@@ -39,8 +38,7 @@ class VerbChecksTest {
     }
 
     private List<String> errors(String script) {
-        ScriptError e = assertThrows(ScriptError.class, () -> new ScriptRunner(experiments).compile(script, "bad.groovy"));
-        return e.getMessage().lines().toList();
+        return ScriptErrors.of(experiments, script);
     }
 
     @Test
