@@ -76,6 +76,15 @@ class ResumeCommandTest {
         assertSameAsUninterrupted(RunRecord.load(record));
     }
 
+    /** A record folder that is not there said "is not a run record: it has no spec.json". */
+    @Test
+    void aMissingRecordIsNamedAsMissing() {
+        Result r = CliTest.cli(home, "resume", "-q", tmp.resolve("nope").toString());
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertEquals(List.of("prompttune: run record " + tmp.resolve("nope") + " does not exist; allowed: a folder under "
+                + "runs/ that a run wrote"), CliTest.withoutEngineLog(r.err()));
+    }
+
     @Test
     void aFinishedRecordIsOneLineAndExit2() {
         Result r = CliTest.cli(home, "resume", "-q", uninterrupted.record().toString());
