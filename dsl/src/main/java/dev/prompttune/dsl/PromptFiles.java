@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.promptfile.PromptMetadata;
@@ -78,6 +79,12 @@ final class PromptFiles {
         Path record = recordOf(path);
         if (record != null) {
             return loadRecord(record, anyModel);
+        }
+        if (Files.isRegularFile(path.resolve(PeftAdapter.CONFIG))) {
+            // An adapter folder is no prompt file: it said "prompt file DIR.safetensors does not exist (DIR is a directory)".
+            throw new PromptTuneException("prompt file " + path + " is a PEFT adapter folder; allowed here: a prompt file or "
+                    + "run record; read an adapter with importPeft('" + path + "') or train from it with init file('"
+                    + path + "')");
         }
         PromptFile.Loaded loaded = PromptFile.load(path);
         PromptMetadata m = loaded.metadata();

@@ -93,6 +93,18 @@ class VerbsTest {
         });
     }
 
+    /** An adapter folder given to loadPrompt points to importPeft; an adapter prints as what it is (was stored=[F@…). */
+    @Test
+    void anAdapterIsNamedAsOne() {
+        Path adapter = tmp.resolve("adapter-for-load");
+        run("exportPeft(" + load(a) + ", '" + adapter + "')");
+        ScriptError e = assertThrows(ScriptError.class, () -> run("loadPrompt('" + adapter + "')"));
+        assertTrue(e.getMessage().contains("is a PEFT adapter folder; allowed here: a prompt file or run record; read an "
+                + "adapter with importPeft('" + adapter + "')"), e.getMessage());
+        String shown = String.valueOf(run("importPeft('" + adapter + "')"));
+        assertTrue(shown.startsWith("PEFT prompt-tuning adapter: 8 virtual tokens × width 32"), shown);
+    }
+
     /** sweep.get of a point that matches several returned the first silently; of null, a NullPointerException. */
     @Test
     void aSweepPointMustBeNamedWhole() {

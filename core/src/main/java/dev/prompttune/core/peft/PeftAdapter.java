@@ -54,6 +54,14 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
         return Arrays.copyOf(stored, length * width);
     }
 
+    /** What a script's {@code println importPeft(…)} shows: the shape and base model, not the array's identity. */
+    @Override
+    public String toString() {
+        return "PEFT prompt-tuning adapter: " + length + " virtual tokens × width " + width
+                + (submodules > 1 ? " (" + submodules + " transformer submodules stored)" : "")
+                + (baseModel() == null ? "" : ", base model " + baseModel());
+    }
+
     /** {@code base_model_name_or_path}, or null. */
     public String baseModel() {
         Object v = config.get("base_model_name_or_path");
