@@ -179,18 +179,14 @@ final class LiteralBlock {
                 continue;
             }
             Object[] values = literals.apply(call);
-            if ("init".equals(keyword) && values != null && Arrays.stream(values)
-                    .anyMatch(v -> v instanceof FileInit f && writtenByScript.test(f.path()))) {
-                // A prompt file the script saves before this block runs: not there yet, or about to change.
-                complete = false;
-                continue;
-            }
             if ("init".equals(keyword) && values != null) {
-                for (Object v : values) {
-                    if (v instanceof FileInit f) {
-                        files.add(f);
-                    }
+                List<FileInit> given = Arrays.stream(values).filter(FileInit.class::isInstance).map(FileInit.class::cast).toList();
+                if (given.stream().anyMatch(f -> writtenByScript.test(f.path()))) {
+                    // A prompt file the script saves before this block runs: not there yet, or about to change.
+                    complete = false;
+                    continue;
                 }
+                files.addAll(given);
             }
             try {
                 if (values == null) {
@@ -209,9 +205,8 @@ final class LiteralBlock {
 
     /**
      * The keyword call a problem is about, so the error points at its line: the keyword the message names (template,
-     * labels, labelField, init file, model, calibrate, loss, length, batch, evalBatch, device, cluster) when the block sets
-     * it;
-     * else the model or init call whose path the message names (a config.json, a prompt file); else, for a problem
+     * labels, labelField, init file, model, calibrate, loss, length, batch, evalBatch, device, cluster) when the block
+     * sets it; else the model or init call whose path the message names (a config.json, a prompt file); else, for a problem
      * of the data, the data keyword whose file the message names, else the block's first data keyword; else null
      * (the block as a whole: a default is at fault).
      */

@@ -45,7 +45,6 @@ final class PromptFiles {
      */
     private static final Map<float[], PromptMetadata> LOADED = Collections.synchronizedMap(new WeakHashMap<>());
 
-
     private PromptFiles() {
     }
 
@@ -62,10 +61,10 @@ final class PromptFiles {
         PromptMetadata meta;
         if (run.record() != null && Files.isRegularFile(run.record().resolve("prompt.safetensors"))) {
             meta = PromptFile.load(run.record().resolve("prompt.safetensors")).metadata();
-        } else if (loadedMetadata(run) != null) {
-            meta = loadedMetadata(run); // a prompt file saved again: its model's fingerprint, task, seed, data
         } else {
-            meta = fromSpec(run);
+            // A prompt file saved again keeps its own metadata: its model's fingerprint, task, seed, data.
+            PromptMetadata loaded = loadedMetadata(run);
+            meta = loaded != null ? loaded : fromSpec(run);
         }
         return PromptFile.save(path, run.prompt(), run.length(), run.width(), meta);
     }
@@ -111,23 +110,12 @@ final class PromptFiles {
         if (m.hyperParameters().get("precision") instanceof String precision) {
             spec.precision(precision); // the precision its fingerprint was taken at
         }
-        // How its run scored it (PromptTuning.scoringSettings); a file written before they were kept has the defaults.
-        Map<String, Object> h = m.hyperParameters();
-        if (h.get("labelField") instanceof String labelField) {
-            spec.labelField(labelField);
-        }
-        if (h.get("maxInputLength") instanceof Number n) {
-            spec.maxInputLength(n.intValue());
-        }
-        if (h.get("maxTargetLength") instanceof Number n) {
-            spec.maxTargetLength(n.intValue());
-        }
-        if (h.get("sentinel") instanceof Boolean sentinel) {
-            spec.sentinel(sentinel);
-        }
-        String recordedMetric = h.get("metric") instanceof String x ? x : m.bestMetric();
-        if (recordedMetric != null && PromptTuneSpec.METRICS.contains(recordedMetric)) {
-            spec.metric(recordedMetric);
+        // How its run scored it; a file written before these were kept has the defaults, and the metric it was
+        // selected by.
+        PromptTuning.applyScoringSettings(m.hyperParameters(), spec);
+        if (!(m.hyperParameters().get("metric") instanceof String) && m.bestMetric() != null
+                && PromptTuneSpec.METRICS.contains(m.bestMetric())) {
+            spec.metric(m.bestMetric());
         }
         if (Boolean.TRUE.equals(m.hyperParameters().get("calibrate"))) {
             spec.calibrate(true); // the prompt was selected on calibrated scores: predict the same way

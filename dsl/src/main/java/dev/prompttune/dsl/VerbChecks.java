@@ -42,20 +42,12 @@ final class VerbChecks {
         int n = values.size();
         Object last = n == 0 ? DslLiterals.NOT_CONSTANT : values.get(n - 1);
         switch (verb) {
-            case "loadPrompt" -> {
-                if (readable(last, outputs) && n <= 2) {
-                    Boolean anyModel = anyModel(values, "loadPrompt");
-                    if (anyModel != null) {
-                        Experiments.loadPromptFile((String) last, anyModel);
-                    }
-                }
-            }
-            case "load" -> {
-                if (readable(last, outputs) && n <= 2) {
-                    Boolean anyModel = anyModel(values, "load");
-                    if (anyModel != null) {
-                        Experiments.loadRecord((String) last, anyModel);
-                    }
+            case "loadPrompt", "load" -> { // (path) or (options, path)
+                Boolean anyModel = readable(last, outputs) && n <= 2 ? anyModel(values, verb) : null;
+                if (anyModel != null && verb.equals("load")) {
+                    Experiments.loadRecord((String) last, anyModel);
+                } else if (anyModel != null) {
+                    Experiments.loadPromptFile((String) last, anyModel);
                 }
             }
             case "evaluate" -> {

@@ -25,11 +25,9 @@ public final class ToolArgs {
         try {
             n = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            n = Integer.MIN_VALUE; // not a number, or past an int: named below with the bound
-            if (value.strip().matches("\\+?[0-9]+")) {
-                throw new PromptTuneException(what + " is '" + value + "'; allowed: a whole number from " + min + " to "
-                        + Integer.MAX_VALUE);
-            }
+            // Digits past an int: the upper bound is what they miss; anything else is no number at all.
+            throw new PromptTuneException(what + " is '" + value + "'; allowed: a whole number "
+                    + (value.strip().matches("\\+?[0-9]+") ? "from " + min + " to " + Integer.MAX_VALUE : ">= " + min));
         }
         if (n < min) {
             throw new PromptTuneException(what + " is '" + value + "'; allowed: a whole number >= " + min);

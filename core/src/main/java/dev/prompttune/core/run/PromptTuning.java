@@ -467,6 +467,28 @@ public final class PromptTuning {
         return out;
     }
 
+    /**
+     * Sets on {@code spec} the {@link #scoringSettings} that a prompt file's hyper-parameters {@code recorded} hold
+     * (read back as JSON gives them: numbers as any Number); settings a file does not hold keep their defaults.
+     */
+    public static void applyScoringSettings(Map<String, Object> recorded, PromptTuneSpec.Builder spec) {
+        if (recorded.get("labelField") instanceof String labelField) {
+            spec.labelField(labelField);
+        }
+        if (recorded.get("maxInputLength") instanceof Number n) {
+            spec.maxInputLength(n.intValue());
+        }
+        if (recorded.get("maxTargetLength") instanceof Number n) {
+            spec.maxTargetLength(n.intValue());
+        }
+        if (recorded.get("sentinel") instanceof Boolean sentinel) {
+            spec.sentinel(sentinel);
+        }
+        if (recorded.get("metric") instanceof String metric && PromptTuneSpec.METRICS.contains(metric)) {
+            spec.metric(metric);
+        }
+    }
+
     private static PromptMetadata metadata(PromptTuneSpec spec, Prepared prepared, T5Model model, Optimizer optimizer,
                                            TrainingResult result) {
         Map<String, Object> verbalizer = new LinkedHashMap<>();

@@ -149,10 +149,10 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     /** The spec a record's {@code spec.json} holds; a clear error when the folder is no run record. */
     public static PromptTuneSpec spec(Path dir) {
         Path file = dir.resolve("spec.json");
-        if (PathProblems.notDirectory(dir) != null) {
+        String notFolder = PathProblems.notDirectory(dir);
+        if (notFolder != null) {
             // `resume nope`: the folder itself is missing (or a file), not a folder without spec.json
-            throw new PromptTuneException("run record " + dir + " " + PathProblems.notDirectory(dir)
-                    + "; allowed: a folder under runs/ that a run wrote");
+            throw new PromptTuneException("run record " + dir + " " + notFolder + "; allowed: a folder under runs/ that a run wrote");
         }
         if (!Files.isRegularFile(file)) {
             throw new PromptTuneException(dir + " is not a run record: it has no spec.json; allowed: a folder under runs/ "

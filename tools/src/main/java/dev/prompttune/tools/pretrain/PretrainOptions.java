@@ -94,17 +94,8 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 throw new PromptTuneException("unknown option --" + k + "; known: " + KNOWN);
             }
         }
-        PretrainOptions d = defaults();
-        PretrainOptions o;
-        try {
-            o = parseOver(d, a);
-        } catch (NumberFormatException e) {
-            throw new PromptTuneException("a pretraining option is not a number (" + e.getMessage() + "); options: "
-                    + a);
-        }
-        if (o.check() < 0) {
-            throw new PromptTuneException("--check must be 0 (build) or a number of steps >= 1, got " + o.check());
-        }
+        // Each number is read by integer/real/seed below, which name the option: no NumberFormatException gets here.
+        PretrainOptions o = parseOver(defaults(), a);
         if (!INIT_EMBEDDINGS.contains(o.initEmbeddings())) {
             throw new PromptTuneException("--init-embeddings '" + o.initEmbeddings() + "' is not known; allowed: "
                     + String.join(", ", INIT_EMBEDDINGS));
