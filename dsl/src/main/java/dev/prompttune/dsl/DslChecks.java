@@ -2,6 +2,7 @@ package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.Suggestions;
+import dev.prompttune.core.run.Baselines;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.spec.TaskResolver;
 import java.lang.reflect.Method;
@@ -38,6 +39,7 @@ import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.UnaryMinusExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
 import org.codehaus.groovy.ast.stmt.BlockStatement;
+import org.codehaus.groovy.ast.stmt.ExpressionStatement;
 import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.syntax.Types;
@@ -89,6 +91,8 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
 
     /** Per script class, the files its verbs write (see {@link ScriptOutputs}). */
     private final Map<ClassNode, ScriptOutputs> outputs = new IdentityHashMap<>();
+    /** Script-level calls of a verb with arguments of the wrong types (reported once, with their blocks' keywords). */
+    private final Set<MethodCallExpression> wronglyCalled = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public DslChecks(StaticTypeCheckingVisitor visitor) {
         super(visitor);
@@ -116,6 +120,10 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                 if (insideUnknownCommand()) {
                     // `promptTun { data 'x' }`: the block's keywords are not commands; the misspelt verb is the mistake.
                     return List.of(makeDynamic(call));
+                }
+                if (DslReflection.hasMethod(PromptTuneScript.class, name)) {
+                    // Its block's keywords then have no block to belong to: not reported again as unknown commands.
+                    wronglyCalled.add(mce);
                 }
                 message = DslReflection.hasMethod(PromptTuneScript.class, name) ? DslReflection.wrongType(PromptTuneScript.class, name, arguments, argumentTypes)
                         : callsItsOwnDeclaration(name) ? name + "(…) is called inside the value that declares " + name
@@ -343,6 +351,10 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         if (args.isEmpty() || !(args.get(args.size() - 1) instanceof ClosureExpression block)) {
             return;
         }
+        if (mce.getMethodAsString().equals("baseline") && args.size() == 2 && args.get(0) instanceof ConstantExpression c
+                && c.getValue() instanceof String kind && PromptTuneSpec.BASELINES.contains(kind)) {
+            unusedBaselineSettings(kind, block);
+        }
         boolean[] named = new boolean[1];
         for (Statement statement : block.getCode() instanceof BlockStatement b ? b.getStatements() : List.of(block.getCode())) {
             // `data: 'spam'` is a Groovy statement label, not a call: it sets nothing.
@@ -371,6 +383,16 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
             // not have): check them together now, with the script's other mistakes, rather than at run time.
             for (LiteralBlock.Problem problem : LiteralBlock.problems(mce.getMethodAsString(), block, this::literals, outputs()::mayWrite)) {
                 error(problem.message(), problem.where() != null ? problem.where() : mce);
+            }
+        }
+    }
+
+    /** Each keyword of a baseline block that the baseline would ignore (a prompt's setting), at its line. */
+    private void unusedBaselineSettings(String kind, ClosureExpression block) {
+        for (Statement statement : block.getCode() instanceof BlockStatement b ? b.getStatements() : List.of(block.getCode())) {
+            if (statement instanceof ExpressionStatement e && e.getExpression() instanceof MethodCallExpression call
+                    && call.isImplicitThis() && Baselines.PROMPT_ONLY_SETTINGS.contains(call.getMethodAsString())) {
+                error(Baselines.unusedMessage(kind, List.of(call.getMethodAsString())), call);
             }
         }
     }
@@ -515,7 +537,6 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         return null;
     }
 
-    /** Whether we are in a closure passed to a script-level call that is not a command (already reported). */
     /**
      * Whether the call is inside the value of a declaration of {@code name}: in {@code def f = { n -> f(n + 1) }} the
      * variable is in scope only after its declaration, so {@code f(…)} is a call of a method f, which was reported as
@@ -531,12 +552,13 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         return false;
     }
 
+    /** Whether we are in a closure passed to a script-level call already reported: not a command, or wrongly called. */
     private boolean insideUnknownCommand() {
         for (TypeCheckingContext.EnclosingClosure c : getEnclosingClosureStack()) {
             for (Expression call : getEnclosingMethodCalls()) {
                 if (call instanceof MethodCallExpression mce && mce.isImplicitThis()
                         && arguments(mce).contains(c.getClosureExpression())
-                        && !DslReflection.hasMethod(PromptTuneScript.class, mce.getMethodAsString())) {
+                        && (!DslReflection.hasMethod(PromptTuneScript.class, mce.getMethodAsString()) || wronglyCalled.contains(mce))) {
                     return true;
                 }
             }

@@ -338,6 +338,7 @@ public class Experiments {
         }
         TuneSpec tune = new TuneSpec();
         block.accept(tune);
+        Baselines.requireUsed(kind, tune.keywordsGiven());
         PromptTuneSpec spec = tune.build();
         ExperimentContext ctx = ExperimentContext.of(session, spec);
         // Named after the task: a baseline block has no prompt, so the default DATA-INIT-LENGTH name would describe a

@@ -63,6 +63,9 @@ public class TuneSpec {
 
     private final PromptTuneSpec.Builder builder = PromptTuneSpec.builder();
     private final List<Consumer<PromptTuneSpec.Builder>> settings = new ArrayList<>();
+    private final java.util.Set<String> keywordsGiven = new java.util.LinkedHashSet<>();
+    /** Names the keyword method that called {@link #set}: one place, rather than a name beside each of 40 setters. */
+    private static final StackWalker CALLER = StackWalker.getInstance();
 
     public TuneSpec() {}
 
@@ -70,7 +73,13 @@ public class TuneSpec {
     protected TuneSpec set(Consumer<PromptTuneSpec.Builder> setting) {
         setting.accept(builder);
         settings.add(setting);
+        keywordsGiven.add(CALLER.walk(frames -> frames.skip(1).findFirst().orElseThrow().getMethodName()));
         return this;
+    }
+
+    /** The keywords this block has set, in the order first set ({@code train} for {@code data train: …}). */
+    java.util.Set<String> keywordsGiven() {
+        return java.util.Collections.unmodifiableSet(keywordsGiven);
     }
 
     /** The model the block's settings name so far (the default when none). */

@@ -318,4 +318,15 @@ class AllErrorsTest {
         assertEquals(List.of("bad.groovy:3: syntax error: a string opened on this line is never closed (a closing quote is missing)"),
                 lines);
     }
+
+    /**
+     * A verb called with a wrong value is one mistake: its block's keywords are not reported again as unknown
+     * commands (they were, once per keyword, because the block then belonged to no verb).
+     */
+    @Test
+    void aVerbCalledWronglyIsReportedOnceNotOncePerKeywordOfItsBlock() {
+        List<String> lines = errors("def kind = 5\nbaseline(kind) {\n    model 'tiny'; data 'markers'\n}\n");
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:2: wrong type for 'baseline'"), lines.get(0));
+    }
 }

@@ -83,6 +83,9 @@ class BadScriptsTest {
                         "PromptTuneRun has no property 'name'; it is a method: write name()"),
                 bad("def r = promptTune { model 'tiny'; data 'markers' }\n\nevaluate 5\n", 3, "wrong type for 'evaluate'"),
                 bad("def b = baseline('desing') {\n    model 'tiny'; data 'markers'\n}\n", 1, "baseline 'desing' is not known", "did you mean 'design'?"),
+                // A prompt's setting in a baseline block was ignored without a word (model tuning trains at 1e-3).
+                bad("def b = baseline('modelTuning') {\n    model 'tiny'; data 'markers'\n    lr 99\n}\n", 3,
+                        "baseline 'modelTuning' does not use lr: it is a prompt or run-record setting", "Adafactor at 0.001"),
                 bad("promptTune {\n    model 'tiny'\n    data 'markers'\n    length 20\n", 1, "'{' on this line is never closed"),
                 bad(head + "    steps 10\n    length 20)\n}\n", 5, "')' has no matching '('"),
                 // Groovy reported the block's '{' (line 1) for an expression left open before the block's end.

@@ -208,6 +208,23 @@ class VerbsTest {
         assertEquals("markers", tuned.task());
     }
 
+    /**
+     * A baseline block that sets what no baseline uses (a prompt's length, its learning rate, a record's name) is
+     * refused, naming each, before anything is scored; it was ignored, and the value read as if it had counted.
+     */
+    @Test
+    void aBaselineBlockSettingAPromptsKeywordIsRefused() {
+        // The kind is computed, so only the run-time check sees it.
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> new Experiments(session)
+                .baseline(String.join("", "major", "ity"), s -> s.model("tiny").data("markers").length(5).lr(99).name("x")));
+        assertTrue(e.getMessage().startsWith("baseline 'majority' does not use length, lr, name: they are prompt or "
+                + "run-record settings"), e.getMessage());
+        // Training settings are the modelTuning baseline's own (and harmless to the others): a block shared by all three.
+        for (String kind : List.of("design", "majority")) {
+            new Experiments(session).baseline(kind, s -> s.model("tiny").data("markers").steps(4).batch(8).seed(3));
+        }
+    }
+
     @Test
     void exportAndImportPeft() {
         Path out = tmp.resolve("adapter");

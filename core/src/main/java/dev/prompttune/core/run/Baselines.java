@@ -33,7 +33,38 @@ public final class Baselines {
     /** Model tuning's learning rate: Adafactor at 1e-3, the usual fine-tuning rate for T5 (the paper's 0.3 is for prompts). */
     static final float MODEL_TUNING_LR = 1e-3f;
 
+    /**
+     * The keywords no baseline uses: the prompt's own ({@code length}, {@code init}, its optimizer: model tuning trains
+     * at Adafactor's {@link #MODEL_TUNING_LR}) and the run record's ({@code name}, {@code save}, {@code baselines}; a
+     * baseline keeps no record), and {@code cluster} (model tuning trains in this process). A baseline block that sets
+     * one is refused: it would be ignored, and the result read as if it had counted.
+     */
+    public static final List<String> PROMPT_ONLY_SETTINGS = List.of("name", "length", "init", "placement", "optimizer",
+            "lr", "weightDecay", "schedule", "reparam", "reparamBottleneck", "save", "baselines", "cluster");
+
     private Baselines() {}
+
+    /**
+     * Refuses a baseline block that sets a keyword the baseline does not use ({@link #PROMPT_ONLY_SETTINGS}).
+     *
+     * @param given the keywords the block sets, in order
+     */
+    public static void requireUsed(String kind, java.util.Collection<String> given) {
+        List<String> unused = given.stream().filter(PROMPT_ONLY_SETTINGS::contains).distinct().toList();
+        if (!unused.isEmpty()) {
+            throw new PromptTuneException(unusedMessage(kind, unused));
+        }
+    }
+
+    /** What a baseline block that sets {@code unused} is told (a script's checks say it at each keyword's line). */
+    public static String unusedMessage(String kind, List<String> unused) {
+        return "baseline '" + kind + "' does not use " + String.join(", ", unused) + ": "
+                + (unused.size() == 1 ? "it is a prompt or run-record setting" : "they are prompt or run-record settings")
+                + " (a baseline trains no prompt and keeps no record; model tuning trains every weight with Adafactor at "
+                + MODEL_TUNING_LR + ", in this process); allowed in a baseline block: the task, model and scoring settings "
+                + "(data, template, labels, metric, calibrate, …) and the training loop's (steps, batch, seed, …); "
+                + "or set them in promptTune { … baselines '" + kind + "' }";
+    }
 
     /** One baseline's result: the metric, and the uncalibrated one when the spec calibrates (else NaN). */
     public record Result(String kind, double value, double uncalibrated, ScoredSplit scored) {}

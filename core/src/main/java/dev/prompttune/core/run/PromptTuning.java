@@ -271,6 +271,11 @@ public final class PromptTuning {
                         .withCheckpoints(state -> checkpoint(record.dir(), state, shapes, identity));
                 if (resumed != null) {
                     trainer.resumingFrom(resumed);
+                    // Said so that a resumed run's log is not read as a fresh one whose first steps are missing.
+                    LOG.info("{}: resuming from step {} of {} ({}) in {}", spec.name(), resumed.step(), spec.steps(),
+                            resumed.bestStep() == 0 ? "no dev evaluation yet"
+                                    : String.format(java.util.Locale.ROOT, "best dev %.4f at step %d", resumed.bestValue(), resumed.bestStep()),
+                            record.dir());
                 }
                 if (clusterGradients != null) {
                     trainer.withGradients(clusterGradients);

@@ -78,7 +78,19 @@ class ResumeTest {
         assertEquals(3, stopped.steps());
         assertTrue(RunCheckpoint.exists(stopped.record()), "an interrupted run keeps its checkpoint");
 
-        PromptTuneRun resumed = resume(stopped.record());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        PromptTuneRun resumed;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            resumed = resume(stopped.record());
+        } finally {
+            System.setErr(err);
+        }
+        // The log says where the run picks up (it read as a fresh run whose first steps were missing).
+        assertTrue(log.toString(java.nio.charset.StandardCharsets.UTF_8).contains("[INFO] interrupted: resuming from step 3 of "
+                + STEPS + " (best dev " + String.format(java.util.Locale.ROOT, "%.4f", stopped.evals().get(0).bestValue())
+                + " at step 2) in " + stopped.record()), log.toString(java.nio.charset.StandardCharsets.UTF_8));
         assertSameRun(uninterrupted, resumed);
         assertEquals(stopped.record(), resumed.record(), "resumed into its own record");
         assertFalse(RunCheckpoint.exists(resumed.record()), "a finished run removes its checkpoint");
