@@ -11,6 +11,7 @@ import dev.prompttune.core.model.T5Model;
 import dev.prompttune.core.peft.PeftAdapter;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptfile.PromptCheck;
+import dev.prompttune.core.promptfile.PromptMetadata;
 import dev.prompttune.core.run.Baselines;
 import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
@@ -248,7 +249,7 @@ public class Experiments {
 
     /** Labels for several inputs, each a text or a map of fields, in one batched pass. */
     public List<Prediction> predict(PromptTuneRun run, List<?> inputs) {
-        ExperimentContext ctx = ExperimentContext.of(session, Arguments.run(run, "predict").spec());
+        ExperimentContext ctx = ExperimentContext.toPredict(session, Arguments.run(run, "predict").spec());
         List<Example> examples = PredictInputs.examples(ctx, Arguments.inputs(inputs, "predict"), "predict");
         List<String> labels = ctx.data().verbalizer().labels();
         try (SoftPrompt prompt = prompt(run, ctx)) {
@@ -411,8 +412,9 @@ public class Experiments {
         }
         NearestTokens tokens = NearestTokens.of(run.prompt(), run.length(), run.width(), model.embeddingTable(), tokenizer, k);
         List<NearestTokens.LabelMark> marks = List.of();
-        if (spec.init().kind().equals("labels")) {
-            marks = tokens.markLabels(TaskSetup.resolve(spec).data().verbalizer().targets(), tokenizer);
+        PromptMetadata loaded = PromptFiles.loadedMetadata(run);
+        if (spec.init().kind().equals("labels") && (loaded == null || "labels".equals(loaded.init().get("kind")))) {
+            marks = tokens.markLabels(TaskSetup.toPredict(spec).data().verbalizer().targets(), tokenizer);
         }
         return new Interpretation(run.name(), tokens, marks);
     }

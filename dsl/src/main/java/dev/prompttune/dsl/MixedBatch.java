@@ -30,7 +30,7 @@ final class MixedBatch {
         }
         Map<PromptTuneRun, ExperimentContext> contexts = new IdentityHashMap<>();
         for (PromptTuneRun run : runs) {
-            contexts.computeIfAbsent(run, r -> ExperimentContext.of(session, r.spec()));
+            contexts.computeIfAbsent(run, r -> ExperimentContext.toPredict(session, r.spec()));
         }
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {

@@ -2,12 +2,14 @@ package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.peft.PeftAdapter;
+import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.promptfile.PromptMetadata;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunRecord;
+import dev.prompttune.core.run.SpecJson;
 import dev.prompttune.core.spec.Home;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
@@ -107,6 +109,10 @@ final class PromptFiles {
         if (m.placement() != null) {
             spec.placement(m.placement());
         }
+        PromptInit init = init(m);
+        if (init != null) {
+            spec.init(init); // how the prompt began (nearest marks label words only for a labels-initialised one)
+        }
         if (m.hyperParameters().get("precision") instanceof String precision) {
             spec.precision(precision); // the precision its fingerprint was taken at
         }
@@ -157,6 +163,22 @@ final class PromptFiles {
                 + "registered task " + TaskResolver.registeredText() + ", and it does not record the data files it came from; "
                 + "load its run record instead (loadPrompt('runs/NAME-TIME')), or use it as an initialisation: init file('"
                 + file + "')");
+    }
+
+    /**
+     * The initialiser a prompt file records, or null: none recorded, one not readable, or a file's (the spec would
+     * then need that file again, which predicting from this prompt does not).
+     */
+    private static PromptInit init(PromptMetadata m) {
+        Object kind = m.init().get("kind");
+        if (!(kind instanceof String k) || k.equals("file") || !PromptInit.KINDS.contains(k)) {
+            return null;
+        }
+        try {
+            return SpecJson.init(new com.google.gson.Gson().toJsonTree(m.init()).getAsJsonObject());
+        } catch (RuntimeException unreadable) {
+            return null; // a hand-edited description: the prompt is still usable, described by the default
+        }
     }
 
     /** The metadata of the prompt file {@code run} was loaded from, or null when it was not loaded from one. */

@@ -81,6 +81,43 @@ class FileTaskPromptFileTest {
         }
     }
 
+    /**
+     * A prompt file shared without the data it was trained on still predicts, from its template and labels (it
+     * refused: "data file … does not exist"), with the scores it gave beside its data; nearest works and marks no
+     * label words for a vocab-initialised prompt (a loaded prompt was taken for a labels-initialised one). Scoring
+     * still needs the data, and says which file is missing.
+     */
+    @Test
+    void aPromptOfDataFilesPredictsWithoutThem() throws Exception {
+        Path markers = HomeExtension.home().resolve("data/tasks/markers");
+        Path files = Files.createDirectories(tmp.resolve("shared-files"));
+        for (String split : new String[] {"train", "dev"}) {
+            Files.copy(markers.resolve(split + ".jsonl"), files.resolve(split + ".jsonl"));
+        }
+        java.util.List<Object> inputs = java.util.List.of("weather also time to also", java.util.Map.of("text", "most weather any"));
+        try (Session session = new Session()) {
+            Experiments ex = new Experiments(session);
+            PromptTuneRun run = ex.promptTune(s -> s.model("tiny").train(files.resolve("train.jsonl").toString())
+                    .dev(files.resolve("dev.jsonl").toString()).init("vocab").name("shared").length(4).steps(4).batch(8)
+                    .evalEvery(2).save(tmp.resolve("runs").toString()));
+            Path file = ex.savePrompt(run, tmp.resolve("saved/shared").toString());
+            java.util.List<Prediction> before = ex.predict(ex.loadPrompt(file.toString()), inputs);
+            deleteTree(files);
+            deleteTree(run.record());
+
+            PromptTuneRun loaded = ex.loadPrompt(file.toString());
+            assertEquals("vocab", loaded.spec().init().kind(), "the file's initialiser");
+            java.util.List<Prediction> after = ex.predict(loaded, inputs);
+            assertEquals(before, after, "the same labels and scores without the data");
+            assertEquals(before, ex.predictMixed(java.util.List.of(loaded, loaded), inputs));
+            Interpretation nearest = ex.nearest(loaded, 3);
+            assertTrue(!nearest.toString().contains("label '"), nearest.toString());
+            dev.prompttune.core.PromptTuneException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.prompttune.core.PromptTuneException.class, () -> ex.evaluate(loaded, markers.resolve("test.jsonl").toString()));
+            assertEquals("data file " + files.resolve("train.jsonl") + " does not exist", e.getMessage());
+        }
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -40,6 +40,15 @@ public final class TaskData {
         return new Builder();
     }
 
+    /**
+     * A task known by its template and labels alone: what predicting needs when the data a prompt was trained on is
+     * not at hand (a prompt file shared without it). Its train split is empty and it has no dev or test split.
+     */
+    public static TaskData ofTemplateAndLabels(Template template, Verbalizer verbalizer) {
+        return new TaskData(new Split("train", "(no data: template and labels only)", List.of()), null, null, template,
+                verbalizer);
+    }
+
     public Split train() {
         return train;
     }

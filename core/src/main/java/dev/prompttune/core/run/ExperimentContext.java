@@ -46,6 +46,11 @@ public final class ExperimentContext {
         return new ExperimentContext(session, new PromptTuning(session).prepare(requested));
     }
 
+    /** The context {@code predict} needs ({@link PromptTuning#prepareToPredict}): no training data required. */
+    public static ExperimentContext toPredict(Session session, PromptTuneSpec spec) {
+        return new ExperimentContext(session, new PromptTuning(session).prepareToPredict(spec));
+    }
+
     static ExperimentContext of(Session session, PromptTuning.Prepared prepared) {
         return new ExperimentContext(session, prepared);
     }

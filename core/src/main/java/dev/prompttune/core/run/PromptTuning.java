@@ -134,7 +134,22 @@ public final class PromptTuning {
      * model directory and config, prompt file width. Cheap enough for a script's compile-time checks.
      */
     public static Prepared resolve(PromptTuneSpec spec) {
-        TaskSetup task = TaskSetup.resolve(spec);
+        return resolve(spec, TaskSetup.resolve(spec));
+    }
+
+    /**
+     * A spec resolved for predicting only ({@link TaskSetup#toPredict}: a loaded prompt whose training files are gone
+     * still predicts from its template and labels); no step-memory check, since nothing trains.
+     */
+    public Prepared prepareToPredict(PromptTuneSpec requested) {
+        if (requested == null) {
+            throw new PromptTuneException("the spec is null; allowed: a spec (PromptTuneSpec.builder()…build())");
+        }
+        PromptTuneSpec spec = FastDevRun.apply(requested);
+        return resolve(spec, TaskSetup.toPredict(spec));
+    }
+
+    private static Prepared resolve(PromptTuneSpec spec, TaskSetup task) {
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
         if (spec.init() instanceof FileInit file) {

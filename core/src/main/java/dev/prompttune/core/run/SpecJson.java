@@ -19,7 +19,8 @@ public final class SpecJson {
         return PromptTuneSpec.fromJson(o, SpecJson::init);
     }
 
-    static PromptInit init(JsonObject o) {
+    /** An initialiser from its {@link PromptInit#describe()} JSON (a spec.json's or a prompt file's {@code init}). */
+    public static PromptInit init(JsonObject o) {
         String kind = o.get("kind").getAsString();
         return switch (kind) {
             case "random" -> new RandomInit(o.get("low").getAsFloat(), o.get("high").getAsFloat());

@@ -71,6 +71,22 @@ public record TaskSetup(String taskName, TaskData data, String metric) {
         return new TaskSetup(name, data, metric != null ? metric : "accuracy");
     }
 
+    /**
+     * The task as predicting needs it: {@link #resolve}, except that a file-based task whose files are gone but whose
+     * template and labels the spec names (as a loaded prompt file's does) is known by those alone
+     * ({@link TaskData#ofTemplateAndLabels}); scoring, training and ensembles still need the files.
+     */
+    public static TaskSetup toPredict(PromptTuneSpec spec) {
+        boolean filesGone = spec.data() == null && java.util.stream.Stream.of(spec.train(), spec.dev(), spec.test())
+                .anyMatch(p -> p != null && !Files.isRegularFile(p));
+        if (!filesGone || spec.template() == null || spec.labels() == null) {
+            return resolve(spec);
+        }
+        TaskData data = TaskData.ofTemplateAndLabels(dev.prompttune.core.data.Template.of(spec.template()),
+                Verbalizer.of(spec.labelField(), spec.labels()));
+        return new TaskSetup(spec.taskName(), data, spec.metric() != null ? spec.metric() : "accuracy");
+    }
+
     /** "a: {a} b: {b}" over the first example's fields except the label. */
     private static String defaultTemplate(Path train, String labelField) {
         List<Example> examples = ExampleReader.read(train);
