@@ -1,5 +1,6 @@
 package dev.prompttune.cli;
 
+import dev.prompttune.core.run.Interrupts;
 import dev.prompttune.dsl.Evaluation;
 import dev.prompttune.dsl.Experiments;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
                 + "(dev when there is no labelled test), or on FILE with --data, and prints one line: the metric now and "
                 + "the value the run recorded.",
             "The prompt must fit the run's model: its width, finite values, and the embedding fingerprint it records "
-                + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input."})
+                + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input; Ctrl-C stops at once (eval writes "
+                + "nothing) with 130 (SIGTERM 143)."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RECORD_DIR", description = "a run record directory")
@@ -34,10 +36,17 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Experiments experiments = options.experiments(); // --threads: scoring's last digits depend on the thread count
-        var run = experiments.load(record.toString(), anyModel); // the saved prompt is checked against the model here
-        Evaluation e = data == null ? experiments.evaluate(run, anyModel) : experiments.evaluate(run, data.toString());
-        System.out.println(record + ": " + e);
-        return 0;
+        try (Interrupts interrupts = Interrupts.installEndingAtOnce(System.err, "prompttune eval")) {
+            Experiments experiments = options.experiments(); // --threads: scoring's last digits depend on the thread count
+            var run = experiments.load(record.toString(), anyModel); // the saved prompt is checked against the model here
+            if (!options.quiet) {
+                // Scoring takes a while on a slow machine (the model loads, then every example is ranked): say what runs.
+                System.err.println("prompttune eval: scoring the prompt of " + run.name() + " on "
+                        + (data != null ? data : Double.isNaN(run.test()) ? "its dev split" : "its test split") + " ...");
+            }
+            Evaluation e = data == null ? experiments.evaluate(run, anyModel) : experiments.evaluate(run, data.toString());
+            System.out.println(record + ": " + e);
+            return 0;
+        }
     }
 }

@@ -166,6 +166,26 @@ class InterruptTest {
         }
     }
 
+    /**
+     * {@code prompttune eval} says what it scores, and Ctrl-C while it scores ends it at once with 130, saying that
+     * nothing is lost (it exited 130 without a word, and printed nothing while it worked).
+     */
+    @Test
+    void ctrlCDuringEvalEndsItAtOnceSayingSo() throws Exception {
+        Path runs = tmp.resolve("eval");
+        CliProcess trained = start(runs, "promptTune { model 'tiny'; data 'markers'; length 4; steps 2; batch 8; evalEvery 0 }");
+        assertEquals(0, trained.exit(), trained.toString());
+        Path record = ChildRuns.onlyRecord(runs);
+        Path big = markersWithTestTimes(150).resolve("test.jsonl"); // scoring takes seconds: the signal comes during it
+        CliProcess eval = CliProcess.start(List.of(), home, "eval", "--threads", "1", record.toString(), "--data", big.toString());
+        eval.awaitError(l -> l.startsWith("prompttune eval: scoring the prompt of markers-labels-4 on " + big));
+        eval.signal("INT");
+        assertEquals(130, eval.exit(), eval.toString());
+        assertTrue(eval.err().contains("prompttune eval: SIGINT: stopped; it writes no file, so nothing is lost; exit 130"),
+                eval.toString());
+        assertTrue(eval.out().isEmpty(), "no result line: " + eval);
+    }
+
     // ---- a child `prompttune run` ----------------------------------------------------------------------------------
 
     /** {@code prompttune run} of {@code block} (saving its records under {@code runs}) in a child JVM. */
@@ -176,7 +196,11 @@ class InterruptTest {
     /** A copy of the marker task whose test split is its own {@code times} times over. */
     private static Path markersWithTestTimes(int times) throws IOException {
         Path markers = home.resolve("data/tasks/markers");
-        Path copy = Files.createDirectories(tmp.resolve("markers-big-test"));
+        Path copy = tmp.resolve("markers-test-x" + times);
+        if (Files.isDirectory(copy)) {
+            return copy; // made by another test
+        }
+        Files.createDirectories(copy);
         for (String f : List.of("task.json", "train.jsonl", "dev.jsonl")) {
             Files.copy(markers.resolve(f), copy.resolve(f));
         }

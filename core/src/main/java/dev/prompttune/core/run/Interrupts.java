@@ -73,7 +73,23 @@ public final class Interrupts implements AutoCloseable {
         return interrupts;
     }
 
+    /**
+     * For work that writes nothing ({@code prompttune eval}): the first signal ends the process at once with 128 + the
+     * signal's number, saying so (it ended without a word).
+     *
+     * @param command the message prefix ("prompttune eval")
+     */
+    public static Interrupts installEndingAtOnce(PrintStream err, String command) {
+        return install(null, err, command, "stopped; it writes no file, so nothing is lost", null);
+    }
+
     private synchronized void handle(Signal signal) {
+        if (worker == null) {
+            err.println((System.console() != null ? "\n" : "") + command + ": SIG" + signal.getName() + ": " + stopping
+                    + "; exit " + (128 + signal.getNumber()));
+            ProcessExit.now(128 + signal.getNumber());
+            return;
+        }
         if (received != null) {
             if (System.nanoTime() - receivedAtNanos < SAME_EVENT_MS * 1_000_000L) {
                 return; // the first request, delivered again (timeout's process group, a forwarding launcher)
