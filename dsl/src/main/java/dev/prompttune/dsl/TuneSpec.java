@@ -206,7 +206,10 @@ public class TuneSpec {
         return this;
     }
 
-    /** The training file (JSONL, CSV or TSV). */
+    /**
+     * The training file (JSONL, CSV or TSV). Beside {@code data 'TASK'} it replaces that task's training split and
+     * keeps its template, labels and other splits (the record's spec says both).
+     */
     public TuneSpec train(String v) {
         return train(PathProblems.given(v, "data file", "a file"));
     }
@@ -216,7 +219,7 @@ public class TuneSpec {
         return set(b -> b.train(p));
     }
 
-    /** The dev file (default: 10% of train, carved with the seed). */
+    /** The dev file (default: 10% of train, carved with the seed); beside {@code data 'TASK'}, replaces its dev split. */
     public TuneSpec dev(String v) {
         return dev(PathProblems.given(v, "data file", "a file"));
     }
@@ -226,7 +229,7 @@ public class TuneSpec {
         return set(b -> b.dev(p));
     }
 
-    /** The test file. */
+    /** The test file; beside {@code data 'TASK'}, replaces its test split. */
     public TuneSpec test(String v) {
         return test(PathProblems.given(v, "data file", "a file"));
     }

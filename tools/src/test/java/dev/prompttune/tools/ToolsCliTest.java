@@ -65,12 +65,12 @@ class ToolsCliTest {
     void badValuesOfTheBuildToolsAreNamedBeforeAnyWork(@TempDir Path dir) throws Exception {
         // pretrain ends its process itself (ProcessExit, past libtorch's destructors): its options are read here.
         for (List<String> bad : List.of(
-                List.of("--span-lr", "NaN", "--span-lr must be a finite number >= 0, got NaN"),
-                List.of("--span-steps", "-5", "--span-steps must be a whole number >= 0, got -5"),
+                List.of("--span-lr", "NaN", "--span-lr is 'NaN'; allowed: a finite number >= 0"),
+                List.of("--span-steps", "-5", "--span-steps is '-5'; allowed: a whole number >= 0"),
                 List.of("--dtype", "bogus", "--dtype 'bogus' is not known; allowed: F32, BF16"),
-                List.of("--save", "yes", "--save must be true or false, got 'yes'"),
+                List.of("--save", "yes", "--save is 'yes'; allowed: true or false"),
                 List.of("--phases", "bogus", "--phases 'bogus': 'bogus' is not a phase; allowed: a comma list of span, lm, mix"),
-                List.of("--seed", "abc", "--seed must be a whole number, got 'abc'"))) {
+                List.of("--seed", "abc", "--seed is 'abc'; allowed: a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE))) {
             PromptTuneException e = org.junit.jupiter.api.Assertions.assertThrows(PromptTuneException.class,
                     () -> PretrainOptions.parse(new String[] {bad.get(0), bad.get(1)}));
             assertEquals(bad.get(2), e.getMessage());

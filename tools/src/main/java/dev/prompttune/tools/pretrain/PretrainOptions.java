@@ -2,6 +2,7 @@ package dev.prompttune.tools.pretrain;
 
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.tools.ToolArgs;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.spec.Home;
 import dev.prompttune.tools.pretrain.mix.MixtureRecipe;
@@ -105,9 +106,6 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                     + "weights; allowed with --phases mix and --mix-from-random true (here --phases " + o.phases()
                     + ", --mix-from-random " + o.mixFromRandom() + ")");
         }
-        if (o.ppmiWindow() < 1) {
-            throw new PromptTuneException("--ppmi-window must be >= 1 (tokens either side), got " + o.ppmiWindow());
-        }
         if (o.check() > 0 && o.resume()) {
             throw new PromptTuneException("--check " + o.check() + " with --resume true: a check replays from step 0 and "
                     + "writes nothing; allowed: one of them");
@@ -173,20 +171,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
     /** {@code --KEY N}: a whole number >= {@code min}, or the default; a bad one is named with what is allowed. */
     private static int integer(Map<String, String> a, String key, int fallback, int min) {
         String v = a.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw new PromptTuneException("--" + key + " must be a whole number >= " + min + ", got '" + v + "'"
-                    + (v.strip().matches("[+-]?[0-9]+") ? " (too large)" : ""));
-        }
-        if (n < min) {
-            throw new PromptTuneException("--" + key + " must be a whole number >= " + min + ", got " + n);
-        }
-        return n;
+        return v == null ? fallback : ToolArgs.integer("--" + key, v, min);
     }
 
     /** {@code --KEY X}: a finite number >= 0 (learning rates, dropouts, norms, tolerances), or the default. */
@@ -199,10 +184,10 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         try {
             x = Double.parseDouble(v.strip());
         } catch (NumberFormatException e) {
-            throw new PromptTuneException("--" + key + " must be a number, got '" + v + "'");
+            throw new PromptTuneException("--" + key + " is '" + v + "'; allowed: a finite number >= 0");
         }
         if (!Double.isFinite(x) || x < 0 || x > Float.MAX_VALUE) {
-            throw new PromptTuneException("--" + key + " must be a finite number >= 0, got " + v);
+            throw new PromptTuneException("--" + key + " is '" + v + "'; allowed: a finite number >= 0");
         }
         return x;
     }
@@ -212,7 +197,8 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
         try {
             return v == null ? fallback : Long.parseLong(v.strip());
         } catch (NumberFormatException e) {
-            throw new PromptTuneException("--seed must be a whole number, got '" + v + "'");
+            throw new PromptTuneException("--seed is '" + v + "'; allowed: a whole number from " + Long.MIN_VALUE + " to "
+                    + Long.MAX_VALUE);
         }
     }
 
@@ -240,10 +226,7 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
     }
 
     private static boolean bool(String option, String value) {
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new PromptTuneException("--" + option + " must be true or false, got '" + value + "'");
-        }
-        return Boolean.parseBoolean(value);
+        return ToolArgs.bool("--" + option, value);
     }
 
     private static final List<String> KNOWN = List.of("seed", "corpus", "tokenizer", "out", "d-model", "d-kv", "heads",
