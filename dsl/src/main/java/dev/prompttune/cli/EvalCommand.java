@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
             "Re-scores a run record with its saved prompt.",
             "Scores the prompt of a run record (runs/NAME-TIMESTAMP: spec.json + prompt.safetensors) on the test split "
                 + "(dev when there is no labelled test), or on FILE with --data, and prints one line: the metric now and "
-                + "the value the run recorded.",
+                + "the value the run recorded (after a line saying what it scores, unless --quiet).",
             "The prompt must fit the run's model: its width, finite values, and the embedding fingerprint it records "
                 + "(--any-model skips only the fingerprint). Exit 0; 2 on bad input; Ctrl-C stops at once (eval writes "
                 + "nothing) with 130 (SIGTERM 143)."})
@@ -40,8 +40,9 @@ final class EvalCommand implements Callable<Integer> {
             Experiments experiments = options.experiments(); // --threads: scoring's last digits depend on the thread count
             var run = experiments.load(record.toString(), anyModel); // the saved prompt is checked against the model here
             if (!options.quiet) {
-                // Scoring takes a while on a slow machine (the model loads, then every example is ranked): say what runs.
-                System.err.println("prompttune eval: scoring the prompt of " + run.name() + " on "
+                // Scoring takes a while on a slow machine (the model loads, then every example is ranked): say what
+                // runs, where the progress of run goes.
+                System.out.println("prompttune eval: scoring the prompt of " + run.name() + " on "
                         + (data != null ? data : Double.isNaN(run.test()) ? "its dev split" : "its test split") + " ...");
             }
             Evaluation e = data == null ? experiments.evaluate(run, anyModel) : experiments.evaluate(run, data.toString());

@@ -269,7 +269,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
         String owner = target.getDeclaringClass().getName();
         if (KEYWORDS.containsKey(owner)) {
-            if (LiteralBlock.filesOf(mce).stream().anyMatch(c -> outputs().mayWrite(c.getValue()))) {
+            if (LiteralBlock.filesOf(mce).stream().anyMatch(c -> outputsBefore(mce).mayWrite(c.getValue()))) {
                 return; // `init file('p.safetensors')` after `savePrompt(a, 'p')`: read when the script gets there
             }
             Object[] values = values(mce);
@@ -298,7 +298,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         } else if (owner.equals(PromptTuneScript.class.getName()) && NEEDS_DATA.contains(mce.getMethodAsString())) {
             checkBlock(mce);
         } else if (owner.equals(PromptTuneScript.class.getName())) {
-            String problem = VerbChecks.problem(mce.getMethodAsString(), Arrays.asList(values(mce)), outputs());
+            String problem = VerbChecks.problem(mce.getMethodAsString(), Arrays.asList(values(mce)), outputsBefore(mce));
             if (problem != null) {
                 error(problem, mce);
             }
@@ -338,6 +338,35 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     /** The files the script being checked writes with its own verbs. */
     private ScriptOutputs outputs() {
         return outputs.computeIfAbsent(getEnclosingClassNode(), script -> ScriptOutputs.of(script, this::literal));
+    }
+
+    /** The files the script may have written when it reaches {@code call} ({@link ScriptOutputs#beforeRead}). */
+    private ScriptOutputs outputsBefore(MethodCallExpression call) {
+        return outputs().beforeRead(call.getLineNumber(), runsInPlace());
+    }
+
+    /**
+     * Whether the code being checked runs where it stands in the script's body: not in a method, and inside no closure
+     * but the blocks of verbs and keywords (which run at their call), so no later statement can have run before it.
+     */
+    private boolean runsInPlace() {
+        MethodNode method = getEnclosingMethod();
+        if (method == null || !method.isScriptBody()) {
+            return false;
+        }
+        for (TypeCheckingContext.EnclosingClosure c : getEnclosingClosureStack()) {
+            boolean block = false;
+            for (Expression call : getEnclosingMethodCalls()) {
+                block |= call instanceof MethodCallExpression mce && mce.isImplicitThis()
+                        && arguments(mce).contains(c.getClosureExpression())
+                        && (PromptTuneScript.COMMANDS.contains(mce.getMethodAsString())
+                            || TuneSpec.KEYWORDS.contains(mce.getMethodAsString()));
+            }
+            if (!block) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A promptTune / sweep / baseline call: its block must name data; a baseline's kind must be known. */
@@ -381,7 +410,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         } else {
             // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
             // not have): check them together now, with the script's other mistakes, rather than at run time.
-            for (LiteralBlock.Problem problem : LiteralBlock.problems(mce.getMethodAsString(), block, this::literals, outputs()::mayWrite)) {
+            for (LiteralBlock.Problem problem : LiteralBlock.problems(mce.getMethodAsString(), block, this::literals, outputsBefore(mce)::mayWrite)) {
                 error(problem.message(), problem.where() != null ? problem.where() : mce);
             }
         }

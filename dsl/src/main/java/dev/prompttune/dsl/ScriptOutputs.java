@@ -29,8 +29,21 @@ import org.codehaus.groovy.syntax.Types;
  * <p>When a writing verb's path is not known before the script runs ({@code savePrompt(a, "p$i")}), or the script
  * may write files by other means ({@code new File('x.csv').text = …}, {@code Files.copy}, {@code withWriter}), any
  * file may be written: then no read is checked ahead, rather than refusing a script that works.
+ *
+ * <p>Order counts where it is certain: a write in a later statement of the script's body cannot come before a read in
+ * an earlier one that runs where it stands (not inside a closure the script may call later, or a method), so
+ * {@code init file('p.safetensors')} above {@code savePrompt(a, 'p')} is checked, and refused when p is not there.
  */
 final class ScriptOutputs {
+
+    /** A read position that may come after every write: inside a closure the script calls, or a method. */
+    static final int ANY_TIME = Integer.MAX_VALUE;
+
+    /**
+     * A file the script may write ({@code path} null: any file), from the statement of the script's body at index
+     * {@code from} on ({@code -1}: at any time, written in a method).
+     */
+    private record Write(Path path, int from) {}
 
     /** The script verbs that write a file or folder, each given as its last argument. */
     static final Set<String> WRITERS = Set.of("savePrompt", "exportPeft");
@@ -45,12 +58,33 @@ final class ScriptOutputs {
     private static final Set<String> WRITER_TYPES = Set.of("java.io.File", "java.io.FileWriter",
             "java.io.FileOutputStream", "java.io.PrintWriter", "java.io.RandomAccessFile");
 
-    private final List<Path> written;
-    private final boolean unknown;
+    private final List<Write> writes;
+    /** The script body's top-level statements, for placing a read. */
+    private final List<org.codehaus.groovy.ast.stmt.Statement> body;
+    /** Only the writes that may come before a read in this statement of the body ({@link #ANY_TIME}: all). */
+    private final int readAt;
 
-    private ScriptOutputs(List<Path> written, boolean unknown) {
-        this.written = written;
-        this.unknown = unknown;
+    private ScriptOutputs(List<Write> writes, List<org.codehaus.groovy.ast.stmt.Statement> body, int readAt) {
+        this.writes = writes;
+        this.body = body;
+        this.readAt = readAt;
+    }
+
+    /**
+     * The writes that may come before a read on {@code line} of the script's body; {@code runsInPlace} false (a read
+     * in a closure the script may call later, or in a method): all of them.
+     */
+    ScriptOutputs beforeRead(int line, boolean runsInPlace) {
+        if (!runsInPlace || line < 1) {
+            return new ScriptOutputs(writes, body, ANY_TIME);
+        }
+        for (int i = 0; i < body.size(); i++) {
+            org.codehaus.groovy.ast.stmt.Statement st = body.get(i);
+            if (st.getLineNumber() <= line && line <= st.getLastLineNumber()) {
+                return new ScriptOutputs(writes, body, i); // the first that holds it: `savePrompt(…); promptTune {…}` counts
+            }
+        }
+        return new ScriptOutputs(writes, body, ANY_TIME);
     }
 
     /**
@@ -58,54 +92,75 @@ final class ScriptOutputs {
      *     String ({@link DslLiterals#NOT_CONSTANT})
      */
     static ScriptOutputs of(ClassNode script, Function<Expression, Object> literal) {
-        List<Path> written = new ArrayList<>();
-        boolean[] unknown = new boolean[1];
+        List<Write> writes = new ArrayList<>();
+        int[] from = {-1}; // the body statement being visited; -1 in a method
         CodeVisitorSupport visitor = new CodeVisitorSupport() {
+            private void anyFile() {
+                writes.add(new Write(null, from[0]));
+            }
+
             @Override
             public void visitMethodCallExpression(MethodCallExpression call) {
                 if (call.isImplicitThis() && call.getMethodAsString() != null && WRITERS.contains(call.getMethodAsString())
                         && call.getArguments() instanceof TupleExpression t && !t.getExpressions().isEmpty()) {
                     Object value = literal.apply(t.getExpression(t.getExpressions().size() - 1));
                     if (!(value instanceof String)) {
-                        unknown[0] = true;
+                        anyFile();
                     } else if (path(value) != null) {
-                        written.add(path(value)); // a blank or invalid path writes nothing: the verb refuses it
+                        writes.add(new Write(path(value), from[0])); // a blank or invalid path writes nothing: refused
                     }
                 }
                 String name = call.getMethodAsString(); // null for a computed name: "abc"."$m"()
                 if (name == null || OTHER_WRITES.contains(name) || call.getObjectExpression() instanceof ClassExpression c
                         && c.getType().getName().equals("java.nio.file.Files")) {
-                    unknown[0] = true;
+                    anyFile();
                 }
                 super.visitMethodCallExpression(call);
             }
 
             @Override
             public void visitStaticMethodCallExpression(StaticMethodCallExpression call) {
-                unknown[0] |= call.getMethod() == null || OTHER_WRITES.contains(call.getMethod());
+                if (call.getMethod() == null || OTHER_WRITES.contains(call.getMethod())) {
+                    anyFile();
+                }
                 super.visitStaticMethodCallExpression(call);
             }
 
             @Override
             public void visitConstructorCallExpression(ConstructorCallExpression call) {
-                unknown[0] |= WRITER_TYPES.contains(call.getType().getName());
+                if (WRITER_TYPES.contains(call.getType().getName())) {
+                    anyFile();
+                }
                 super.visitConstructorCallExpression(call);
             }
 
             @Override
             public void visitBinaryExpression(BinaryExpression b) {
                 // `file.text = '…'`, `file.bytes = …`
-                unknown[0] |= Types.isAssignment(b.getOperation().getType()) && b.getLeftExpression() instanceof PropertyExpression p
-                        && ("text".equals(p.getPropertyAsString()) || "bytes".equals(p.getPropertyAsString()));
+                if (Types.isAssignment(b.getOperation().getType()) && b.getLeftExpression() instanceof PropertyExpression p
+                        && ("text".equals(p.getPropertyAsString()) || "bytes".equals(p.getPropertyAsString()))) {
+                    anyFile();
+                }
                 super.visitBinaryExpression(b);
             }
         };
+        List<org.codehaus.groovy.ast.stmt.Statement> body = List.of();
         for (MethodNode m : script.getMethods()) {
-            if (m.getCode() != null) {
+            if (m.getCode() == null) {
+                continue;
+            }
+            if (m.isScriptBody() && m.getCode() instanceof org.codehaus.groovy.ast.stmt.BlockStatement b) {
+                body = List.copyOf(b.getStatements());
+                for (int i = 0; i < body.size(); i++) {
+                    from[0] = i;
+                    body.get(i).visit(visitor);
+                }
+                from[0] = -1;
+            } else {
                 m.getCode().visit(visitor);
             }
         }
-        return new ScriptOutputs(List.copyOf(written), unknown[0]);
+        return new ScriptOutputs(List.copyOf(writes), body, ANY_TIME);
     }
 
     /**
@@ -113,15 +168,16 @@ final class ScriptOutputs {
      * without its .safetensors / .json extension), or a file in or the folder given to exportPeft.
      */
     boolean mayWrite(Object file) {
-        if (unknown) {
-            return true;
-        }
         Path p = path(file instanceof Path path ? path.toString() : file);
-        if (p == null) {
-            return false;
-        }
-        for (Path w : written) {
-            if (p.startsWith(w) || PromptFile.stripExtension(p).equals(PromptFile.stripExtension(w))) {
+        for (Write w : writes) {
+            if (w.from() > readAt) {
+                continue; // in a later statement: the read has happened by then
+            }
+            if (w.path() == null) {
+                return true;
+            }
+            if (p != null && (p.startsWith(w.path())
+                    || PromptFile.stripExtension(p).equals(PromptFile.stripExtension(w.path())))) {
                 return true;
             }
         }

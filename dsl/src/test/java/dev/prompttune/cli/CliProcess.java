@@ -20,7 +20,6 @@ final class CliProcess {
     private final List<String> out = new ArrayList<>();
     private final List<String> err = new ArrayList<>();
     private int seen;
-    private int seenErr;
 
     private CliProcess(Process process) {
         this.process = process;
@@ -64,26 +63,15 @@ final class CliProcess {
 
     /** Waits (up to 2 minutes) for a new line of standard output that matches. */
     synchronized void await(Predicate<String> line) throws InterruptedException {
-        seen = awaitLine(out, seen, line);
-    }
-
-    /** Waits (up to 2 minutes) for a new line of standard error that matches. */
-    synchronized void awaitError(Predicate<String> line) throws InterruptedException {
-        seenErr = awaitLine(err, seenErr, line);
-    }
-
-    /** Waits for a line of {@code lines} from index {@code from} on that matches; returns the index after it. */
-    private int awaitLine(List<String> lines, int from, Predicate<String> line) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        int next = from;
         while (true) {
-            while (next < lines.size()) {
-                if (line.test(lines.get(next++))) {
-                    return next;
+            while (seen < out.size()) {
+                if (line.test(out.get(seen++))) {
+                    return;
                 }
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !process.isAlive() && next == lines.size()) {
+            if (left <= 0 || !process.isAlive() && seen == out.size()) {
                 process.destroyForcibly();
                 throw new AssertionError("the expected line never came: " + this);
             }

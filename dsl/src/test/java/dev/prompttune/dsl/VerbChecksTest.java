@@ -115,6 +115,35 @@ class VerbChecksTest {
         assertEquals(List.of("bad.groovy:3: prompt file " + dir.resolve("p2.safetensors") + " does not exist"), lines);
     }
 
+    /**
+     * A file the script writes only in a later statement is not there yet for a read that runs before it: the read is
+     * checked (it was skipped, and `--check` said ok to a script that failed at its first line). A read inside a
+     * closure the script calls later, or a write in a method, may come in any order: not checked ahead.
+     */
+    @Test
+    void aFileWrittenOnlyLaterIsCheckedWhereItIsRead(@TempDir Path dir) {
+        Path p = dir.resolve("p");
+        List<String> lines = errors("""
+                promptTune { model 'tiny'; data 'markers'; length 2; init file('%s.safetensors') }
+                loadPrompt('%s')
+                def a = %s
+                savePrompt(a, '%s')
+                """.formatted(p, p, BLOCK, p));
+        assertEquals(List.of("bad.groovy:1: init file: " + p + ".safetensors does not exist",
+                "bad.groovy:2: prompt file " + p + ".safetensors does not exist"), lines);
+        new ScriptRunner(experiments).compile("""
+                def later = { loadPrompt('%s') }
+                def a = %s
+                savePrompt(a, '%s')
+                later()
+                """.formatted(p, BLOCK, p), "closure.groovy");
+        new ScriptRunner(experiments).compile("""
+                def save(dev.prompttune.core.run.PromptTuneRun r) { savePrompt(r, '%s') }
+                def a = %s
+                loadPrompt('%s')
+                """.formatted(p, BLOCK, p), "method.groovy");
+    }
+
     /** A block written inside a block (as in a %%promptTune cell holding a whole promptTune { }) is named as such. */
     @Test
     void aBlockInsideABlockIsNamed() {
