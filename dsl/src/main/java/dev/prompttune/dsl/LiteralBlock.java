@@ -5,6 +5,7 @@ import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.Session;
+import dev.prompttune.core.run.TaskSetup;
 import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
@@ -48,6 +49,16 @@ final class LiteralBlock {
 
     private static final Set<String> DATA_KEYWORDS = Set.of("data", "train", "dev", "test");
 
+    /**
+     * Keywords whose failure leaves the data's own checks (files, template slots, labels in the data) meaningful:
+     * the data is read without them (labels: the task's own), so a bad model name does not hide a template slot the
+     * data lacks.
+     */
+    private static final Set<String> DATA_CHECKED_WITHOUT = Set.of("model", "init", "metric", "labels");
+
+    /** Settings whose problem ends the data's checks, and without which the data is read again for other problems. */
+    private static final Set<String> RETRIED_WITHOUT = Set.of("labels", "template");
+
     /** Keywords that give a file or folder other than data, which a problem's message may name. */
     private static final Set<String> FILE_KEYWORDS = Set.of("model", "init");
 
@@ -68,15 +79,21 @@ final class LiteralBlock {
         TuneSpec spec = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
         List<PromptTuneSpec> specs = new ArrayList<>();
         try {
-            Replay replay = replay(block, spec, literals, writtenByScript);
+            Replay replay = replay(block, spec, literals, writtenByScript, Set.of());
             if (!replay.usable()) {
                 return List.of();
             }
-            if (!replay.complete()) {
-                // A setting the checks below read failed on its own line: check what stands alone, the prompt files.
-                boolean modelKnown = !replay.modelFailed()
+            if (!replay.failed().isEmpty()) {
+                // A setting the checks below read failed on its own line: check what stands alone, the data (when
+                // it is read without the failed settings) and the prompt files.
+                boolean modelKnown = !replay.failed().contains("model")
                         && !(spec instanceof SweepSpec sweep && sweep.axes().stream().anyMatch(a -> a.keyword().equals("model")));
                 List<Problem> out = new ArrayList<>();
+                if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
+                    for (Problem problem : dataProblems(spec, block, out)) {
+                        problemsHiddenBy(problem, verb, block, literals, writtenByScript, out);
+                    }
+                }
                 for (FileInit file : replay.files()) {
                     checkPromptFile(file, modelKnown ? spec.modelSoFar() : null, spec.precisionSoFar(), block, out);
                 }
@@ -102,7 +119,9 @@ final class LiteralBlock {
                 PromptTuning.checkStepMemory(FastDevRun.apply(s), p, Session.shared());
             }
         } catch (PromptTuneException e) {
-            out.add(new Problem(e.getMessage(), cause(block, e.getMessage())));
+            Problem problem = new Problem(e.getMessage(), cause(block, e.getMessage()));
+            out.add(problem);
+            problemsHiddenBy(problem, verb, block, literals, writtenByScript, out);
         } catch (RuntimeException e) {
             // not a user error: the run will say what it is
         }
@@ -115,6 +134,54 @@ final class LiteralBlock {
             }
         }
         return out;
+    }
+
+    /**
+     * Adds the problems {@link TaskSetup#resolve} finds in the data of each of the block's specs to {@code out}, once;
+     * returns those it added.
+     */
+    private static List<Problem> dataProblems(TuneSpec spec, ClosureExpression block, List<Problem> out) {
+        List<PromptTuneSpec> specs = new ArrayList<>();
+        try {
+            if (spec instanceof SweepSpec sweep) {
+                sweep.points().forEach(p -> specs.add(p.spec()));
+            } else {
+                specs.add(spec.build());
+            }
+        } catch (RuntimeException e) {
+            return List.of(); // data missing, or a grid that cannot be built: reported on its own
+        }
+        List<Problem> added = new ArrayList<>();
+        for (PromptTuneSpec s : specs) {
+            try {
+                TaskSetup.resolve(s);
+            } catch (PromptTuneException e) {
+                Problem p = new Problem(e.getMessage(), cause(block, e.getMessage()));
+                if (!out.contains(p)) {
+                    out.add(p);
+                    added.add(p);
+                }
+            } catch (RuntimeException e) {
+                // not a user error: the run will say what it is
+            }
+        }
+        return added;
+    }
+
+    /**
+     * The data's checks stop at their first problem: when it is the labels' or the template's, the data is read again
+     * without that setting (the task's own), so that a problem of the other is reported too.
+     */
+    private static void problemsHiddenBy(Problem problem, String verb, ClosureExpression block,
+                                         Function<MethodCallExpression, Object[]> literals, Predicate<Object> writtenByScript,
+                                         List<Problem> out) {
+        if (problem.where() instanceof MethodCallExpression call && RETRIED_WITHOUT.contains(call.getMethodAsString())) {
+            TuneSpec without = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
+            Replay replay = replay(block, without, literals, writtenByScript, Set.of(call.getMethodAsString()));
+            if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
+                dataProblems(without, block, out);
+            }
+        }
     }
 
     /** Adds the problem of a prompt file read for {@code model} (null: finite values only) to {@code out}, once. */
@@ -146,21 +213,20 @@ final class LiteralBlock {
 
     /**
      * What replaying a block's settings gave: {@code usable} false when the block holds more than keyword calls;
-     * {@code complete} false when a setting that {@link PromptTuning#resolve} reads failed; the prompt files its
-     * {@code init} calls name.
+     * {@code failed}, the settings that {@link PromptTuning#resolve} reads and that failed (reported on their lines);
+     * the prompt files its {@code init} calls name.
      */
-    private record Replay(boolean usable, boolean complete, boolean modelFailed, List<FileInit> files) {}
+    private record Replay(boolean usable, Set<String> failed, List<FileInit> files) {}
 
     /**
      * Applies the block's keyword calls to {@code target}. A call that is not a literal, or that fails (its own
      * error is reported on its line), is skipped; when {@link PromptTuning#resolve} reads it, the replay is not
      * complete, and when the block holds anything but calls, not usable: a check would be of settings the author did
-     * not write.
+     * not write. The keywords in {@code without} are left out.
      */
     private static Replay replay(ClosureExpression block, Object target, Function<MethodCallExpression, Object[]> literals,
-                                 Predicate<Object> writtenByScript) {
-        boolean complete = true;
-        boolean modelFailed = false;
+                                 Predicate<Object> writtenByScript, Set<String> without) {
+        Set<String> failed = new HashSet<>();
         List<FileInit> files = new ArrayList<>();
         for (Statement statement : statements(block)) {
             if (statement instanceof ExpressionStatement es && es.getExpression() instanceof BinaryExpression b
@@ -170,9 +236,12 @@ final class LiteralBlock {
             }
             if (!(statement instanceof ExpressionStatement es) || !(es.getExpression() instanceof MethodCallExpression call)
                     || !call.isImplicitThis()) {
-                return new Replay(false, false, modelFailed, files);
+                return new Replay(false, failed, files);
             }
             String keyword = call.getMethodAsString();
+            if (without.contains(keyword)) {
+                continue;
+            }
             List<Expression> args = call.getArguments() instanceof TupleExpression t ? t.getExpressions() : List.of();
             if ("optimizer".equals(keyword) && args.size() == 2 && args.get(1) instanceof ClosureExpression) {
                 // optimizer('adamw') { lr 1e-3 }: the optimiser's settings are not read by resolve
@@ -182,8 +251,8 @@ final class LiteralBlock {
             if ("init".equals(keyword) && values != null) {
                 List<FileInit> given = Arrays.stream(values).filter(FileInit.class::isInstance).map(FileInit.class::cast).toList();
                 if (given.stream().anyMatch(f -> writtenByScript.test(f.path()))) {
-                    // A prompt file the script saves before this block runs: not there yet, or about to change.
-                    complete = false;
+                    // A prompt file the script saves before this block runs: not there yet, or about to change. It
+                    // is read when the block runs; the block's other settings are checked now.
                     continue;
                 }
                 files.addAll(given);
@@ -195,12 +264,11 @@ final class LiteralBlock {
                 InvokerHelper.invokeMethod(target, keyword, values);
             } catch (RuntimeException e) {
                 if (READ_BY_RESOLVE.contains(keyword)) {
-                    complete = false;
-                    modelFailed |= keyword.equals("model");
+                    failed.add(keyword);
                 }
             }
         }
-        return new Replay(true, complete, modelFailed, files);
+        return new Replay(true, failed, files);
     }
 
     /**

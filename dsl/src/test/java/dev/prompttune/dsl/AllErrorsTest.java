@@ -329,4 +329,33 @@ class AllErrorsTest {
         assertEquals(1, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("bad.groovy:2: wrong type for 'baseline'"), lines.get(0));
     }
+
+    /**
+     * A bad model name, a template slot the data lacks and labels that collide are three mistakes, each reported: the
+     * data's checks ran only when the model's setting had not failed, and stopped at their first problem (the
+     * labels' problem hid the template's, and the other way round).
+     */
+    @Test
+    void theDatasOwnProblemsAreReportedBesideTheModelsAndEachOthers() {
+        List<String> lines = errors("""
+                promptTune {
+                    model 'no-such-model'
+                    data 'markers'
+                    template 'x: {nosuch}'
+                    labels a: 'same', b: 'same'
+                }
+                promptTune {
+                    model 'tiny'
+                    data 'markers'
+                    template 'x: {nosuch}'
+                    labels a: 'one', zzz: 'two'
+                }
+                """);
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:2: model 'no-such-model' is not a registered name"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:4: template slot '{nosuch}' has no field"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("bad.groovy:5: the verbalizer maps both 'a' and 'b' to 'same'"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("bad.groovy:10: template slot '{nosuch}' has no field"), lines.get(3));
+        assertTrue(lines.get(4).startsWith("bad.groovy:11: unknown label 'b'"), lines.get(4));
+    }
 }
