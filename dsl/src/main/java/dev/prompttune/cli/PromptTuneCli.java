@@ -23,7 +23,10 @@ import picocli.CommandLine;
             VerifyPeftCommand.class, CommandLine.HelpCommand.class})
 public final class PromptTuneCli implements Runnable {
 
-    /** Exit status for a run that failed: its first step had no finite loss, so nothing was trained. */
+    /**
+     * Exit status for a run that failed: its first step had no finite loss, so nothing was trained; or it stopped
+     * unfinished because its record could not be written (a full disk) or the Java heap ran out.
+     */
     public static final int RUN_FAILED = 1;
 
     /** Exit status for a user error (bad input, bad file). */

@@ -2,6 +2,7 @@ package dev.prompttune.cli;
 
 import dev.prompttune.core.run.Interrupts;
 import dev.prompttune.core.run.PromptTuneRun;
+import dev.prompttune.core.run.RecordNotWritten;
 import dev.prompttune.core.run.RunComparison;
 import dev.prompttune.core.run.RunFailed;
 import dev.prompttune.dsl.Experiments;
@@ -88,10 +89,11 @@ final class RunCommand implements Callable<Integer> {
             if (interrupts.received()) {
                 return interrupted(interrupts, error == null ? value : null, experiments.runs());
             }
-            if (error instanceof ScriptError || error instanceof RunFailed) {
+            // A run that stopped unfinished (no finite step; a record that could not be written) is not bad input.
+            boolean runFailed = stoppedUnfinished(error) || error != null && stoppedUnfinished(error.getCause());
+            if (error instanceof ScriptError || runFailed) {
                 System.err.println(error.getMessage());
-                return error instanceof RunFailed || error.getCause() instanceof RunFailed ? PromptTuneCli.RUN_FAILED
-                        : PromptTuneCli.USER_ERROR;
+                return runFailed ? PromptTuneCli.RUN_FAILED : PromptTuneCli.USER_ERROR;
             }
             if (error != null) {
                 throw error;
@@ -102,6 +104,10 @@ final class RunCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private static boolean stoppedUnfinished(Throwable error) {
+        return error instanceof RunFailed || error instanceof RecordNotWritten;
     }
 
     /** After a signal: what was recorded, labelled interrupted, and 128 + the signal's number. */
