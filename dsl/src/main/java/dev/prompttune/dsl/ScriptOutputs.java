@@ -18,6 +18,8 @@ import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
 import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
+import org.codehaus.groovy.ast.stmt.BlockStatement;
+import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.syntax.Types;
 
 /**
@@ -60,11 +62,11 @@ final class ScriptOutputs {
 
     private final List<Write> writes;
     /** The script body's top-level statements, for placing a read. */
-    private final List<org.codehaus.groovy.ast.stmt.Statement> body;
+    private final List<Statement> body;
     /** Only the writes that may come before a read in this statement of the body ({@link #ANY_TIME}: all). */
     private final int readAt;
 
-    private ScriptOutputs(List<Write> writes, List<org.codehaus.groovy.ast.stmt.Statement> body, int readAt) {
+    private ScriptOutputs(List<Write> writes, List<Statement> body, int readAt) {
         this.writes = writes;
         this.body = body;
         this.readAt = readAt;
@@ -79,7 +81,7 @@ final class ScriptOutputs {
             return new ScriptOutputs(writes, body, ANY_TIME);
         }
         for (int i = 0; i < body.size(); i++) {
-            org.codehaus.groovy.ast.stmt.Statement st = body.get(i);
+            Statement st = body.get(i);
             if (st.getLineNumber() <= line && line <= st.getLastLineNumber()) {
                 return new ScriptOutputs(writes, body, i); // the first that holds it: `savePrompt(…); promptTune {…}` counts
             }
@@ -144,12 +146,12 @@ final class ScriptOutputs {
                 super.visitBinaryExpression(b);
             }
         };
-        List<org.codehaus.groovy.ast.stmt.Statement> body = List.of();
+        List<Statement> body = List.of();
         for (MethodNode m : script.getMethods()) {
             if (m.getCode() == null) {
                 continue;
             }
-            if (m.isScriptBody() && m.getCode() instanceof org.codehaus.groovy.ast.stmt.BlockStatement b) {
+            if (m.isScriptBody() && m.getCode() instanceof BlockStatement b) {
                 body = List.copyOf(b.getStatements());
                 for (int i = 0; i < body.size(); i++) {
                     from[0] = i;
