@@ -31,11 +31,14 @@ import picocli.CommandLine.Parameters;
             "While training, a progress bar; at the end, the table of the script's value (its last expression: a run, "
                 + "a sweep, a comparison) or of every run it made, unless the script printed that table, or any result, "
                 + "itself.",
-            "Ctrl-C (or SIGTERM) stops training at the next step: the best prompt so far is scored and its whole record "
-                + "written, marked INTERRUPTED; runs already finished are kept and no later run starts; the table is printed "
-                + "marked INTERRUPTED. A second Ctrl-C aborts at once (the current record stays incomplete).",
-            "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED); "
-                + "2 bad script (an empty one too) or input; 130 interrupted by SIGINT (Ctrl-C); 143 interrupted by SIGTERM."})
+            "Ctrl-C (or SIGTERM, or SIGHUP) stops training at the next step: the best prompt so far is scored and its "
+                + "whole record written, marked INTERRUPTED; runs already finished are kept, and the script stops there "
+                + "(no later run, save, export or scoring); the table is printed marked INTERRUPTED. A second Ctrl-C aborts "
+                + "at once: the current run's record then has no summary or prompt, but every file in it is whole and its "
+                + "last checkpoint resumes.",
+            "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED) or "
+                + "stopped because its record could not be written (a full disk); 2 bad script (an empty one too) or "
+                + "input; 130 interrupted by SIGINT (Ctrl-C); 143 by SIGTERM; 129 by SIGHUP."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SCRIPT", description = "the script (.groovy)")
@@ -87,6 +90,11 @@ final class RunCommand implements Callable<Integer> {
                 error = e;
             }
             if (interrupts.received()) {
+                if (error != null && !causedByTheStop(error)) {
+                    // Something else went wrong while the run stopped (its record could not be written): said, not
+                    // swallowed by the interrupt's summary.
+                    System.err.println(error.getMessage());
+                }
                 return interrupted(interrupts, error == null ? value : null, experiments.runs());
             }
             // A run that stopped unfinished (no finite step; a record that could not be written) is not bad input.
@@ -106,6 +114,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether {@code error} is a verb refused because the script was stopped (said by the interrupt's summary). */
+    private static boolean causedByTheStop(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof Experiments.StoppedByInterrupt) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean stoppedUnfinished(Throwable error) {
         return error instanceof RunFailed || error instanceof RecordNotWritten;
     }
@@ -120,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
         print(table(value, runs)); // even when the script printed results: this table says what the stop left
         System.err.println("prompttune: interrupted by " + interrupts.signalName() + ": " + runs.size() + " run(s) recorded"
                 + (runs.stream().anyMatch(PromptTuneRun::interrupted) ? ", the last one marked INTERRUPTED" : "")
-                + "; no later run started; exit " + interrupts.exitCode());
+                + "; the script stopped there (no later run, save or scoring); exit " + interrupts.exitCode());
         return interrupts.exitCode();
     }
 

@@ -53,6 +53,8 @@ public class Experiments {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<PromptTuneRun> runs = new ArrayList<>();
     private final PrintedResults printed = new PrintedResults();
+    /** The number of runs made before the script that is running began; -1 when no script runs. */
+    private int scriptStart = -1;
 
     /** Experiments in the process-wide session. */
     public Experiments() {
@@ -119,8 +121,44 @@ public class Experiments {
     private void requireNotStopped(String what) {
         boolean stopped = Thread.currentThread().isInterrupted() || runs.stream().anyMatch(PromptTuneRun::interrupted);
         if (stopped) {
-            throw new PromptTuneException("interrupted: not starting " + what + " (an earlier run was stopped; "
+            throw new StoppedByInterrupt("interrupted: not starting " + what + " (an earlier run was stopped; "
                     + runs.size() + " run(s) recorded)");
+        }
+    }
+
+    /**
+     * In a script: refuses {@code what} (saving, exporting, scoring, predicting) once a run of the script was
+     * interrupted. Ctrl-C or the stop button stops the script where its run stopped: the verbs after it used to go on,
+     * and a savePrompt there wrote the stopped run's prompt over the file it named. Outside a script (the Java API
+     * called directly) the caller has the interrupted run and decides.
+     */
+    private void requireScriptGoesOn(String what) {
+        if (scriptStart < 0) {
+            return;
+        }
+        PromptTuneRun stopped = runs.subList(Math.min(scriptStart, runs.size()), runs.size()).stream()
+                .filter(PromptTuneRun::interrupted).findFirst().orElse(null);
+        if (stopped != null || Thread.currentThread().isInterrupted()) {
+            throw new StoppedByInterrupt("interrupted: not " + what + " (" + (stopped == null ? "the script was stopped"
+                    : "run " + stopped.name() + " was stopped") + "; the script ends there)");
+        }
+    }
+
+    /** A script starts: results printed and interrupted runs are counted from here ({@link #requireScriptGoesOn}). */
+    void startScript() {
+        printed.startScript();
+        scriptStart = runs.size();
+    }
+
+    /** The script has ended: verbs called afterwards are the Java API's again. */
+    void endScript() {
+        scriptStart = -1;
+    }
+
+    /** What a verb refused after an interrupt throws: a consequence of the stop, not a mistake of its own. */
+    public static final class StoppedByInterrupt extends PromptTuneException {
+        StoppedByInterrupt(String message) {
+            super(message);
         }
     }
 
@@ -216,6 +254,7 @@ public class Experiments {
 
     /** {@link #evaluate(PromptTuneRun)}; {@code anyModel}: even if its prompt records another model's fingerprint. */
     public Evaluation evaluate(PromptTuneRun run, boolean anyModel) {
+        requireScriptGoesOn("evaluating " + (run == null ? "a run" : run.name()));
         if (Arguments.run(run, "evaluate").record() == null) {
             throw new PromptTuneException("evaluate: run " + run.name() + " has no record on disk");
         }
@@ -227,6 +266,7 @@ public class Experiments {
 
     /** Scores a run's prompt on another labelled file (same template and labels). */
     public Evaluation evaluate(PromptTuneRun run, String file) {
+        requireScriptGoesOn("evaluating " + (run == null ? "a run" : run.name()) + " on " + file);
         PromptTuneSpec spec = Arguments.run(run, "evaluate").spec().toBuilder().test(existing(file)).build();
         ExperimentContext ctx = ExperimentContext.of(session, spec);
         try (SoftPrompt prompt = prompt(run, ctx)) {
@@ -249,6 +289,7 @@ public class Experiments {
 
     /** Labels for several inputs, each a text or a map of fields, in one batched pass. */
     public List<Prediction> predict(PromptTuneRun run, List<?> inputs) {
+        requireScriptGoesOn("predicting");
         ExperimentContext ctx = ExperimentContext.toPredict(session, Arguments.run(run, "predict").spec());
         List<Example> examples = PredictInputs.examples(ctx, Arguments.inputs(inputs, "predict"), "predict");
         List<String> labels = ctx.data().verbalizer().labels();
@@ -277,6 +318,7 @@ public class Experiments {
      * (the paper's multi-task serving). The runs must share a model.
      */
     public List<Prediction> predictMixed(List<PromptTuneRun> runs, List<?> inputs) {
+        requireScriptGoesOn("predicting");
         return MixedBatch.predict(session, Arguments.runs(runs, "predictMixed"), Arguments.inputs(inputs, "predictMixed"));
     }
 
@@ -285,6 +327,7 @@ public class Experiments {
 
     /** Prompts of one task voting by majority, all members scored in one batched pass (paper §7). */
     public EnsembleResult ensemble(List<PromptTuneRun> members) {
+        requireScriptGoesOn("scoring an ensemble");
         if (Arguments.runs(members, "ensemble").isEmpty()) {
             throw new PromptTuneException(NO_RUNS_TO_ENSEMBLE);
         }
@@ -337,6 +380,7 @@ public class Experiments {
             throw new PromptTuneException("baseline '" + kind + "' is not known" + Suggestions.didYouMean(kind, PromptTuneSpec.BASELINES)
                     + "; allowed: " + String.join(", ", PromptTuneSpec.BASELINES));
         }
+        requireScriptGoesOn("scoring baseline '" + kind + "'");
         TuneSpec tune = new TuneSpec();
         block.accept(tune);
         Baselines.requireUsed(kind, tune.keywordsGiven());
@@ -353,6 +397,7 @@ public class Experiments {
 
     /** Saves a run's best prompt as {@code PATH.safetensors} + {@code PATH.json} (atomic); returns the .safetensors file. */
     public Path savePrompt(PromptTuneRun run, String path) {
+        requireScriptGoesOn("saving a prompt to " + path);
         return PromptFiles.save(Arguments.run(run, "savePrompt"), PathProblems.given(path, "prompt file",
                 "DIR/NAME (writes DIR/NAME.safetensors and DIR/NAME.json)"));
     }
@@ -391,6 +436,7 @@ public class Experiments {
 
     /** Writes a run's prompt as a Hugging Face PEFT prompt-tuning adapter directory; returns it. */
     public Path exportPeft(PromptTuneRun run, String dir) {
+        requireScriptGoesOn("exporting an adapter to " + dir);
         return PeftFiles.export(Arguments.run(run, "exportPeft"), PathProblems.given(dir, "adapter folder",
                 "a folder for the adapter (new, or one whose adapter files may be replaced)"), null);
     }
@@ -402,6 +448,7 @@ public class Experiments {
 
     /** For each prompt position, the {@code k} nearest vocabulary tokens (cosine); label positions marked. */
     public Interpretation nearest(PromptTuneRun run, int k) {
+        requireScriptGoesOn("finding nearest tokens");
         PromptTuneSpec spec = Arguments.run(run, "nearest").spec();
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Model model = session.model(modelDir, spec.precision(), spec.device());

@@ -109,7 +109,7 @@ public final class ScriptRunner {
     /** Runs a compiled script; user errors become a {@link ScriptError} naming the script's line. */
     public Object execute(Script script, String name) {
         String className = script.getClass().getName();
-        experiments.printed().startScript();
+        experiments.startScript();
         try {
             return script.run();
         } catch (InvokerInvocationException e) {
@@ -119,6 +119,8 @@ public final class ScriptRunner {
         } catch (Exception checked) {
             // Groovy throws checked exceptions undeclared: Files.delete(path) in a script fails with an IOException.
             throw runtimeError(checked, className, name);
+        } finally {
+            experiments.endScript();
         }
     }
 

@@ -186,6 +186,29 @@ class InterruptTest {
         assertTrue(!eval.out().contains(record + ": "), "no result line: " + eval);
     }
 
+    /**
+     * Ctrl-C stops the script where its run stopped: a savePrompt after the run does not write the stopped run's
+     * prompt (it did, over whatever the file held), and nothing after it runs; the refusal is the stop's consequence,
+     * not an error line of its own.
+     */
+    @Test
+    void ctrlCStopsTheScriptWhereItsRunStopped() throws Exception {
+        Path runs = tmp.resolve("script-stops");
+        Path saved = tmp.resolve("saved/p");
+        Path script = Files.writeString(tmp.resolve("stops.groovy"), "def a = "
+                + ChildRuns.LONG_RUN.replaceFirst("\\}\\s*$", "; save '" + runs + "' }") + "\nsavePrompt(a, '" + saved
+                + "')\nprintln 'after the save'\n");
+        CliProcess child = CliProcess.start(List.of(), home, "run", "--threads", "1", script.toString());
+        child.await(l -> l.startsWith("eval at step 5:"));
+        child.signal("INT");
+        assertEquals(130, child.exit(), child.toString());
+        assertTrue(!Files.exists(saved.resolveSibling("p.safetensors")), "no prompt saved after the stop: " + child);
+        assertTrue(!child.out().contains("after the save"), child.toString());
+        assertTrue(child.err().contains("the script stopped there"), child.toString());
+        assertTrue(!child.err().contains("interrupted: not saving"), child.toString());
+        assertEquals("INTERRUPTED", summary(ChildRuns.onlyRecord(runs)).get("stop_reason").getAsString());
+    }
+
     // ---- a child `prompttune run` ----------------------------------------------------------------------------------
 
     /** {@code prompttune run} of {@code block} (saving its records under {@code runs}) in a child JVM. */

@@ -53,4 +53,30 @@ class RecordNotWrittenTest {
             assertTrue(checkpointStep == 5 || checkpointStep == 10, "resumed from a whole checkpoint: " + checkpointStep);
         });
     }
+
+    /**
+     * Ctrl-C, and then the record cannot be written (it was made read-only while the run trained, before its first
+     * checkpoint): the failure is said beside the interrupt's summary, exit 130. It was swallowed: "0 run(s) recorded"
+     * and nothing about why.
+     */
+    @Test
+    void aRecordThatCannotBeWrittenAfterCtrlCIsSaidToo() throws Exception {
+        Path home = dev.prompttune.dsl.TestHomes.tiny();
+        Path runs = tmp.resolve("runs-interrupted");
+        // No evaluation (and so no checkpoint write) before the stop: the first write after the folder turns
+        // read-only is the stop's own.
+        CliProcess child = ChildRuns.start(FilePermissions.enforcedPrefix(tmp), home, tmp, runs,
+                ChildRuns.LONG_RUN.replace("evalEvery 5", "evalEvery 100000"));
+        child.await(l -> l.startsWith("training "));
+        Path record = ChildRuns.onlyRecord(runs);
+        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("r-xr-xr-x"));
+        child.signal("INT");
+        int status = child.exit();
+        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertEquals(130, status, child.toString());
+        assertTrue(child.err().contains(": cannot write: permission denied; the run stopped before its first checkpoint"),
+                child.toString());
+        assertTrue(child.err().contains("interrupted by SIGINT"), child.toString());
+    }
 }

@@ -33,15 +33,18 @@ public final class GroovyMagic {
         }
         // Line 1 is the magic line, as the notebook's editor counts (see PromptTuneMagic).
         String script = "\n" + declarations(body) + body;
-        Experiments ex;
         Object value;
         try (DisplayPublisher publisher = new DisplayPublisher(kernel)) {
-            ex = NotebookRuns.get().experiments(new LiveProgress(publisher));
-            Experiments running = ex;
-            value = CooperativeInterrupt.run(() -> new ScriptRunner(running).run(script, "cell"));
-        }
-        for (PromptTuneRun run : ex.runs()) {
-            NotebookRuns.get().put(run.name(), run);
+            Experiments ex = NotebookRuns.get().experiments(new LiveProgress(publisher));
+            try {
+                value = CooperativeInterrupt.run(() -> new ScriptRunner(ex).run(script, "cell"));
+            } finally {
+                // Also when the cell stops on an error (a verb refused after the stop button): its runs are recorded,
+                // and %prompts, %compare and later cells know them.
+                for (PromptTuneRun run : ex.runs()) {
+                    NotebookRuns.get().put(run.name(), run);
+                }
+            }
         }
         if (value instanceof SweepResult sweep) {
             sweep.runs().forEach(r -> NotebookRuns.get().put(r.name(), r));
