@@ -116,7 +116,9 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             AtomicFiles.removeStaleTemps(dir);
             Files.deleteIfExists(dir.resolve("summary.json"));
             Path metrics = dir.resolve("metrics.jsonl");
-            ResumedMetrics.Kept kept = ResumedMetrics.of(Files.exists(metrics) ? Files.readAllLines(metrics) : List.of(),
+            // Decoded leniently: a line that is not UTF-8 is damaged like any other, and rebuilt from the checkpoint.
+            ResumedMetrics.Kept kept = ResumedMetrics.of(Files.exists(metrics)
+                    ? new String(Files.readAllBytes(metrics), StandardCharsets.UTF_8).lines().toList() : List.of(),
                     state, metrics.toString());
             if (kept.warning() != null) {
                 LOG.warn(kept.warning());
@@ -379,10 +381,9 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             }
             List<Double> losses = new ArrayList<>();
             List<EvalEvent> evals = new ArrayList<>();
-            for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
-                if (line.isBlank()) {
-                    continue;
-                }
+            // The curves and predictions describe the run; the prompt and summary are its result. A damaged line or
+            // file of the former is skipped with a warning, so the prompt stays usable (eval, load, predict).
+            readLines(dir.resolve("metrics.jsonl"), "curves", line -> {
                 JsonObject o = JsonParser.parseString(line).getAsJsonObject();
                 String type = o.get("type").getAsString();
                 if (type.equals("step")) {
@@ -391,15 +392,17 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                     evals.add(new EvalEvent(o.get("step").getAsInt(), o.get("metric").getAsString(), o.get("value").getAsDouble(),
                             o.get("best").getAsDouble(), o.get("best_step").getAsInt()));
                 }
-            }
+            });
             List<PromptTuneRun.Prediction> predictions = new ArrayList<>();
             Path predictionsFile = dir.resolve("predictions.jsonl");
-            if (Files.isRegularFile(predictionsFile)) {
-                for (String line : Files.readAllLines(predictionsFile)) {
-                    if (!line.isBlank()) {
-                        predictions.add(GSON.fromJson(line, PromptTuneRun.Prediction.class));
+            if (Files.exists(predictionsFile)) {
+                readLines(predictionsFile, "test predictions", line -> {
+                    PromptTuneRun.Prediction p = GSON.fromJson(line, PromptTuneRun.Prediction.class);
+                    if (p == null || p.input() == null || p.predicted() == null) {
+                        throw new IllegalArgumentException("not a prediction");
                     }
-                }
+                    predictions.add(p);
+                });
             }
             Map<String, Double> baselines = numbers(summary.get("baselines"));
             PromptTuneRun.Uncalibrated uncalibrated = summary.has("calibrated") && summary.get("calibrated").getAsBoolean()
@@ -410,13 +413,56 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                     number(summary.get("dev")), summary.get("best_step").getAsInt(), number(summary.get("test")), baselines,
                     summary.get("steps").getAsInt(), summary.get("seconds").getAsDouble(), summary.get("peak_rss_mib").getAsLong(),
                     summary.get("params_trainable").getAsLong(), summary.get("params_total").getAsLong(),
-                    StopReason.of(summary.get("stop_reason").getAsString()), prompt.values(), prompt.length(), prompt.width(), losses, evals,
+                    stopReason(summary, summaryFile), prompt.values(), prompt.length(), prompt.width(), losses, evals,
                     predictions, uncalibrated);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (e instanceof PromptTuneException p) {
                 throw p;
             }
             throw new PromptTuneException("cannot read run record " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Hands each non-blank line of a record's {@code .jsonl} file to {@code read}; lines it cannot read (not what
+     * prompttune writes: edited, cut short, not UTF-8) are skipped, and so is a file that cannot be read, each with one
+     * warning that names the file, the first bad line and what the loaded run lacks ({@code what}).
+     */
+    private static void readLines(Path file, String what, java.util.function.Consumer<String> read) {
+        List<String> lines;
+        try {
+            // Decoded leniently: bytes that are not UTF-8 make their line unreadable, not the whole record.
+            lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            LOG.warn("{}: {}; the run is loaded without its {}", file, PathProblems.describe(file, e), what);
+            return;
+        }
+        int bad = 0;
+        int first = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                read.accept(line);
+            } catch (RuntimeException e) {
+                bad++;
+                first = first == 0 ? i + 1 : first;
+            }
+        }
+        if (bad > 0) {
+            LOG.warn("{}:{}: {} line(s) are not what prompttune writes (edited or damaged) and were skipped; the run's "
+                    + "{} lack them", file, first, bad, what);
+        }
+    }
+
+    /** The summary's stop reason; an unknown one is named with its file. */
+    private static StopReason stopReason(JsonObject summary, Path summaryFile) {
+        try {
+            return StopReason.of(summary.get("stop_reason").getAsString());
+        } catch (PromptTuneException e) {
+            throw new PromptTuneException(summaryFile + ": " + e.getMessage(), e);
         }
     }
 

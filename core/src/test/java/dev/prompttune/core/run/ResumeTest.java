@@ -267,6 +267,20 @@ class ResumeTest {
                 + "spec: resume runs spec.json)", e.getMessage());
     }
 
+    /**
+     * Metrics whose bytes are not UTF-8 (a disk error, an editor): the unreadable lines are rebuilt from the checkpoint
+     * as any damaged line is, and the run resumes exactly. It failed with "cannot reopen run record …: Input length = 1".
+     */
+    @Test
+    void metricsThatAreNotUtf8AreRebuiltAndTheRunResumes() throws IOException {
+        PromptTuneRun stopped = run(spec().name("not-utf8").build(), atStep(3, () -> Thread.currentThread().interrupt()));
+        Path metrics = stopped.record().resolve("metrics.jsonl");
+        byte[] bytes = Files.readAllBytes(metrics);
+        bytes[1] = (byte) 0xff; // inside the first line
+        Files.write(metrics, bytes);
+        assertSameRun(uninterrupted, resume(stopped.record()));
+    }
+
     private static Path interrupted(String name) throws IOException {
         run(spec().name(name).steps(2).build(), atStep(1, () -> Thread.currentThread().interrupt()));
         return record(name);
