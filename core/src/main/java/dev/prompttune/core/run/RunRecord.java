@@ -105,8 +105,8 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * Reopens the record of a run resumed from {@code state}, its checkpoint: it is incomplete again (its summary goes,
-     * rewritten when the run finishes), and its metrics keep the step and evaluation lines up to the checkpoint's step
+     * Reopens the record of a run resumed from {@code state}, its checkpoint: it is incomplete again (its summary,
+     * prompt and predictions go, rewritten when the run finishes), and its metrics keep the step and evaluation lines up to the checkpoint's step
      * ({@link ResumedMetrics}: a killed run may have logged steps past it, and an interrupted or failed one its ending;
      * a damaged line before it is rebuilt from the checkpoint), the resumed run's lines follow.
      */
@@ -114,7 +114,11 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         RecordWriterLock writer = RecordWriterLock.take(dir); // before anything in the record changes
         try {
             AtomicFiles.removeStaleTemps(dir);
-            Files.deleteIfExists(dir.resolve("summary.json"));
+            // The stopped run's results go with its summary: a resume killed before it ends must not leave them to be
+            // read as the record's prompt (the checkpoint holds that prompt, and the finished run writes them again).
+            for (String result : List.of("summary.json", "prompt.safetensors", "prompt.json", "predictions.jsonl")) {
+                Files.deleteIfExists(dir.resolve(result));
+            }
             Path metrics = dir.resolve("metrics.jsonl");
             // Decoded leniently: a line that is not UTF-8 is damaged like any other, and rebuilt from the checkpoint.
             ResumedMetrics.Kept kept = ResumedMetrics.of(Files.exists(metrics)

@@ -281,6 +281,24 @@ class ResumeTest {
         assertSameRun(uninterrupted, resume(stopped.record()));
     }
 
+    /**
+     * A resume killed part-way leaves no prompt of the earlier stop in the record: loaded, it was taken as the record's
+     * prompt (steps 3) while the checkpoint had gone further. The checkpoint resumes it to the uninterrupted result.
+     */
+    @Test
+    void aKilledResumeLeavesNoStalePromptAndResumesAgain() throws IOException {
+        PromptTuneRun stopped = run(spec().name("resume-killed").build(), atStep(3, () -> Thread.currentThread().interrupt()));
+        Path record = stopped.record();
+        assertTrue(Files.exists(record.resolve("prompt.safetensors")));
+        assertThrows(Killed.class, () -> new PromptTuning(session).resume(record, null, List.of(atStep(5, () -> {
+            throw new Killed();
+        }))));
+        for (String result : List.of("summary.json", "prompt.safetensors", "prompt.json", "predictions.jsonl")) {
+            assertFalse(Files.exists(record.resolve(result)), result + " of the earlier stop is left");
+        }
+        assertSameRun(uninterrupted, resume(record));
+    }
+
     private static Path interrupted(String name) throws IOException {
         run(spec().name(name).steps(2).build(), atStep(1, () -> Thread.currentThread().interrupt()));
         return record(name);
