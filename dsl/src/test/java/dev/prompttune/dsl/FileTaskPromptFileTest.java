@@ -107,6 +107,9 @@ class FileTaskPromptFileTest {
 
             PromptTuneRun loaded = ex.loadPrompt(file.toString());
             assertEquals("vocab", loaded.spec().init().kind(), "the file's initialiser");
+            // Its table says what a file holds, not timings it does not have ("NaN s, … trainable 16 of 0").
+            assertTrue(loaded.table().contains("loaded prompt: 4 × " + loaded.width() + " (" + 4 * loaded.width()
+                    + " values), the best of its run at step 4") && !loaded.table().contains("NaN s"), loaded.table());
             java.util.List<Prediction> after = ex.predict(loaded, inputs);
             assertEquals(before, after, "the same labels and scores without the data");
             assertEquals(before, ex.predictMixed(java.util.List.of(loaded, loaded), inputs));

@@ -96,9 +96,16 @@ public record PromptTuneRun(PromptTuneSpec spec, String id, Path record, String 
                     uncalibrated.baselines().containsKey(k) ? fmt(uncalibrated.baselines().get(k)) : "")));
             b.append("calibrated ranking: dev and test subtract each label's content-free score (Zhao et al. 2021)\n");
         }
-        b.append(String.format(Locale.ROOT, "steps %d (best at %d, %s), %.1f s, peak RSS %d MiB, trainable %,d of %,d (%.4f%%)%n",
-                steps, bestStep, stopReason.key().toLowerCase(Locale.ROOT), seconds, peakRssMib, paramsTrainable, paramsTotal,
-                trainablePercent()));
+        if (stopReason == StopReason.LOADED) {
+            // A prompt file holds no timings or model size: its run's are not known here (they printed "NaN s, peak
+            // RSS 0 MiB, trainable 1,280 of 0 (128000%)").
+            b.append(String.format(Locale.ROOT, "loaded prompt: %d × %d (%,d values)%s%n", length, width, (long) length * width,
+                    bestStep > 0 ? ", the best of its run at step " + bestStep : ""));
+        } else {
+            b.append(String.format(Locale.ROOT, "steps %d (best at %d, %s), %.1f s, peak RSS %d MiB, trainable %,d of %,d (%.4f%%)%n",
+                    steps, bestStep, stopReason.key().toLowerCase(Locale.ROOT), seconds, peakRssMib, paramsTrainable, paramsTotal,
+                    trainablePercent()));
+        }
         if (record != null) {
             b.append("record: ").append(record).append("  prompt: ").append(record.resolve("prompt.safetensors")).append('\n');
         }
