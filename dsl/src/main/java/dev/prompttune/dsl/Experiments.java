@@ -17,6 +17,7 @@ import dev.prompttune.core.run.ExperimentContext;
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.core.run.PromptTuning;
 import dev.prompttune.core.run.RunComparison;
+import dev.prompttune.core.run.RunFailed;
 import dev.prompttune.core.run.ScoredSplit;
 import dev.prompttune.core.run.Session;
 import dev.prompttune.core.run.TaskSetup;
@@ -176,12 +177,21 @@ public class Experiments {
         int loads = modelLoads();
         Set<JsonObject> scored = new HashSet<>();
         List<PromptTuneRun> out = new ArrayList<>();
-        for (SweepSpec.Point p : points) {
-            PromptTuneSpec s = p.spec();
+        for (int i = 0; i < points.size(); i++) {
+            PromptTuneSpec s = points.get(i).spec();
             if (!scored.add(baselineKey(s))) {
                 s = s.toBuilder().baselines().build();
             }
-            out.add(run(s));
+            try {
+                out.add(run(s));
+            } catch (RunFailed e) {
+                // The sweep stops at a failed point: say what it leaves, finished and not run.
+                List<String> notRun = points.subList(i + 1, points.size()).stream().map(q -> q.spec().name()).toList();
+                throw e.saying("the sweep stopped there: " + out.size() + " point(s) finished"
+                        + (out.isEmpty() ? "" : " (" + String.join(", ", out.stream().map(PromptTuneRun::name).toList())
+                                + ", their records kept)") + ", " + notRun.size() + " not run"
+                        + (notRun.isEmpty() ? "" : " (" + String.join(", ", notRun) + ")"));
+            }
         }
         return new SweepResult(spec.axes().stream().map(SweepSpec.Axis::keyword).toList(), points, out,
                 modelLoads() - loads);

@@ -65,6 +65,26 @@ class FailedRunTest {
                 + "with finite scores \\(a FAILED run's prompt or a damaged model gives NaN\\)"), lines.get(0));
     }
 
+    /**
+     * A sweep stops at a failed point, and its line says what the sweep leaves: the points finished (records kept)
+     * and those not run. It said only that the point failed.
+     */
+    @Test
+    void aSweepStoppedByAFailedPointSaysWhatItLeaves() throws Exception {
+        Path home = dev.prompttune.dsl.TestHomes.tiny();
+        Path broken = nanModel(tmp.resolve("nan-tiny"));
+        Path runs = tmp.resolve("sweep-runs");
+        Path script = Files.writeString(tmp.resolve("sweep.groovy"), "sweep {\n  model 'tiny', '" + broken + "'\n"
+                + "  data 'markers'; init 'random'; length 4; steps 3; batch 8; evalEvery 0; seed 1, 2\n  save '" + runs
+                + "'\n}\n");
+        Result r = CliTest.cli(home, "run", "-q", script.toString());
+        assertEquals(1, r.status(), r.out() + r.err());
+        java.util.List<String> ours = CliTest.withoutEngineLog(r.err());
+        assertEquals(1, ours.size(), r.err());
+        assertTrue(ours.get(0).matches(".*; the sweep stopped there: 2 point\\(s\\) finished \\(\\S+, \\S+, their records "
+                + "kept\\), 1 not run \\(\\S+\\)"), ours.get(0));
+    }
+
     /** The tiny model with every input embedding NaN: the first forward pass already gives a NaN loss. */
     private static Path nanModel(Path dir) throws Exception {
         Path tiny = TinyWorld.model(dir.resolveSibling("tiny-source"));

@@ -17,6 +17,16 @@ public final class RunFailed extends PromptTuneException {
         this.record = record;
     }
 
+    private RunFailed(String message, Path record) {
+        super(message);
+        this.record = record;
+    }
+
+    /** This failure with {@code more} said after it (what else it stopped: a sweep's points not run). */
+    public RunFailed saying(String more) {
+        return new RunFailed(getMessage() + "; " + more, record);
+    }
+
     /** The run's record directory (its summary says FAILED). */
     public Path record() {
         return record;
