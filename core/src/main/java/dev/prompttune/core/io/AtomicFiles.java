@@ -27,7 +27,8 @@ import java.util.Set;
  * <p>
  * Temp files: {@code .NAME.<pid>.<random>.tmp} beside the target (hidden, so no {@code NAME.*} pattern matches them).
  * A process that exits mid-write (a second Ctrl-C, {@code System.exit}) deletes its own on the way out; one killed
- * outright (SIGKILL) cannot, so {@link #removeStaleTemps} deletes those whose process is gone: every write does it
+ * outright (SIGKILL) cannot, so {@link #removeStaleTemps} deletes those whose process is gone (its id unused, or
+ * used by a process that started after the file was written): every write does it
  * for its own target, and run records do it for their folders.
  */
 public final class AtomicFiles {
@@ -166,7 +167,7 @@ public final class AtomicFiles {
         })) {
             for (Path f : files) {
                 long pid = writerPid(f.getFileName().toString());
-                if (pid > 0 && pid != PID && ProcessHandle.of(pid).isEmpty() && Files.deleteIfExists(f)) {
+                if (pid > 0 && writerGone(f, pid) && Files.deleteIfExists(f)) {
                     removed++;
                 }
             }
@@ -174,6 +175,26 @@ public final class AtomicFiles {
             // an unreadable folder: nothing to clean that this process could clean
         }
         return removed;
+    }
+
+    /**
+     * Whether the process that wrote temp file {@code f} ({@code pid} in its name) is gone. Process ids are reused (in
+     * a container every start may get the same ones): this process is not the writer unless it is writing the file
+     * now, and another live process is not when it started after the file was last written.
+     */
+    private static boolean writerGone(Path f, long pid) throws IOException {
+        if (pid == PID) {
+            synchronized (IN_FLIGHT) {
+                // By name: the random part makes it unique, however the folder was spelt.
+                return IN_FLIGHT.stream().noneMatch(t -> t.getFileName().equals(f.getFileName()));
+            }
+        }
+        java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty()) {
+            return true;
+        }
+        java.util.Optional<java.time.Instant> started = process.get().info().startInstant();
+        return started.isPresent() && started.get().isAfter(Files.getLastModifiedTime(f).toInstant());
     }
 
     /** The writer's process id in {@code .NAME.<pid>.<random>.tmp}, or -1 when the name has none. */

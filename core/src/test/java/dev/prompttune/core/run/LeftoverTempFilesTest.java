@@ -81,6 +81,30 @@ class LeftoverTempFilesTest {
         assertEquals(List.of(), list(record), "nothing left: no temp file, no half-written summary");
     }
 
+    /**
+     * Process ids are reused (a container may give every start the same ones): a temp file named after this process,
+     * which is not writing it, or after a live process that started after it was written, was left forever.
+     */
+    @Test
+    void aTempFileWhoseProcessIdWasReusedIsRemoved() throws Exception {
+        Path record = Files.createDirectories(tmp.resolve("reused"));
+        Path ours = Files.createFile(record.resolve(".summary.json." + ProcessHandle.current().pid() + ".12345.tmp"));
+        // Written (its time says) before the live process with its id started: another process's leftover.
+        ProcessHandle init = ProcessHandle.of(1).orElseThrow();
+        Path reused = Files.createFile(record.resolve(".prompt.json." + init.pid() + ".67890.tmp"));
+        Files.setLastModifiedTime(reused, java.nio.file.attribute.FileTime.fromMillis(0));
+        assertEquals(2, AtomicFiles.removeStaleTemps(record));
+        assertTrue(Files.notExists(ours) && Files.notExists(reused));
+
+        // A live process that wrote the file after it started is its writer: left alone.
+        Process writer = stuckWriting(record.resolve("metrics.jsonl"));
+        Path live = onlyHiddenFile(record);
+        assertEquals(0, AtomicFiles.removeStaleTemps(record));
+        assertTrue(Files.exists(live));
+        writer.destroyForcibly();
+        assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+    }
+
     private static PromptTuneSpec spec() {
         return PromptTuneSpec.builder().data("spam").build();
     }
