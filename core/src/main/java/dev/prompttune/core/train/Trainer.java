@@ -179,7 +179,8 @@ public final class Trainer {
                     reason = step == 0 ? StopReason.FAILED : StopReason.DIVERGED;
                     failure = "loss became " + loss + " at step " + (step + 1) + (step == 0
                             ? ", before any step with a finite loss: nothing was trained (check the initial prompt and the model)"
-                            : "; kept the prompt of the last step with a finite loss");
+                            : "; kept " + (bestStep > 0 ? "the best prompt (step " + bestStep + ")"
+                                    : "the prompt of the last step with a finite loss"));
                     int failedStep = step + 1;
                     String message = failure;
                     listeners.forEach(l -> l.onFailed(new TrainingListener.FailedEvent(failedStep, message)));

@@ -195,12 +195,45 @@ class PromptTrainingTest {
             assertEquals(StopReason.DIVERGED, r.reason());
             assertEquals(7, r.steps());
             assertTrue(r.failure().contains("NaN") && r.failure().contains("step 8"), r.failure());
+            assertTrue(r.failure().endsWith("kept the prompt of the last step with a finite loss"), r.failure());
             assertEquals(1, failures.size());
             assertEquals(8, failures.get(0).step());
             float[] kept = prompt.toFloats();
             for (float v : kept) {
                 assertTrue(Float.isFinite(v), "the kept prompt is finite");
             }
+        }
+    }
+
+    /**
+     * A run that diverges after an evaluation keeps its best prompt, and says so (it said "the prompt of the last step
+     * with a finite loss" while the best one was kept).
+     */
+    @Test
+    void aRunDivergingAfterAnEvaluationSaysItKeptTheBestPrompt() {
+        try (SoftPrompt prompt = newPrompt(model, 13); Adafactor opt = Adafactor.paper(0.3f).build(root)) {
+            float[][] best = new float[1][];
+            TrainingListener poison = new TrainingListener() {
+                @Override
+                public void onNewBest(EvalEvent e) {
+                    best[0] = prompt.toFloats();
+                }
+
+                @Override
+                public void onStep(StepEvent e) {
+                    if (e.step() == 5) {
+                        float[] bad = prompt.toFloats();
+                        bad[0] = Float.NaN;
+                        prompt.set(bad);
+                    }
+                }
+            };
+            TrainingResult r = new Trainer(model, Trainable.prompt(prompt, Placement.PREFIX), opt,
+                    TrainingSettings.defaults(100).withBatch(16).withEval(2, 0), "accuracy", List.of(poison))
+                    .run("nan-after-eval", TRAIN, DEV, root);
+            assertEquals(StopReason.DIVERGED, r.reason());
+            assertTrue(r.failure().endsWith("kept the best prompt (step " + r.bestStep() + ")"), r.failure());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(best[0], prompt.toFloats(), "the best prompt is the one kept");
         }
     }
 
