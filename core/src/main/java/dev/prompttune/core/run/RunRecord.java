@@ -139,8 +139,9 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * Refuses a record whose data files, named in its {@code spec.json} relative to the folder its run started in, are
-     * not found from this one: "data file train.jsonl does not exist" named neither the record nor that folder.
+     * Refuses a record whose data files, named in its {@code spec.json}, are not there: relative to the folder its run
+     * started in and not found from this one, or gone. "data file train.jsonl does not exist" named neither the
+     * record nor that folder.
      */
     static void requireDataFound(Path dir, PromptTuneSpec spec) {
         for (Path file : Arrays.asList(spec.train(), spec.dev(), spec.test())) {
@@ -148,6 +149,11 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                 throw new PromptTuneException(dir.resolve("spec.json") + " names data file " + file + " relative to the "
                         + "folder its run was started in, and it is not found from " + Path.of("").toAbsolutePath()
                         + "; allowed: running the command from the folder the run started in");
+            }
+            if (file != null && !Files.exists(file)) {
+                // It said only "data file X does not exist", as if the command line had named it.
+                throw new PromptTuneException(dir.resolve("spec.json") + " names data file " + file + ", which does not "
+                        + "exist (moved or deleted since the run); allowed: the run's data back at that path");
             }
         }
     }

@@ -31,4 +31,13 @@ class RecordDataPathsTest {
         Path train = Files.writeString(dir.resolve("train.jsonl"), "{}\n");
         RunRecord.requireDataFound(dir, PromptTuneSpec.builder().train(train).build()); // absolute and there: fine
     }
+
+    @Test
+    void dataGoneSinceTheRunNamesTheRecord() {
+        Path gone = dir.resolve("moved/dev.jsonl");
+        PromptTuneSpec spec = PromptTuneSpec.builder().train(gone).build();
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> RunRecord.requireDataFound(dir, spec));
+        assertEquals(dir.resolve("spec.json") + " names data file " + gone + ", which does not exist (moved or deleted "
+                + "since the run); allowed: the run's data back at that path", e.getMessage());
+    }
 }
