@@ -100,7 +100,7 @@ report_sigkill() {
     echo "$name: the JVM (pid $pid) was ended by SIGKILL (exit 137), which it cannot report: kill -9, or a memory" \
       "limit that a job scheduler or container runtime enforces itself." >&2
   fi
-  local keeps="what was saved before stays: a run's record keeps the checkpoint of its last evaluation (prompttune"
-  keeps="$keeps resume RECORD continues it)."
+  local keeps="what was saved before stays: a run's record keeps the checkpoint of its last evaluation, if it had"
+  keeps="$keeps one (prompttune resume RECORD continues it)."
   echo "$name: ${JVM_KILLED_KEEPS:-$keeps}" >&2
 }

@@ -43,6 +43,16 @@ class LauncherJvmChildTest {
         assertTrue(out.contains("prompttune resume RECORD"), out);
     }
 
+    /** eval writes nothing: killed, it is not told that a record keeps a checkpoint to resume (it was). */
+    @Test
+    void aKilledEvalIsToldNothingWasLost() throws Exception {
+        launcher.stub("java", "kill -9 $$");
+        Process p = launcher.start(log, "eval", "runs/x");
+        assertEquals(137, exit(p), output());
+        assertTrue(output().contains("prompttune: eval writes nothing, so nothing was lost."), output());
+        assertTrue(!output().contains("resume"), output());
+    }
+
     @Test
     void theJvmsExitStatusIsTheLaunchers() throws Exception {
         launcher.stub("java", "echo stand-in ran; exit 3");
