@@ -101,6 +101,32 @@ public final class PromptCheck {
         }
     }
 
+    /** The largest finite half-precision value. */
+    public static final float FP16_MAX = 65504f;
+
+    /**
+     * Refuses values a half-precision model would turn into infinities (|v| above {@link #FP16_MAX}): finite in the
+     * file, they failed the run at its first step ("loss became NaN").
+     *
+     * @param values row-major [rows, width]; the first {@code count} are checked (the rows the prompt uses)
+     */
+    public static void requireFitsFp16(String file, float[] values, int width, int count) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < Math.min(count, values.length); i++) {
+            if (Math.abs(values[i]) > FP16_MAX) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (bad > 0) {
+            throw new PromptTuneException(file + ": " + bad + " of " + Math.min(count, values.length) + " prompt values are "
+                    + "beyond half precision's range, ±" + (int) FP16_MAX + " (the first, " + values[first] + ", at row "
+                    + first / width + ", column " + first % width + "), so with precision 'fp16' they would be infinite; "
+                    + "allowed: values within ±" + (int) FP16_MAX + ", or precision 'fp32'");
+        }
+    }
+
     private static String shortly(String fingerprint) {
         return fingerprint.length() > EmbeddingFingerprint.PREFIX.length() + 12
                 ? fingerprint.substring(0, EmbeddingFingerprint.PREFIX.length() + 12) + "…" : fingerprint;

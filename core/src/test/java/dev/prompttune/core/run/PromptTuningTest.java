@@ -238,6 +238,14 @@ class PromptTuningTest {
         Path wide = tmp.resolve("wide.safetensors");
         new SafetensorsWriter().add("prompt_embeddings", new float[8 * 64], new long[] {8, 64}, "F32").write(wide);
         expect(b -> b.init(PromptInit.file(wide)), "width 64", "width (d_model) 32");
+        // Finite, but infinite in half precision: the run failed at its first step ("loss became NaN").
+        Path huge = tmp.resolve("huge.safetensors");
+        float[] hugeValues = new float[4 * 32];
+        hugeValues[33] = 1e30f;
+        new SafetensorsWriter().add("prompt_embeddings", hugeValues, new long[] {4, 32}, "F32").write(huge);
+        expect(b -> b.length(4).precision("fp16").init(PromptInit.file(huge)), "1 of 128 prompt values are beyond half "
+                + "precision's range, ±65504 (the first, 1.0E30, at row 1, column 1)", "or precision 'fp32'");
+        new PromptTuning(session).prepare(spec().length(4).init(PromptInit.file(huge)).build()); // fp32: fine
         expect(b -> b.model(tmp.resolve("no-such-model").toString()), "no-such-model", "registered");
         assertEquals(loads, session.modelLoads(), "no model was loaded");
     }
