@@ -503,9 +503,20 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                         Expression left = b.getLeftExpression();
                         for (Expression x : left instanceof TupleExpression t ? t.getExpressions() : List.of(left)) {
                             changed(x);
+                            // `m.spam = 'spam'`, `m['ham'] = …`: the map or list the variable holds changes
+                            changed(x instanceof PropertyExpression p ? p.getObjectExpression()
+                                    : x instanceof BinaryExpression index ? index.getLeftExpression() : null);
                         }
+                    } else if (b.getOperation().getType() == Types.LEFT_SHIFT) {
+                        changed(b.getLeftExpression()); // `runs << a`
                     }
                     super.visitBinaryExpression(b);
+                }
+
+                @Override
+                public void visitMethodCallExpression(MethodCallExpression call) {
+                    changed(call.getObjectExpression()); // `m.put(…)`, `list.add(…)`: its value may change
+                    super.visitMethodCallExpression(call);
                 }
 
                 @Override

@@ -248,10 +248,26 @@ public class TuneSpec {
         return set(b -> b.template(v));
     }
 
-    /** The verbalizer, label value → target text: {@code labels spam: 'spam', ham: 'normal'}. */
-    public TuneSpec labels(Map<String, String> v) {
-        Map<String, String> copy = v == null ? null : new LinkedHashMap<>(v);
-        return set(b -> b.labels(copy));
+    /**
+     * The verbalizer, label value → target text: {@code labels spam: 'spam', ham: 'normal'}. Any map: Groovy's
+     * interpolated strings ({@code "sp${x}"}), numbers ({@code labels 1: 'yes', 0: 'no'} for numeric labels) and a
+     * {@code def m = [:]} filled later are read as their text; a missing target text is refused naming its label.
+     */
+    public TuneSpec labels(Map<?, ?> v) {
+        Map<String, String> copy = null;
+        if (v != null) {
+            copy = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : v.entrySet()) {
+                if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof Iterable) {
+                    throw new PromptTuneException("labels: label '" + e.getKey() + "' is given " + (e.getValue() == null
+                            ? "null" : e.getValue() + ", a " + (e.getValue() instanceof Map ? "map" : "list"))
+                            + "; allowed: a target text, e.g. labels spam: 'spam', ham: 'normal'");
+                }
+                copy.put(String.valueOf(e.getKey()), e.getValue().toString());
+            }
+        }
+        Map<String, String> labels = copy;
+        return set(b -> b.labels(labels));
     }
 
     /** The field holding the label (default {@code label}). */

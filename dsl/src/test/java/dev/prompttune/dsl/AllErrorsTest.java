@@ -252,12 +252,13 @@ class AllErrorsTest {
                 }
                 def p = promptTune {
                     model 'tiny'; data 'markers'
-                    labels a: 1, b: 2
+                    labels a: [1], b: 2
                 }
                 """);
         assertEquals(List.of(
                 "bad.groovy:3: keyword 'length' cannot take (int, String, int); allowed: (int, int...)",
-                "bad.groovy:7: keyword 'labels' cannot take (LinkedHashMap<String, Integer>); allowed: (Map<String, String>)"),
+                "bad.groovy:7: labels: label 'a' is given [1], a list; allowed: a target text, e.g. labels spam: 'spam', "
+                        + "ham: 'normal'"),
                 lines);
     }
 
@@ -357,5 +358,29 @@ class AllErrorsTest {
         assertTrue(lines.get(2).startsWith("bad.groovy:5: the verbalizer maps both 'a' and 'b' to 'same'"), lines.get(2));
         assertTrue(lines.get(3).startsWith("bad.groovy:10: template slot '{nosuch}' has no field"), lines.get(3));
         assertTrue(lines.get(4).startsWith("bad.groovy:11: unknown label 'b'"), lines.get(4));
+    }
+
+    /**
+     * A labels map in Groovy's own forms is read as text: an interpolated string (it failed with a ClassCastException
+     * stack trace, exit 1, after the check said ok), a number, a map filled after `def m = [:]` (a raw type error,
+     * and read as the empty literal), and a null target is named.
+     */
+    @Test
+    void labelsInGroovysOwnFormsAreReadAsText() {
+        List<String> lines = errors("""
+                def x = 'ne'
+                def m = [:]
+                m.a = 'city'; m.b = 'weather'
+                promptTune { model 'tiny'; data 'markers'; labels((Map) [a: "no${x}", b: 'more']); template 'x: {nosuch}' }
+                promptTune { model 'tiny'; data 'markers'; labels a: "no${x}", b: 7; template 'x: {nosuch}' }
+                promptTune { model 'tiny'; data 'markers'; labels m; template 'x: {nosuch}' }
+                promptTune { model 'tiny'; data 'markers'; labels a: null, b: 'x' }
+                """);
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(lines.get(i).startsWith("bad.groovy:" + (4 + i) + ": template slot '{nosuch}' has no field"), lines.get(i));
+        }
+        assertEquals("bad.groovy:7: labels: label 'a' is given null; allowed: a target text, e.g. labels spam: 'spam', "
+                + "ham: 'normal'", lines.get(3));
     }
 }
