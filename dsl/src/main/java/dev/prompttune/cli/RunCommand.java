@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
                 + "itself.",
             "Ctrl-C (or SIGTERM, or SIGHUP) stops training at the next step: the best prompt so far is scored and its "
                 + "whole record written, marked INTERRUPTED; runs already finished are kept, and the script stops there "
-                + "(no later run, save, export or scoring); the table is printed marked INTERRUPTED. A second Ctrl-C aborts "
+                + "(nothing after the run executes); the table is printed marked INTERRUPTED. A second Ctrl-C aborts "
                 + "at once: the current run's record then has no summary or prompt, but every file in it is whole and its "
                 + "last checkpoint resumes.",
             "Exit status: 0 done; 1 a run failed (its first step had no finite loss; its record is marked FAILED) or "
@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Experiments experiments = options.experiments();
+        Experiments experiments = options.experiments().endingScriptsAtInterrupt();
         ScriptRunner runner = new ScriptRunner(experiments);
         if (check) {
             try {

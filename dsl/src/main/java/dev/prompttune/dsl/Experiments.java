@@ -56,6 +56,7 @@ public class Experiments {
     private final PrintedResults printed = new PrintedResults();
     /** The number of runs made before the script that is running began; -1 when no script runs. */
     private int scriptStart = -1;
+    private boolean endScriptsAtInterrupt;
 
     /** Experiments in the process-wide session. */
     public Experiments() {
@@ -104,6 +105,23 @@ public class Experiments {
         requireNotStopped("run " + spec.name());
         PromptTuneRun run = execute(spec);
         runs.add(run);
+        return endScriptIfInterrupted(run);
+    }
+
+    /**
+     * A script run from the command line ends where a run of it was interrupted: nothing after it runs (its own Groovy
+     * code included), and the command prints what was recorded. In a notebook cell the run is returned (the cell
+     * shows it) and the verbs after it are refused.
+     */
+    public Experiments endingScriptsAtInterrupt() {
+        endScriptsAtInterrupt = true;
+        return this;
+    }
+
+    private PromptTuneRun endScriptIfInterrupted(PromptTuneRun run) {
+        if (endScriptsAtInterrupt && scriptStart >= 0 && run.interrupted()) {
+            throw new StoppedByInterrupt("interrupted: run " + run.name() + " stopped; the script ends here");
+        }
         return run;
     }
 
@@ -116,7 +134,7 @@ public class Experiments {
         requireNotStopped("resuming " + recordDir);
         PromptTuneRun run = new PromptTuning(session).resume(recordDir(recordDir), null, listeners);
         runs.add(run);
-        return run;
+        return endScriptIfInterrupted(run);
     }
 
     private void requireNotStopped(String what) {
