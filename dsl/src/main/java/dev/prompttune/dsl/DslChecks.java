@@ -273,6 +273,11 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                 return; // `init file('p.safetensors')` after `savePrompt(a, 'p')`: read when the script gets there
             }
             Object[] values = values(mce);
+            if (values.length == 2 && values[0] instanceof String && "optimizer".equals(mce.getMethodAsString())
+                    && arguments(mce).get(1) instanceof ClosureExpression) {
+                // optimizer('sgd') { lr 0.1 }: the block's settings are checked on their own lines; the name here.
+                values = new Object[] {values[0]};
+            }
             for (Object v : values) {
                 if (v instanceof DslLiterals.Failed f) {
                     // `lr 0.0 / 0.0`: the value's own evaluation fails, as it would when the script runs.
@@ -386,6 +391,12 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
         boolean[] named = new boolean[1];
         for (Statement statement : block.getCode() instanceof BlockStatement b ? b.getStatements() : List.of(block.getCode())) {
+            if (statement instanceof ExpressionStatement e && e.getExpression() instanceof MethodCallExpression call
+                    && call.isImplicitThis() && ("text".equals(call.getMethodAsString()) || "file".equals(call.getMethodAsString()))) {
+                // `text 'hello'` alone makes an initialiser and drops it: the block trained from its default init.
+                error(call.getMethodAsString() + "(…) makes an initialiser and sets nothing on its own; write `init "
+                        + call.getMethodAsString() + "(…)`", call);
+            }
             // `data: 'spam'` is a Groovy statement label, not a call: it sets nothing.
             for (String label : statement.getStatementLabels() == null ? List.<String>of() : statement.getStatementLabels()) {
                 if (TuneSpec.KEYWORDS.contains(label)) {

@@ -367,6 +367,7 @@ final class LiteralBlock {
     private static String inputsOf(PromptTuneSpec s) {
         return String.join("\u0000", String.valueOf(s.data()), String.valueOf(s.train()), String.valueOf(s.dev()),
                 String.valueOf(s.test()), String.valueOf(s.template()), String.valueOf(s.labels()), s.labelField(),
-                String.valueOf(s.metric()), String.valueOf(s.seed()), s.model(), s.init().describe().toString());
+                String.valueOf(s.metric()), String.valueOf(s.seed()), s.model(), s.init().describe().toString(),
+                String.valueOf(s.length()), s.precision()); // an init file's rows and values are checked per length, precision
     }
 }

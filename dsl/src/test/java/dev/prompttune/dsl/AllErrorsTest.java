@@ -383,4 +383,23 @@ class AllErrorsTest {
         assertEquals("bad.groovy:7: labels: label 'a' is given null; allowed: a target text, e.g. labels spam: 'spam', "
                 + "ham: 'normal'", lines.get(3));
     }
+
+    /**
+     * A sweep point whose prompt file is shorter than its length is found by the check: the points were checked once
+     * per data and init, whatever their length, and the run failed at the point, after the others had trained.
+     */
+    @Test
+    void aSweepPointWhosePromptFileIsTooShortIsFound(@TempDir Path tmp) throws Exception {
+        Path prompt = PromptFile.save(tmp, "four", new float[4 * 32], 4, 32, null);
+        List<String> lines = errors("""
+                sweep {
+                    model 'tiny'; data 'markers'; steps 1
+                    init 'random', file('%s')
+                    length 4, 8
+                }
+                """.formatted(prompt));
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:3: init file " + prompt + ": holds 4 prompt vectors but the prompt "
+                + "needs 8"), lines.get(0));
+    }
 }

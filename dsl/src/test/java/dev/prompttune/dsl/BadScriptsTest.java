@@ -51,6 +51,10 @@ class BadScriptsTest {
                 bad(head + "    epochs 0\n}\n", 4, "epochs is 0"),
                 bad(head + "    init 'labelz'\n}\n", 4, "init 'labelz' is not known", "random, vocab, labels"),
                 bad(head + "    optimizer 'sgd'\n}\n", 4, "optimizer 'sgd' is not known", "adafactor, adafactor-hf, adamw"),
+                // Alone, it made an initialiser and dropped it: the run trained from the default init.
+                bad(head + "    text 'hello there'\n}\n", 4, "text(…) makes an initialiser and sets nothing on its own; write `init text(…)`"),
+                // The block form passed the check and failed when the run started.
+                bad(head + "    optimizer('sgd') { lr 0.1 }\n}\n", 4, "optimizer 'sgd' is not known", "adafactor, adafactor-hf, adamw"),
                 bad(head + "    precision 'bf16'\n}\n", 4, "precision 'bf16' is not available"),
                 bad(head + "    device 'tpu'\n}\n", 4, "device 'tpu' is not known", "auto, cpu, gpu"),
                 bad(head + "    placement 'middle'\n}\n", 4, "placement 'middle' is not known", "prefix"),
