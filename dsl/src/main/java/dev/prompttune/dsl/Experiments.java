@@ -25,6 +25,7 @@ import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.train.TrainingListener;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -426,8 +427,35 @@ public class Experiments {
     /** Saves a run's best prompt as {@code PATH.safetensors} + {@code PATH.json} (atomic); returns the .safetensors file. */
     public Path savePrompt(PromptTuneRun run, String path) {
         requireScriptGoesOn("saving a prompt to " + path);
-        return PromptFiles.save(Arguments.run(run, "savePrompt"), PathProblems.given(path, "prompt file",
-                "DIR/NAME (writes DIR/NAME.safetensors and DIR/NAME.json)"));
+        Arguments.run(run, "savePrompt");
+        return PromptFiles.save(run, savePromptTarget(path));
+    }
+
+    /** Where {@code savePrompt} writes, checked before anything is written (and before the script runs). */
+    static Path savePromptTarget(String path) {
+        Path p = PathProblems.given(path, "prompt file", "DIR/NAME (writes DIR/NAME.safetensors and DIR/NAME.json)");
+        PromptFiles.requireNotARecordsPrompt(p, "savePrompt");
+        if (Files.isDirectory(p)) {
+            throw new PromptTuneException("savePrompt: " + p + " is a folder; allowed: a prompt file name DIR/NAME "
+                    + "(writes DIR/NAME.safetensors and DIR/NAME.json), e.g. " + p.resolve("prompt"));
+        }
+        String problem = PathProblems.cannotCreate(p.toAbsolutePath().getParent());
+        if (problem != null) {
+            throw new PromptTuneException("savePrompt: " + p + ": " + problem + "; allowed: a folder this user can write");
+        }
+        return p;
+    }
+
+    /** Where {@code exportPeft} writes the adapter, checked before anything is written (and before the script runs). */
+    static Path exportPeftTarget(String dir) {
+        Path p = PathProblems.given(dir, "adapter folder", "a folder for the adapter (new, or one whose adapter files may be replaced)");
+        String problem = Files.isRegularFile(p) ? "is a file" : PathProblems.cannotCreate(p);
+        if (problem != null) {
+            throw new PromptTuneException("exportPeft: " + p + (Files.isRegularFile(p) ? " " : ": ") + problem
+                    + "; allowed: a folder for the adapter (new, or one whose adapter files may be replaced) that this user "
+                    + "can write");
+        }
+        return p;
     }
 
     /**
@@ -465,8 +493,8 @@ public class Experiments {
     /** Writes a run's prompt as a Hugging Face PEFT prompt-tuning adapter directory; returns it. */
     public Path exportPeft(PromptTuneRun run, String dir) {
         requireScriptGoesOn("exporting an adapter to " + dir);
-        return PeftFiles.export(Arguments.run(run, "exportPeft"), PathProblems.given(dir, "adapter folder",
-                "a folder for the adapter (new, or one whose adapter files may be replaced)"), null);
+        Arguments.run(run, "exportPeft");
+        return PeftFiles.export(run, exportPeftTarget(dir), null);
     }
 
     /** Reads a PEFT prompt-tuning adapter (use it to start a run: {@code init file('DIR')}). */

@@ -52,14 +52,7 @@ final class PromptFiles {
 
     /** Writes the run's best prompt to {@code path} ({@code DIR/NAME}, extension optional); returns the .safetensors file. */
     static Path save(PromptTuneRun run, Path path) {
-        Path base = PromptFile.stripExtension(path);
-        Path folder = base.toAbsolutePath().getParent();
-        if (base.getFileName() != null && base.getFileName().toString().equals("prompt") && folder != null
-                && Files.isRegularFile(folder.resolve("summary.json"))) {
-            // A record's prompt is its run's result: written over, the record no longer says what the run gave.
-            throw new PromptTuneException("savePrompt: " + path + " is the prompt of run record " + folder + ", which only "
-                    + "its run writes; allowed: a path outside run records (e.g. saved/NAME)");
-        }
+        requireNotARecordsPrompt(path, "savePrompt");
         PromptMetadata meta;
         if (run.record() != null && Files.isRegularFile(run.record().resolve("prompt.safetensors"))) {
             meta = PromptFile.load(run.record().resolve("prompt.safetensors")).metadata();
@@ -69,6 +62,22 @@ final class PromptFiles {
             meta = loaded != null ? loaded : fromSpec(run);
         }
         return PromptFile.save(path, run.prompt(), run.length(), run.width(), meta);
+    }
+
+    /**
+     * Refuses a path that names a run record's own prompt ({@code runs/X/prompt}, with or without its extension): it is
+     * its run's result, and written over the record no longer says what the run gave.
+     *
+     * @param verb the writer, for the message ({@code savePrompt}, {@code import-peft})
+     */
+    static void requireNotARecordsPrompt(Path path, String verb) {
+        Path base = PromptFile.stripExtension(path);
+        Path folder = base.toAbsolutePath().getParent();
+        if (base.getFileName() != null && base.getFileName().toString().equals("prompt") && folder != null
+                && (Files.isRegularFile(folder.resolve("summary.json")) || Files.isRegularFile(folder.resolve("spec.json")))) {
+            throw new PromptTuneException(verb + ": " + path + " is the prompt of run record " + folder + ", which only "
+                    + "its run writes; allowed: a path outside run records (e.g. saved/NAME)");
+        }
     }
 
     /**

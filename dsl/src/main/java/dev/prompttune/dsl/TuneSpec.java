@@ -405,14 +405,9 @@ public class TuneSpec {
     public TuneSpec save(Path v) {
         set(b -> b.save(v));
         // Said here, so that `--check` says it: the run made no record and failed at its first line.
-        Path existing = v.toAbsolutePath();
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing != null && Files.isDirectory(existing) && !Files.isWritable(existing)) {
-            throw new PromptTuneException("save " + v + ": " + (existing.equals(v.toAbsolutePath()) ? "the folder"
-                    : "its nearest existing folder " + existing) + " cannot be written (read-only or permission denied); "
-                    + "allowed: a folder this user can write");
+        String problem = PathProblems.cannotCreate(v);
+        if (problem != null) {
+            throw new PromptTuneException("save " + v + ": " + problem + "; allowed: a folder this user can write");
         }
         return this;
     }

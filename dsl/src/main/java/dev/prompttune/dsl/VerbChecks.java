@@ -73,6 +73,16 @@ final class VerbChecks {
                     throw new PromptTuneException("nearest tokens: k is " + k + "; allowed: 1 <= k <= the model's vocabulary size");
                 }
             }
+            case "savePrompt" -> {
+                if (n == 2 && (last == null || last instanceof String)) {
+                    Experiments.savePromptTarget((String) last);
+                }
+            }
+            case "exportPeft" -> {
+                if (n == 2 && (last == null || last instanceof String)) {
+                    Experiments.exportPeftTarget((String) last);
+                }
+            }
             case "compare", "ensemble" -> {
                 if (n == 0 || n == 1 && last instanceof List<?> l && l.isEmpty()) {
                     throw new PromptTuneException(verb.equals("compare") ? Experiments.NO_RUNS_TO_COMPARE : Experiments.NO_RUNS_TO_ENSEMBLE);

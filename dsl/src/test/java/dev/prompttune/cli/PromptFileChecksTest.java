@@ -312,5 +312,14 @@ class PromptFileChecksTest {
                 + "savePrompt(p, '" + record.resolve("prompt") + "')").toString());
         refused(r, "savePrompt: " + record.resolve("prompt") + " is the prompt of run record " + record);
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(record.resolve("prompt.safetensors"))));
+
+        // import-peft --out wrote over it, dropping its task, template and labels.
+        Path adapter = tmp.resolve("adapter-over-record");
+        PeftAdapter.exportTo(adapter, new float[4 * 32], 4, 32, "tiny", 4, 2);
+        Result imported = cli("import-peft", adapter.toString(), "--out", record.resolve("prompt").toString());
+        assertEquals(2, imported.status(), imported.err());
+        assertTrue(imported.err().contains("import-peft: --out: " + record.resolve("prompt") + " is the prompt of run record "
+                + record), imported.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(record.resolve("prompt.safetensors"))));
     }
 }

@@ -144,6 +144,33 @@ class VerbChecksTest {
                 """.formatted(p, BLOCK, p), "method.groovy");
     }
 
+    /**
+     * Where savePrompt and exportPeft write is checked before anything runs (each passed the check and failed after
+     * the training): an empty path, a folder as the prompt's name, a run record's own prompt, a file as the adapter's
+     * folder.
+     */
+    @Test
+    void writeTargetsKnownBeforeTheScriptRunsAreChecked(@TempDir Path dir) throws Exception {
+        Path record = Files.createDirectories(dir.resolve("runs/r-1"));
+        Files.writeString(record.resolve("spec.json"), "{}");
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        List<String> lines = errors("""
+                def a = %s
+                savePrompt(a, '')
+                savePrompt(a, '%s')
+                savePrompt(a, '%s')
+                exportPeft(a, '%s')
+                """.formatted(BLOCK, dir, record.resolve("prompt"), file));
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:2: prompt file is an empty path"), lines.get(0));
+        assertEquals("bad.groovy:3: savePrompt: " + dir + " is a folder; allowed: a prompt file name DIR/NAME (writes "
+                + "DIR/NAME.safetensors and DIR/NAME.json), e.g. " + dir.resolve("prompt"), lines.get(1));
+        assertEquals("bad.groovy:4: savePrompt: " + record.resolve("prompt") + " is the prompt of run record " + record
+                + ", which only its run writes; allowed: a path outside run records (e.g. saved/NAME)", lines.get(2));
+        assertTrue(lines.get(3).startsWith("bad.groovy:5: exportPeft: " + file + " is a file; allowed: a folder for the "
+                + "adapter"), lines.get(3));
+    }
+
     /** A block written inside a block (as in a %%promptTune cell holding a whole promptTune { }) is named as such. */
     @Test
     void aBlockInsideABlockIsNamed() {

@@ -123,6 +123,29 @@ public final class PathProblems {
     }
 
     /** For a path that is neither a regular file nor a directory after links. */
+    /**
+     * Why files cannot be made at {@code p} (a folder, or a file's path), or null when they can as far as can be told
+     * before writing: the nearest existing folder on its path is not writable by this user (read-only, permission
+     * denied), or a part of the path is a file.
+     */
+    public static String cannotCreate(Path p) {
+        Path existing = p.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return null;
+        }
+        if (!Files.isDirectory(existing)) {
+            return existing.equals(p.toAbsolutePath()) ? null : existing + " is a file, not a folder";
+        }
+        if (!Files.isWritable(existing)) {
+            return (existing.equals(p.toAbsolutePath()) ? "the folder" : "its nearest existing folder " + existing)
+                    + " cannot be written (read-only or permission denied)";
+        }
+        return null;
+    }
+
     private static String notThere(Path p, String otherwise) {
         if (Files.isSymbolicLink(p) && !Files.exists(p)) {
             try {
