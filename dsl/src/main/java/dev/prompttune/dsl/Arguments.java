@@ -35,6 +35,27 @@ final class Arguments {
         return runs;
     }
 
+    /**
+     * A script's list as runs: each item a run (named by its place, from 1, when it is not); null items and a null
+     * list are left to {@link #runs}, which names them.
+     */
+    static List<PromptTuneRun> runList(List<?> items, String verb) {
+        if (items == null) {
+            return null;
+        }
+        List<PromptTuneRun> out = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
+            if (item != null && !(item instanceof PromptTuneRun)) {
+                throw new PromptTuneException(verb + ": item " + (i + 1) + " of " + items.size() + " is "
+                        + (item instanceof CharSequence ? "the text '" + item + "'" : "a " + item.getClass().getSimpleName())
+                        + ", not a run; allowed: " + A_RUN);
+            }
+            out.add((PromptTuneRun) item);
+        }
+        return out;
+    }
+
     /** {@code inputs} itself; a null list or a null input (named by its place, from 1) is refused. */
     static List<?> inputs(List<?> inputs, String verb) {
         if (inputs == null) {

@@ -75,8 +75,9 @@ public abstract class PromptTuneScript extends Script {
         return getExperiments().compare(runs);
     }
 
-    public RunComparison compare(List<PromptTuneRun> runs) {
-        return getExperiments().compare(runs);
+    /** Any list: {@code def runs = []; runs << promptTune { … }} is a list of Object to Groovy (it was refused). */
+    public RunComparison compare(List<?> runs) {
+        return getExperiments().compare(Arguments.runList(runs, "compare"));
     }
 
     public RunComparison compare(SweepResult sweep) {
@@ -119,16 +120,16 @@ public abstract class PromptTuneScript extends Script {
         return getExperiments().predict(run, inputs);
     }
 
-    public List<Prediction> predictMixed(List<PromptTuneRun> runs, List<?> inputs) {
-        return getExperiments().predictMixed(runs, inputs);
+    public List<Prediction> predictMixed(List<?> runs, List<?> inputs) {
+        return getExperiments().predictMixed(Arguments.runList(runs, "predictMixed"), inputs);
     }
 
     public EnsembleResult ensemble(PromptTuneRun... runs) {
         return getExperiments().ensemble(runs);
     }
 
-    public EnsembleResult ensemble(List<PromptTuneRun> runs) {
-        return getExperiments().ensemble(runs);
+    public EnsembleResult ensemble(List<?> runs) {
+        return getExperiments().ensemble(Arguments.runList(runs, "ensemble"));
     }
 
     public EnsembleResult ensemble(SweepResult sweep) {

@@ -195,6 +195,21 @@ class VerbsTest {
         assertTrue(e.table().contains("ensemble (majority vote)"));
     }
 
+    /**
+     * Groovy's own list idiom (`def runs = []; runs << a`) is a list of Object to the type checker: compare, ensemble
+     * and predictMixed take it (it was a "Cannot call compare(List<PromptTuneRun>) with arguments [List<Object>]"
+     * error), and an item that is not a run is named.
+     */
+    @Test
+    void verbsTakeAListBuiltTheGroovyWay() {
+        RunComparison c = (RunComparison) run("def runs = []\nruns << " + load(a) + "\nruns << " + load(b) + "\ncompare(runs)");
+        assertEquals(2, c.rows().size());
+        ScriptError e = assertThrows(ScriptError.class, () -> run("def runs = []\nruns << " + load(a) + "\nruns << 'b'\n"
+                + "ensemble(runs)"));
+        assertEquals("verbs.groovy:4: ensemble: item 2 of 2 is the text 'b', not a run; allowed: a run (from promptTune, "
+                + "sweep.get, load or loadPrompt)", e.getMessage());
+    }
+
     @Test
     void baselineAlone() {
         BaselineResult design = (BaselineResult) run("baseline('design') { model 'tiny'; data 'markers' }");
