@@ -39,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
         try (Interrupts interrupts = Interrupts.installEndingAtOnce(System.err, "prompttune eval")) {
             Experiments experiments = options.experiments(); // --threads: scoring's last digits depend on the thread count
             var run = experiments.load(record.toString(), anyModel); // the saved prompt is checked against the model here
-            if (!options.quiet) {
+            if (!options.quiet && (data == null || java.nio.file.Files.isRegularFile(data))) { // else the refusal alone
                 // Scoring takes a while on a slow machine (the model loads, then every example is ranked): say what
                 // runs, where the progress of run goes.
                 System.out.println("prompttune eval: scoring the prompt of " + run.name() + " on "

@@ -108,6 +108,12 @@ final class PromptFiles {
                 .length(loaded.length());
         task(spec, m, loaded.file());
         if (m.template() != null) {
+            try {
+                dev.prompttune.core.data.Template.of(m.template()); // parsed now: a broken one failed at predict
+            } catch (PromptTuneException e) {
+                throw new PromptTuneException("prompt file " + loaded.file() + " records a broken template: " + e.getMessage()
+                        + "; allowed: the metadata its run wrote (edited by hand?)", e);
+            }
             spec.template(m.template());
         }
         if (m.verbalizer() != null && !m.verbalizer().isEmpty()) {

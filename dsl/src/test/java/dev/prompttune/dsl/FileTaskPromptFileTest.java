@@ -121,6 +121,20 @@ class FileTaskPromptFileTest {
         }
     }
 
+    /** A prompt file whose recorded template is broken is refused when loaded (it loaded, and predict failed later). */
+    @Test
+    void aPromptFileWithABrokenTemplateIsRefusedWhenLoaded() throws Exception {
+        dev.prompttune.core.promptfile.PromptMetadata meta = dev.prompttune.core.promptfile.PromptMetadata.builder()
+                .baseModel("tiny").task("markers").template("text: {text").build();
+        Path file = dev.prompttune.core.promptfile.PromptFile.save(tmp, "broken", new float[4 * 32], 4, 32, meta);
+        try (Session session = new Session()) {
+            dev.prompttune.core.PromptTuneException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.prompttune.core.PromptTuneException.class, () -> new Experiments(session).loadPrompt(file.toString()));
+            assertTrue(e.getMessage().startsWith("prompt file " + file + " records a broken template: "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("; allowed: the metadata its run wrote (edited by hand?)"), e.getMessage());
+        }
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
