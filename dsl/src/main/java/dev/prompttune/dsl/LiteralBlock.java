@@ -90,7 +90,7 @@ final class LiteralBlock {
                         && !(spec instanceof SweepSpec sweep && sweep.axes().stream().anyMatch(a -> a.keyword().equals("model")));
                 List<Problem> out = new ArrayList<>();
                 if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
-                    for (Problem problem : dataProblems(spec, block, out)) {
+                    for (Problem problem : dataProblems(spec, modelKnown, block, out)) {
                         problemsHiddenBy(problem, verb, block, literals, writtenByScript, out);
                     }
                 }
@@ -137,10 +137,10 @@ final class LiteralBlock {
     }
 
     /**
-     * Adds the problems {@link TaskSetup#resolve} finds in the data of each of the block's specs to {@code out}, once;
-     * returns those it added.
+     * Adds the problems {@link TaskSetup#resolve} finds in the data of each of the block's specs (and, with the model
+     * known, of the label words against its tokenizer) to {@code out}, once; returns those it added.
      */
-    private static List<Problem> dataProblems(TuneSpec spec, ClosureExpression block, List<Problem> out) {
+    private static List<Problem> dataProblems(TuneSpec spec, boolean modelKnown, ClosureExpression block, List<Problem> out) {
         List<PromptTuneSpec> specs = new ArrayList<>();
         try {
             if (spec instanceof SweepSpec sweep) {
@@ -155,6 +155,10 @@ final class LiteralBlock {
         for (PromptTuneSpec s : specs) {
             try {
                 TaskSetup.resolve(s);
+                if (modelKnown) {
+                    // The label words against the model's tokenizer too (a slot problem hid them).
+                    PromptTuning.checkLabelTokens(s, PromptTuning.resolve(s), Session.shared());
+                }
             } catch (PromptTuneException e) {
                 Problem p = new Problem(e.getMessage(), cause(block, e.getMessage()));
                 if (!out.contains(p)) {
@@ -179,7 +183,9 @@ final class LiteralBlock {
             TuneSpec without = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
             Replay replay = replay(block, without, literals, writtenByScript, Set.of(call.getMethodAsString()));
             if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
-                dataProblems(without, block, out);
+                boolean modelKnown = !replay.failed().contains("model")
+                        && !(without instanceof SweepSpec sweep && sweep.axes().stream().anyMatch(a -> a.keyword().equals("model")));
+                dataProblems(without, modelKnown, block, out);
             }
         }
     }

@@ -351,8 +351,18 @@ class AllErrorsTest {
                     template 'x: {nosuch}'
                     labels a: 'one', zzz: 'two'
                 }
+                promptTune {
+                    model 'tiny'
+                    data 'markers'
+                    template 'x: {nosuch}'
+                    labels a: 'one', b: ' one'
+                }
                 """);
-        assertEquals(5, lines.size(), String.join("\n", lines));
+        assertEquals(7, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(5).startsWith("bad.groovy:16: template slot '{nosuch}' has no field"), lines.get(5));
+        // The label words' tokens, found once the template's problem no longer stops the checks.
+        assertTrue(lines.get(6).startsWith("bad.groovy:17: the verbalizer words 'one' (label 'a') and ' one' (label 'b') "
+                + "become the same tokens"), lines.get(6));
         assertTrue(lines.get(0).startsWith("bad.groovy:2: model 'no-such-model' is not a registered name"), lines.get(0));
         assertTrue(lines.get(1).startsWith("bad.groovy:4: template slot '{nosuch}' has no field"), lines.get(1));
         assertTrue(lines.get(2).startsWith("bad.groovy:5: the verbalizer maps both 'a' and 'b' to 'same'"), lines.get(2));
