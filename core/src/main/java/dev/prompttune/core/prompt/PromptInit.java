@@ -58,7 +58,8 @@ public sealed interface PromptInit permits RandomInit, VocabInit, LabelsInit, Te
             case "vocab" -> vocab();
             case "labels" -> labels();
             default -> throw new dev.prompttune.core.PromptTuneException("init '" + name + "' is not known; allowed: "
-                    + "random, vocab, labels, text('…'), file('…')");
+                    + "random, vocab, labels, text('…'), file('…')" + (name.strip().matches("(text|file)\\(.*\\)")
+                            ? " (" + name.strip().substring(0, 4) + "(…) is a call: write it without the quotes around it)" : ""));
         };
     }
 }

@@ -72,15 +72,16 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
         boolean metrics = rows.stream().map(Row::metric).distinct().count() > 1;
         int modelWidth = Math.max(12, rows.stream().mapToInt(r -> shortModel(r.model()).length()).max().orElse(0));
         String head = "%-24s %-7s %6s %-" + modelWidth + "s" + (metrics ? " %-8s" : "%s") + " %8s %8s %7s %8s %10s";
-        String line = "%-24s %-7s %6d %-" + modelWidth + "s" + (metrics ? " %-8s" : "%s") + " %8s %8s %7d %8.1f %,10d";
+        String line = "%-24s %-7s %6d %-" + modelWidth + "s" + (metrics ? " %-8s" : "%s") + " %8s %8s %7d %8s %,10d";
         StringBuilder b = new StringBuilder(rows.stream().anyMatch(Row::fastDevRun) ? FastDevRun.BANNER + "\n" : "");
         b.append(String.format(Locale.ROOT, head, "name", "init", "length", "model", metrics ? "metric" : "", "dev", "test",
                 "steps", "time s", "trainable"));
         b.append(calibrated ? String.format(Locale.ROOT, " %10s%n", "test uncal") : System.lineSeparator());
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, line, r.name(), r.init(), r.length(), shortModel(r.model()),
-                    metrics ? r.metric() : "", PromptTuneRun.fmt(r.dev()), PromptTuneRun.fmt(r.test()), r.steps(), r.seconds(),
-                    r.paramsTrainable()));
+                    metrics ? r.metric() : "", PromptTuneRun.fmt(r.dev()), PromptTuneRun.fmt(r.test()), r.steps(),
+                    // A loaded prompt file has no time: "-" as for a missing score (it printed NaN).
+                    Double.isNaN(r.seconds()) ? "-" : String.format(Locale.ROOT, "%.1f", r.seconds()), r.paramsTrainable()));
             b.append(calibrated ? String.format(Locale.ROOT, " %10s%n", PromptTuneRun.fmt(r.testUncalibrated())) : System.lineSeparator());
         }
         return b.toString();

@@ -60,6 +60,14 @@ class PromptInitTest {
         return values[position * WIDTH]; // column 0 holds the row id
     }
 
+    /** init "file('p.safetensors')" in quotes names the form it was meant to be (it listed file('…') as allowed only). */
+    @Test
+    void aQuotedInitCallSaysToDropTheQuotes() {
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> PromptInit.parse("file('p.safetensors')"));
+        assertEquals("init 'file('p.safetensors')' is not known; allowed: random, vocab, "
+                + "labels, text('…'), file('…') (file(…) is a call: write it without the quotes around it)", e.getMessage());
+    }
+
     @Test
     void randomIsUniformInTheRangeAndSeeded() {
         float[] a = new RandomInit(-0.5f, 0.5f).values(ctx(100, null, 3));

@@ -55,6 +55,16 @@ class RunComparisonTest {
      * Runs scored by different metrics show each row's metric (an accuracy sat beside a macro-F1 in one column, unsaid);
      * a model name longer than the column keeps the columns aligned.
      */
+    /** A loaded prompt file has no time: its row says "-", as for a missing score (it said NaN). */
+    @Test
+    void aLoadedPromptsTimeIsADash() {
+        PromptTuneRun a = run("a", "labels", 5, List.of(1.0), List.of());
+        PromptTuneRun loaded = new PromptTuneRun(a.spec(), "p", null, "accuracy", 0.8, 7, Double.NaN, Map.of(), 7, Double.NaN,
+                0, 160L, 0, StopReason.LOADED, new float[160], 5, 32, List.of(), List.of(), List.of());
+        String row = RunComparison.of(a, loaded).table().lines().toList().get(2);
+        assertTrue(!row.contains("NaN") && row.matches(".* 7 +- +160$"), row);
+    }
+
     @Test
     void runsOfDifferentMetricsSayEachOnesMetric() {
         PromptTuneRun a = run("a", "labels", 5, List.of(1.0), List.of());
