@@ -30,6 +30,7 @@ import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
 import org.codehaus.groovy.ast.expr.EmptyExpression;
 import org.codehaus.groovy.ast.expr.Expression;
+import org.codehaus.groovy.ast.expr.ListExpression;
 import org.codehaus.groovy.ast.expr.MethodCall;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.PostfixExpression;
@@ -303,6 +304,17 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         } else if (owner.equals(PromptTuneScript.class.getName()) && NEEDS_DATA.contains(mce.getMethodAsString())) {
             checkBlock(mce);
         } else if (owner.equals(PromptTuneScript.class.getName())) {
+            List<Expression> args = arguments(mce);
+            if ("predictMixed".equals(mce.getMethodAsString()) && args.size() == 2
+                    && args.get(0) instanceof ListExpression runs && args.get(1) instanceof ListExpression inputs) {
+                try {
+                    // Written out, their sizes are known even when their items (runs) are not.
+                    MixedBatch.requireOneRunPerInput(runs.getExpressions().size(), inputs.getExpressions().size());
+                } catch (PromptTuneException e) {
+                    error(e.getMessage(), mce);
+                    return;
+                }
+            }
             String problem = VerbChecks.problem(mce.getMethodAsString(), Arrays.asList(values(mce)), outputsBefore(mce));
             if (problem != null) {
                 error(problem, mce);

@@ -285,7 +285,9 @@ public class Experiments {
     public Evaluation evaluate(PromptTuneRun run, boolean anyModel) {
         requireScriptGoesOn("evaluating " + (run == null ? "a run" : run.name()));
         if (Arguments.run(run, "evaluate").record() == null) {
-            throw new PromptTuneException("evaluate: run " + run.name() + " has no record on disk");
+            throw new PromptTuneException("evaluate: run " + run.name() + " has no record on disk (a loaded prompt file "
+                    + "has none); allowed: a run with a record (from promptTune or load), or evaluate(run, 'FILE') to "
+                    + "score it on a labelled file");
         }
         ScoredSplit scored = new PromptTuning(session).reevaluate(run.record(), anyModel);
         boolean test = !Double.isNaN(run.test());

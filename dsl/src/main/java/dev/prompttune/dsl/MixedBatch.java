@@ -23,11 +23,16 @@ final class MixedBatch {
     private MixedBatch() {
     }
 
-    static List<Prediction> predict(Session session, List<PromptTuneRun> runs, List<?> inputs) {
-        if (runs.size() != inputs.size() || runs.isEmpty()) {
-            throw new PromptTuneException("predictMixed: " + runs.size() + " runs for " + inputs.size()
+    /** Refuses lists of runs and inputs that do not pair up (a script's checks call it when both are written out). */
+    static void requireOneRunPerInput(int runs, int inputs) {
+        if (runs != inputs || runs == 0) {
+            throw new PromptTuneException("predictMixed: " + runs + " runs for " + inputs
                     + " inputs; allowed: one run per input, at least one");
         }
+    }
+
+    static List<Prediction> predict(Session session, List<PromptTuneRun> runs, List<?> inputs) {
+        requireOneRunPerInput(runs.size(), inputs.size());
         Map<PromptTuneRun, ExperimentContext> contexts = new IdentityHashMap<>();
         for (PromptTuneRun run : runs) {
             contexts.computeIfAbsent(run, r -> ExperimentContext.toPredict(session, r.spec()));

@@ -171,6 +171,18 @@ class VerbChecksTest {
                 + "adapter"), lines.get(3));
     }
 
+    /** predictMixed's lists written out must pair up: their sizes are known before the script runs. */
+    @Test
+    void predictMixedListsThatDoNotPairUpAreFoundBeforeAnythingRuns() {
+        List<String> lines = errors("""
+                def a = %s
+                predictMixed([a, a], ['one text'])
+                predictMixed([], [])
+                """.formatted(BLOCK));
+        assertEquals(List.of("bad.groovy:2: predictMixed: 2 runs for 1 inputs; allowed: one run per input, at least one",
+                "bad.groovy:3: predictMixed: 0 runs for 0 inputs; allowed: one run per input, at least one"), lines);
+    }
+
     /** A block written inside a block (as in a %%promptTune cell holding a whole promptTune { }) is named as such. */
     @Test
     void aBlockInsideABlockIsNamed() {
