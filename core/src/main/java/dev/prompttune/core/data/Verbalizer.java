@@ -88,7 +88,13 @@ public final class Verbalizer {
     public static Verbalizer identityFrom(String labelField, List<Example> train) {
         List<String> labels = new ArrayList<>();
         for (Example e : train) {
-            labels.add(e.require(labelField, "label field"));
+            String label = e.require(labelField, "label field");
+            if (label.isBlank()) {
+                // Named where it is: an empty cell became a class '' ("the labels name a class ''").
+                throw new PromptTuneException(e.location() + ": the label field '" + labelField + "' is empty; allowed: "
+                        + "a label in every labelled example");
+            }
+            labels.add(label);
         }
         if (labels.isEmpty()) {
             throw new PromptTuneException("no labels to build a verbalizer from: the training data is empty");
@@ -157,6 +163,10 @@ public final class Verbalizer {
 
     private int classOf(String label, Example where) {
         Integer i = index.get(label);
+        if (i == null && label.isBlank()) {
+            throw new PromptTuneException(where.location() + ": the label field '" + labelField + "' is empty; allowed: "
+                    + "a label in every labelled example");
+        }
         if (i == null) {
             throw new PromptTuneException("unknown label '" + label + "' in " + where.location() + "; the verbalizer"
                     + (identity ? " (labels collected from the training data)" : "") + " knows: "

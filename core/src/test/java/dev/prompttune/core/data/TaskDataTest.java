@@ -120,6 +120,19 @@ class TaskDataTest {
                 dev + ":2", "premise, label");
     }
 
+    /**
+     * An empty label cell is named where it is, with or without given labels (it was "the labels name a class ''
+     * (mapped to '')" beside "unknown label ''").
+     */
+    @Test
+    void anEmptyLabelIsNamedWhereItIs() throws IOException {
+        Path train = write("empty-label.jsonl", rows(2, "entailment")
+                + "{\"premise\": \"x\", \"hypothesis\": \"y\", \"label\": \"\"}\n");
+        String expected = train + ":3: the label field 'label' is empty; allowed: a label in every labelled example";
+        contains(fails(TaskData.builder().train(train).template(TEMPLATE)), expected);
+        contains(fails(TaskData.builder().train(train).template(TEMPLATE).verbalizer(rte())), expected);
+    }
+
     @Test
     void unknownLabelInDevNamesLabelLocationAndKnownLabels() throws IOException {
         Path train = write("train.jsonl", rows(2, "entailment"));
