@@ -125,6 +125,17 @@ final class LiteralBlock {
         } catch (RuntimeException e) {
             // not a user error: the run will say what it is
         }
+        if (!verb.equals("baseline") && statements(block).stream().noneMatch(st -> st instanceof ExpressionStatement es
+                && es.getExpression() instanceof MethodCallExpression call && "save".equals(call.getMethodAsString()))) {
+            // The default record folder (runs, under the folder the command runs in); a `save` is checked on its line.
+            for (java.nio.file.Path save : specs.stream().map(PromptTuneSpec::save).distinct().toList()) {
+                String problem = dev.prompttune.core.io.PathProblems.cannotCreate(save);
+                if (problem != null) {
+                    out.add(new Problem("cannot create a run record under " + save + ": " + problem + "; allowed: a "
+                            + "folder this user can write, given with save 'DIR'", null));
+                }
+            }
+        }
         // The first problem ends the checks above (bad data stops them before the prompt file is read): then each
         // prompt file is checked on its own too, so that a broken one is reported beside the data's mistake.
         Set<String> checked = new HashSet<>();

@@ -32,6 +32,11 @@ final class CliProcess {
      * e.g. {@code setpriv …}).
      */
     static CliProcess start(List<String> prefix, Path home, String... args) throws IOException {
+        return startIn(null, prefix, home, args);
+    }
+
+    /** {@link #start} in the folder {@code dir} (null: this process's). */
+    static CliProcess startIn(Path dir, List<String> prefix, Path home, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // A background job of a non-interactive shell (CI, nohup ... &) starts with SIGINT ignored, and a JVM started
         // so keeps ignoring it, as a program should; the child is meant to behave as in a terminal, so it starts with
@@ -41,7 +46,7 @@ final class CliProcess {
                 "-Dprompttune.home=" + home, "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), PromptTuneCli.class.getName()));
         command.addAll(List.of(args));
-        return new CliProcess(new ProcessBuilder(command).start());
+        return new CliProcess(new ProcessBuilder(command).directory(dir == null ? null : dir.toFile()).start());
     }
 
     private void collect(InputStream stream, List<String> lines) {

@@ -39,4 +39,23 @@ class UnwritableSaveFolderTest {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
+
+    /** Without a save setting the record goes under runs/ of the folder the command runs in: checked there too. */
+    @Test
+    void theDefaultRecordFolderIsCheckedToo() throws Exception {
+        List<String> prefix = FilePermissions.enforcedPrefix(tmp);
+        Path home = dev.prompttune.dsl.TestHomes.tiny();
+        Path here = Files.createDirectories(tmp.resolve("read-only-here"));
+        Path script = Files.writeString(tmp.resolve("default.groovy"), "promptTune {\n  model 'tiny'; data 'markers'\n}\n");
+        Files.setPosixFilePermissions(here, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            CliProcess child = CliProcess.startIn(here, prefix, home, "run", "--check", script.toString());
+            assertEquals(2, child.exit(), child.toString());
+            assertTrue(child.err().contains(script + ":1: cannot create a run record under runs: its nearest existing "
+                    + "folder " + here + " cannot be written (read-only or permission denied); allowed: a folder this "
+                    + "user can write, given with save 'DIR'"), child.toString());
+        } finally {
+            Files.setPosixFilePermissions(here, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
 }
