@@ -166,9 +166,10 @@ final class LiteralBlock {
         for (PromptTuneSpec s : specs) {
             try {
                 TaskSetup.resolve(s);
-                if (modelKnown) {
+                PromptTuning.Prepared prepared = modelKnown ? resolvedOrNull(s) : null;
+                if (prepared != null) {
                     // The label words against the model's tokenizer too (a slot problem hid them).
-                    PromptTuning.checkLabelTokens(s, PromptTuning.resolve(s), Session.shared());
+                    PromptTuning.checkLabelTokens(s, prepared, Session.shared());
                 }
             } catch (PromptTuneException e) {
                 Problem p = new Problem(e.getMessage(), cause(block, e.getMessage()));
@@ -181,6 +182,15 @@ final class LiteralBlock {
             }
         }
         return added;
+    }
+
+    /** The spec resolved, or null when that fails on what is not the data's (the model, a prompt file: said on their own). */
+    private static PromptTuning.Prepared resolvedOrNull(PromptTuneSpec s) {
+        try {
+            return PromptTuning.resolve(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
