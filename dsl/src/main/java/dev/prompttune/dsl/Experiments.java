@@ -238,8 +238,7 @@ public class Experiments {
      */
     static JsonObject baselineKey(PromptTuneSpec spec) {
         JsonObject key = spec.toJson().deepCopy();
-        for (String promptOnly : List.of("name", "length", "init", "placement", "optimizer", "lr", "weightDecay", "schedule",
-                "reparam", "reparamBottleneck")) {
+        for (String promptOnly : Baselines.PROMPT_SETTINGS) {
             key.remove(promptOnly);
         }
         if (!spec.baselines().contains("modelTuning")) {

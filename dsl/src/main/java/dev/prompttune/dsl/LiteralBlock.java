@@ -86,8 +86,7 @@ final class LiteralBlock {
             if (!replay.failed().isEmpty()) {
                 // A setting the checks below read failed on its own line: check what stands alone, the data (when
                 // it is read without the failed settings) and the prompt files.
-                boolean modelKnown = !replay.failed().contains("model")
-                        && !(spec instanceof SweepSpec sweep && sweep.axes().stream().anyMatch(a -> a.keyword().equals("model")));
+                boolean modelKnown = modelKnown(spec, replay);
                 List<Problem> out = new ArrayList<>();
                 if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
                     for (Problem problem : dataProblems(spec, modelKnown, block, out)) {
@@ -165,8 +164,8 @@ final class LiteralBlock {
         List<Problem> added = new ArrayList<>();
         for (PromptTuneSpec s : specs) {
             try {
-                TaskSetup.resolve(s);
-                PromptTuning.Prepared prepared = modelKnown ? resolvedOrNull(s) : null;
+                TaskSetup task = TaskSetup.resolve(s);
+                PromptTuning.Prepared prepared = modelKnown ? resolvedOrNull(s, task) : null;
                 if (prepared != null) {
                     // The label words against the model's tokenizer too (a slot problem hid them).
                     PromptTuning.checkLabelTokens(s, prepared, Session.shared());
@@ -184,13 +183,22 @@ final class LiteralBlock {
         return added;
     }
 
-    /** The spec resolved, or null when that fails on what is not the data's (the model, a prompt file: said on their own). */
-    private static PromptTuning.Prepared resolvedOrNull(PromptTuneSpec s) {
+    /**
+     * The spec with its resolved {@code task}, or null when that fails on what is not the data's (the model, a prompt
+     * file: said on their own).
+     */
+    private static PromptTuning.Prepared resolvedOrNull(PromptTuneSpec s, TaskSetup task) {
         try {
-            return PromptTuning.resolve(s);
+            return PromptTuning.resolve(s, task);
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** Whether the block's one model is known: its setting did not fail, and it is no sweep axis. */
+    private static boolean modelKnown(TuneSpec spec, Replay replay) {
+        return !replay.failed().contains("model")
+                && !(spec instanceof SweepSpec sweep && sweep.axes().stream().anyMatch(a -> a.keyword().equals("model")));
     }
 
     /**
@@ -204,9 +212,7 @@ final class LiteralBlock {
             TuneSpec without = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
             Replay replay = replay(block, without, literals, writtenByScript, Set.of(call.getMethodAsString()));
             if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
-                boolean modelKnown = !replay.failed().contains("model")
-                        && !(without instanceof SweepSpec sweep && sweep.axes().stream().anyMatch(a -> a.keyword().equals("model")));
-                dataProblems(without, modelKnown, block, out);
+                dataProblems(without, modelKnown(without, replay), block, out);
             }
         }
     }

@@ -50,9 +50,11 @@ final class PromptFiles {
     private PromptFiles() {
     }
 
-    /** Writes the run's best prompt to {@code path} ({@code DIR/NAME}, extension optional); returns the .safetensors file. */
+    /**
+     * Writes the run's best prompt to {@code path} ({@code DIR/NAME}, extension optional, checked by
+     * {@link Experiments#savePromptTarget}); returns the .safetensors file.
+     */
     static Path save(PromptTuneRun run, Path path) {
-        requireNotARecordsPrompt(path, "savePrompt");
         PromptMetadata meta;
         if (run.record() != null && Files.isRegularFile(run.record().resolve("prompt.safetensors"))) {
             meta = PromptFile.load(run.record().resolve("prompt.safetensors")).metadata();

@@ -91,8 +91,7 @@ public final class Verbalizer {
             String label = e.require(labelField, "label field");
             if (label.isBlank()) {
                 // Named where it is: an empty cell became a class '' ("the labels name a class ''").
-                throw new PromptTuneException(e.location() + ": the label field '" + labelField + "' is empty; allowed: "
-                        + "a label in every labelled example");
+                throw emptyLabel(e, labelField);
             }
             labels.add(label);
         }
@@ -161,11 +160,15 @@ public final class Verbalizer {
         return classOf(example.require(labelField, "label field"), example);
     }
 
+    private static PromptTuneException emptyLabel(Example where, String labelField) {
+        return new PromptTuneException(where.location() + ": the label field '" + labelField + "' is empty; allowed: "
+                + "a label in every labelled example");
+    }
+
     private int classOf(String label, Example where) {
         Integer i = index.get(label);
         if (i == null && label.isBlank()) {
-            throw new PromptTuneException(where.location() + ": the label field '" + labelField + "' is empty; allowed: "
-                    + "a label in every labelled example");
+            throw emptyLabel(where, labelField);
         }
         if (i == null) {
             throw new PromptTuneException("unknown label '" + label + "' in " + where.location() + "; the verbalizer"

@@ -122,7 +122,6 @@ public final class PathProblems {
         return e.getMessage() == null ? "I/O error" : e.getMessage();
     }
 
-    /** For a path that is neither a regular file nor a directory after links. */
     /**
      * Why files cannot be made at {@code p} (a folder, or a file's path), or null when they can as far as can be told
      * before writing: the nearest existing folder on its path is not writable by this user (read-only, permission
@@ -146,6 +145,7 @@ public final class PathProblems {
         return null;
     }
 
+    /** For a path that is neither a regular file nor a directory after links. */
     private static String notThere(Path p, String otherwise) {
         if (Files.isSymbolicLink(p) && !Files.exists(p)) {
             try {

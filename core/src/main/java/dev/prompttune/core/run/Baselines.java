@@ -34,13 +34,20 @@ public final class Baselines {
     static final float MODEL_TUNING_LR = 1e-3f;
 
     /**
-     * The keywords no baseline uses: the prompt's own ({@code length}, {@code init}, its optimizer: model tuning trains
-     * at Adafactor's {@link #MODEL_TUNING_LR}) and the run record's ({@code name}, {@code save}, {@code baselines}; a
-     * baseline keeps no record), and {@code cluster} (model tuning trains in this process). A baseline block that sets
-     * one is refused: it would be ignored, and the result read as if it had counted.
+     * The prompt's own keywords (its run's name among them): no baseline depends on them, so a sweep over them scores
+     * its baselines once, and a baseline block refuses them.
      */
-    public static final List<String> PROMPT_ONLY_SETTINGS = List.of("name", "length", "init", "placement", "optimizer",
-            "lr", "weightDecay", "schedule", "reparam", "reparamBottleneck", "save", "baselines", "cluster");
+    public static final List<String> PROMPT_SETTINGS = List.of("name", "length", "init", "placement", "optimizer", "lr",
+            "weightDecay", "schedule", "reparam", "reparamBottleneck");
+
+    /**
+     * The keywords no baseline uses: the prompt's own ({@link #PROMPT_SETTINGS}; its optimizer too: model tuning
+     * trains at Adafactor's {@link #MODEL_TUNING_LR}), the run record's ({@code save}, {@code baselines}; a baseline
+     * keeps no record), and {@code cluster} (model tuning trains in this process). A baseline block that sets one is
+     * refused: it would be ignored, and the result read as if it had counted.
+     */
+    public static final List<String> PROMPT_ONLY_SETTINGS = java.util.stream.Stream.concat(PROMPT_SETTINGS.stream(),
+            java.util.stream.Stream.of("save", "baselines", "cluster")).toList();
 
     private Baselines() {}
 

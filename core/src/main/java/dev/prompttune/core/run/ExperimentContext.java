@@ -201,9 +201,7 @@ public final class ExperimentContext {
         PromptTuneSpec spec = spec();
         int steps = spec.steps();
         if (spec.epochs() > 0) {
-            // A step on a cluster takes gradientAccumulation micro-batches on each worker.
-            int workers = spec.cluster() == null ? 1 : spec.cluster().workers();
-            long perStep = (long) spec.batch() * spec.gradientAccumulation() * workers;
+            long perStep = spec.examplesPerStep();
             steps = (int) Math.max(1, (spec.epochs() * (long) arrays().train().size() + perStep - 1) / perStep);
         }
         return new TrainingSettings(steps, spec.batch(), spec.gradientAccumulation(), spec.evalEvery(), spec.patience(),

@@ -85,10 +85,7 @@ public final class PromptTuning {
      * {@link Prepared#spec()}: the one given, or capped when this is a fast dev run ({@link FastDevRun}).
      */
     public Prepared prepare(PromptTuneSpec requested) {
-        if (requested == null) {
-            throw new PromptTuneException("the spec is null; allowed: a spec (PromptTuneSpec.builder()…build())");
-        }
-        PromptTuneSpec spec = FastDevRun.apply(requested);
+        PromptTuneSpec spec = asRun(requested);
         Prepared prepared = resolve(spec);
         if (spec.cluster() != null) {
             ClusterBackends.require(spec.cluster()); // on the class path, and able to start, before any weights load
@@ -142,14 +139,20 @@ public final class PromptTuning {
      * still predicts from its template and labels); no step-memory check, since nothing trains.
      */
     public Prepared prepareToPredict(PromptTuneSpec requested) {
-        if (requested == null) {
-            throw new PromptTuneException("the spec is null; allowed: a spec (PromptTuneSpec.builder()…build())");
-        }
-        PromptTuneSpec spec = FastDevRun.apply(requested);
+        PromptTuneSpec spec = asRun(requested);
         return resolve(spec, TaskSetup.toPredict(spec));
     }
 
-    private static Prepared resolve(PromptTuneSpec spec, TaskSetup task) {
+    /** The spec as it runs: capped when this is a fast dev run ({@link FastDevRun}); a null one is refused. */
+    private static PromptTuneSpec asRun(PromptTuneSpec requested) {
+        if (requested == null) {
+            throw new PromptTuneException("the spec is null; allowed: a spec (PromptTuneSpec.builder()…build())");
+        }
+        return FastDevRun.apply(requested);
+    }
+
+    /** {@link #resolve(PromptTuneSpec)} with the spec's task already resolved ({@code task}). */
+    public static Prepared resolve(PromptTuneSpec spec, TaskSetup task) {
         Path modelDir = ModelResolver.resolve(spec.model());
         T5Config config = T5Config.load(modelDir);
         if (spec.init() instanceof FileInit file) {
@@ -235,8 +238,8 @@ public final class PromptTuning {
             prepared.task().data().emptyInputWarnings().forEach(LOG::warn);
             prepared.task().data().overlapWarnings().forEach(LOG::warn);
             prepared.task().data().missingClassWarnings().forEach(LOG::warn);
-            int workers = spec.cluster() == null ? 1 : spec.cluster().workers();
-            long perStep = (long) spec.batch() * spec.gradientAccumulation() * workers;
+            int workers = spec.workers();
+            long perStep = spec.examplesPerStep();
             if (perStep > arrays.train().size()) {
                 // Not an error (a small task may be meant so), but every step then sees some examples twice.
                 LOG.warn("{}: a step draws {} examples (batch {} × gradientAccumulation {}{}) from {} training examples, "

@@ -120,9 +120,8 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                 Files.deleteIfExists(dir.resolve(result));
             }
             Path metrics = dir.resolve("metrics.jsonl");
-            // Decoded leniently: a line that is not UTF-8 is damaged like any other, and rebuilt from the checkpoint.
-            ResumedMetrics.Kept kept = ResumedMetrics.of(Files.exists(metrics)
-                    ? new String(Files.readAllBytes(metrics), StandardCharsets.UTF_8).lines().toList() : List.of(),
+            // A line that is not UTF-8 is damaged like any other, and rebuilt from the checkpoint.
+            ResumedMetrics.Kept kept = ResumedMetrics.of(Files.exists(metrics) ? leniently(metrics) : List.of(),
                     state, metrics.toString());
             if (kept.warning() != null) {
                 LOG.warn(kept.warning());
@@ -441,8 +440,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     private static void readLines(Path file, String what, java.util.function.Consumer<String> read) {
         List<String> lines;
         try {
-            // Decoded leniently: bytes that are not UTF-8 make their line unreadable, not the whole record.
-            lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            lines = leniently(file); // bytes that are not UTF-8 make their line unreadable, not the whole record
         } catch (IOException e) {
             LOG.warn("{}: {}; the run is loaded without its {}", file, PathProblems.describe(file, e), what);
             return;
@@ -465,6 +463,11 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             LOG.warn("{}:{}: {} line(s) are not what prompttune writes (edited or damaged) and were skipped; the run's "
                     + "{} lack them", file, first, bad, what);
         }
+    }
+
+    /** A record file's lines, bytes that are not UTF-8 decoded as replacement characters rather than refused. */
+    private static List<String> leniently(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
     }
 
     /** The summary's stop reason; an unknown one is named with its file. */

@@ -25,12 +25,12 @@ public final class ModelResolver {
 
     private ModelResolver() {}
 
-    /** Registered short names (folders under models/ that hold a config.json), sorted. */
     /** {@link #registered()} as messages list it (see {@link Home#listed}). */
     public static String registeredText() {
         return Home.listed(registered(), Home.models(), "models");
     }
 
+    /** Registered short names (folders under models/ that hold a config.json), sorted. */
     public static List<String> registered() {
         List<String> names = new ArrayList<>();
         Path models = Home.models();

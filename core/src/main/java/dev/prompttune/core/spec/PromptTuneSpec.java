@@ -75,6 +75,19 @@ public record PromptTuneSpec(
         return train().getFileName().toString().replaceFirst("\\.[^.]+$", "");
     }
 
+    /** The processes a step's batches run on: the cluster's workers, else this one. */
+    public int workers() {
+        return cluster == null ? 1 : cluster.workers();
+    }
+
+    /**
+     * The training examples one step draws: batch × gradientAccumulation on each worker (a step on a cluster takes
+     * gradientAccumulation micro-batches on each).
+     */
+    public long examplesPerStep() {
+        return (long) batch * gradientAccumulation * workers();
+    }
+
     /** The resolved spec as JSON (the {@code spec.json} of a run record): one key per field, the field's name. */
     public JsonObject toJson() {
         return SpecFields.toJson(this);

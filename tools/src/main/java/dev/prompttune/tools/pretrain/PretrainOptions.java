@@ -2,9 +2,9 @@ package dev.prompttune.tools.pretrain;
 
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
-import dev.prompttune.tools.ToolArgs;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.spec.Home;
+import dev.prompttune.tools.ToolArgs;
 import dev.prompttune.tools.pretrain.mix.MixtureRecipe;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
