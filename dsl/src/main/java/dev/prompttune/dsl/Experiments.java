@@ -449,13 +449,8 @@ public class Experiments {
 
     /** Where {@code exportPeft} writes the adapter, checked before anything is written (and before the script runs). */
     static Path exportPeftTarget(String dir) {
-        Path p = PathProblems.given(dir, "adapter folder", "a folder for the adapter (new, or one whose adapter files may be replaced)");
-        String problem = Files.isRegularFile(p) ? "is a file" : PathProblems.cannotCreate(p);
-        if (problem != null) {
-            throw new PromptTuneException("exportPeft: " + p + (Files.isRegularFile(p) ? " " : ": ") + problem
-                    + "; allowed: a folder for the adapter (new, or one whose adapter files may be replaced) that this user "
-                    + "can write");
-        }
+        Path p = PathProblems.given(dir, "adapter folder", PeftFiles.ADAPTER_TARGET);
+        PeftFiles.requireAdapterTarget("exportPeft", p);
         return p;
     }
 

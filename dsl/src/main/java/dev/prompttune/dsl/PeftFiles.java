@@ -57,6 +57,27 @@ public final class PeftFiles {
                 precision == null ? "fp32" : precision.toString(), placement, dir, baseModel, anyModel);
     }
 
+    /** What an adapter's target folder may be, for messages. */
+    static final String ADAPTER_TARGET = "a folder for the adapter (new, or one whose adapter files may be replaced) "
+            + "that this user can write";
+
+    /**
+     * Refuses an adapter target that is a file or under which no folder can be made (a file on its path, a folder this
+     * user cannot write), before anything is read or written.
+     *
+     * @param verb what is writing, for the message ({@code export-peft}, {@code exportPeft})
+     */
+    static void requireAdapterTarget(String verb, Path dir) {
+        if (Files.isRegularFile(dir)) {
+            throw new PromptTuneException(verb + ": " + dir + " is a file; allowed: " + ADAPTER_TARGET);
+        }
+        String problem = PathProblems.cannotCreate(dir);
+        if (problem != null) {
+            throw new PromptTuneException(verb + ": cannot create the folder " + dir + ": " + problem + "; allowed: "
+                    + ADAPTER_TARGET);
+        }
+    }
+
     private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, String model,
                                String precision, Placement placement, Path dir, String baseModel, boolean anyModel) {
         if (placement != Placement.PREFIX) {
@@ -68,15 +89,12 @@ public final class PeftFiles {
         Path modelDir = ModelResolver.resolve(model);
         PromptCheck.check(source, values, length, width, meta, PromptCheck.Target.ofCheckpoint(model, modelDir, precision), anyModel);
         T5Config config = T5Config.load(modelDir);
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new PromptTuneException("export-peft: " + dir + " is a file; allowed: a folder for the adapter (new, or "
-                    + "one whose adapter files may be replaced)");
-        }
+        requireAdapterTarget("export-peft", dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new PromptTuneException("export-peft: cannot create the folder " + dir + ": "
-                    + PathProblems.describe(dir, e) + "; allowed: a folder this user can write", e);
+                    + PathProblems.describe(dir, e) + "; allowed: " + ADAPTER_TARGET, e);
         }
         PeftAdapter.exportTo(dir, values, length, config, baseModel != null ? baseModel : model);
         return dir;

@@ -208,11 +208,12 @@ class CliTest {
         Result export = cli("export-peft", record.toString(), "--out", notAFolder.toString());
         assertEquals(2, export.status());
         assertEquals("prompttune: export-peft: " + notAFolder + " is a file; allowed: a folder for the adapter (new, or "
-                + "one whose adapter files may be replaced)", export.err().strip());
+                + "one whose adapter files may be replaced) that this user can write", export.err().strip());
         Result underAFile = cli("export-peft", record.toString(), "--out", notAFolder.resolve("adapter").toString());
         assertEquals(2, underAFile.status());
         assertEquals("prompttune: export-peft: cannot create the folder " + notAFolder.resolve("adapter") + ": "
-                + notAFolder + " is a file, not a folder; allowed: a folder this user can write", underAFile.err().strip());
+                + notAFolder + " is a file, not a folder; allowed: a folder for the adapter (new, or one whose adapter files "
+                + "may be replaced) that this user can write", underAFile.err().strip());
 
         // A record names its own model: --model naming another was ignored (the adapter was the record's model's);
         // naming the same one is no conflict.

@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** JSON Lines: one flat JSON object per line (see {@link ExampleReader}). */
 final class JsonLines {
@@ -34,6 +36,7 @@ final class JsonLines {
         JsonReader reader = new JsonReader(new StringReader(line));
         reader.setStrictness(Strictness.STRICT);
         Map<String, String> fields = new LinkedHashMap<>();
+        Set<String> nulls = new LinkedHashSet<>();
         try {
             JsonToken first = reader.peek();
             if (first != JsonToken.BEGIN_OBJECT) {
@@ -56,11 +59,13 @@ final class JsonLines {
                     default -> throw new PromptTuneException(where + ": field '" + name + "' is " + describe(token)
                             + "; only strings, numbers, booleans and null are allowed (flatten nested values)");
                 };
-                if (fields.containsKey(name)) {
+                if (fields.containsKey(name) || nulls.contains(name)) {
                     throw new PromptTuneException(where + ": field '" + name + "' appears twice");
                 }
                 if (value != null) {
                     fields.put(name, value);
+                } else {
+                    nulls.add(name);
                 }
             }
             reader.endObject();
@@ -71,7 +76,7 @@ final class JsonLines {
         } catch (IOException | IllegalStateException e) {
             throw new PromptTuneException(where + ": not valid JSON (" + reason(e) + ")");
         }
-        return new Example(fields, source, lineNo);
+        return new Example(fields, source, lineNo, nulls);
     }
 
     private static boolean atEnd(JsonReader reader) {

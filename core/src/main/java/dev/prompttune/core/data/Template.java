@@ -98,6 +98,10 @@ public final class Template {
             } else {
                 String name = parts.get(i);
                 String value = example.get(name);
+                if (value == null && example.nulls().contains(name)) {
+                    throw new PromptTuneException("template slot '{" + name + "}': field '" + name + "' is null in "
+                            + example.location() + "; it needs a string value (template '" + text + "')");
+                }
                 if (value == null) {
                     throw new PromptTuneException("template slot '{" + name + "}' has no field in "
                             + example.location() + "; its fields are: " + example.fieldNames() + " (template '"

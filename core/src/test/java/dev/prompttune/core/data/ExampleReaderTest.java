@@ -55,6 +55,21 @@ class ExampleReaderTest {
         assertEquals("caf\u00e9 \"q\"", ex.get(1).get("premise"));
     }
 
+    /** A field given as JSON null is absent, but messages say it is null rather than that the line lacks it. */
+    @Test
+    void jsonlNullFieldIsNamedAsNullWhereItIsNeeded() throws IOException {
+        Path p = write("train.jsonl", "{\"text\": null, \"label\": \"spam\"}\n{\"text\": \"hi\", \"label\": null}\n");
+        List<Example> ex = ExampleReader.read(p);
+        PromptTuneException slot = assertThrows(PromptTuneException.class,
+                () -> Template.of("{text}").render(ex.get(0)));
+        assertMessage(slot, "'{text}'", "field 'text' is null in " + p + ":1", "string value");
+        PromptTuneException label = assertThrows(PromptTuneException.class, () -> ex.get(1).require("label", "label field"));
+        assertMessage(label, p + ":2", "label field 'label' is null", "its fields are: text, label (null)");
+        assertEquals("text (null)", ex.get(0).fieldNames().split(", ")[1], "listed after the fields with values");
+        assertThrows(PromptTuneException.class, () -> ExampleReader.read(write("twice.jsonl", "{\"a\": null, \"a\": \"x\"}\n")),
+                "a field given twice, once as null, is still given twice");
+    }
+
     @Test
     void jsonlAcceptsCrlfBomAndJsonExtension() throws IOException {
         Path p = write("data.json", "\uFEFF{\"a\": \"x\"}\r\n{\"a\": \"y\"}\r\n");

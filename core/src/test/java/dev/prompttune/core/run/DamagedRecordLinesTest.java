@@ -39,9 +39,7 @@ class DamagedRecordLinesTest {
     @BeforeAll
     static void world() throws IOException {
         Path model = TinyWorld.model(Files.createDirectory(tmp.resolve("model")));
-        TinyWorld.split(tmp.resolve("train.jsonl"), 48, 1);
-        TinyWorld.split(tmp.resolve("dev.jsonl"), 16, 2);
-        TinyWorld.split(tmp.resolve("test.jsonl"), 16, 3);
+        TinyWorld.splits(tmp, 48, 16, 16);
         session = new Session();
         PromptTuneSpec spec = PromptTuneSpec.builder().name("damaged").model(model.toString())
                 .train(tmp.resolve("train.jsonl")).dev(tmp.resolve("dev.jsonl")).test(tmp.resolve("test.jsonl"))

@@ -44,9 +44,7 @@ class MemoryFlatTest {
     @BeforeAll
     static void world() throws IOException {
         model = TinyWorld.model(Files.createDirectory(tmp.resolve("model")));
-        TinyWorld.split(tmp.resolve("train.jsonl"), 100, 1);
-        TinyWorld.split(tmp.resolve("dev.jsonl"), 30, 2);
-        TinyWorld.split(tmp.resolve("test.jsonl"), 30, 3);
+        TinyWorld.splits(tmp, 100, 30, 30);
         session = new Session();
     }
 

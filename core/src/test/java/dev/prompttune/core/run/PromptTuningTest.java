@@ -43,9 +43,10 @@ class PromptTuningTest {
     @BeforeAll
     static void world() throws IOException {
         model = TinyWorld.model(Files.createDirectory(tmp.resolve("model")));
-        train = TinyWorld.split(tmp.resolve("train.jsonl"), 300, 1);
-        dev = TinyWorld.split(tmp.resolve("dev.jsonl"), 80, 2);
-        test = TinyWorld.split(tmp.resolve("test.jsonl"), 80, 3);
+        TinyWorld.splits(tmp, 300, 80, 80);
+        train = tmp.resolve("train.jsonl");
+        dev = tmp.resolve("dev.jsonl");
+        test = tmp.resolve("test.jsonl");
         session = new Session();
     }
 

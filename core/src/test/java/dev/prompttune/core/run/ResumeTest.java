@@ -43,9 +43,7 @@ class ResumeTest {
     @BeforeAll
     static void world() throws IOException {
         model = TinyWorld.model(Files.createDirectory(tmp.resolve("model")));
-        TinyWorld.split(tmp.resolve("train.jsonl"), 48, 1);
-        TinyWorld.split(tmp.resolve("dev.jsonl"), 16, 2);
-        TinyWorld.split(tmp.resolve("test.jsonl"), 16, 3);
+        TinyWorld.splits(tmp, 48, 16, 16);
         session = new Session();
         uninterrupted = run(spec().name("full").build());
     }

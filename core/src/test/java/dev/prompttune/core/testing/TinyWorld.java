@@ -52,6 +52,20 @@ public final class TinyWorld {
     }
 
     /**
+     * {@code train.jsonl}, {@code dev.jsonl} and {@code test.jsonl} of the marker task in {@code dir} (made if
+     * missing), from seeds 1, 2 and 3; dev and test share no input with train, as held-out splits should.
+     *
+     * @return {@code dir}
+     */
+    public static Path splits(Path dir, int train, int dev, int test) throws IOException {
+        Files.createDirectories(dir);
+        Set<String> trainTexts = write(dir.resolve("train.jsonl"), train, 1, Set.of());
+        write(dir.resolve("dev.jsonl"), dev, 2, trainTexts);
+        write(dir.resolve("test.jsonl"), test, 3, trainTexts);
+        return dir;
+    }
+
+    /**
      * As {@link #split}, leaving out texts in {@code heldOutFrom} (a held-out split shares no input with train);
      * returns the texts written.
      */
@@ -85,10 +99,7 @@ public final class TinyWorld {
      */
     public static Path home(Path dir) throws IOException {
         model(dir.resolve("models").resolve("tiny"));
-        Path task = Files.createDirectories(dir.resolve("data").resolve("tasks").resolve("markers"));
-        Set<String> train = write(task.resolve("train.jsonl"), 200, 1, Set.of());
-        write(task.resolve("dev.jsonl"), 40, 2, train);
-        write(task.resolve("test.jsonl"), 60, 3, train);
+        Path task = splits(dir.resolve("data").resolve("tasks").resolve("markers"), 200, 40, 60);
         Files.writeString(task.resolve("task.json"), """
                 {"name": "markers", "template": "classify: {text}", "label_field": "label",
                  "verbalizer": {"a": "good", "b": "never"}}
