@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.run.PromptTuning;
@@ -9,6 +10,9 @@ import dev.prompttune.core.run.TaskSetup;
 import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.spec.ModelResolver;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.spec.TaskResolver;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -88,8 +92,17 @@ final class LiteralBlock {
                 // it is read without the failed settings) and the prompt files.
                 boolean modelKnown = modelKnown(spec, replay);
                 List<Problem> out = new ArrayList<>();
-                if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
-                    for (Problem problem : dataProblems(spec, modelKnown, block, out)) {
+                TuneSpec checked = spec;
+                Replay checkedReplay = replay;
+                if (replay.failed().stream().anyMatch(DATA_KEYWORDS::contains)) {
+                    // A dev or test file that does not exist: the data is read again with the training file in its
+                    // place, so that the template and labels are checked too (a missing file hid both).
+                    checked = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
+                    checked.heldOutMayBeMissing = true;
+                    checkedReplay = replay(block, checked, literals, writtenByScript, Set.of());
+                }
+                if (DATA_CHECKED_WITHOUT.containsAll(checkedReplay.failed())) {
+                    for (Problem problem : dataProblems(checked, modelKnown, block, out)) {
                         problemsHiddenBy(problem, verb, block, literals, writtenByScript, out);
                     }
                 }
@@ -127,8 +140,8 @@ final class LiteralBlock {
         if (!verb.equals("baseline") && statements(block).stream().noneMatch(st -> st instanceof ExpressionStatement es
                 && es.getExpression() instanceof MethodCallExpression call && "save".equals(call.getMethodAsString()))) {
             // The default record folder (runs, under the folder the command runs in); a `save` is checked on its line.
-            for (java.nio.file.Path save : specs.stream().map(PromptTuneSpec::save).distinct().toList()) {
-                String problem = dev.prompttune.core.io.PathProblems.cannotCreate(save);
+            for (Path save : specs.stream().map(PromptTuneSpec::save).distinct().toList()) {
+                String problem = PathProblems.cannotCreate(save);
                 if (problem != null) {
                     out.add(new Problem("cannot create a run record under " + save + ": " + problem + "; allowed: a "
                             + "folder this user can write, given with save 'DIR'", null));
@@ -163,24 +176,67 @@ final class LiteralBlock {
         }
         List<Problem> added = new ArrayList<>();
         for (PromptTuneSpec s : specs) {
-            try {
-                TaskSetup task = TaskSetup.resolve(s);
-                PromptTuning.Prepared prepared = modelKnown ? resolvedOrNull(s, task) : null;
-                if (prepared != null) {
-                    // The label words against the model's tokenizer too (a slot problem hid them).
-                    PromptTuning.checkLabelTokens(s, prepared, Session.shared());
-                }
-            } catch (PromptTuneException e) {
-                Problem p = new Problem(e.getMessage(), cause(block, e.getMessage()));
-                if (!out.contains(p)) {
-                    out.add(p);
-                    added.add(p);
-                }
-            } catch (RuntimeException e) {
-                // not a user error: the run will say what it is
-            }
+            checkData(heldOutStandIns(s), modelKnown, block, out, added);
         }
         return added;
+    }
+
+    /**
+     * Adds the first problem {@link TaskSetup#resolve} finds in {@code s}'s data (and, with the model known, in its
+     * label words against the model's tokenizer) to {@code out} and {@code added}, once.
+     */
+    private static void checkData(PromptTuneSpec s, boolean modelKnown, ClosureExpression block, List<Problem> out,
+                                    List<Problem> added) {
+        try {
+            TaskSetup task = TaskSetup.resolve(s);
+            PromptTuning.Prepared prepared = modelKnown ? resolvedOrNull(s, task) : null;
+            if (prepared != null) {
+                // The label words against the model's tokenizer too (a slot problem hid them).
+                PromptTuning.checkLabelTokens(s, prepared, Session.shared());
+            }
+        } catch (PromptTuneException e) {
+            Problem p = new Problem(e.getMessage(), cause(block, e.getMessage()));
+            if (!out.contains(p)) {
+                out.add(p);
+                added.add(p);
+            }
+        } catch (RuntimeException e) {
+            // not a user error: the run will say what it is
+        }
+    }
+
+    /**
+     * {@code s} with the training file in place of a dev or test file that does not exist (kept by a replay with
+     * {@link TuneSpec#heldOutMayBeMissing}; its refusal is reported on its own line), so that the template and labels
+     * are still checked against the training data. (Dropping it instead would carve a dev split from train, whose own
+     * checks, one class in a tiny carve, could report what the real run never would.)
+     */
+    private static PromptTuneSpec heldOutStandIns(PromptTuneSpec s) {
+        boolean devMissing = s.dev() != null && !Files.isRegularFile(s.dev());
+        boolean testMissing = s.test() != null && !Files.isRegularFile(s.test());
+        if (!devMissing && !testMissing) {
+            return s;
+        }
+        Path train = s.train() != null ? s.train() : s.data() != null ? taskTrainOrNull(s.data()) : null;
+        if (train == null) {
+            return s;
+        }
+        PromptTuneSpec.Builder b = s.toBuilder().train(train);
+        if (devMissing) {
+            b.dev(train);
+        }
+        if (testMissing) {
+            b.test(train);
+        }
+        return b.build();
+    }
+
+    private static Path taskTrainOrNull(String task) {
+        try {
+            return TaskResolver.resolve(task).train();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -210,6 +266,7 @@ final class LiteralBlock {
                                          List<Problem> out) {
         if (problem.where() instanceof MethodCallExpression call && RETRIED_WITHOUT.contains(call.getMethodAsString())) {
             TuneSpec without = verb.equals("sweep") ? new SweepSpec() : new TuneSpec();
+            without.heldOutMayBeMissing = true; // a missing dev or test file is reported already
             Replay replay = replay(block, without, literals, writtenByScript, Set.of(call.getMethodAsString()));
             if (DATA_CHECKED_WITHOUT.containsAll(replay.failed())) {
                 dataProblems(without, modelKnown(without, replay), block, out);

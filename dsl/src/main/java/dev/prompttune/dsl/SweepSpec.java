@@ -116,14 +116,29 @@ public final class SweepSpec extends TuneSpec {
     /** Init values: {@code 'random'}, {@code 'vocab'}, {@code 'labels'}, {@code text('…')}, {@code file('…')}. */
     public SweepSpec init(Object first, Object... more) {
         List<PromptInit> values = new ArrayList<>();
+        String firstRefusal = null;
+        List<String> alsoRefused = new ArrayList<>();
         for (Object o : list(first, more)) {
-            if (o instanceof PromptInit p) {
-                values.add(p);
-            } else if (o instanceof CharSequence s) {
-                values.add(PromptInit.parse(s.toString()));
-            } else {
-                throw new PromptTuneException("init value " + o + " is not known; allowed: random, vocab, labels, text('…'), file('…')");
+            try {
+                if (o instanceof PromptInit p) {
+                    values.add(p);
+                } else if (o instanceof CharSequence s) {
+                    values.add(PromptInit.parse(s.toString()));
+                } else {
+                    throw new PromptTuneException("init value " + o + " is not known; allowed: random, vocab, labels, "
+                            + "text('…'), file('…')");
+                }
+            } catch (PromptTuneException e) {
+                // Every bad value at once, as axis() does for the others: `init 'rand', 'vocb'` named 'rand' only.
+                if (firstRefusal == null) {
+                    firstRefusal = e.getMessage();
+                } else {
+                    alsoRefused.add("'" + o + "'");
+                }
             }
+        }
+        if (firstRefusal != null) {
+            throw refusedTogether(firstRefusal, alsoRefused);
         }
         return axis("init", values, TuneSpec::init);
     }
@@ -242,14 +257,19 @@ public final class SweepSpec extends TuneSpec {
             setters.add((spec, i) -> apply.accept(spec, v));
         }
         if (firstRefusal != null) {
-            throw new PromptTuneException(alsoRefused.isEmpty() ? firstRefusal
-                    : firstRefusal + " (and " + String.join(", ", alsoRefused) + " in the same list: refused too)");
+            throw refusedTogether(firstRefusal, alsoRefused);
         }
         if (labels.size() != new HashSet<>(labels).size()) {
             throw new PromptTuneException(keyword + " lists a value twice: " + labels);
         }
         axes.put(keyword, new Axis(keyword, List.copyOf(labels), List.copyOf(setters)));
         return this;
+    }
+
+    /** The first bad value's message, naming the list's other bad values after it. */
+    private static PromptTuneException refusedTogether(String firstRefusal, List<String> alsoRefused) {
+        return new PromptTuneException(alsoRefused.isEmpty() ? firstRefusal
+                : firstRefusal + " (and " + String.join(", ", alsoRefused) + " in the same list: refused too)");
     }
 
     /**

@@ -67,6 +67,12 @@ public class TuneSpec {
     /** Names the keyword method that called {@link #set}: one place, rather than a name beside each of 40 setters. */
     private static final StackWalker CALLER = StackWalker.getInstance();
 
+    /**
+     * Check-only ({@link LiteralBlock}): a dev or test file that does not exist is kept rather than refused, so that
+     * the template and labels can still be checked against the training file (the refusal is reported on its own).
+     */
+    boolean heldOutMayBeMissing;
+
     public TuneSpec() {}
 
     /** Applies one setting now (validating it) and remembers it, so a sweep can replay the block per grid point. */
@@ -225,7 +231,7 @@ public class TuneSpec {
     }
 
     public TuneSpec dev(Path v) {
-        Path p = existing(v);
+        Path p = heldOutMayBeMissing ? v : existing(v);
         return set(b -> b.dev(p));
     }
 
@@ -235,7 +241,7 @@ public class TuneSpec {
     }
 
     public TuneSpec test(Path v) {
-        Path p = existing(v);
+        Path p = heldOutMayBeMissing ? v : existing(v);
         return set(b -> b.test(p));
     }
 

@@ -80,6 +80,35 @@ class AllErrorsTest {
         assertTrue(lines.get(1).startsWith("bad.groovy:5: "), lines.get(1));
     }
 
+    /**
+     * A dev or test file that does not exist stopped the data's checks: the template's slot, checked against the
+     * training file, was found only after the file was made.
+     */
+    @Test
+    void aMissingDevOrTestFileDoesNotHideATemplateMistake() throws Exception {
+        Path train = HomeExtension.home().resolve("data/tasks/markers/train.jsonl");
+        List<String> lines = errors("""
+                promptTune {
+                    model 'tiny'
+                    data train: '%s', dev: 'no-such-dev.jsonl', test: 'no-such-test.jsonl'
+                    template 'classify: {txt}'
+                }
+                sweep {
+                    model 'tiny'
+                    data train: '%s', test: 'no-such-test.jsonl'
+                    length 1, 2
+                    labels a: 'good', b: 'good'
+                    template 'classify: {txt}'
+                }
+                """.formatted(train, train));
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        assertEquals("bad.groovy:3: data file no-such-dev.jsonl does not exist", lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:4: template slot '{txt}' has no field in " + train + ":1"), lines.get(1));
+        assertEquals("bad.groovy:8: data file no-such-test.jsonl does not exist", lines.get(2));
+        assertTrue(lines.get(3).startsWith("bad.groovy:10: "), lines.get(3));
+        assertTrue(lines.get(4).startsWith("bad.groovy:11: template slot '{txt}' has no field"), lines.get(4));
+    }
+
     @Test
     void aMissingDataDoesNotHideATypo() {
         List<String> lines = errors("""

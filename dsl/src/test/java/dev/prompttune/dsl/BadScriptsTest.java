@@ -99,6 +99,8 @@ class BadScriptsTest {
                 // Every bad value of a sweep's list (it named the first only).
                 bad("sweep {\n    model 'tiny'\n    data 'markers'\n    length 5, 0, -2\n}\n", 4,
                         "length is 0; allowed: length >= 1 (and -2 in the same list: refused too)"),
+                bad("sweep {\n    model 'tiny'\n    data 'markers'\n    init 'rand', 'labels', 'vocb'\n}\n", 4,
+                        "init 'rand' is not known", "(and 'vocb' in the same list: refused too)"),
                 bad(head + "    seed -1\n}\n", 4, "write `seed(-1)`"),
                 bad(head + "    labels([:])\n}\n", 4, "labels is {}"),
                 // Found before anything runs, on the template's line (it used to be the block's line, at run time).
