@@ -139,6 +139,40 @@ class KeywordsTest {
     }
 
     /** The Java twin: the same block as a Consumer<TuneSpec> gives the same spec. */
+    /**
+     * A script's {@code @Field} variables are seen inside blocks, sweeps and nested optimizer blocks (they were
+     * "unknown keyword 'n'" at compile time, and a missing property when run).
+     */
+    @Test
+    void scriptFieldsAreSeenInsideBlocks() {
+        Recording r = new Recording();
+        PromptTuneSpec spec = r.last("""
+                import groovy.transform.Field
+                @Field int n = 7
+                @Field String tmpl = 'classify: {text}'
+                @Field double rate = 0.002
+                promptTune {
+                    model 'tiny'; data 'markers'
+                    length n
+                    template tmpl
+                    optimizer('adamw') { lr rate }
+                }
+                """);
+        assertEquals(7, spec.length());
+        assertEquals("classify: {text}", spec.template());
+        assertEquals(0.002, spec.lr());
+        r.last("""
+                import groovy.transform.Field
+                @Field int n = 2
+                sweep {
+                    model 'tiny'; data 'markers'
+                    length n, n + 1
+                }
+                """);
+        assertEquals(List.of(2, 3), r.specs.subList(r.specs.size() - 2, r.specs.size()).stream()
+                .map(PromptTuneSpec::length).toList());
+    }
+
     @Test
     void javaTwinBuildsTheSameSpec() {
         String script = """
