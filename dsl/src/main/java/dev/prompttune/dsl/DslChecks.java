@@ -439,14 +439,26 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
     }
 
-    /** Each keyword of a baseline block that the baseline would ignore (a prompt's setting), at its line. */
+    /**
+     * Each keyword of a baseline block that the baseline would refuse (a prompt's setting), at its line: also inside an
+     * {@code if}, a loop or a closure of the block (they passed the check and failed the run), but not inside a
+     * keyword's own block ({@code optimizer('adamw') { lr … }}: the keyword is reported, its block is not the spec's).
+     */
     private void unusedBaselineSettings(String kind, ClosureExpression block) {
-        for (Statement statement : block.getCode() instanceof BlockStatement b ? b.getStatements() : List.of(block.getCode())) {
-            if (statement instanceof ExpressionStatement e && e.getExpression() instanceof MethodCallExpression call
-                    && call.isImplicitThis() && Baselines.PROMPT_ONLY_SETTINGS.contains(call.getMethodAsString())) {
-                error(Baselines.unusedMessage(kind, List.of(call.getMethodAsString())), call);
+        block.getCode().visit(new CodeVisitorSupport() {
+            @Override
+            public void visitMethodCallExpression(MethodCallExpression call) {
+                if (call.isImplicitThis() && Baselines.PROMPT_ONLY_SETTINGS.contains(call.getMethodAsString())) {
+                    error(Baselines.unusedMessage(kind, List.of(call.getMethodAsString())), call);
+                    return;
+                }
+                if (call.isImplicitThis() && TuneSpec.KEYWORDS.contains(call.getMethodAsString())) {
+                    call.getArguments().visit(this); // a keyword's arguments, but not its own block's calls
+                    return;
+                }
+                super.visitMethodCallExpression(call);
             }
-        }
+        });
     }
 
     /** The call's arguments as Java values, or null when any is not known before the script runs (or fails). */

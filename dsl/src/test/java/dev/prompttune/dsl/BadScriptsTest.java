@@ -90,6 +90,9 @@ class BadScriptsTest {
                 // A prompt's setting in a baseline block was ignored without a word (model tuning trains at 1e-3).
                 bad("def b = baseline('modelTuning') {\n    model 'tiny'; data 'markers'\n    lr 99\n}\n", 3,
                         "baseline 'modelTuning' does not use lr: it is a prompt or run-record setting", "Adafactor at 0.001"),
+                // Nested in an `if`: --check said ok and the run refused it at the block's line.
+                bad("def b = baseline('design') {\n    model 'tiny'; data 'markers'\n    if (true) {\n        length 5\n    }\n}\n", 4,
+                        "baseline 'design' does not use length"),
                 bad("promptTune {\n    model 'tiny'\n    data 'markers'\n    length 20\n", 1, "'{' on this line is never closed"),
                 bad(head + "    steps 10\n    length 20)\n}\n", 5, "')' has no matching '('"),
                 // Groovy reported the block's '{' (line 1) for an expression left open before the block's end.
