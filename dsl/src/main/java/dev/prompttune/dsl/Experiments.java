@@ -298,7 +298,7 @@ public class Experiments {
     public Evaluation evaluate(PromptTuneRun run, String file) {
         requireScriptGoesOn("evaluating " + (run == null ? "a run" : run.name()) + " on " + file);
         PromptTuneSpec spec = Arguments.run(run, "evaluate").spec().toBuilder().test(existing(file)).build();
-        ExperimentContext ctx = ExperimentContext.of(session, spec);
+        ExperimentContext ctx = ExperimentContext.toScore(session, spec);
         try (SoftPrompt prompt = prompt(run, ctx)) {
             ScoredSplit scored = ctx.scoreTest(prompt, "evaluate: " + file).requireFiniteScores("evaluate: " + file);
             return new Evaluation(run.name(), file, ctx.metric(), scored.value(), Double.NaN, scored.predictions());
@@ -375,7 +375,7 @@ public class Experiments {
                         + "; members must share model, data, template, labels, placement and calibrate");
             }
         }
-        ExperimentContext ctx = ExperimentContext.of(session, first);
+        ExperimentContext ctx = ExperimentContext.toScore(session, first);
         List<SoftPrompt> prompts = new ArrayList<>();
         try {
             for (PromptTuneRun m : members) {

@@ -183,12 +183,12 @@ final class PromptFiles {
     }
 
     /**
-     * The initialiser a prompt file records, or null: none recorded, one not readable, or a file's (the spec would
-     * then need that file again, which predicting from this prompt does not).
+     * The initialiser a prompt file records, or null: none recorded, or one not readable. A file's is kept as its
+     * path (the run shows how it began): predicting, scoring and ensembles never read it, so it may be gone.
      */
     private static PromptInit init(PromptMetadata m) {
         Object kind = m.init().get("kind");
-        if (!(kind instanceof String k) || k.equals("file") || !PromptInit.KINDS.contains(k)) {
+        if (!(kind instanceof String k) || !PromptInit.KINDS.contains(k)) {
             return null;
         }
         try {

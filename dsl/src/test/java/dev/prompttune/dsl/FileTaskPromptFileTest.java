@@ -121,6 +121,32 @@ class FileTaskPromptFileTest {
         }
     }
 
+    /**
+     * A prompt that began from {@code init file(…)} is shown as such when loaded (it showed init 'labels', the default)
+     * and, with that file gone, still predicts, is scored and joins an ensemble: none of them reads it.
+     */
+    @Test
+    void aPromptFromAnInitFileIsLoadedAsSuchAndScoresWithoutIt() throws Exception {
+        Path test = HomeExtension.home().resolve("data/tasks/markers/test.jsonl");
+        try (Session session = new Session()) {
+            Experiments ex = new Experiments(session);
+            PromptTuneRun first = ex.promptTune(s -> s.model("tiny").data("markers").name("first").length(4).steps(2)
+                    .batch(8).evalEvery(1).save(tmp.resolve("runs").toString()));
+            Path start = ex.savePrompt(first, tmp.resolve("start/first").toString());
+            PromptTuneRun second = ex.promptTune(s -> s.model("tiny").data("markers").init(s.file(start.toString()))
+                    .name("second").length(4).steps(2).batch(8).evalEvery(1).save(tmp.resolve("runs").toString()));
+            Path saved = ex.savePrompt(second, tmp.resolve("saved/second").toString());
+            deleteTree(start.getParent());
+
+            PromptTuneRun loaded = ex.loadPrompt(saved.toString());
+            assertEquals("file('" + start + "')", loaded.spec().init().toString(), "how the prompt began");
+            assertTrue(!ex.predict(loaded, java.util.Map.of("text", "most weather any")).label().isEmpty());
+            assertEquals(second.test(), ex.evaluate(loaded, test.toString()).value(), 0.0);
+            assertEquals(second.test(), ex.evaluate(second, test.toString()).value(), 0.0, "the run itself too");
+            assertTrue(!ex.ensemble(java.util.List.of(second, first)).table().isBlank(), "members from an init file that is gone");
+        }
+    }
+
     /** A prompt file whose recorded template is broken is refused when loaded (it loaded, and predict failed later). */
     @Test
     void aPromptFileWithABrokenTemplateIsRefusedWhenLoaded() throws Exception {

@@ -69,7 +69,7 @@ public final class DatasetScoring {
             return rows.sparkSession().createDataFrame(List.of(), withResults(schema));
         }
         Map<PromptTuneRun, ExperimentContext> contexts = new IdentityHashMap<>();
-        rowRuns.forEach(r -> contexts.computeIfAbsent(r, x -> ExperimentContext.of(session, x.spec())));
+        rowRuns.forEach(r -> contexts.computeIfAbsent(r, x -> ExperimentContext.toPredict(session, x.spec())));
         float[][] scores = MixedScoring.score(session, rowRuns, contexts, examples,
                 SparkContexts.specOf(rows.sparkSession().sparkContext()));
         int[] predicted = RankClassifier.argmax(scores);

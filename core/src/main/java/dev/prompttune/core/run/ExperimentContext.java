@@ -46,6 +46,11 @@ public final class ExperimentContext {
         return new ExperimentContext(session, new PromptTuning(session).prepare(requested));
     }
 
+    /** The context scoring a trained prompt needs ({@link PromptTuning#prepareToScore}): not its init file. */
+    public static ExperimentContext toScore(Session session, PromptTuneSpec spec) {
+        return new ExperimentContext(session, new PromptTuning(session).prepareToScore(spec));
+    }
+
     /** The context {@code predict} needs ({@link PromptTuning#prepareToPredict}): no training data required. */
     public static ExperimentContext toPredict(Session session, PromptTuneSpec spec) {
         return new ExperimentContext(session, new PromptTuning(session).prepareToPredict(spec));

@@ -140,7 +140,17 @@ public final class PromptTuning {
      */
     public Prepared prepareToPredict(PromptTuneSpec requested) {
         PromptTuneSpec spec = asRun(requested);
-        return resolve(spec, TaskSetup.toPredict(spec));
+        return resolveForScoring(spec, TaskSetup.toPredict(spec));
+    }
+
+    /**
+     * A spec resolved for scoring a trained prompt on its data (evaluate, ensemble, eval of a record): the task and
+     * model as {@link #prepare} checks them, but not the prompt file it began from (scoring does not read it: a run
+     * whose init file was moved since still scores), and no step-memory check, since nothing trains.
+     */
+    public Prepared prepareToScore(PromptTuneSpec requested) {
+        PromptTuneSpec spec = asRun(requested);
+        return resolveForScoring(spec, TaskSetup.resolve(spec));
     }
 
     /** The spec as it runs: capped when this is a fast dev run ({@link FastDevRun}); a null one is refused. */
@@ -153,8 +163,8 @@ public final class PromptTuning {
 
     /** {@link #resolve(PromptTuneSpec)} with the spec's task already resolved ({@code task}). */
     public static Prepared resolve(PromptTuneSpec spec, TaskSetup task) {
-        Path modelDir = ModelResolver.resolve(spec.model());
-        T5Config config = T5Config.load(modelDir);
+        Prepared prepared = resolveForScoring(spec, task);
+        Path modelDir = prepared.modelDir();
         if (spec.init() instanceof FileInit file) {
             // Width, values, length and the embedding fingerprint now, before any weights load (the fingerprint from
             // the checkpoint's embedding table alone): a sweep whose second prompt file belongs to another model is
@@ -166,7 +176,13 @@ public final class PromptTuning {
                         spec.length() * loaded.width());
             }
         }
-        return new Prepared(spec, task, modelDir, config);
+        return prepared;
+    }
+
+    /** {@link #resolve(PromptTuneSpec, TaskSetup)} but the init file: the model directory and its config. */
+    private static Prepared resolveForScoring(PromptTuneSpec spec, TaskSetup task) {
+        Path modelDir = ModelResolver.resolve(spec.model());
+        return new Prepared(spec, task, modelDir, T5Config.load(modelDir));
     }
 
     /** A spec resolved and validated, not yet run. */
@@ -392,7 +408,7 @@ public final class PromptTuning {
     public ScoredSplit reevaluate(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
         RunRecord.requireDataFound(recordDir, saved.spec());
-        ExperimentContext experiment = ExperimentContext.of(session, saved.spec());
+        ExperimentContext experiment = ExperimentContext.toScore(session, saved.spec());
         PromptFile.Loaded loaded = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel);
         scoredSplit(experiment, saved.spec()).flatMap(split -> changedData(recordDir, loaded.metadata().dataFingerprints(),
                 split)).ifPresent(LOG::warn);

@@ -1,6 +1,5 @@
 package dev.prompttune.core.run;
 
-import dev.prompttune.core.testing.TinyWorld;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,12 +10,14 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.EngineThreads;
+import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.prompt.PromptInit;
 import dev.prompttune.core.prompt.ResidualReparam;
 import dev.prompttune.core.prompt.ResidualReparamTest;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.io.SafetensorsWriter;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import dev.prompttune.core.testing.TinyWorld;
 import dev.prompttune.core.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,6 +86,25 @@ class PromptTuningTest {
         assertEquals(run.spec().toJson(), loaded.spec().toJson(), "the resolved spec round-trips");
         // Re-evaluated from the record alone: the same test metric.
         assertEquals(run.test(), new PromptTuning(session).reevaluate(record).value(), 0.0);
+    }
+
+    /**
+     * Scoring a trained prompt does not read the file it began from: a run from {@code init file(…)} whose file was
+     * moved since is still re-evaluated from its record (it failed: "init file: … does not exist"). Training from it
+     * still reads it.
+     */
+    @Test
+    void aRecordWhoseInitFileIsGoneStillScores() throws IOException {
+        PromptTuneRun first = new PromptTuning(session).execute(spec().name("first").steps(4).evalEvery(2).build(), List.of());
+        Path init = tmp.resolve("init-gone.safetensors");
+        Files.copy(first.record().resolve("prompt.safetensors"), init);
+        Files.copy(first.record().resolve("prompt.json"), tmp.resolve("init-gone.json"));
+        PromptTuneSpec fromFile = spec().name("from-file").init(new FileInit(init)).steps(4).evalEvery(2).build();
+        PromptTuneRun run = new PromptTuning(session).execute(fromFile, List.of());
+        Files.delete(init);
+        assertEquals(run.test(), new PromptTuning(session).reevaluate(run.record()).value(), 0.0);
+        PromptTuneException training = assertThrows(PromptTuneException.class, () -> new PromptTuning(session).prepare(fromFile));
+        assertTrue(training.getMessage().contains(init + " does not exist"), training.getMessage());
     }
 
     @Test
