@@ -30,7 +30,7 @@ class EmptyPathsTest {
                 bad("importPeft('')", "PEFT adapter is an empty path; allowed: a PEFT adapter folder (adapter_config.json and "
                         + "adapter_model.safetensors)"),
                 bad(RUN + "exportPeft(r, '')", "adapter folder is an empty path; allowed: a folder for the adapter (new, or one "
-                        + "whose adapter files may be replaced)"),
+                        + "whose adapter files may be replaced) that this user can write"),
                 bad(RUN + "evaluate(r, '')", "data file is an empty path; allowed: a file"),
                 bad(RUN + "savePrompt(r, '')", "prompt file is an empty path; allowed: DIR/NAME (writes DIR/NAME.safetensors "
                         + "and DIR/NAME.json)"),
