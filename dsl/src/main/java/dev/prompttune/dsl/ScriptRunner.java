@@ -25,6 +25,7 @@ import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
+import org.codehaus.groovy.control.customizers.CompilationCustomizer;
 import org.codehaus.groovy.control.customizers.ImportCustomizer;
 import org.codehaus.groovy.control.messages.ExceptionMessage;
 import org.codehaus.groovy.control.messages.Message;
@@ -44,9 +45,20 @@ public final class ScriptRunner {
     private static final String STC_PREFIX = "[Static type checking] - ";
 
     private final Experiments experiments;
+    private final List<CompilationCustomizer> extraCustomizers;
 
     public ScriptRunner(Experiments experiments) {
+        this(experiments, List.of());
+    }
+
+    /**
+     * A runner whose scripts also get {@code extra} after {@link #configuration()}'s own customizers: a notebook kernel
+     * adds interrupt checks and refuses {@code System.exit}, which a command-line script keeps (its Ctrl-C and exit
+     * status are the process's).
+     */
+    public ScriptRunner(Experiments experiments, List<? extends CompilationCustomizer> extra) {
         this.experiments = experiments;
+        this.extraCustomizers = List.copyOf(extra);
     }
 
     /** The compiler settings of every prompttune script (a notebook kernel uses the same). */
@@ -83,7 +95,9 @@ public final class ScriptRunner {
         Binding binding = new Binding();
         binding.setVariable(PromptTuneScript.EXPERIMENTS, experiments);
         // Not closed: the script's classes (closures included) stay loadable while the script runs.
-        GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), configuration());
+        CompilerConfiguration config = configuration();
+        extraCustomizers.forEach(config::addCompilationCustomizers);
+        GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), config);
         // The first compilation in a JVM clears the thread's interrupt flag (measured: Groovy 4's cold start), and with
         // it a Ctrl-C or stop button pressed while the script was read: the run would then train to the end. The flag
         // is held back while Groovy compiles and set again after.

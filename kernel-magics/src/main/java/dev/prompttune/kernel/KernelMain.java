@@ -40,6 +40,7 @@ public final class KernelMain {
     static void run(Path connectionFile, AtomicReference<PromptTuneKernel> kernelRef) throws Exception {
         dev.prompttune.core.model.EngineSetup.configure(); // offline, and a usable home for DJL's natives cache
         KernelExit.onSigterm(kernelRef);
+        ExitReport.install();
         ParentWatcher.watchFromEnvironment(() -> {
             System.err.println("prompttune kernel: client process " + System.getenv(ParentWatcher.ENV) + " is gone; exiting");
             KernelExit.afterCell(kernelRef.get(), 0);

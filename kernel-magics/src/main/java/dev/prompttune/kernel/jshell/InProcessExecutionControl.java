@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code Thread.sleep}/{@code wait} return at once; only if the code is still running after a grace
  *       period does it fall back to JShell's own stop (ThreadGroup.stop on JDK 17, the instrumented
  *       stop checks on JDK 22+).</li>
+ *   <li><b>No exit.</b> A cell's {@code System.exit} / {@code Runtime.exit} / {@code halt} calls are refused
+ *       ({@link #load}).</li>
  * </ul>
  * Code runs in this JVM, loaded by a child of the system class loader, so cells share static state
  * with the kernel (e.g. {@code dev.prompttune.kernel.Notebook}).
@@ -89,6 +91,16 @@ public class InProcessExecutionControl extends LocalExecutionControl {
                 throw new InternalException("cannot read " + className + "." + varName + ": " + e);
             }
         }
+    }
+
+    /** Cell classes load with their exit calls refused ({@link ExitCallRewriter}). */
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        ClassBytecodes[] guarded = new ClassBytecodes[cbcs.length];
+        for (int i = 0; i < cbcs.length; i++) {
+            guarded[i] = new ClassBytecodes(cbcs[i].name(), ExitCallRewriter.rewrite(cbcs[i].bytecodes()));
+        }
+        super.load(guarded);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.prompttune.kernel.magics;
 
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.dsl.Experiments;
-import dev.prompttune.dsl.ScriptRunner;
 import dev.prompttune.dsl.SweepResult;
 import dev.prompttune.kernel.Bindings;
 import dev.prompttune.kernel.CooperativeInterrupt;
@@ -37,7 +36,7 @@ public final class GroovyMagic {
         try (DisplayPublisher publisher = new DisplayPublisher(kernel)) {
             Experiments ex = NotebookRuns.get().experiments(new LiveProgress(publisher));
             try {
-                value = CooperativeInterrupt.run(() -> new ScriptRunner(ex).run(script, "cell"));
+                value = CooperativeInterrupt.run(() -> GroovyCells.runner(ex).run(script, "cell"));
             } finally {
                 // Also when the cell stops on an error (a verb refused after the stop button): its runs are recorded,
                 // and %prompts, %compare and later cells know them.

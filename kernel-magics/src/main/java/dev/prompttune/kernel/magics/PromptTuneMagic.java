@@ -2,7 +2,6 @@ package dev.prompttune.kernel.magics;
 
 import dev.prompttune.core.run.PromptTuneRun;
 import dev.prompttune.dsl.Experiments;
-import dev.prompttune.dsl.ScriptRunner;
 import dev.prompttune.kernel.Bindings;
 import dev.prompttune.kernel.CooperativeInterrupt;
 import dev.prompttune.kernel.Notebook;
@@ -35,7 +34,7 @@ final class PromptTuneMagic {
         PromptTuneRun run;
         try (DisplayPublisher publisher = new DisplayPublisher(kernel)) {
             Experiments ex = NotebookRuns.get().experiments(new LiveProgress(publisher));
-            run = CooperativeInterrupt.run(() -> (PromptTuneRun) new ScriptRunner(ex).run(script, "cell"));
+            run = CooperativeInterrupt.run(() -> (PromptTuneRun) GroovyCells.runner(ex).run(script, "cell"));
         }
         NotebookRuns.get().put(run.name(), run);
         if (name != null) {
