@@ -128,6 +128,11 @@ public final class Notebook {
         }
     }
 
+    /** Called by code the magic transpiler generates for a magic it refuses (an unclosed quote): fails with {@code message}. */
+    public static Object refuseMagic(String message) {
+        throw new MagicError(message);
+    }
+
     /**
      * A magic that does not exist, named with the ones that do (the kernel's own text was "Undefined line magic
      * 'nearst'", with no hint of what to write).

@@ -65,6 +65,23 @@ class PromptTuneKernelTest {
     }
 
     @Test
+    void anUnclosedQuoteInAMagicsArgumentsIsRefused() {
+        String allowed = "; allowed: double quotes in pairs around a value with spaces (\"two words\"), \\\" for a quote inside one";
+        for (String[] c : new String[][] {
+                {"%predict a \"unclosed", "%predict", "a \"unclosed"},
+                {"int x = 1;\n  %predict a text=\"unclosed", "%predict", "a text=\"unclosed"},
+                {"%loadPrompt \"/path/with space/p1 as c2", "%loadPrompt", "\"/path/with space/p1 as c2"},
+                {"%predict a \"say \\\"hi\\\"", "%predict", "a \"say \\\"hi\\\""},
+                {"%%groovy \"x\n1", "%%groovy", "\"x"}}) {
+            CellException e = assertThrows(CellException.class, () -> kernel.evalRaw(c[0]), c[0]);
+            assertEquals("unclosed quote in " + c[1] + " arguments: " + c[2] + allowed, e.evalue(), c[0]);
+        }
+        assertEquals(KernelVersion.describe(), kernel.evalRaw("%prompttune_version"), "no quote: as before");
+        CellException e = assertThrows(CellException.class, () -> kernel.evalRaw("%prompttune_version \"a \\\" b\""));
+        assertTrue(e.evalue().contains("unexpected argument 'a \" b'"), "an escaped quote is inside the value: " + e.evalue());
+    }
+
+    @Test
     void unknownMagicFails() {
         CellException e = assertThrows(CellException.class, () -> kernel.evalRaw("%definitely_not_a_magic"));
         assertTrue(e.evalue().contains("definitely_not_a_magic"));

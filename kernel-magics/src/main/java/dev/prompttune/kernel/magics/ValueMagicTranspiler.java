@@ -31,6 +31,10 @@ public class ValueMagicTranspiler extends MagicTranspiler {
 
     @Override
     public String transpileCell(ParsedCellMagic magic) {
+        String unclosed = unclosedQuote(magic.rawArgsLine, magic.magicCall.name, "%%");
+        if (unclosed != null) {
+            return unclosed;
+        }
         String body = magic.magicCall.body;
         if (body.isBlank()) {
             body = "";
@@ -41,7 +45,41 @@ public class ValueMagicTranspiler extends MagicTranspiler {
 
     @Override
     public String transpileLine(ParsedLineMagic magic) {
+        String unclosed = unclosedQuote(magic.raw, magic.magicCall.name, "%");
+        if (unclosed != null) {
+            return unclosed;
+        }
         return JavaEvaluator.LINE_MAGIC_CALL + literal(magic.magicCall.name) + ", " + list(magic.magicCall.args) + ");";
+    }
+
+    /**
+     * A call that fails with one line when the magic's arguments leave a double quote open, else null. JJava's
+     * splitting takes the rest of the line as one quoted argument then, and {@code %predict a "unclosed} predicted
+     * the text {@code unclosed} as if it were closed. The check follows that splitting: {@code \"} is a quote inside
+     * an argument. The error comes when the cell runs (not here, while the cell is translated), as every magic's does.
+     */
+    static String unclosedQuote(String magicText, String name, String prefix) {
+        String written = magicText.strip();
+        String args = written.substring(Math.min(written.length(), prefix.length() + name.length())).strip();
+        boolean quoted = false;
+        boolean escaped = false;
+        for (int i = 0; i < args.length(); i++) {
+            char c = args.charAt(i);
+            if (c == '\\') {
+                escaped = !escaped;
+            } else if (c == '"') {
+                if (!escaped) {
+                    quoted = !quoted;
+                }
+                escaped = false;
+            }
+        }
+        if (!quoted) {
+            return null;
+        }
+        String message = "unclosed quote in " + prefix + name + " arguments: " + args + "; allowed: double quotes in "
+                + "pairs around a value with spaces (\"two words\"), \\\" for a quote inside one";
+        return JavaEvaluator.NOTEBOOK_CLASS + ".refuseMagic(" + literal(message) + ");";
     }
 
     private static String list(List<String> args) {
