@@ -55,7 +55,8 @@ final class PromptsMagic {
             rows.add(List.of(p.getFileName().toString().replaceFirst("\\.safetensors$", ""), "saved prompt", "", "", "", "", "", "",
                     "", p.toString()));
         }
-        for (Path record : records(dir)) {
+        List<Path> records = records(dir);
+        for (Path record : records) {
             if (shown.contains(record.toAbsolutePath().normalize())) {
                 continue;
             }
@@ -66,10 +67,20 @@ final class PromptsMagic {
         for (List<String> r : rows) {
             text.append(String.format(Locale.ROOT, "%-24s %-12s %-12s %-14s %-7s %6s %8s %8s %6s  %s%n", r.toArray()));
         }
+        String note = null;
         if (rows.isEmpty()) {
-            text.append("(no runs yet: train one with %%promptTune NAME; no records under ").append(dir).append(")\n");
+            note = "(no runs yet: train one with %%promptTune NAME; no records under " + dir + ")";
+        } else if (a.get("dir") != null && records.isEmpty()) {
+            // The notebook's own runs are listed whatever the folder; without this line `--dir /etc` looked as if it
+            // had been read and the runs shown came from it.
+            note = "(--dir " + dir + " holds no run records (folders with a summary.json); the rows above are this "
+                    + "notebook's)";
         }
-        return RichOutput.of(text.toString()).html(Html.table(HEADER, rows));
+        if (note != null) {
+            text.append(note).append('\n');
+        }
+        String html = Html.table(HEADER, rows) + (note == null ? "" : "<p>" + Html.escape(note) + "</p>");
+        return RichOutput.of(text.toString()).html(html);
     }
 
     private static List<Path> records(Path dir) {
