@@ -180,6 +180,40 @@ class MagicsTests(unittest.TestCase):
         self.assertEqual(result(self.ok("longRun.record().resolve(\"prompt.safetensors\").toFile().isFile()")), "true")
         self.assertEqual(result(self.ok("6 * 7")), "42")
 
+    def test_7_interrupt_in_groovy_keeps_the_runs_best_prompt(self):
+        # %%groovy cells compile with Groovy's ThreadInterrupt (a busy Groovy loop must stop): a training inside one
+        # still stops at a step boundary and keeps its prompt and record, and the kernel stays usable.
+        code = "%%groovy\npromptTune {\n  name 'groovyRun'\n  model 'tiny'\n  data 'markers'\n  length 4\n" \
+               "  init 'labels'\n  steps 100000\n  batch 8\n  evalEvery 5\n}\n"
+        msg_id = self.kc.execute(code)
+        collect(self.kc, msg_id, 120, until=lambda t, c: t == "update_display_data" and "dev" in c["data"]["text/plain"])
+        self.km.interrupt_kernel()
+        collect(self.kc, msg_id, 120)
+        reply = reply_to(self.kc, msg_id)
+        self.assertIn(reply["status"], ("ok", "error"))
+        if reply["status"] == "error":
+            self.assertEqual(reply["ename"], "Interrupted", reply.get("evalue"))
+        assert_record_kept(self, "groovyRun")
+        self.assertIn("groovyRun", result(self.ok("%prompts")))
+        self.assertEqual(result(self.ok("6 * 7")), "42")
+
+
+def assert_record_kept(test, name):
+    """The run's one record under WORK/runs holds its prompt, an INTERRUPTED summary, no temp file; no JVM crash."""
+    records = []
+    for spec in glob.glob(os.path.join(WORK, "runs", "*", "spec.json")):
+        with open(spec) as f:
+            if json.load(f).get("name") == name:
+                records.append(os.path.dirname(spec))
+    test.assertEqual(len(records), 1, "one record for run %s under %s/runs" % (name, WORK))
+    record = records[0]
+    test.assertTrue(os.path.isfile(os.path.join(record, "prompt.safetensors")), "prompt kept in " + record)
+    with open(os.path.join(record, "summary.json")) as f:
+        summary = json.load(f)
+    test.assertEqual(summary["stop_reason"], "INTERRUPTED", summary)
+    test.assertEqual([], [p for p in os.listdir(record) if p.endswith(".tmp")], "no temp file left")
+    test.assertEqual([], glob.glob(os.path.join(WORK, "hs_err*")), "no JVM crash report")
+
 
 class KernelEndTests(unittest.TestCase):
     """A kernel that is stopped while a cell trains keeps the run (no lost work) and ends without a JVM crash.
@@ -210,19 +244,7 @@ class KernelEndTests(unittest.TestCase):
             km.cleanup_resources()
 
     def assert_kept(self, name):
-        records = []
-        for spec in glob.glob(os.path.join(WORK, "runs", "*", "spec.json")):
-            with open(spec) as f:
-                if json.load(f).get("name") == name:
-                    records.append(os.path.dirname(spec))
-        self.assertEqual(len(records), 1, "one record for run %s under %s/runs" % (name, WORK))
-        record = records[0]
-        self.assertTrue(os.path.isfile(os.path.join(record, "prompt.safetensors")), "prompt kept in " + record)
-        with open(os.path.join(record, "summary.json")) as f:
-            summary = json.load(f)
-        self.assertEqual(summary["stop_reason"], "INTERRUPTED", summary)
-        self.assertEqual([], [p for p in os.listdir(record) if p.endswith(".tmp")], "no temp file left")
-        self.assertEqual([], glob.glob(os.path.join(WORK, "hs_err*")), "no JVM crash report")
+        assert_record_kept(self, name)
 
     def test_sigterm_while_training_keeps_the_run_and_ends_cleanly(self):
         code = self.train_then("termRun", lambda km, kc: km.signal_kernel(signal.SIGTERM))
