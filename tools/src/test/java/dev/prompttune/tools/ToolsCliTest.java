@@ -66,7 +66,13 @@ class ToolsCliTest {
         // pretrain ends its process itself (ProcessExit, past libtorch's destructors): its options are read here.
         for (List<String> bad : List.of(
                 List.of("--span-lr", "NaN", "--span-lr is 'NaN'; allowed: a finite number >= 0"),
-                List.of("--span-steps", "-5", "--span-steps is '-5'; allowed: a whole number >= 0"),
+                List.of("--span-steps", "-5", "--span-steps is '-5'; allowed: a whole number >= 1"),
+                // 0 steps named a setting the user never gave ("warmupSteps = -1"), after the corpus was read.
+                List.of("--span-steps", "0", "--span-steps is '0'; allowed: a whole number >= 1"),
+                List.of("--lm-steps", "0", "--lm-steps is '0'; allowed: a whole number >= 1"),
+                List.of("--mix-steps", "0", "--mix-steps is '0'; allowed: a whole number >= 1"),
+                List.of("--batch", "2147483647", "--span-steps 4500 × --batch 2147483647 = 9663676411500 examples; allowed: "
+                        + "at most 2147483647 examples a phase (steps × batch)"),
                 List.of("--dtype", "bogus", "--dtype 'bogus' is not known; allowed: F32, BF16"),
                 List.of("--save", "yes", "--save is 'yes'; allowed: true or false"),
                 List.of("--phases", "bogus", "--phases 'bogus': 'bogus' is not a phase; allowed: a comma list of span, lm, mix"),
@@ -85,6 +91,18 @@ class ToolsCliTest {
                 dir.resolve("tok").toString(), "0");
         assertOneLine(List.of("EXTRA_IDS is '-1'; allowed: a whole number >= 0"), "tokenizer", empty.toString(),
                 dir.resolve("tok").toString(), "8000", "-1");
+        // An output that cannot be written is refused before the work that would fill it (it failed at the end).
+        Path words = java.nio.file.Files.writeString(dir.resolve("words.txt"), "the monkey was old\n");
+        assertOneLine(List.of("OUT_DIR " + words + " is a file; allowed: a folder this user can create and write"),
+                "tokenizer", words.toString(), words.toString(), "500");
+        if (java.nio.file.Files.isDirectory(Path.of("/proc/self"))) {
+            assertOneLine(List.of("OUT_DIR /proc/x cannot be created: /proc does not take new folders"),
+                    "tokenizer", words.toString(), "/proc/x", "500");
+            assertOneLine(List.of("--out /proc/x cannot be created: /proc does not take new folders"),
+                    "corpus", "--brown", "b", "--spam", "s", "--fortunes", "f", "--out", "/proc/x");
+        }
+        assertOneLine(List.of("--out " + words.resolve("data") + " cannot be created: " + words + " is a file, not a folder"),
+                "corpus", "--brown", "b", "--spam", "s", "--fortunes", "f", "--out", words.resolve("data").toString());
         assertOneLine(List.of("unknown option --bogus"), "probe", "--bogus");
         assertOneLine(List.of("bench --mode score compares scoring on clusters and needs at least one --cluster"),
                 "bench", "--mode", "score");

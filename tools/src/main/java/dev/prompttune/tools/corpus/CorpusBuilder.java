@@ -131,6 +131,8 @@ public final class CorpusBuilder {
         } catch (NumberFormatException e) {
             throw new PromptTuneException("--seed is '" + opts.get("seed") + "'; allowed: a whole number");
         }
+        // Before the sources are read and the tasks built: a folder that cannot be written failed only at the end.
+        dev.prompttune.tools.ToolArgs.requireWritableFolder("--out", Path.of(opts.get("out")));
         long t0 = System.nanoTime();
         CorpusBuilder b = new CorpusBuilder(seed, BrownCorpus.read(Path.of(opts.get("brown"))),
                 readMails(Path.of(opts.get("spam"))), readFortunes(Path.of(opts.get("fortunes"))));

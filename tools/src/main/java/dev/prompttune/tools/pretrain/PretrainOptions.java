@@ -106,6 +106,20 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                     + "weights; allowed with --phases mix and --mix-from-random true (here --phases " + o.phases()
                     + ", --mix-from-random " + o.mixFromRandom() + ")");
         }
+        // A phase draws steps × batch examples up front: past an int they cannot be counted (it was an
+        // ArithmeticException's stack trace), and a phase of 0 steps has no schedule (it named an internal setting).
+        for (String phase : o.phases().split(",")) {
+            int steps = switch (phase) {
+                case "span" -> o.spanSteps();
+                case "lm" -> o.lmSteps();
+                default -> o.mixSteps();
+            };
+            long examples = (long) steps * o.batch();
+            if (examples > Integer.MAX_VALUE) {
+                throw new PromptTuneException("--" + phase + "-steps " + steps + " × --batch " + o.batch() + " = " + examples
+                        + " examples; allowed: at most " + Integer.MAX_VALUE + " examples a phase (steps × batch)");
+            }
+        }
         if (o.check() > 0 && o.resume()) {
             throw new PromptTuneException("--check " + o.check() + " with --resume true: a check replays from step 0 and "
                     + "writes nothing; allowed: one of them");
@@ -128,14 +142,14 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
                 (float) real(a, "train-dropout", d.trainDropout),
                 (float) real(a, "saved-dropout", d.savedDropout),
                 integer(a, "batch", d.batch, 1),
-                integer(a, "span-steps", d.spanSteps, 0),
+                integer(a, "span-steps", d.spanSteps, 1),
                 integer(a, "span-chunk", d.spanChunk, 1),
                 (float) real(a, "span-lr", d.spanLr),
-                integer(a, "lm-steps", d.lmSteps, 0),
+                integer(a, "lm-steps", d.lmSteps, 1),
                 integer(a, "lm-chunk", d.lmChunk, 1),
                 integer(a, "lm-target", d.lmTarget, 1),
                 (float) real(a, "lm-lr", d.lmLr),
-                integer(a, "mix-steps", d.mixSteps, 0),
+                integer(a, "mix-steps", d.mixSteps, 1),
                 integer(a, "mix-input", d.mixInput, 1),
                 (float) real(a, "mix-lr", d.mixLr),
                 (float) real(a, "mix-saved-dropout", d.mixSavedDropout),
@@ -239,6 +253,27 @@ public record PretrainOptions(long seed, Path corpus, Path tokenizer, Path out,
 
     /** The values of {@code --init-embeddings}. */
     static final List<String> INIT_EMBEDDINGS = List.of("random", "ppmi");
+
+    /**
+     * Refuses a model shape whose largest weight would not fit a Java array (and so could not be initialised,
+     * checkpointed or saved): it failed with an overflow's stack trace, or a DJL message about shapes, once the
+     * model was built. Called once the tokenizer (the vocabulary size) is known.
+     */
+    public void requireWeightsFit(int vocabSize) {
+        Map<String, Long> weights = new LinkedHashMap<>();
+        weights.put("the vocabulary (" + vocabSize + ") × --d-model " + dModel, (long) vocabSize * dModel);
+        weights.put("--d-model " + dModel + " × --d-ff " + dFf, (long) dModel * dFf);
+        // Three ints multiplied: each below 2^31, so a double is exact enough to compare against 2^31.
+        double attention = (double) dModel * heads * dKv;
+        weights.put("--d-model " + dModel + " × --heads " + heads + " × --d-kv " + dKv,
+                attention > Long.MAX_VALUE ? Long.MAX_VALUE : (long) attention);
+        for (Map.Entry<String, Long> w : weights.entrySet()) {
+            if (w.getValue() > Integer.MAX_VALUE) {
+                throw new PromptTuneException("a weight of " + w.getKey() + " = " + w.getValue() + " values; allowed: at most "
+                        + Integer.MAX_VALUE + " values a weight (a Java array)");
+            }
+        }
+    }
 
     /** The T5 1.1 configuration (gated-GELU, untied head, no output scaling) of the model to build. */
     public T5Config config(int vocabSize) {

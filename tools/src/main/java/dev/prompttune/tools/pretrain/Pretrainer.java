@@ -24,6 +24,7 @@ import dev.prompttune.core.train.TrainingResult;
 import dev.prompttune.core.train.TrainingSettings;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.Optimizer;
+import dev.prompttune.tools.ToolArgs;
 import dev.prompttune.tools.pretrain.embed.PpmiEmbeddings;
 import dev.prompttune.tools.pretrain.mix.Passage;
 import java.nio.file.Path;
@@ -121,12 +122,27 @@ public final class Pretrainer {
     public List<PhaseResult> run() {
         List<PhaseResult> results = new ArrayList<>();
         List<String> phases = List.of(options.phases().split(","));
+        // Everything that would stop a build part-way is refused here, before the corpus is tokenized and long before
+        // the first checkpoint write: the output folder, the model's shape, the examples' memory.
+        if (options.check() == 0) { // a --check writes nothing
+            ToolArgs.requireWritableFolder("--out", options.out());
+        }
+        options.requireWeightsFit(tokenizer.vocabSize());
+        requireExamplesFit(phases);
         if (phases.contains("span") || phases.contains("lm")) {
             long t0 = System.nanoTime();
             corpus = PretrainCorpus.read(options.corpus(), tokenizer);
             double tokenizeSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "corpus: %,d paragraphs, %,d tokens (%.1f s)%n", corpus.paragraphs(), corpus.size(),
                     tokenizeSeconds);
+            // Both phases' chunk sizes before the span phase trains: the LM phase failing after it would lose nothing
+            // saved, but the user's time.
+            if (phases.contains("span")) {
+                requireChunks("--span-chunk", options.spanChunk());
+            }
+            if (phases.contains("lm")) {
+                requireChunks("--lm-chunk", options.lmChunk());
+            }
         }
         PhaseResult span = null;
         if (phases.contains("span")) {
@@ -149,6 +165,59 @@ public final class Pretrainer {
             }
         }
         return results;
+    }
+
+    /** Chunks a corpus phase needs: one in ten is held out (at most --dev-examples), so ten give one held-out example. */
+    static final int MIN_CHUNKS = 10;
+
+    /**
+     * Refuses a corpus too small for a phase of {@code chunk}-token chunks: with no chunk the example draw divided by
+     * zero, and with under {@link #MIN_CHUNKS} nothing was held out, so the held-out loss read 0 at every evaluation.
+     */
+    private void requireChunks(String option, int chunk) {
+        int chunks = corpus.chunkCount(chunk);
+        if (chunks >= MIN_CHUNKS) {
+            return;
+        }
+        long needed = (long) MIN_CHUNKS * chunk;
+        String allowed = "; allowed: a corpus of at least " + needed + " tokens (" + MIN_CHUNKS + " chunks of " + option + " "
+                + chunk + "; one in ten is held out for the validation loss), UTF-8 text, one paragraph a line";
+        throw new PromptTuneException("corpus " + options.corpus() + (corpus.size() == 0 ? " has no words"
+                : " has " + corpus.size() + " tokens, " + chunks + " chunk(s) of " + option + " " + chunk) + allowed);
+    }
+
+    /**
+     * Refuses phases whose examples (drawn up front, {@code steps × batch} of them) cannot fit in this JVM's heap even
+     * at their smallest (the chunk's tokens, 8 bytes each): they ran out of memory with a stack trace, after the corpus
+     * was tokenized and earlier phases trained.
+     */
+    private void requireExamplesFit(List<String> phases) {
+        long heap = Runtime.getRuntime().maxMemory();
+        for (String phase : phases) {
+            int steps = switch (phase) {
+                case "span" -> options.spanSteps();
+                case "lm" -> options.lmSteps();
+                default -> options.mixSteps();
+            };
+            int tokens = switch (phase) { // the fewest ids an example can hold, input and target together
+                case "span" -> options.spanChunk();
+                case "lm" -> options.lmChunk() / 2 + 2;
+                default -> 2;
+            };
+            String chunk = switch (phase) {
+                case "span" -> " of --span-chunk " + options.spanChunk() + " tokens";
+                case "lm" -> " of --lm-chunk " + options.lmChunk() + " tokens";
+                default -> "";
+            };
+            long examples = (long) steps * options.batch();
+            double bytes = examples * (tokens * 8.0 + 2 * 16); // two long[] with their headers
+            if (bytes > heap) {
+                throw new PromptTuneException(String.format(Locale.ROOT, "--%s-steps %d × --batch %d = %,d examples%s need "
+                        + "at least %.1f GiB for their token ids, more than this JVM's %.1f GiB; allowed: fewer steps, a "
+                        + "smaller batch%s (or a larger -Xmx in PROMPTTUNE_JAVA_OPTS)", phase, steps, options.batch(),
+                        examples, chunk, bytes / (1L << 30), heap / (double) (1L << 30), chunk.isEmpty() ? "" : " or shorter chunks"));
+            }
+        }
     }
 
     /** The model a build starts from when it starts from scratch: T5's initialisation, the head as {@link #rescaleHead}. */

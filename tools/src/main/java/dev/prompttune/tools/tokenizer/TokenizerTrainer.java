@@ -63,9 +63,8 @@ public final class TokenizerTrainer {
         int extraIds = args.length > 3 ? ToolArgs.integer("EXTRA_IDS", args[3], 0) : DEFAULT_EXTRA_IDS;
         int vocabSize = args.length > 2 ? ToolArgs.integer("VOCAB_SIZE", args[2], minVocabSize(extraIds)) : DEFAULT_VOCAB_SIZE;
         PathProblems.requireFile(corpus, "corpus");
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new PromptTuneException("OUT_DIR " + out + " is a file; allowed: a folder for tokenizer.json (new or existing)");
-        }
+        // Before training: a folder that cannot be written would fail only once the vocabulary is trained.
+        ToolArgs.requireWritableFolder("OUT_DIR", out);
         long t0 = System.nanoTime();
         Map<String, Long> words = countWords(corpus);
         if (words.isEmpty()) {
