@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A run record's checkpoint, {@code checkpoint.safetensors}: the trainer's whole state at a step boundary
@@ -40,9 +42,12 @@ import java.util.Set;
  * then a residual reparameterisation's MLP) and {@code optimizer.KEY.j} (state array j of the optimizer's parameter
  * KEY). The header's {@code prompttune.checkpoint} metadata is JSON: the step, the dev bookkeeping, every loss and
  * evaluation so far (doubles, exact in JSON), the optimizer's counters, and what the checkpoint must be resumed with:
- * the spec's fingerprint, the model's embedding fingerprint and the data's fingerprints.
+ * the spec's fingerprint, the model's embedding fingerprint and the data's fingerprints, and a SHA-256 of the tensors
+ * ({@code tensor_sha256}, verified on resume: a value changed in place since the write is refused).
  */
 public final class RunCheckpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoint.class);
 
     public static final String FILE = "checkpoint.safetensors";
     static final String METADATA_KEY = "prompttune.checkpoint";
@@ -156,6 +161,9 @@ public final class RunCheckpoint {
         meta.add("losses", RunRecord.GSON.toJsonTree(state.losses()));
         meta.add("evals", RunRecord.GSON.toJsonTree(state.evals()));
         meta.add("notes", RunRecord.GSON.toJsonTree(notes));
+        // The tensors' checksum, in the same header as what it vouches for (one atomic file): values changed in place
+        // but still finite pass every other check and would train on silently.
+        meta.addProperty(TENSOR_DIGEST, tensorDigest(state));
         out.metadata(METADATA_KEY, RunRecord.GSON.toJson(meta));
         out.write(recordDir.resolve(FILE));
     }
@@ -214,8 +222,72 @@ public final class RunCheckpoint {
         } catch (RuntimeException e) { // a metadata field missing or of the wrong type
             throw corrupt(file, "unreadable metadata (" + e.getMessage() + ")");
         }
-        requireFinite(file, state);
+        requireFinite(file, state); // first: a NaN or infinity is named with its tensor and index
+        requireUnchanged(file, state);
         return state;
+    }
+
+    /** The metadata field holding {@link #tensorDigest}; checkpoints written before it have none. */
+    static final String TENSOR_DIGEST = "tensor_sha256";
+
+    /**
+     * Refuses a checkpoint whose tensors differ from what was written (the recorded {@link #tensorDigest}). One written
+     * before checkpoints recorded it is resumed unverified, with a warning: refusing it would lose the run it holds.
+     */
+    private static void requireUnchanged(Path file, TrainerState state) {
+        String recorded;
+        try (SafetensorsFile in = SafetensorsFile.open(file)) {
+            JsonElement d = metadata(in).get(TENSOR_DIGEST);
+            recorded = d == null || d.isJsonNull() ? null : d.getAsString();
+        }
+        if (recorded == null) {
+            LOG.warn("{}: written before checkpoints recorded a checksum of their tensors, so a change since it was "
+                    + "written cannot be detected; resuming it unverified", file);
+            return;
+        }
+        String now = tensorDigest(state);
+        if (!recorded.equals(now)) {
+            throw corrupt(file, "its tensors changed since it was written (checksum " + abbreviated(now) + " now, "
+                    + abbreviated(recorded) + " when written)", "the checkpoint as prompttune wrote it, or start afresh "
+                    + "without it (delete " + file + ")");
+        }
+    }
+
+    /**
+     * {@code sha256:HEX} of every tensor a checkpoint holds: each tensor's name, length and float32 bits, tensors in
+     * name order. Taken over the values rather than the file's bytes, so that it is computed from the state being
+     * written (no second pass over the file) and compared with the state as read.
+     */
+    static String tensorDigest(TrainerState state) {
+        java.util.SortedMap<String, float[]> tensors = new java.util.TreeMap<>();
+        for (int i = 0; i < state.current().length; i++) {
+            tensors.put("current." + i, state.current()[i]);
+            tensors.put("best." + i, state.best()[i]);
+            tensors.put("last_good." + i, state.lastGood()[i]);
+        }
+        state.optimizer().slots().forEach((key, slot) -> {
+            for (int j = 0; j < slot.arrays().length; j++) {
+                tensors.put("optimizer." + key + "." + j, slot.arrays()[j]);
+            }
+        });
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.FloatBuffer floats = bytes.asFloatBuffer();
+            for (Map.Entry<String, float[]> t : tensors.entrySet()) {
+                digest.update(t.getKey().getBytes(StandardCharsets.UTF_8));
+                digest.update(bytes.clear().putLong(t.getValue().length).array(), 0, 8);
+                float[] v = t.getValue();
+                for (int from = 0; from < v.length; from += floats.capacity()) {
+                    int n = Math.min(floats.capacity(), v.length - from);
+                    floats.clear().put(v, from, n);
+                    digest.update(bytes.array(), 0, 4 * n);
+                }
+            }
+            return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -368,8 +440,11 @@ public final class RunCheckpoint {
     }
 
     private static PromptTuneException corrupt(Path file, String problem) {
-        return new Corrupt(file + ": corrupt checkpoint: " + problem + "; allowed: the checkpoint prompttune "
-                + "wrote (saves are atomic: a killed process leaves the previous one whole, so a damaged one was changed "
-                + "by something else)");
+        return corrupt(file, problem, "the checkpoint prompttune wrote (saves are atomic: a killed process leaves the "
+                + "previous one whole, so a damaged one was changed by something else)");
+    }
+
+    private static PromptTuneException corrupt(Path file, String problem, String allowed) {
+        return new Corrupt(file + ": corrupt checkpoint: " + problem + "; allowed: " + allowed);
     }
 }

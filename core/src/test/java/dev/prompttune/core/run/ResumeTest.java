@@ -195,6 +195,26 @@ class ResumeTest {
         assertTrue(Files.exists(checkpoint), "a refused resume keeps the checkpoint");
     }
 
+    /** A finite value changed in place: refused by the tensors' checksum (it passed every other check and trained on). */
+    @Test
+    void aCheckpointChangedInPlaceIsRefused() throws IOException {
+        Path record = interrupted("changed-checkpoint");
+        Path checkpoint = record.resolve(RunCheckpoint.FILE);
+        long at;
+        try (dev.prompttune.core.io.SafetensorsFile in = dev.prompttune.core.io.SafetensorsFile.open(checkpoint)) {
+            at = in.info("current.0").begin() + 4 * 3;
+        }
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat((int) at, 0.5f);
+        Files.write(checkpoint, bytes);
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> resume(record));
+        assertTrue(e.getMessage().startsWith(checkpoint + ": corrupt checkpoint: its tensors changed since it was written "
+                + "(checksum sha256:"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; allowed: the checkpoint as prompttune wrote it, or start afresh without it "
+                + "(delete " + checkpoint + ")"), e.getMessage());
+        assertTrue(Files.exists(checkpoint), "a refused resume keeps the checkpoint");
+    }
+
     @Test
     void aCheckpointWhoseStepDisagreesWithItsLossesSaysSoOnce() throws IOException {
         Path record = interrupted("step-edited");

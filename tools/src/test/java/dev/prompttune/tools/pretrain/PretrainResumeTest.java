@@ -8,11 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.run.RunCheckpoint;
 import dev.prompttune.core.text.T5Tokenizer;
 import dev.prompttune.core.text.T5Tokenizers;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.tools.corpus.RepoData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,5 +110,66 @@ class PretrainResumeTest {
         assertTrue(expected.size() >= 6, expected.toString());
         assertEquals(expected, log(split.resolve("t5-mini-span")));
         assertFalse(Files.exists(checkpointDir), "the checkpoint goes once the phase is saved");
+    }
+
+    /**
+     * A checkpoint whose weights were overwritten in place with finite values (4 KiB of them) is refused, naming the
+     * file: it passed every other check and trained on silently. One written before checkpoints recorded their
+     * checksum (here: the checksum blanked out) still resumes, with a [WARN] line, to the uninterrupted result.
+     */
+    @Test
+    void aTamperedCheckpointIsRefusedAndAnUnverifiableOneResumesWithAWarning(@TempDir Path tmp) throws Exception {
+        Path corpus = tmp.resolve("corpus.txt");
+        Files.write(corpus, PretrainerTest.randomText(WORDS, 300, 12, 1, 10));
+        Path whole = tmp.resolve("whole");
+        build(args(corpus, whole), 0);
+        Path split = tmp.resolve("split");
+        assertThrows(Pretrainer.Interrupted.class, () -> build(args(corpus, split), 5));
+        Path checkpoint = split.resolve("t5-mini-span.resume").resolve(RunCheckpoint.FILE);
+        byte[] written = Files.readAllBytes(checkpoint);
+
+        long at;
+        long size;
+        try (SafetensorsFile in = SafetensorsFile.open(checkpoint)) {
+            at = in.info("current.0").begin();
+            size = in.info("current.0").end() - at;
+        }
+        assertTrue(size >= 4096, "the tensor holds 4 KiB: " + size);
+        byte[] tampered = written.clone();
+        ByteBuffer floats = ByteBuffer.wrap(tampered).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 1024; i++) {
+            floats.putFloat((int) at + 4 * i, 0.25f);
+        }
+        Files.write(checkpoint, tampered);
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> build(args(corpus, split, "--resume", "true"), 0));
+        assertTrue(e.getMessage().startsWith(checkpoint + ": corrupt checkpoint: its tensors changed since it was written"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("allowed: the checkpoint as prompttune wrote it, or start afresh"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertArrayEquals(tampered, Files.readAllBytes(checkpoint), "a refused resume leaves the checkpoint");
+
+        // As written before checksums: the field blanked with spaces (the header keeps its length and stays JSON).
+        String bytes = new String(written, StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher digest = java.util.regex.Pattern.compile(",\\\\\"tensor_sha256\\\\\":\\\\\"sha256:[0-9a-f]{64}\\\\\"")
+                .matcher(bytes);
+        assertTrue(digest.find(), "the checkpoint records its checksum");
+        String unverified = bytes.substring(0, digest.start()) + " ".repeat(digest.end() - digest.start())
+                + bytes.substring(digest.end());
+        Files.write(checkpoint, unverified.getBytes(StandardCharsets.ISO_8859_1));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        List<Integer> trained;
+        try {
+            trained = build(args(corpus, split, "--resume", "true"), 0);
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(List.of(6, 7), trained);
+        List<String> warnings = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("[WARN]")).toList();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(checkpoint + ": written before checkpoints recorded a checksum"), warnings.get(0));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("t5-mini-span").resolve("model.safetensors")),
+                Files.readAllBytes(split.resolve("t5-mini-span").resolve("model.safetensors")), "weights, bit for bit");
     }
 }
