@@ -340,4 +340,9 @@ public final class T5Model extends T5Module implements AutoCloseable {
     public void close() {
         manager.close();
     }
+
+    /** Whether {@link #close} released the weights. */
+    public boolean isClosed() {
+        return !manager.isOpen();
+    }
 }

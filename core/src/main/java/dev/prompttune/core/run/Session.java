@@ -31,6 +31,7 @@ public final class Session implements AutoCloseable {
     private final Map<String, T5Model> models = new LinkedHashMap<>();
     private final Map<Path, T5Tokenizer> tokenizers = new LinkedHashMap<>();
     private int modelLoads;
+    private volatile boolean closed;
 
     /** The process-wide session (notebooks and scripts use it unless they make their own). */
     public static synchronized Session shared() {
@@ -40,14 +41,34 @@ public final class Session implements AutoCloseable {
         return shared;
     }
 
+    /** The session's root manager, under which runs make their scoped managers. */
     public NDManager manager() {
+        requireOpen();
         return root;
+    }
+
+    /**
+     * Refuses work on a closed session in words (DJL said "NDManager has been closed already" from deep inside a
+     * call): its models and tokenizers are released; runs made in it can be used in another session.
+     */
+    private void requireOpen() {
+        if (closed) {
+            throw new PromptTuneException("the session is closed (its models were released); allowed: a new session "
+                    + "(new Session(), or Session.shared()); runs made in the closed one can be used there");
+        }
     }
 
     /** The frozen model for a directory, loaded on first use. */
     public synchronized T5Model model(Path dir, String precision, String device) {
+        requireOpen();
         String key = key(dir, precision, device);
         T5Model model = models.get(key);
+        if (model != null && model.isClosed()) {
+            // Closed by its user (a model from here is the session's to close): loaded again rather than handed out
+            // released ("Native resource has been released already" at the next run).
+            models.remove(key);
+            model = null;
+        }
         if (model == null) {
             model = T5Model.load(dir, root.newSubManager(device(device)), dataType(precision));
             models.put(key, model);
@@ -73,11 +94,13 @@ public final class Session implements AutoCloseable {
 
     /** A fresh, independent copy (model tuning changes weights; the shared frozen model must not). */
     public T5Model freshModel(Path dir, String precision, String device) {
+        requireOpen();
         modelLoads++;
         return T5Model.load(dir, root.newSubManager(device(device)), dataType(precision));
     }
 
     public synchronized T5Tokenizer tokenizer(Path dir) {
+        requireOpen();
         return tokenizers.computeIfAbsent(dir.toAbsolutePath().normalize(), T5Tokenizers::load);
     }
 
@@ -108,6 +131,7 @@ public final class Session implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         models.values().forEach(T5Model::close);
         models.clear();
         tokenizers.values().forEach(T5Tokenizer::close);
