@@ -92,6 +92,7 @@ public class Experiments {
 
     /** Trains one prompt: the block's spec, validated, run, recorded. */
     public PromptTuneRun promptTune(Consumer<TuneSpec> block) {
+        requireBlock(block, "promptTune", "spec -> spec.model(\"t5-mini-ppmi\").data(\"spam\")");
         TuneSpec spec = new TuneSpec();
         block.accept(spec);
         return run(spec.build());
@@ -103,6 +104,9 @@ public class Experiments {
      * the runs it finished and the interrupted one, and starts no later ones.
      */
     public PromptTuneRun run(PromptTuneSpec spec) {
+        if (spec == null) {
+            throw new PromptTuneException("run: the spec is null; allowed: a spec (PromptTuneSpec.builder()…build())");
+        }
         requireNotStopped("run " + spec.name());
         PromptTuneRun run = execute(spec);
         runs.add(run);
@@ -187,6 +191,7 @@ public class Experiments {
      * one trains. Baselines are scored once per distinct task/model setting, not once per point.
      */
     public SweepResult sweep(Consumer<SweepSpec> block) {
+        requireBlock(block, "sweep", "spec -> spec.model(\"t5-mini-ppmi\").data(\"spam\").length(1, 20)");
         SweepSpec spec = new SweepSpec();
         block.accept(spec);
         List<SweepSpec.Point> points = spec.points();
@@ -406,11 +411,15 @@ public class Experiments {
      * block's steps and batch, Adafactor at 1e-3, on a fresh copy of the model).
      */
     public BaselineResult baseline(String kind, Consumer<TuneSpec> block) {
+        if (kind == null) {
+            throw new PromptTuneException("baseline: the kind is null; allowed: " + String.join(", ", PromptTuneSpec.BASELINES));
+        }
         if (!PromptTuneSpec.BASELINES.contains(kind)) {
             throw new PromptTuneException("baseline '" + kind + "' is not known" + Suggestions.didYouMean(kind, PromptTuneSpec.BASELINES)
                     + "; allowed: " + String.join(", ", PromptTuneSpec.BASELINES));
         }
         requireScriptGoesOn("scoring baseline '" + kind + "'");
+        requireBlock(block, "baseline", "spec -> spec.model(\"t5-mini-ppmi\").data(\"spam\")");
         TuneSpec tune = new TuneSpec();
         block.accept(tune);
         Baselines.requireUsed(kind, tune.keywordsGiven());
@@ -537,6 +546,14 @@ public class Experiments {
     }
 
     static Path existing(String file) {
-        return PathProblems.requireFile(Path.of(file), "data file");
+        return PathProblems.requireFile(PathProblems.given(file, "data file", "a labelled .jsonl, .csv or .tsv file"),
+                "data file");
+    }
+
+    /** A verb's block from Java: null is refused in words (it was a NullPointerException). */
+    private static void requireBlock(Object block, String verb, String example) {
+        if (block == null) {
+            throw new PromptTuneException(verb + ": the block is null; allowed: the settings, e.g. " + example);
+        }
     }
 }

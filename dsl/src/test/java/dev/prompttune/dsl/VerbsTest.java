@@ -93,6 +93,22 @@ class VerbsTest {
         });
     }
 
+    /** From Java, a null block, spec, baseline kind or file is named (each was a NullPointerException). */
+    @Test
+    void nullsFromJavaAreNamed() {
+        java.util.Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+        calls.put("promptTune: the block is null; allowed: the settings", () -> experiments.promptTune(null));
+        calls.put("sweep: the block is null; allowed: the settings", () -> experiments.sweep(null));
+        calls.put("run: the spec is null; allowed: a spec", () -> experiments.run(null));
+        calls.put("baseline: the kind is null; allowed: design, majority, modelTuning", () -> experiments.baseline(null, spec -> spec.model("tiny")));
+        calls.put("baseline: the block is null", () -> experiments.baseline("majority", null));
+        calls.put("data file is null; allowed: a labelled", () -> experiments.evaluate(a, (String) null));
+        calls.forEach((message, call) -> {
+            PromptTuneException e = assertThrows(PromptTuneException.class, call, message);
+            assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        });
+    }
+
     /** An adapter folder given to loadPrompt points to importPeft; an adapter prints as what it is (was stored=[F@…). */
     @Test
     void anAdapterIsNamedAsOne() {

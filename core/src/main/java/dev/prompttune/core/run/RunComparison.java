@@ -1,5 +1,6 @@
 package dev.prompttune.core.run;
 
+import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.spec.FastDevRun;
 import dev.prompttune.core.train.TrainingListener;
 import java.util.ArrayList;
@@ -32,6 +33,16 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
     public record Series(String name, double[] x, double[] y) {}
 
     public static RunComparison of(List<PromptTuneRun> runs) {
+        if (runs == null || runs.isEmpty()) {
+            throw new PromptTuneException("compare: " + (runs == null ? "the list of runs is null" : "no runs given")
+                    + "; allowed: one or more runs");
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i) == null) {
+                throw new PromptTuneException("compare: run " + (i + 1) + " of " + runs.size() + " is null; allowed: "
+                        + "runs (from promptTune, load or loadPrompt)");
+            }
+        }
         List<Row> rows = new ArrayList<>();
         List<Series> loss = new ArrayList<>();
         List<Series> dev = new ArrayList<>();
@@ -59,7 +70,7 @@ public record RunComparison(List<Row> rows, List<Series> loss, List<Series> dev)
     }
 
     public static RunComparison of(PromptTuneRun... runs) {
-        return of(List.of(runs));
+        return of(runs == null ? null : java.util.Arrays.asList(runs));
     }
 
     /**

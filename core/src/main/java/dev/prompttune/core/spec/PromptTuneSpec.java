@@ -232,6 +232,14 @@ public record PromptTuneSpec(
         /** The verbalizer: label value → target text, in class order. */
         public Builder labels(Map<String, String> v) {
             require(v != null && !v.isEmpty(), "labels", v, "a non-empty map of label value → target text");
+            for (Map.Entry<String, String> e : v.entrySet()) {
+                // A null key or value failed later: a NullPointerException, or "maps label to an empty text".
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new PromptTuneException("labels " + v + " map" + (e.getKey() == null ? "s a null label value to '"
+                            + e.getValue() + "'" : "s label '" + e.getKey() + "' to null") + "; allowed: label values "
+                            + "of the data, each mapped to its target text");
+                }
+            }
             labels = new LinkedHashMap<>(v);
             return this;
         }

@@ -33,6 +33,19 @@ class RunComparisonTest {
         assertEquals("no labelled test split: the baselines are scored on dev", lines.get(3));
     }
 
+    /** Null, an empty list and a null member are named (a NullPointerException, or an empty table, from Java). */
+    @Test
+    void nothingToCompareIsRefused() {
+        PromptTuneRun a = run("a", "labels", 5, List.of(3.0), List.of());
+        assertEquals("compare: the list of runs is null; allowed: one or more runs", org.junit.jupiter.api.Assertions
+                .assertThrows(dev.prompttune.core.PromptTuneException.class, () -> RunComparison.of((List<PromptTuneRun>) null)).getMessage());
+        assertEquals("compare: no runs given; allowed: one or more runs", org.junit.jupiter.api.Assertions
+                .assertThrows(dev.prompttune.core.PromptTuneException.class, () -> RunComparison.of()).getMessage());
+        assertEquals("compare: run 2 of 2 is null; allowed: runs (from promptTune, load or loadPrompt)",
+                org.junit.jupiter.api.Assertions.assertThrows(dev.prompttune.core.PromptTuneException.class,
+                        () -> RunComparison.of(java.util.Arrays.asList(a, null))).getMessage());
+    }
+
     @Test
     void tableAndCurvesComeFromTheRuns() {
         PromptTuneRun a = run("a", "labels", 5, List.of(3.0, 2.0, 1.0), List.of(new EvalEvent(2, "accuracy", 0.7, 0.7, 2)));

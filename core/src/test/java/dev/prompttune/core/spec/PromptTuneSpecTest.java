@@ -35,6 +35,22 @@ class PromptTuneSpecTest {
         PromptTuneSpec.builder().name("x".repeat(200)).name("my run.v2").name("spam: é *").name(null);
     }
 
+    /** A null label value or target text is named (a null key was a NullPointerException when the run started). */
+    @Test
+    void labelsWithANullKeyOrValueAreRefused() {
+        java.util.Map<String, String> nullKey = new java.util.LinkedHashMap<>();
+        nullKey.put("spam", "spam");
+        nullKey.put(null, "normal");
+        assertEquals("labels {spam=spam, null=normal} maps a null label value to 'normal'; allowed: label values of the "
+                + "data, each mapped to its target text", assertThrows(PromptTuneException.class,
+                        () -> PromptTuneSpec.builder().labels(nullKey)).getMessage());
+        java.util.Map<String, String> nullValue = new java.util.LinkedHashMap<>();
+        nullValue.put("spam", null);
+        assertEquals("labels {spam=null} maps label 'spam' to null; allowed: label values of the data, each mapped to "
+                + "its target text", assertThrows(PromptTuneException.class,
+                        () -> PromptTuneSpec.builder().labels(nullValue)).getMessage());
+    }
+
     @Test
     void saveMustBeAFolder(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("base.groovy"), "x");
