@@ -366,20 +366,8 @@ public class Experiments {
         if (Arguments.runs(members, "ensemble").isEmpty()) {
             throw new PromptTuneException(NO_RUNS_TO_ENSEMBLE);
         }
+        EnsembleMembers.requireShared(members);
         PromptTuneSpec first = members.get(0).spec();
-        for (PromptTuneRun m : members) {
-            PromptTuneSpec s = m.spec();
-            String differs = !s.model().equals(first.model()) ? "model"
-                    : !java.util.Objects.equals(s.data(), first.data()) || !java.util.Objects.equals(s.train(), first.train())
-                        || !java.util.Objects.equals(s.test(), first.test()) ? "data"
-                    : !java.util.Objects.equals(s.template(), first.template()) || !java.util.Objects.equals(s.labels(), first.labels()) ? "template or labels"
-                    : s.placement() != first.placement() ? "placement"
-                    : s.calibrate() != first.calibrate() ? "calibrate" : null;
-            if (differs != null) {
-                throw new PromptTuneException("ensemble: " + m.name() + " differs from " + members.get(0).name() + " in " + differs
-                        + "; members must share model, data, template, labels, placement and calibrate");
-            }
-        }
         ExperimentContext ctx = ExperimentContext.toScore(session, first);
         List<SoftPrompt> prompts = new ArrayList<>();
         try {

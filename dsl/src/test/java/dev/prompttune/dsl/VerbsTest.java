@@ -109,6 +109,35 @@ class VerbsTest {
         });
     }
 
+    /**
+     * An ensemble's members are compared as resolved: the same model named and given by its folder, the same task
+     * named and given as its files, are one (they were "differs … in model"); another template still differs.
+     */
+    @Test
+    void ensembleMembersAreComparedAsResolved() throws Exception {
+        Path home = HomeExtension.home();
+        Path markers = home.resolve("data/tasks/markers");
+        PromptTuneRun byPath = (PromptTuneRun) run("""
+                promptTune {
+                    model '%s'; name 'by-path'
+                    data train: '%s', dev: '%s', test: '%s'
+                    template 'classify: {text}'; labels a: 'good', b: 'never'
+                    length 8; steps 2; batch 16; evalEvery 1; save '%s'
+                }
+                """.formatted(home.resolve("models/tiny"), markers.resolve("train.jsonl"), markers.resolve("dev.jsonl"),
+                        markers.resolve("test.jsonl"), tmp.resolve("runs")));
+        EnsembleResult both = experiments.ensemble(List.of(a, byPath));
+        assertTrue(!both.table().isBlank());
+        PromptTuneRun otherTemplate = (PromptTuneRun) run("""
+                promptTune {
+                    model 'tiny'; data 'markers'; name 'other-template'; template 'say: {text}'
+                    length 8; steps 2; batch 16; evalEvery 1; save '%s'
+                }
+                """.formatted(tmp.resolve("runs")));
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> experiments.ensemble(List.of(a, otherTemplate)));
+        assertTrue(e.getMessage().startsWith("ensemble: other-template differs from a in template or labels"), e.getMessage());
+    }
+
     /** An adapter folder given to loadPrompt points to importPeft; an adapter prints as what it is (was stored=[F@…). */
     @Test
     void anAdapterIsNamedAsOne() {
