@@ -81,6 +81,13 @@ class CliTest {
         Path small = script("small-step.groovy", "promptTune {\n  model 'tiny'; data 'markers'; length 2; steps 1; batch 8; "
                 + "evalEvery 0\n  save '" + tmp.resolve("runs-small") + "'\n}\n");
         assertTrue(!cli("run", "-q", small.toString()).err().contains("a step draws"));
+        // A batch beyond the data holds every example once (it said each step repeated some).
+        Path whole = script("whole-batch.groovy", "promptTune {\n  model 'tiny'; data 'markers'; length 2; steps 1; batch 500; "
+                + "evalEvery 0\n  save '" + tmp.resolve("runs-whole") + "'\n}\n");
+        Result all = cli("run", "-q", whole.toString());
+        assertEquals(0, all.status(), all.err());
+        assertTrue(all.err().contains("batch 500 is more than the 200 training examples: each batch holds all 200 once"), all.err());
+        assertTrue(!all.err().contains("a step draws"), all.err());
     }
 
     @Test

@@ -38,22 +38,35 @@ public final class PromptBank {
     private final Map<String, NDArray> prompts = new LinkedHashMap<>();
 
     public PromptBank(T5Model model, Placement placement) {
+        if (model == null || placement == null) {
+            throw new PromptTuneException("prompt bank: the " + (model == null ? "model" : "placement") + " is null; "
+                    + "allowed: a loaded model and a placement (" + java.util.Arrays.stream(Placement.values())
+                    .map(Placement::key).collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
         this.model = model;
         this.placement = placement;
     }
 
     /** Adds or replaces a prompt. */
     public PromptBank put(String name, SoftPrompt prompt) {
+        if (prompt == null) {
+            throw new PromptTuneException("prompt bank: prompt '" + name + "' is null; allowed: a prompt [p, H]");
+        }
         return put(name, prompt.value());
     }
 
     /** Adds or replaces a prompt given as [p, H] (float32 or the model's dtype). */
     public PromptBank put(String name, NDArray prompt) {
+        if (name == null || prompt == null) {
+            throw new PromptTuneException("prompt bank: " + (name == null ? "a prompt's name" : "prompt '" + name + "'")
+                    + " is null; allowed: a name and a prompt [p, H]");
+        }
         Shape s = prompt.getShape();
         if (s.dimension() != 2 || s.get(0) < 1 || s.get(1) != model.config().dModel) {
             throw new PromptTuneException("prompt bank: prompt '" + name + "' has shape " + s + "; allowed: [p >= 1, "
                     + model.config().dModel + "] (the model's width)");
         }
+        ServingInputs.requireFinite(name, prompt);
         prompts.put(name, prompt);
         return this;
     }
@@ -70,8 +83,17 @@ public final class PromptBank {
      * @return [row][class of that row's task]
      */
     public float[][] score(List<Row> rows) {
+        if (rows == null) {
+            throw new PromptTuneException("prompt bank: the rows are null; allowed: a list of rows (none for none)");
+        }
         if (rows.isEmpty()) {
             return new float[0][];
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            if (rows.get(r) == null) {
+                throw new PromptTuneException("prompt bank: row " + r + " is null; allowed: a Row(prompt, input, classTargets)");
+            }
+            ServingInputs.requireClasses(rows.get(r).classTargets(), model.config().vocabSize, "prompt bank", "row " + r);
         }
         // Autograd off (see RankClassifier.score): scoring never runs backward.
         try (GradMode.Scope noGrad = GradMode.off(); NDManager m = model.manager().newSubManager()) {
@@ -99,6 +121,10 @@ public final class PromptBank {
      * @return per row: the decoder start token, the generated ids, up to and including eos (no trailing padding)
      */
     public long[][] generate(List<Input> rows, int maxNewTokens) {
+        ServingInputs.requireNewTokens(maxNewTokens);
+        if (rows == null) {
+            throw new PromptTuneException("prompt bank: the rows are null; allowed: a list of inputs (none for none)");
+        }
         if (rows.isEmpty()) {
             return new long[0][];
         }
@@ -124,6 +150,10 @@ public final class PromptBank {
         int[] assignment = new int[rows.size()];
         List<long[]> ids = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
+            if (rows.get(r) == null) {
+                throw new PromptTuneException("prompt bank: row " + r + " is null; allowed: an Input(prompt, input)");
+            }
+            ServingInputs.requireIds(rows.get(r).input(), model.config().vocabSize, "prompt bank", "row " + r + "'s input");
             String name = rows.get(r).prompt();
             if (!prompts.containsKey(name)) {
                 throw new PromptTuneException("prompt bank: row " + r + " names prompt '" + name + "'; the bank has "

@@ -64,13 +64,25 @@ public final class PromptEnsemble {
 
     private static float[][][] scoreWithoutGrad(T5Model model, List<NDArray> prompts, Placement placement, long[][] inputs,
                                     long[][] classTargets, int examplesPerBatch, NDManager parent) {
-        int n = prompts.size();
+        int n = prompts == null ? 0 : prompts.size();
         if (n < 1) {
             throw new PromptTuneException("ensemble: no member prompts; allowed: 1 or more");
         }
         if (examplesPerBatch < 1) {
             throw new PromptTuneException("ensemble: examples per batch is " + examplesPerBatch + "; allowed: >= 1");
         }
+        int nullMember = java.util.stream.IntStream.range(0, n).filter(m -> prompts.get(m) == null).findFirst().orElse(-1);
+        if (nullMember >= 0 || placement == null || inputs == null) {
+            throw new PromptTuneException("ensemble: " + (placement == null ? "the placement" : inputs == null ? "the inputs"
+                    : "member prompt " + nullMember) + " is null; allowed: prompts [p, H], a placement and inputs (token ids)");
+        }
+        int vocab = model.config().vocabSize;
+        ServingInputs.requireClasses(classTargets, vocab, "ensemble", "the task");
+        for (int e = 0; e < inputs.length; e++) {
+            ServingInputs.requireIds(inputs[e], vocab, "ensemble", "input " + e);
+        }
+        // No batch larger than the inputs (Integer.MAX_VALUE asked for an array the VM cannot make).
+        examplesPerBatch = Math.max(1, Math.min(examplesPerBatch, inputs.length));
         long[][] replicated = new long[inputs.length * n][];
         for (int e = 0; e < inputs.length; e++) {
             for (int m = 0; m < n; m++) {
@@ -101,6 +113,12 @@ public final class PromptEnsemble {
 
     /** Ensemble versus members on gold labels [example]. */
     public static Result summarize(float[][][] memberScores, int[] gold, Vote vote) {
+        requireMembers(memberScores);
+        if (gold == null || gold.length != memberScores[0].length || vote == null) {
+            throw new PromptTuneException("ensemble: " + (vote == null ? "the vote is null" : "gold labels "
+                    + (gold == null ? "are null" : "number " + gold.length)) + "; allowed: one gold class per example ("
+                    + memberScores[0].length + ") and a vote (" + java.util.Arrays.toString(Vote.values()) + ")");
+        }
         int n = memberScores.length;
         int[][] memberPredictions = new int[n][];
         double[] accuracies = new double[n];
@@ -121,6 +139,7 @@ public final class PromptEnsemble {
 
     /** Majority vote of the members' argmax [example]; ties: highest mean log-likelihood, then lowest class. */
     public static int[] majorityVote(float[][][] memberScores) {
+        requireMembers(memberScores);
         int examples = memberScores[0].length;
         int[] out = new int[examples];
         for (int e = 0; e < examples; e++) {
@@ -143,6 +162,7 @@ public final class PromptEnsemble {
 
     /** Argmax of the members' mean log-likelihood [example]. */
     public static int[] meanLogLikelihood(float[][][] memberScores) {
+        requireMembers(memberScores);
         int[] out = new int[memberScores[0].length];
         for (int e = 0; e < out.length; e++) {
             double[] mean = mean(memberScores, e);
@@ -155,6 +175,20 @@ public final class PromptEnsemble {
             out[e] = best;
         }
         return out;
+    }
+
+    /** Scores [member][example][class] of at least one member, all members of the same examples. */
+    private static void requireMembers(float[][][] memberScores) {
+        if (memberScores == null || memberScores.length == 0) {
+            throw new PromptTuneException("ensemble: no member scores; allowed: [member][example][class], 1 or more members");
+        }
+        for (int m = 0; m < memberScores.length; m++) {
+            if (memberScores[m] == null || memberScores[m].length != memberScores[0].length) {
+                throw new PromptTuneException("ensemble: member " + m + " scores " + (memberScores[m] == null ? "nothing"
+                        : memberScores[m].length + " examples") + "; allowed: the " + memberScores[0].length
+                        + " examples of member 0");
+            }
+        }
     }
 
     private static double[] mean(float[][][] memberScores, int example) {

@@ -255,13 +255,19 @@ public final class PromptTuning {
             prepared.task().data().overlapWarnings().forEach(LOG::warn);
             prepared.task().data().missingClassWarnings().forEach(LOG::warn);
             int workers = spec.workers();
-            long perStep = spec.examplesPerStep();
-            if (perStep > arrays.train().size()) {
+            int trainSize = arrays.train().size();
+            // A batch holds at most every training example once (BatchOrder); the micro-batches of one step may repeat.
+            long perStep = (long) Math.min(spec.batch(), trainSize) * spec.gradientAccumulation() * workers;
+            if (spec.batch() > trainSize) {
+                LOG.warn("{}: batch {} is more than the {} training examples: each batch holds all {} once", spec.name(),
+                        spec.batch(), trainSize, trainSize);
+            }
+            if (perStep > trainSize) {
                 // Not an error (a small task may be meant so), but every step then sees some examples twice.
                 LOG.warn("{}: a step draws {} examples (batch {} × gradientAccumulation {}{}) from {} training examples, "
                         + "so each step repeats some; a smaller batch gives each step distinct examples", spec.name(),
-                        perStep, spec.batch(), spec.gradientAccumulation(), workers == 1 ? "" : " × " + workers + " workers",
-                        arrays.train().size());
+                        perStep, Math.min(spec.batch(), trainSize), spec.gradientAccumulation(),
+                        workers == 1 ? "" : " × " + workers + " workers", trainSize);
             }
         }
         InitContext ctx = new InitContext(spec.length(), prepared.config().dModel, model.embeddingTable(), tokenizer,

@@ -46,6 +46,12 @@ public record PromptTuneSpec(
      * well within the 255 bytes file systems allow (the name's characters are written as single bytes).
      */
     public static final int MAX_NAME_LENGTH = 200;
+    /** The most input or target tokens a spec may keep ({@link Builder#maxInputLength}). */
+    public static final int MAX_SEQUENCE_LENGTH = 4096;
+    /** The widest residual-reparameterisation bottleneck ({@link Builder#reparamBottleneck}). */
+    public static final int MAX_REPARAM_BOTTLENECK = 65_536;
+    /** The most examples one step may draw, batch × gradientAccumulation ({@link Builder#build}). */
+    public static final int MAX_EXAMPLES_PER_STEP = 1 << 20;
     public static final List<String> OPTIMIZERS = OptimizerKind.keys();
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
     public static final List<String> PRECISIONS = List.of("fp32", "fp16");
@@ -311,9 +317,23 @@ public record PromptTuneSpec(
         /** How dev/test are scored: rank classification over the labels (default) or generation + exact match. */
         public Builder evaluation(String v) { oneOf("evaluation", v, EVALUATIONS); evaluation = v; return this; }
 
-        public Builder maxInputLength(int v) { require(v >= 2, "maxInputLength", v, "maxInputLength >= 2"); maxInputLength = v; return this; }
+        /**
+         * Input tokens kept (longer inputs are cut). At most {@value #MAX_SEQUENCE_LENGTH}: attention grows with the
+         * square of the length (a 50,000-token input overflowed the relative-position table, and scoring is not
+         * memory-checked as a training step is).
+         */
+        public Builder maxInputLength(int v) {
+            require(v >= 2 && v <= MAX_SEQUENCE_LENGTH, "maxInputLength", v, "2 <= maxInputLength <= " + MAX_SEQUENCE_LENGTH);
+            maxInputLength = v;
+            return this;
+        }
 
-        public Builder maxTargetLength(int v) { require(v >= 1, "maxTargetLength", v, "maxTargetLength >= 1"); maxTargetLength = v; return this; }
+        /** Target tokens kept, and the most a generated answer may have; at most {@value #MAX_SEQUENCE_LENGTH}. */
+        public Builder maxTargetLength(int v) {
+            require(v >= 1 && v <= MAX_SEQUENCE_LENGTH, "maxTargetLength", v, "1 <= maxTargetLength <= " + MAX_SEQUENCE_LENGTH);
+            maxTargetLength = v;
+            return this;
+        }
 
         public Builder evalBatch(int v) { require(v >= 1, "evalBatch", v, "evalBatch >= 1"); evalBatch = v; return this; }
 
@@ -366,7 +386,9 @@ public record PromptTuneSpec(
 
         /** The residual MLP's hidden width (default 100); used only with {@code reparam 'residual'}. */
         public Builder reparamBottleneck(int v) {
-            require(v >= 1, "reparamBottleneck", v, "reparamBottleneck >= 1");
+            // Its two layers hold 2 × width × bottleneck numbers: past this an int overflowed ("-256" elements).
+            require(v >= 1 && v <= MAX_REPARAM_BOTTLENECK, "reparamBottleneck", v,
+                    "1 <= reparamBottleneck <= " + MAX_REPARAM_BOTTLENECK);
             reparamBottleneck = v;
             return this;
         }
@@ -400,6 +422,13 @@ public record PromptTuneSpec(
             if (TrainingLoss.of(loss) == TrainingLoss.CLASSES && EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
                 throw new PromptTuneException("loss 'classes' needs evaluation 'rank' (it trains the label scores rank "
                         + "classification ranks by); evaluation is 'generate'; allowed with generate: loss 'sequence'");
+            }
+            if ((long) batch * gradientAccumulation > MAX_EXAMPLES_PER_STEP) {
+                // The step's example indices are one array: 2^31 of them was an OutOfMemoryError.
+                throw new PromptTuneException("batch " + batch + " × gradientAccumulation " + gradientAccumulation + " is "
+                        + String.format(java.util.Locale.ROOT, "%,d", (long) batch * gradientAccumulation)
+                        + " examples a step; allowed: at most " + String.format(java.util.Locale.ROOT, "%,d",
+                        MAX_EXAMPLES_PER_STEP));
             }
             PromptInit resolvedInit = init != null ? init
                     : (labels != null || data != null ? PromptInit.labels() : PromptInit.vocab());

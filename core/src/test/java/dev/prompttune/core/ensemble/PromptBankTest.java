@@ -239,4 +239,47 @@ class PromptBankTest {
         }
         return row;
     }
+
+    /**
+     * Token ids and arrays handed in directly are checked in words: an id outside the vocabulary was PyTorch's "index
+     * out of range in self", a row without classes a division by zero inside attention, a NaN prompt scored NaN, a
+     * negative generation length an index error, Integer.MAX_VALUE examples per batch an OutOfMemoryError.
+     */
+    @Test
+    void badIdsRowsAndPromptsAreNamed() {
+        try (NDManager root = NDManager.newBaseManager();
+             T5Model model = T5Model.load(Fixtures.dir("tiny-t5-v1_1"), root)) {
+            int h = model.config().dModel;
+            int vocab = model.config().vocabSize;
+            PromptBank bank = new PromptBank(model, Placement.PREFIX).put("a", PromptEnsembleTest.prompt(3, h, 1, root));
+            long[][] classes = TASK_CLASSES.get("a");
+            Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+            calls.put("prompt bank: row 0's input has token id " + vocab + " at position 1; allowed: 0 to " + (vocab - 1),
+                    () -> bank.score(List.of(new PromptBank.Row("a", new long[] {5, vocab, 1}, classes))));
+            calls.put("prompt bank: row 1's input has token id -3 at position 0",
+                    () -> bank.generate(List.of(new PromptBank.Input("a", new long[] {5, 1}), new PromptBank.Input("a", new long[] {-3, 1})), 4));
+            calls.put("prompt bank: row 0 has no classes", () -> bank.score(List.of(new PromptBank.Row("a", new long[] {5, 1}, new long[0][]))));
+            calls.put("prompt bank: row 0 class 1 has token id " + (vocab + 7),
+                    () -> bank.score(List.of(new PromptBank.Row("a", new long[] {5, 1}, new long[][] {{5, 1}, {vocab + 7, 1}}))));
+            calls.put("prompt bank: maxNewTokens is -1; allowed: 1 to 4096", () -> bank.generate(List.of(), -1));
+            calls.put("prompt bank: maxNewTokens is 0", () -> bank.generate(List.of(new PromptBank.Input("a", new long[] {5, 1})), 0));
+            calls.put("prompt bank: prompt 'nan' holds NaN at row 0; allowed: finite values", () -> bank.put("nan",
+                    root.create(new float[] {Float.NaN}).repeat(h).reshape(1, h)));
+            calls.put("prompt bank: row 0 is null", () -> bank.score(Arrays.asList((PromptBank.Row) null)));
+            calls.put("prompt bank: the placement is null", () -> new PromptBank(model, null));
+            calls.put("ensemble: input 0 has token id " + vocab, () -> PromptEnsemble.score(model,
+                    List.of(PromptEnsembleTest.prompt(3, h, 1, root).value()), Placement.PREFIX, new long[][] {{vocab, 1}},
+                    classes, 4, root));
+            calls.put("ensemble: no member scores", () -> PromptEnsemble.summarize(new float[0][][], new int[0], PromptEnsemble.Vote.MAJORITY));
+            calls.put("ensemble: gold labels number 3; allowed: one gold class per example (2)", () -> PromptEnsemble.summarize(
+                    new float[][][] {{{0f, 1f}, {1f, 0f}}}, new int[3], PromptEnsemble.Vote.MAJORITY));
+            calls.forEach((message, call) -> {
+                PromptTuneException e = assertThrows(PromptTuneException.class, call, message);
+                assertTrue(e.getMessage().startsWith(message), e.getMessage());
+            });
+            float[][][] huge = PromptEnsemble.score(model, List.of(PromptEnsembleTest.prompt(3, h, 1, root).value()),
+                    Placement.PREFIX, PromptEnsembleTest.inputs(3, 5), classes, Integer.MAX_VALUE, root);
+            assertEquals(3, huge[0].length, "a batch larger than the inputs is the inputs");
+        }
+    }
 }

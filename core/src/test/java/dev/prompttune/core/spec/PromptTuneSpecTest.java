@@ -51,6 +51,25 @@ class PromptTuneSpecTest {
                         () -> PromptTuneSpec.builder().labels(nullValue)).getMessage());
     }
 
+    /**
+     * Sizes whose arrays could not be made are refused with their bound (each was a stack trace: a negative array
+     * size from an int overflow, or an OutOfMemoryError for the VM's largest array).
+     */
+    @Test
+    void sizesBeyondWhatCanBeAllocatedAreRefused() {
+        assertEquals("maxInputLength is 100000; allowed: 2 <= maxInputLength <= 4096", assertThrows(PromptTuneException.class,
+                () -> PromptTuneSpec.builder().maxInputLength(100_000)).getMessage());
+        assertEquals("maxTargetLength is 2147483647; allowed: 1 <= maxTargetLength <= 4096", assertThrows(PromptTuneException.class,
+                () -> PromptTuneSpec.builder().maxTargetLength(Integer.MAX_VALUE)).getMessage());
+        assertEquals("reparamBottleneck is 2147483647; allowed: 1 <= reparamBottleneck <= 65536", assertThrows(
+                PromptTuneException.class, () -> PromptTuneSpec.builder().reparamBottleneck(Integer.MAX_VALUE)).getMessage());
+        assertEquals("batch 32 × gradientAccumulation 2147483647 is 68,719,476,704 examples a step; allowed: at most "
+                + "1,048,576", assertThrows(PromptTuneException.class, () -> PromptTuneSpec.builder().data("spam")
+                        .gradientAccumulation(Integer.MAX_VALUE).build()).getMessage());
+        PromptTuneSpec.builder().data("spam").maxInputLength(4096).maxTargetLength(4096).reparamBottleneck(65_536)
+                .batch(1024).gradientAccumulation(1024).build();
+    }
+
     @Test
     void saveMustBeAFolder(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("base.groovy"), "x");
