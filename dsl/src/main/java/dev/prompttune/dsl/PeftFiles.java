@@ -71,6 +71,11 @@ public final class PeftFiles {
         if (Files.isRegularFile(dir)) {
             throw new PromptTuneException(verb + ": " + dir + " is a file; allowed: " + ADAPTER_TARGET);
         }
+        if (Files.isRegularFile(dir.resolve("spec.json")) || Files.isRegularFile(dir.resolve("summary.json"))) {
+            // Its files would sit among the record's, which only its run writes (and `load` reads).
+            throw new PromptTuneException(verb + ": " + dir + " is a run record folder; allowed: a folder outside run "
+                    + "records, e.g. " + dir.resolveSibling(dir.getFileName() + "-peft"));
+        }
         String problem = PathProblems.cannotCreate(dir);
         if (problem != null) {
             throw new PromptTuneException(verb + ": cannot create the folder " + dir + ": " + problem + "; allowed: "

@@ -211,6 +211,13 @@ class CliTest {
         assertEquals("prompttune: " + unfinished + " is the record of a run that did not finish: it has no summary.json;"
                 + " allowed: a finished run's record", noSummary.err().strip());
 
+        // Into a run record (its own, or another's) it wrote the adapter among the record's files.
+        Result intoRecord = cli("export-peft", record.toString(), "--out", record.toString());
+        assertEquals(2, intoRecord.status());
+        assertEquals("prompttune: export-peft: " + record + " is a run record folder; allowed: a folder outside run "
+                + "records, e.g. " + record.resolveSibling(record.getFileName() + "-peft"), intoRecord.err().strip());
+        assertTrue(!Files.exists(record.resolve("adapter_config.json")));
+
         Path notAFolder = Files.writeString(tmp.resolve("a-file"), "x");
         Result export = cli("export-peft", record.toString(), "--out", notAFolder.toString());
         assertEquals(2, export.status());
