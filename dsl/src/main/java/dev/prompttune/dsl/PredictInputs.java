@@ -7,9 +7,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What {@code predict} and {@code predictMixed} accept as inputs, turned into examples of a run's task. */
 final class PredictInputs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PredictInputs.class);
 
     private PredictInputs() {}
 
@@ -25,6 +30,7 @@ final class PredictInputs {
     static List<Example> examples(ExperimentContext ctx, List<?> inputs, String verb, int firstNumber) {
         List<String> slots = ctx.data().template().slots();
         List<Example> examples = new ArrayList<>();
+        List<Integer> blank = new ArrayList<>();
         for (Object input : inputs) {
             int number = firstNumber + examples.size();
             Map<String, String> fields = new LinkedHashMap<>();
@@ -42,7 +48,18 @@ final class PredictInputs {
                 throw new PromptTuneException(verb + ": input " + input + " is neither a text nor a map of fields");
             }
             fields.remove(ctx.data().labelField());
+            if (slots.stream().allMatch(slot -> fields.get(slot) == null || fields.get(slot).isBlank())) {
+                blank.add(number);
+            }
             examples.add(Example.of(verb + " input " + number, fields));
+        }
+        if (!blank.isEmpty()) {
+            // Training refuses inputs that all read the same; here the answer is still given, but said to be empty.
+            String which = blank.stream().limit(5).map(String::valueOf).collect(Collectors.joining(", "))
+                    + (blank.size() > 5 ? ", … (" + blank.size() + " in all)" : "");
+            LOG.warn("{}: {} {} nothing in {}: the label comes from the prompt and template alone", verb,
+                    (blank.size() == 1 ? "input " : "inputs ") + which, blank.size() == 1 ? "has" : "have",
+                    slots.stream().map(x -> "{" + x + "}").collect(Collectors.joining(", ")));
         }
         return examples;
     }

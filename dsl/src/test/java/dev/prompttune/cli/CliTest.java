@@ -69,6 +69,19 @@ class CliTest {
         return Files.writeString(tmp.resolve(name), text);
     }
 
+    /** An empty input is still predicted, but said to be empty (training refuses inputs that all read the same). */
+    @Test
+    void anEmptyInputToPredictIsNamed() throws Exception {
+        Path s = script("empty-input.groovy", "def r = promptTune {\n  model 'tiny'; data 'markers'; length 2; steps 1; "
+                + "evalEvery 0\n  save '" + tmp.resolve("runs-empty") + "'\n}\nprintln predict(r, ['', 'the city', '  '])\n"
+                + "println predict(r, 'the weather')\n");
+        Result r = cli("run", "-q", s.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("predict: inputs 1, 3 have nothing in {text}: the label comes from the prompt and "
+                + "template alone"), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.contains("nothing in {text}")).count(), r.err());
+    }
+
     /** A step larger than the training data is named (it went unsaid that every step repeated examples). */
     @Test
     void aStepLargerThanTheTrainingDataIsNamed() throws Exception {
