@@ -372,7 +372,7 @@ final class LiteralBlock {
         String named = message.startsWith("template") ? "template"
                 : message.startsWith("init file") ? "init"
                 : message.startsWith("length is") ? "length"
-                : message.startsWith("batch is") ? "batch"
+                : message.startsWith("batch ") ? "batch"
                 : message.startsWith("evalBatch is") ? "evalBatch"
                 : message.startsWith("device") ? "device"
                 : message.startsWith("cluster") ? "cluster"

@@ -257,7 +257,7 @@ class AllErrorsTest {
                 }
                 def d = promptTune {
                     model 'tiny'; data 'markers'
-                    batch 1000000000; length %d
+                    batch 1000000; length %d
                 }
                 """.formatted(prompt, model, longPrompt));
         assertEquals(4, lines.size(), String.join("\n", lines));
@@ -267,7 +267,7 @@ class AllErrorsTest {
                 lines.get(1));
         assertTrue(lines.get(2).startsWith("bad.groovy:12: length is 100000000: one training step needs at least"),
                 lines.get(2));
-        assertTrue(lines.get(3).startsWith("bad.groovy:16: batch is 1000000000: one training step needs at least"),
+        assertTrue(lines.get(3).startsWith("bad.groovy:16: batch is 1000000: one training step needs at least"),
                 lines.get(3));
     }
 

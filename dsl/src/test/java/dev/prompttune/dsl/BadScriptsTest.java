@@ -109,7 +109,9 @@ class BadScriptsTest {
                 // Found before anything runs, on the template's line (it used to be the block's line, at run time).
                 bad(head + "    template 'classify: {txt}'\n    steps 5\n}\n", 4, "txt"),
                 bad(head + "    reparam 'mlp'\n}\n", 4, "reparam 'mlp' is not known", "none, residual"),
-                bad(head + "    reparamBottleneck 0\n}\n", 4, "reparamBottleneck is 0", ">= 1"),
+                bad(head + "    reparamBottleneck 0\n}\n", 4, "reparamBottleneck is 0", "1 <= reparamBottleneck"),
+                bad(head + "    batch 100000\n    gradientAccumulation 100\n}\n", 4,
+                        "batch 100000 × gradientAccumulation 100 is 10,000,000 examples a step; allowed: at most 1,048,576"),
                 bad(head + "    calibrate 'yes'\n}\n", 4, "wrong type for 'calibrate'", "boolean"),
                 bad(head + "    calibrate true\n    evaluation 'generate'\n}\n", 4, "calibrate true needs evaluation 'rank'"),
                 bad(head + "    loss 'label'\n}\n", 4, "loss 'label' is not known", "sequence, classes"),

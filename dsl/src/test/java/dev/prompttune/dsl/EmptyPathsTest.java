@@ -31,7 +31,7 @@ class EmptyPathsTest {
                         + "adapter_model.safetensors)"),
                 bad(RUN + "exportPeft(r, '')", "adapter folder is an empty path; allowed: a folder for the adapter (new, or one "
                         + "whose adapter files may be replaced) that this user can write"),
-                bad(RUN + "evaluate(r, '')", "data file is an empty path; allowed: a file"),
+                bad(RUN + "evaluate(r, '')", "data file is an empty path; allowed: a labelled .jsonl, .csv or .tsv file"),
                 bad(RUN + "savePrompt(r, '')", "prompt file is an empty path; allowed: DIR/NAME (writes DIR/NAME.safetensors "
                         + "and DIR/NAME.json)"),
                 bad("promptTune { model 'tiny'; data train: '' }", "data file is an empty path; allowed: a file"),

@@ -249,7 +249,7 @@ class PromptTuningTest {
         expect(b -> b.init("labelz"), "'labelz'", "random, vocab, labels");
         expect(b -> b.device("tpu"), "'tpu'", "auto, cpu, gpu");
         expect(b -> b.reparam("mlp"), "reparam 'mlp'", "none, residual");
-        expect(b -> b.reparamBottleneck(0), "reparamBottleneck is 0", ">= 1");
+        expect(b -> b.reparamBottleneck(0), "reparamBottleneck is 0", "1 <= reparamBottleneck");
         expect(b -> b.calibrate(true).evaluation("generate"), "calibrate true", "evaluation 'rank'");
         Path unknownLabel = Files.writeString(tmp.resolve("bad-label.jsonl"), "{\"text\": \"city\", \"label\": \"a\"}\n{\"text\": \"weather\", \"label\": \"maybe\"}\n");
         expect(b -> b.train(unknownLabel), "maybe", "bad-label.jsonl:2");
