@@ -130,6 +130,10 @@ public final class PathProblems {
     public static String cannotCreate(Path p) {
         Path existing = p.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) {
+            String tooLong = nameTooLong(existing);
+            if (tooLong != null) {
+                return tooLong;
+            }
             existing = existing.getParent();
         }
         if (existing == null) {
@@ -143,6 +147,24 @@ public final class PathProblems {
                     + " cannot be written (read-only or permission denied)";
         }
         return null;
+    }
+
+    /** The longest name one path element may have on Linux file systems (NAME_MAX), in bytes. */
+    static final int MAX_NAME_BYTES = 255;
+
+    /**
+     * Why a folder or file named as {@code p}'s last element cannot be made because the name is too long ("File name
+     * too long" came only when the run wrote its record), or null.
+     */
+    private static String nameTooLong(Path p) {
+        Path name = p.getFileName();
+        int bytes = name == null ? 0 : name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes <= MAX_NAME_BYTES) {
+            return null;
+        }
+        String shown = name.toString().codePoints().limit(20)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append) + "…";
+        return "the name " + shown + " in it is " + bytes + " bytes long (at most " + MAX_NAME_BYTES + " per name)";
     }
 
     /** For a path that is neither a regular file nor a directory after links. */

@@ -40,4 +40,15 @@ class PathProblemsTest {
         e = assertThrows(PromptTuneException.class, () -> PathProblems.requireFile(dir.resolve("s.groovy"), "script"));
         assertEquals("script " + dir.resolve("s.groovy") + " does not exist", e.getMessage());
     }
+
+    /** A name longer than the file system allows is found before writing ("File name too long" came at run time). */
+    @Test
+    void aNameTooLongIsFoundBeforeWriting(@TempDir Path dir) {
+        String long300 = "a".repeat(300);
+        assertEquals("the name " + "a".repeat(20) + "… in it is 300 bytes long (at most 255 per name)",
+                PathProblems.cannotCreate(dir.resolve(long300).resolve("runs")));
+        assertEquals("the name " + "é".repeat(20) + "… in it is 260 bytes long (at most 255 per name)",
+                PathProblems.cannotCreate(dir.resolve("é".repeat(130))), "bytes, not characters");
+        assertNull(PathProblems.cannotCreate(dir.resolve("a".repeat(255))));
+    }
 }
