@@ -186,7 +186,7 @@ final class LiteralBlock {
      * label words against the model's tokenizer) to {@code out} and {@code added}, once.
      */
     private static void checkData(PromptTuneSpec s, boolean modelKnown, ClosureExpression block, List<Problem> out,
-                                    List<Problem> added) {
+                                  List<Problem> added) {
         try {
             TaskSetup task = TaskSetup.resolve(s);
             PromptTuning.Prepared prepared = modelKnown ? resolvedOrNull(s, task) : null;
