@@ -206,7 +206,7 @@ public final class ExperimentContext {
         PromptTuneSpec spec = spec();
         int steps = spec.steps();
         if (spec.epochs() > 0) {
-            long perStep = spec.examplesPerStep();
+            long perStep = spec.examplesPerStep(arrays().train().size());
             steps = (int) Math.max(1, (spec.epochs() * (long) arrays().train().size() + perStep - 1) / perStep);
         }
         return new TrainingSettings(steps, spec.batch(), spec.gradientAccumulation(), spec.evalEvery(), spec.patience(),

@@ -256,8 +256,7 @@ public final class PromptTuning {
             prepared.task().data().missingClassWarnings().forEach(LOG::warn);
             int workers = spec.workers();
             int trainSize = arrays.train().size();
-            // A batch holds at most every training example once (BatchOrder); the micro-batches of one step may repeat.
-            long perStep = (long) Math.min(spec.batch(), trainSize) * spec.gradientAccumulation() * workers;
+            long perStep = spec.examplesPerStep(trainSize); // the micro-batches of one step may repeat examples
             if (spec.batch() > trainSize) {
                 LOG.warn("{}: batch {} is more than the {} training examples: each batch holds all {} once", spec.name(),
                         spec.batch(), trainSize, trainSize);

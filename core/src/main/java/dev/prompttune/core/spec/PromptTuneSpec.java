@@ -87,11 +87,11 @@ public record PromptTuneSpec(
     }
 
     /**
-     * The training examples one step draws: batch × gradientAccumulation on each worker (a step on a cluster takes
-     * gradientAccumulation micro-batches on each).
+     * The training examples one step draws from {@code trainSize}: batch × gradientAccumulation on each worker (a step
+     * on a cluster takes gradientAccumulation micro-batches on each), a batch holding at most every example once.
      */
-    public long examplesPerStep() {
-        return (long) batch * gradientAccumulation * workers();
+    public long examplesPerStep(int trainSize) {
+        return (long) Math.min(batch, trainSize) * gradientAccumulation * workers();
     }
 
     /** The resolved spec as JSON (the {@code spec.json} of a run record): one key per field, the field's name. */

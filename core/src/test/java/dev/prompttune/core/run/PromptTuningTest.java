@@ -107,6 +107,18 @@ class PromptTuningTest {
         assertTrue(training.getMessage().contains(init + " does not exist"), training.getMessage());
     }
 
+    /**
+     * Epochs become steps of what a step really draws: a batch larger than the training data holds every example once,
+     * so 3 epochs are 3 steps (with the batch as given, 3 × 300 / 1,000 made them 1 step, one epoch).
+     */
+    @Test
+    void epochsCountABatchBeyondTheDataAsTheData() {
+        ExperimentContext ctx = ExperimentContext.of(session, spec().epochs(3).batch(1000).build());
+        assertEquals(3, ctx.trainingSettings().steps());
+        ctx = ExperimentContext.of(session, spec().epochs(3).batch(100).gradientAccumulation(2).build());
+        assertEquals(5, ctx.trainingSettings().steps(), "ceil(3 × 300 / 200)");
+    }
+
     @Test
     void summaryHasTheDocumentedKeys() throws IOException {
         PromptTuneRun run = new PromptTuning(session).execute(spec().name("keys").steps(20).evalEvery(10).build(), List.of());
