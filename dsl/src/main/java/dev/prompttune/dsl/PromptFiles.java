@@ -67,19 +67,24 @@ final class PromptFiles {
     }
 
     /**
-     * Refuses a path that names a run record's own prompt ({@code runs/X/prompt}, with or without its extension): it is
-     * its run's result, and written over the record no longer says what the run gave.
+     * Refuses a path inside a run record ({@code runs/X/prompt}, {@code runs/X/checkpoint}, with or without an
+     * extension): the record's files are its run's, and written over the record no longer says what the run gave (nor
+     * can it be resumed).
      *
      * @param verb the writer, for the message ({@code savePrompt}, {@code import-peft})
      */
-    static void requireNotARecordsPrompt(Path path, String verb) {
+    static void requireOutsideRunRecords(Path path, String verb) {
         Path base = PromptFile.stripExtension(path);
         Path folder = base.toAbsolutePath().getParent();
-        if (base.getFileName() != null && base.getFileName().toString().equals("prompt") && folder != null
-                && (Files.isRegularFile(folder.resolve("summary.json")) || Files.isRegularFile(folder.resolve("spec.json")))) {
-            throw new PromptTuneException(verb + ": " + path + " is the prompt of run record " + folder + ", which only "
-                    + "its run writes; allowed: a path outside run records (e.g. saved/NAME)");
+        if (base.getFileName() == null || folder == null
+                || !(Files.isRegularFile(folder.resolve("summary.json")) || Files.isRegularFile(folder.resolve("spec.json")))) {
+            return;
         }
+        // Any name there: savePrompt(a, 'runs/X/checkpoint') wrote over the checkpoint, 'runs/X/spec' over spec.json.
+        throw new PromptTuneException(verb + ": " + path + (base.getFileName().toString().equals("prompt")
+                ? " is the prompt of run record " + folder + ", which only its run writes"
+                : " is inside run record " + folder + ", whose files only its run writes")
+                + "; allowed: a path outside run records (e.g. saved/NAME)");
     }
 
     /**

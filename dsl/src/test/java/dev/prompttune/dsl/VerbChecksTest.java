@@ -160,8 +160,12 @@ class VerbChecksTest {
                 savePrompt(a, '%s')
                 savePrompt(a, '%s')
                 exportPeft(a, '%s')
-                """.formatted(BLOCK, dir, record.resolve("prompt"), file));
-        assertEquals(4, lines.size(), String.join("\n", lines));
+                savePrompt(a, '%s')
+                """.formatted(BLOCK, dir, record.resolve("prompt"), file, record.resolve("checkpoint")));
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        // Any name in a record: 'checkpoint' wrote over checkpoint.safetensors (the run could no longer resume).
+        assertEquals("bad.groovy:6: savePrompt: " + record.resolve("checkpoint") + " is inside run record " + record
+                + ", whose files only its run writes; allowed: a path outside run records (e.g. saved/NAME)", lines.get(4));
         assertTrue(lines.get(0).startsWith("bad.groovy:2: prompt file is an empty path"), lines.get(0));
         assertEquals("bad.groovy:3: savePrompt: " + dir + " is a folder; allowed: a prompt file name DIR/NAME (writes "
                 + "DIR/NAME.safetensors and DIR/NAME.json), e.g. " + dir.resolve("prompt"), lines.get(1));

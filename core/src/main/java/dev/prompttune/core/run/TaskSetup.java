@@ -34,6 +34,11 @@ public record TaskSetup(String taskName, TaskData data, String metric) {
         String name = spec.taskName();
         if (spec.data() != null) {
             TaskResolver.Task task = TaskResolver.resolve(spec.data());
+            if (train == null && task.train() == null) {
+                throw new PromptTuneException("task '" + spec.data() + "' has no train split: no train.jsonl beside its "
+                        + "task.json and none named by its \"files\"; allowed: a task with a train split, or train 'FILE' "
+                        + "beside data '" + spec.data() + "'");
+            }
             train = train != null ? train : task.train();
             dev = dev != null ? dev : task.dev();
             test = test != null ? test : task.test();

@@ -69,7 +69,8 @@ public final class TaskResolver {
             throw new PromptTuneException(json + ": field \"metric\" is '" + metric + "'; allowed: "
                     + String.join(", ", PromptTuneSpec.METRICS));
         }
-        return new Task(name, file(dir, "train"), file(dir, "dev"), file(dir, "test"),
+        JsonObject files = files(json, o);
+        return new Task(name, file(json, dir, files, "train"), file(json, dir, files, "dev"), file(json, dir, files, "test"),
                 o.has("template") ? string(json, "template", o, "a template such as \"review: {text}\"") : null,
                 labels, field, metric, o);
     }
@@ -110,8 +111,50 @@ public final class TaskResolver {
         return v.getAsString();
     }
 
-    private static Path file(Path dir, String split) {
-        Path p = dir.resolve(split + ".jsonl");
-        return Files.isRegularFile(p) ? p : null;
+    /** task.json's {@code "files"} (split → file name, beside task.json), or null when it gives none. */
+    private static JsonObject files(Path json, JsonObject o) {
+        JsonElement files = o.get("files");
+        if (files == null || files.isJsonNull()) {
+            return null;
+        }
+        if (!files.isJsonObject()) {
+            throw new PromptTuneException(json + ": field \"files\" is " + files + "; allowed: an object naming each "
+                    + "split's file, e.g. {\"train\": \"train.jsonl\", \"dev\": \"dev.jsonl\", \"test\": \"test.jsonl\"}");
+        }
+        for (String split : files.getAsJsonObject().keySet()) {
+            if (!List.of("train", "dev", "test").contains(split)) {
+                throw new PromptTuneException(json + ": field \"files\" names split '" + split + "'; allowed: train, dev, test");
+            }
+            JsonElement v = files.getAsJsonObject().get(split);
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString() || v.getAsString().isBlank()) {
+                throw new PromptTuneException(json + ": field \"files\" gives split '" + split + "' the file " + v
+                        + "; allowed: a file name beside task.json, e.g. \"" + split + ".jsonl\"");
+            }
+        }
+        return files.getAsJsonObject();
+    }
+
+    /**
+     * The split's file: the one {@code "files"} names (it must be there), else {@code SPLIT.jsonl} beside task.json, or
+     * null when that does not exist (a task may have no dev or test split). Something there that is not a readable
+     * file (a folder, a broken link, a link loop) is refused: it was taken for a missing split, so a test split became
+     * no test column and a dev split a carve of train, without a word.
+     */
+    private static Path file(Path json, Path dir, JsonObject files, String split) {
+        boolean named = files != null && files.has(split);
+        if (files != null && !named) {
+            return null;
+        }
+        Path p = dir.resolve(named ? files.get(split).getAsString() : split + ".jsonl");
+        String problem = PathProblems.notRegularFile(p);
+        if (problem == null) {
+            return p;
+        }
+        if (!named && problem.equals("does not exist")) {
+            return null;
+        }
+        throw new PromptTuneException(json + ": the " + split + " split's file " + p + " " + problem + "; allowed: a JSON "
+                + "Lines file" + (named ? " (as \"files\" names it)" : "") + ", or no " + split + ".jsonl for a task without "
+                + "a " + split + " split");
     }
 }

@@ -67,4 +67,45 @@ class TaskResolverTest {
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
     }
+
+    /**
+     * task.json's "files" names the splits' files (it was ignored: a renamed train file was "a task needs a train
+     * split"), and a split file that is there but unreadable is refused (a broken link or a folder was taken for a
+     * missing split: no test column, or a dev split carved from train, without a word).
+     */
+    @Test
+    void splitFilesAreTheOnesFilesNamesAndABrokenOneIsRefused() throws Exception {
+        Path dir = task("named", "{\"template\": \"t: {text}\", \"files\": {\"train\": \"tr.jsonl\", \"test\": \"te.jsonl\"}}");
+        Files.writeString(dir.resolve("tr.jsonl"), "{}");
+        Files.writeString(dir.resolve("te.jsonl"), "{}");
+        Files.writeString(dir.resolve("dev.jsonl"), "{}"); // not named by "files": not a split
+        TaskResolver.Task t = TaskResolver.resolve(dir.toString());
+        assertEquals(dir.resolve("tr.jsonl"), t.train());
+        assertEquals(null, t.dev());
+        assertEquals(dir.resolve("te.jsonl"), t.test());
+
+        Files.delete(dir.resolve("te.jsonl"));
+        PromptTuneException named = assertThrows(PromptTuneException.class, () -> TaskResolver.resolve(dir.toString()));
+        assertEquals(dir.resolve("task.json") + ": the test split's file " + dir.resolve("te.jsonl") + " does not exist; "
+                + "allowed: a JSON Lines file (as \"files\" names it), or no test.jsonl for a task without a test split",
+                named.getMessage());
+
+        Path plain = task("plain", "{\"template\": \"t: {text}\"}");
+        Files.writeString(plain.resolve("train.jsonl"), "{}");
+        Files.createSymbolicLink(plain.resolve("test.jsonl"), plain.resolve("gone.jsonl"));
+        Files.createDirectory(plain.resolve("dev.jsonl"));
+        PromptTuneException broken = assertThrows(PromptTuneException.class, () -> TaskResolver.resolve(plain.toString()));
+        assertEquals(plain.resolve("task.json") + ": the dev split's file " + plain.resolve("dev.jsonl") + " is a directory; "
+                + "allowed: a JSON Lines file, or no dev.jsonl for a task without a dev split", broken.getMessage());
+        Files.delete(plain.resolve("dev.jsonl"));
+        broken = assertThrows(PromptTuneException.class, () -> TaskResolver.resolve(plain.toString()));
+        assertEquals(plain.resolve("task.json") + ": the test split's file " + plain.resolve("test.jsonl") + " is a broken "
+                + "symbolic link (its target does not exist); allowed: a JSON Lines file, or no test.jsonl for a task without "
+                + "a test split", broken.getMessage());
+
+        PromptTuneException badFiles = assertThrows(PromptTuneException.class,
+                () -> TaskResolver.resolve(task("bad-files", "{\"files\": {\"training\": \"x.jsonl\"}}").toString()));
+        assertEquals(tmp.resolve("bad-files/task.json") + ": field \"files\" names split 'training'; allowed: train, dev, test",
+                badFiles.getMessage());
+    }
 }
