@@ -69,7 +69,7 @@ public final class ScriptRunner {
         imports.addStarImports("dev.prompttune.dsl", "dev.prompttune.core.run", "java.nio.file");
         imports.addImports("dev.prompttune.core.prompt.PromptInit", "dev.prompttune.core.spec.PromptTuneSpec",
                 "dev.prompttune.core.peft.PeftAdapter");
-        config.addCompilationCustomizers(imports, new ScriptFieldsInBlocks(),
+        config.addCompilationCustomizers(imports, new ScriptMembersInBlocks(),
                 new ASTTransformationCustomizer(Map.of("extensions", List.of(DslChecks.class.getName())), TypeChecked.class));
         return config;
     }

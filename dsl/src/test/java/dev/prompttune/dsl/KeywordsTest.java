@@ -140,11 +140,11 @@ class KeywordsTest {
 
     /** The Java twin: the same block as a Consumer<TuneSpec> gives the same spec. */
     /**
-     * A script's {@code @Field} variables are seen inside blocks, sweeps and nested optimizer blocks (they were
-     * "unknown keyword 'n'" at compile time, and a missing property when run).
+     * A script's {@code @Field} variables and methods are seen inside blocks, sweeps and nested optimizer blocks (they
+     * were "unknown keyword 'n'" at compile time, and a missing property when run).
      */
     @Test
-    void scriptFieldsAreSeenInsideBlocks() {
+    void scriptFieldsAndMethodsAreSeenInsideBlocks() {
         Recording r = new Recording();
         PromptTuneSpec spec = r.last("""
                 import groovy.transform.Field
@@ -171,6 +171,19 @@ class KeywordsTest {
                 """);
         assertEquals(List.of(2, 3), r.specs.subList(r.specs.size() - 2, r.specs.size()).stream()
                 .map(PromptTuneSpec::length).toList());
+        // The script's own methods too (they were "unknown keyword 'len'"); a keyword's name stays the keyword.
+        spec = r.last("""
+                int len() { 6 }
+                String task(String t) { t }
+                int seed() { 99 }
+                promptTune {
+                    model 'tiny'; data task('markers')
+                    length len() + 1
+                    seed 4
+                }
+                """);
+        assertEquals(7, spec.length());
+        assertEquals(4L, spec.seed());
     }
 
     @Test
