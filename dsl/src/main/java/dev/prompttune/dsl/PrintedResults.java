@@ -41,6 +41,14 @@ public final class PrintedResults {
 
     /** Notes a value the script printed (with {@code print} or {@code println}). */
     synchronized void note(Object value) {
+        if (value instanceof groovy.lang.GString g) {
+            // println "accuracy: $run": the run's table is in the text; it counts as the run printed.
+            for (Object embedded : g.getValues()) {
+                if (isResult(embedded)) {
+                    note(embedded);
+                }
+            }
+        }
         if (isResult(value)) {
             anyResult = true;
             texts.add(value.toString().strip());
@@ -54,6 +62,8 @@ public final class PrintedResults {
      * script printed: that same table, or (when the value is no result, so the table is of every run) any result.
      */
     public synchronized boolean alreadyShown(Object value, String table) {
-        return texts.contains(table.strip()) || !isResult(value) && anyResult;
+        String shown = table.strip();
+        // Within a longer text too: println 'result: ' + run.table() printed it.
+        return texts.stream().anyMatch(t -> t.contains(shown)) || !isResult(value) && anyResult;
     }
 }
