@@ -10,11 +10,13 @@ import dev.prompttune.dsl.PrintedResults;
 import dev.prompttune.dsl.ScriptError;
 import dev.prompttune.dsl.ScriptRunner;
 import groovy.lang.Script;
+import groovy.transform.ThreadInterrupt;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,7 +55,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Experiments experiments = options.experiments().endingScriptsAtInterrupt();
-        ScriptRunner runner = new ScriptRunner(experiments);
+        // The script's own loops, closures and methods check the interrupt flag (Groovy's ThreadInterrupt), so the
+        // first Ctrl-C stops a script busy in its own code too; it ignored it, and only a second one ended it.
+        ScriptRunner runner = new ScriptRunner(experiments, List.of(new ASTTransformationCustomizer(ThreadInterrupt.class)));
         if (check) {
             try {
                 runner.compile(script);
@@ -114,10 +118,13 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Whether {@code error} is a verb refused because the script was stopped (said by the interrupt's summary). */
+    /**
+     * Whether {@code error} is the stop itself (said by the interrupt's summary): a verb refused because the script was
+     * stopped, or the script's own code interrupted (a loop's check, a sleep).
+     */
     private static boolean causedByTheStop(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof Experiments.StoppedByInterrupt) {
+            if (t instanceof Experiments.StoppedByInterrupt || t instanceof InterruptedException) {
                 return true;
             }
         }

@@ -71,6 +71,24 @@ class InterruptTest {
     }
 
     /**
+     * A script busy in its own Groovy code (a loop after its run) stops at the first Ctrl-C, with the interrupt's
+     * summary alone: it ignored it ("stopping at the next step …") and only a second one, which aborts, ended it.
+     */
+    @Test
+    void ctrlCInTheScriptsOwnLoopStopsItAtOnce() throws Exception {
+        Path runs = tmp.resolve("own-loop");
+        Path file = Files.writeString(tmp.resolve("own-loop.groovy"), "def r = promptTune { model 'tiny'; data 'markers'; "
+                + "length 2; steps 2; evalEvery 0; save '" + runs + "' }\nprintln 'spinning'\nlong i = 0\nwhile (true) { i++ }\n");
+        CliProcess child = CliProcess.start(List.of(), home, "run", "--threads", "1", file.toString());
+        child.await(l -> l.equals("spinning"));
+        child.signal("INT");
+        assertEquals(130, child.exit(), child.toString());
+        assertTrue(child.err().contains("interrupted by SIGINT: 1 run(s) recorded"), child.toString());
+        assertTrue(!child.err().contains("again: aborting") && !child.err().contains("InterruptedException"), child.toString());
+        assertEquals("COMPLETED", summary(ChildRuns.onlyRecord(runs)).get("stop_reason").getAsString());
+    }
+
+    /**
      * SIGKILL after an evaluation: the record has no summary but the checkpoint of the last evaluation (whole: saves
      * are atomic), and the run resumes from it with the metrics of the steps before it.
      */

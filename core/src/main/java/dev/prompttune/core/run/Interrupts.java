@@ -48,8 +48,10 @@ public final class Interrupts implements AutoCloseable {
 
     /** {@code prompttune run}'s: the run scores its best prompt and writes its record. */
     public static Interrupts install(Thread worker, PrintStream err) {
-        return install(worker, err, "prompttune", "stopping at the next step, then scoring the best prompt and writing "
-                + "the record", "the current run's record stays incomplete");
+        // Said for a script between runs too (its own Groovy code stops at once): "the next step" is a run's.
+        return install(worker, err, "prompttune", "stopping the script; a run in progress stops at its next step, scores "
+                + "its best prompt and writes its record", "a run in progress leaves its record incomplete (resume "
+                + "continues it)");
     }
 
     /**
