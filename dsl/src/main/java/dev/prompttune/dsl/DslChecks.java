@@ -130,6 +130,7 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                         : callsItsOwnDeclaration(name) ? name + "(…) is called inside the value that declares " + name
                                 + " (def " + name + " = { … }), where " + name + " is not defined yet; declare it first,"
                                 + " then assign: Closure " + name + "; " + name + " = { n -> … }"
+                        : TuneSpec.KEYWORDS.contains(name) ? keywordOutsideABlock(name)
                         : "unknown command '" + name + "'" + suggestion(name, PromptTuneScript.COMMANDS);
             } else {
                 return List.of();
@@ -146,6 +147,18 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         }
         error(message, mce);
         return List.of(makeDynamic(call));
+    }
+
+    /**
+     * A block's keyword called where no block is: at the top of the script, or in a closure kept in a variable
+     * ({@code def b = { data 'spam' }; promptTune(b)}), which the checks cannot read as a block (it was "unknown command
+     * 'data'", as if the keyword were misspelt).
+     */
+    private String keywordOutsideABlock(String name) {
+        return "'" + name + "' is a keyword of promptTune { }, used outside a block" + (getEnclosingClosureStack().isEmpty()
+                ? "" : " (a closure kept in a variable, def b = { … }, is not read as one)") + ": write it inside "
+                + "promptTune { … }, sweep { … } or baseline('design') { … }; to share settings, put the block in a "
+                + "method: def tune(int n) { promptTune { length n; … } }";
     }
 
     @Override

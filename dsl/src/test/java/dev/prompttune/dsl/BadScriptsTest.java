@@ -67,6 +67,10 @@ class BadScriptsTest {
                 bad("promptTune {\n    model 'tiny'\n    data trian: 'x.jsonl'\n}\n", 3, "unknown split 'trian'", "did you mean 'train'?"),
                 bad("promptTune {\n    model 'tiny'\n    length 5\n}\n", 1, "data is missing"),
                 bad("def r = promptTun {\n    data 'markers'\n}\n", 1, "unknown command 'promptTun'", "did you mean 'promptTune'?"),
+                // A keyword outside a block, or in a closure kept in a variable, was "unknown command 'data'".
+                bad("def b = {\n    data 'markers'\n}\npromptTune(b)\n", 2, "'data' is a keyword of promptTune { }, used outside a "
+                        + "block (a closure kept in a variable", "put the block in a method"),
+                bad("length 5\n", 1, "'length' is a keyword of promptTune { }, used outside a block: write it inside"),
                 bad(head + "    optimizer('adamw') {\n        lrr 0.1\n    }\n}\n", 5, "unknown keyword 'lrr' in optimizer { }", "'lr'"),
                 bad(head + "    optimizer('adamw') { lr 0 }\n}\n", 4, "lr is 0"),
                 bad(head + "    length = 5\n}\n", 4, "write `length 5`"),
