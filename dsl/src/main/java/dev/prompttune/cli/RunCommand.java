@@ -105,6 +105,13 @@ final class RunCommand implements Callable<Integer> {
             boolean runFailed = stoppedUnfinished(error) || error != null && stoppedUnfinished(error.getCause());
             if (error instanceof ScriptError || runFailed) {
                 System.err.println(error.getMessage());
+                List<PromptTuneRun> kept = experiments.runs().stream().filter(r -> r.record() != null
+                        && !r.interrupted()).toList();
+                if (error instanceof ScriptError && !kept.isEmpty()) {
+                    // The error came after them: their records are whole (only the exit status said otherwise).
+                    System.err.println("prompttune: " + kept.size() + " run(s) finished and recorded before the error: "
+                            + kept.stream().map(r -> r.record().toString()).collect(java.util.stream.Collectors.joining(", ")));
+                }
                 return runFailed ? PromptTuneCli.RUN_FAILED : PromptTuneCli.USER_ERROR;
             }
             if (error != null) {

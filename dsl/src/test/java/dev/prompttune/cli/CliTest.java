@@ -69,6 +69,18 @@ class CliTest {
         return Files.writeString(tmp.resolve(name), text);
     }
 
+    /** An error after a run finished says the run's record is whole (exit 2 alone read as if nothing was kept). */
+    @Test
+    void anErrorAfterARunSaysTheRunWasRecorded() throws Exception {
+        Path s = script("error-after.groovy", "def r = promptTune {\n  model 'tiny'; data 'markers'; length 2; steps 1; "
+                + "evalEvery 0\n  save '" + tmp.resolve("runs-error-after") + "'\n}\nthrow new IllegalStateException('late')\n");
+        Result r = cli("run", "-q", s.toString());
+        assertEquals(2, r.status(), r.err());
+        Path record = Files.list(tmp.resolve("runs-error-after")).findFirst().orElseThrow();
+        assertTrue(r.err().contains(s + ":5: IllegalStateException: late"), r.err());
+        assertTrue(r.err().contains("prompttune: 1 run(s) finished and recorded before the error: " + record), r.err());
+    }
+
     /** An empty input is still predicted, but said to be empty (training refuses inputs that all read the same). */
     @Test
     void anEmptyInputToPredictIsNamed() throws Exception {
