@@ -6,17 +6,16 @@ import dev.prompttune.core.run.RecordNotWritten;
 import dev.prompttune.core.run.RunComparison;
 import dev.prompttune.core.run.RunFailed;
 import dev.prompttune.dsl.Experiments;
+import dev.prompttune.dsl.InterruptibleScripts;
 import dev.prompttune.dsl.PrintedResults;
 import dev.prompttune.dsl.ScriptError;
 import dev.prompttune.dsl.ScriptRunner;
 import groovy.lang.Script;
-import groovy.transform.ThreadInterrupt;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
         Experiments experiments = options.experiments().endingScriptsAtInterrupt();
         // The script's own loops, closures and methods check the interrupt flag (Groovy's ThreadInterrupt), so the
         // first Ctrl-C stops a script busy in its own code too; it ignored it, and only a second one ended it.
-        ScriptRunner runner = new ScriptRunner(experiments, List.of(new ASTTransformationCustomizer(ThreadInterrupt.class)));
+        ScriptRunner runner = new ScriptRunner(experiments, List.of(new InterruptibleScripts()));
         if (check) {
             try {
                 runner.compile(script);

@@ -487,7 +487,7 @@ public class Experiments {
     public Path exportPeft(PromptTuneRun run, String dir) {
         requireScriptGoesOn("exporting an adapter to " + dir);
         Arguments.run(run, "exportPeft");
-        return PeftFiles.export(run, exportPeftTarget(dir), null);
+        return PeftFiles.export(run, exportPeftTarget(dir), null, false, "exportPeft");
     }
 
     /** Reads a PEFT prompt-tuning adapter (use it to start a run: {@code init file('DIR')}). */

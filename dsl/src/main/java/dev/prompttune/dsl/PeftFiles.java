@@ -29,11 +29,16 @@ public final class PeftFiles {
      * @param baseModel {@code base_model_name_or_path} to record (null: the run's model setting)
      */
     public static Path export(PromptTuneRun run, Path dir, String baseModel, boolean anyModel) {
+        return export(run, dir, baseModel, anyModel, "export-peft");
+    }
+
+    /** {@link #export(PromptTuneRun, Path, String, boolean)}, messages naming {@code verb} ({@code exportPeft}). */
+    static Path export(PromptTuneRun run, Path dir, String baseModel, boolean anyModel, String verb) {
         Path file = run.record() == null ? null : run.record().resolve("prompt.safetensors");
         PromptMetadata meta = file != null && Files.isRegularFile(file) ? PromptFile.load(file).metadata() : null;
         String source = file != null ? file.toString() : run.name();
         return export(source, run.prompt(), run.length(), run.width(), meta, run.spec().model(), run.spec().precision(),
-                run.spec().placement(), dir, baseModel, anyModel);
+                run.spec().placement(), dir, baseModel, anyModel, verb);
     }
 
     /** {@link #export(PromptTuneRun, Path, String, boolean)} with the fingerprint checked. */
@@ -54,7 +59,7 @@ public final class PeftFiles {
         Object precision = loaded.metadata().hyperParameters().get("precision");
         Placement placement = loaded.metadata().placement() == null ? Placement.PREFIX : Placement.parse(loaded.metadata().placement());
         return export(loaded.file().toString(), loaded.values(), loaded.length(), loaded.width(), loaded.metadata(), m,
-                precision == null ? "fp32" : precision.toString(), placement, dir, baseModel, anyModel);
+                precision == null ? "fp32" : precision.toString(), placement, dir, baseModel, anyModel, "export-peft");
     }
 
     /** What an adapter's target folder may be, for messages. */
@@ -84,21 +89,22 @@ public final class PeftFiles {
     }
 
     private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, String model,
-                               String precision, Placement placement, Path dir, String baseModel, boolean anyModel) {
+                               String precision, Placement placement, Path dir, String baseModel, boolean anyModel,
+                               String verb) {
         if (placement != Placement.PREFIX) {
             // PEFT's prompt tuning always puts the virtual tokens before the input: the prompt would act elsewhere.
-            throw new PromptTuneException("export-peft: " + source + " was trained with placement '" + placement.key()
+            throw new PromptTuneException(verb + ": " + source + " was trained with placement '" + placement.key()
                     + "', but a PEFT prompt-tuning adapter puts its prompt before the input; allowed: a prompt trained "
                     + "with placement 'prefix'");
         }
         Path modelDir = ModelResolver.resolve(model);
         PromptCheck.check(source, values, length, width, meta, PromptCheck.Target.ofCheckpoint(model, modelDir, precision), anyModel);
         T5Config config = T5Config.load(modelDir);
-        requireAdapterTarget("export-peft", dir);
+        requireAdapterTarget(verb, dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new PromptTuneException("export-peft: cannot create the folder " + dir + ": "
+            throw new PromptTuneException(verb + ": cannot create the folder " + dir + ": "
                     + PathProblems.describe(dir, e) + "; allowed: " + ADAPTER_TARGET, e);
         }
         PeftAdapter.exportTo(dir, values, length, config, baseModel != null ? baseModel : model);

@@ -138,6 +138,18 @@ class VerbsTest {
         assertTrue(e.getMessage().startsWith("ensemble: other-template differs from a in template or labels"), e.getMessage());
     }
 
+    /** exportPeft's refusals name exportPeft, the verb the script called (they said export-peft, the CLI's command). */
+    @Test
+    void exportPeftRefusalsNameTheVerb() {
+        PromptTuneRun suffix = (PromptTuneRun) run("""
+                promptTune { model 'tiny'; data 'markers'; name 'suffix'; placement 'suffix'; length 2; steps 1; evalEvery 0
+                             save '%s' }
+                """.formatted(tmp.resolve("runs")));
+        PromptTuneException e = assertThrows(PromptTuneException.class,
+                () -> experiments.exportPeft(suffix, tmp.resolve("suffix-adapter").toString()));
+        assertTrue(e.getMessage().startsWith("exportPeft: ") && e.getMessage().contains("placement 'suffix'"), e.getMessage());
+    }
+
     /** An adapter folder given to loadPrompt points to importPeft; an adapter prints as what it is (was stored=[F@…). */
     @Test
     void anAdapterIsNamedAsOne() {

@@ -92,4 +92,17 @@ class CellEndsTest {
         assertEquals("System.exit", kernel.evalRaw("\"System.exit\""), "the words alone are fine");
         assertUsable();
     }
+
+    /**
+     * The interrupt checks are added after the script checks: with Groovy's own ThreadInterrupt customizer they came
+     * first, every block began with an inserted {@code if}, and a block's mistakes were no longer found when the cell
+     * compiled but when it ran, at the block's line.
+     */
+    @Test
+    void aBlocksMistakeIsStillFoundAtItsLine() {
+        CellException e = assertThrows(CellException.class,
+                () -> kernel.evalRaw("%%groovy\npromptTune {\n    data 'spam'\n    template 'x: {txt}'\n}"));
+        assertTrue(e.evalue().startsWith("cell:4: template slot '{txt}' has no field"), e.evalue());
+        assertUsable();
+    }
 }
