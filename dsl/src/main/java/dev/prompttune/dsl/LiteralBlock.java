@@ -122,16 +122,18 @@ final class LiteralBlock {
             return List.of(); // not a user error: the run will say what it is
         }
         List<Problem> out = new ArrayList<>();
+        PromptTuneSpec[] checking = {null};
         try {
             Map<String, PromptTuning.Prepared> resolved = new HashMap<>();
             for (PromptTuneSpec s : specs) {
+                checking[0] = s;
                 PromptTuning.Prepared p = resolved.computeIfAbsent(inputsOf(s), k -> PromptTuning.resolve(s));
                 PromptTuning.checkLabelTokens(s, p, Session.shared());
                 // As the run checks it: per grid point.
                 PromptTuning.checkStepMemory(FastDevRun.apply(s), p, Session.shared());
             }
         } catch (PromptTuneException e) {
-            Problem problem = new Problem(e.getMessage(), cause(block, e.getMessage()));
+            Problem problem = problem(checking[0], block, e.getMessage());
             out.add(problem);
             problemsHiddenBy(problem, verb, block, literals, writtenByScript, out);
         } catch (RuntimeException e) {
@@ -195,7 +197,7 @@ final class LiteralBlock {
                 PromptTuning.checkLabelTokens(s, prepared, Session.shared());
             }
         } catch (PromptTuneException e) {
-            Problem p = new Problem(e.getMessage(), cause(block, e.getMessage()));
+            Problem p = problem(s, block, e.getMessage());
             if (!out.contains(p)) {
                 out.add(p);
                 added.add(p);
@@ -422,6 +424,33 @@ final class LiteralBlock {
     /** The argument of {@code call} that gives a file the message names, or null. */
     static Expression fileNamed(String message, MethodCallExpression call) {
         return filesOf(call).stream().filter(c -> message.contains((String) c.getValue())).findFirst().orElse(null);
+    }
+
+    /**
+     * The problem {@code message} of spec {@code s}, at the keyword call it comes from ({@link #cause}). When it is
+     * about a template, labels or label field the block does not set, the registered task's task.json set it: the
+     * message says so, at the {@code data} line (it was at the block's first line, naming no file the script shows).
+     */
+    private static Problem problem(PromptTuneSpec s, ClosureExpression block, String message) {
+        String keyword = message.startsWith("template") ? "template"
+                : message.contains("verbalizer") || message.startsWith("unknown label") || message.startsWith("labels")
+                        ? "labels"
+                : message.contains("label field") ? "labelField" : null;
+        boolean fromTask = s != null && s.data() != null && keyword != null && switch (keyword) {
+            case "template" -> s.template() == null;
+            case "labels" -> s.labels() == null;
+            default -> "label".equals(s.labelField());
+        };
+        if (!fromTask) {
+            return new Problem(message, cause(block, message));
+        }
+        MethodCallExpression data = statements(block).stream()
+                .filter(st -> st instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression c
+                        && c.isImplicitThis() && "data".equals(c.getMethodAsString()))
+                .map(st -> (MethodCallExpression) ((ExpressionStatement) st).getExpression()).findFirst().orElse(null);
+        String json = dev.prompttune.core.spec.Home.tasks().resolve(s.data()).resolve("task.json").toString();
+        return new Problem(message + " (the " + keyword + " of task '" + s.data() + "', set in " + json + ")",
+                data != null ? data : cause(block, message));
     }
 
     /** Whether the message names a file that this call gives (as written in the script). */

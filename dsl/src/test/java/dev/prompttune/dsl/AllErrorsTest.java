@@ -109,6 +109,36 @@ class AllErrorsTest {
         assertTrue(lines.get(4).startsWith("bad.groovy:11: template slot '{txt}' has no field"), lines.get(4));
     }
 
+    /**
+     * A registered task's own template, labels or label field at fault is said to come from its task.json, at the
+     * script's data line (it was the block's first line, naming nothing the script shows).
+     */
+    @Test
+    void aTasksOwnSettingAtFaultNamesItsTaskJson(@TempDir Path dir) throws Exception {
+        Path home = dev.prompttune.core.testing.TinyWorld.home(dir.resolve("home"));
+        Path broken = Files.createDirectories(home.resolve("data/tasks/broken"));
+        for (String split : List.of("train", "dev", "test")) {
+            Files.copy(home.resolve("data/tasks/markers/" + split + ".jsonl"), broken.resolve(split + ".jsonl"));
+        }
+        Files.writeString(broken.resolve("task.json"), "{\"template\": \"say: {txt}\", \"verbalizer\": {\"a\": \"good\", \"b\": \"never\"}}");
+        String previous = System.getProperty("prompttune.home");
+        System.setProperty("prompttune.home", home.toString());
+        try {
+            List<String> lines = errors("""
+                    promptTune {
+                        model 'tiny'
+                        data 'broken'
+                    }
+                    """);
+            assertEquals(1, lines.size(), String.join("\n", lines));
+            assertTrue(lines.get(0).startsWith("bad.groovy:3: template slot '{txt}' has no field"), lines.get(0));
+            assertTrue(lines.get(0).endsWith("(the template of task 'broken', set in " + broken.resolve("task.json") + ")"),
+                    lines.get(0));
+        } finally {
+            System.setProperty("prompttune.home", previous);
+        }
+    }
+
     @Test
     void aMissingDataDoesNotHideATypo() {
         List<String> lines = errors("""
