@@ -106,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println(error.getMessage());
                 List<PromptTuneRun> kept = experiments.runs().stream().filter(r -> r.record() != null
                         && !r.interrupted()).toList();
-                if (error instanceof ScriptError && !kept.isEmpty()) {
+                if (!runFailed && !kept.isEmpty()) { // a failed run's message says what its sweep leaves
                     // The error came after them: their records are whole (only the exit status said otherwise).
                     System.err.println("prompttune: " + kept.size() + " run(s) finished and recorded before the error: "
                             + kept.stream().map(r -> r.record().toString()).collect(java.util.stream.Collectors.joining(", ")));
