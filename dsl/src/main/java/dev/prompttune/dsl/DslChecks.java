@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.codehaus.groovy.ast.ASTNode;
@@ -92,6 +93,9 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
 
     /** Per script class, the files its verbs write (see {@link ScriptOutputs}). */
     private final Map<ClassNode, ScriptOutputs> outputs = new IdentityHashMap<>();
+    /** The spec of each promptTune block whose run a verb is given (empty: not known before the script runs). */
+    private final Map<ClosureExpression, Optional<PromptTuneSpec>> blockSpecs = new IdentityHashMap<>();
+
     /** Script-level calls of a verb with arguments of the wrong types (reported once, with their blocks' keywords). */
     private final Set<MethodCallExpression> wronglyCalled = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -329,10 +333,39 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                 }
             }
             String problem = VerbChecks.problem(mce.getMethodAsString(), Arrays.asList(values(mce)), outputsBefore(mce));
+            if (problem == null && RUN_VERBS.contains(mce.getMethodAsString())) {
+                problem = RunVerbChecks.problem(mce.getMethodAsString(), runSpecs(args), Arrays.asList(values(mce)),
+                        outputsBefore(mce)::mayWrite);
+            }
             if (problem != null) {
                 error(problem, mce);
             }
         }
+    }
+
+    /** Verbs checked against the blocks of the runs they are given ({@link RunVerbChecks}). */
+    private static final Set<String> RUN_VERBS = Set.of("exportPeft", "evaluate", "predict", "ensemble");
+
+    /**
+     * The specs of a verb's run arguments (its first argument, or each item of a list written out, or each argument of
+     * {@code ensemble(a, b)}): a variable given a {@code promptTune} block once and never again has its block's spec
+     * when every setting is known; null elsewhere.
+     */
+    private List<PromptTuneSpec> runSpecs(List<Expression> args) {
+        List<Expression> runs = args.isEmpty() ? List.of()
+                : args.get(0) instanceof ListExpression list ? list.getExpressions()
+                : args.stream().allMatch(a -> a instanceof VariableExpression) ? args : List.of(args.get(0));
+        List<PromptTuneSpec> specs = new ArrayList<>();
+        for (Expression run : runs) {
+            Expression init = run instanceof VariableExpression v ? onceAssigned(v) : null;
+            specs.add(init instanceof MethodCallExpression call && call.isImplicitThis()
+                    && "promptTune".equals(call.getMethodAsString()) && arguments(call).size() == 1
+                    && arguments(call).get(0) instanceof ClosureExpression block
+                    ? blockSpecs.computeIfAbsent(block, b -> Optional.ofNullable(LiteralBlock.spec(b, this::literals,
+                            outputsBefore(call)::mayWrite))).orElse(null)
+                    : null);
+        }
+        return specs;
     }
 
     /**

@@ -47,11 +47,20 @@ final class EnsembleMembers {
 
     /** Refuses members that differ in what they must share, naming the first such member and setting. */
     static void requireShared(List<PromptTuneRun> members) {
-        Shared first = Shared.of(members.get(0).spec());
-        for (PromptTuneRun m : members.subList(1, members.size())) {
-            String differs = first.differs(Shared.of(m.spec()));
+        requireShared(members.stream().map(PromptTuneRun::name).toList(), members.stream().map(PromptTuneRun::spec).toList());
+    }
+
+    /** {@link #requireShared(List)} of runs not made yet: the specs of blocks known before the script runs. */
+    static void requireSharedSpecs(List<PromptTuneSpec> specs) {
+        requireShared(specs.stream().map(PromptTuneSpec::name).toList(), specs);
+    }
+
+    private static void requireShared(List<String> names, List<PromptTuneSpec> specs) {
+        Shared first = Shared.of(specs.get(0));
+        for (int m = 1; m < specs.size(); m++) {
+            String differs = first.differs(Shared.of(specs.get(m)));
             if (differs != null) {
-                throw new PromptTuneException("ensemble: " + m.name() + " differs from " + members.get(0).name() + " in "
+                throw new PromptTuneException("ensemble: " + names.get(m) + " differs from " + names.get(0) + " in "
                         + differs + "; members must share model, data, template, labels, placement and calibrate");
             }
         }

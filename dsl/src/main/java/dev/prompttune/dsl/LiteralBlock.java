@@ -72,6 +72,21 @@ final class LiteralBlock {
     record Problem(String message, Expression where) {}
 
     /**
+     * The spec of a {@code promptTune} block whose settings are all known before the script runs (and fine), or null:
+     * what the verbs given its run may be checked against ({@code exportPeft(a, …)}, {@code ensemble([a, b])}, …).
+     */
+    static PromptTuneSpec spec(ClosureExpression block, Function<MethodCallExpression, Object[]> literals,
+                               Predicate<Object> writtenByScript) {
+        try {
+            TuneSpec spec = new TuneSpec();
+            Replay replay = replay(block, spec, literals, writtenByScript, Set.of());
+            return replay.usable() && replay.failed().isEmpty() ? spec.build() : null;
+        } catch (RuntimeException e) {
+            return null; // a mistake of the block's own: reported at its line
+        }
+    }
+
+    /**
      * The problems the run would report for this block before loading weights: the first of the checks the run makes
      * in order, and a prompt file's own; none when there is none or the block's settings are not all literal.
      *

@@ -88,15 +88,19 @@ public final class PeftFiles {
         }
     }
 
-    private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, String model,
-                               String precision, Placement placement, Path dir, String baseModel, boolean anyModel,
-                               String verb) {
+    /** Refuses a prompt trained elsewhere than before the input: PEFT's prompt tuning puts its tokens there. */
+    static void requirePrefix(String verb, String source, Placement placement) {
         if (placement != Placement.PREFIX) {
-            // PEFT's prompt tuning always puts the virtual tokens before the input: the prompt would act elsewhere.
             throw new PromptTuneException(verb + ": " + source + " was trained with placement '" + placement.key()
                     + "', but a PEFT prompt-tuning adapter puts its prompt before the input; allowed: a prompt trained "
                     + "with placement 'prefix'");
         }
+    }
+
+    private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, String model,
+                               String precision, Placement placement, Path dir, String baseModel, boolean anyModel,
+                               String verb) {
+        requirePrefix(verb, source, placement);
         Path modelDir = ModelResolver.resolve(model);
         PromptCheck.check(source, values, length, width, meta, PromptCheck.Target.ofCheckpoint(model, modelDir, precision), anyModel);
         T5Config config = T5Config.load(modelDir);

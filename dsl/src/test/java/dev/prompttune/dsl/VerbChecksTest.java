@@ -207,4 +207,40 @@ class VerbChecksTest {
                 """);
         assertEquals(List.of("bad.groovy:2: Cannot resolve dynamic method name at compile time"), lines);
     }
+
+    /**
+     * A verb given the run of a block known before the script runs is checked against that block, before anything
+     * trains (each passed --check, trained, and failed after): exportPeft of a suffix prompt, an ensemble of runs of
+     * different tasks or placements, evaluate on a file lacking a template field, predict of a map lacking one.
+     */
+    @Test
+    void verbsAreCheckedAgainstTheBlocksOfTheirRuns(@TempDir Path dir) throws Exception {
+        Path markers = HomeExtension.home().resolve("data/tasks/markers");
+        Path noText = Files.writeString(dir.resolve("no-text.jsonl"), "{\"txt\": \"the city\", \"label\": \"a\"}\n");
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+        for (String split : new String[] {"train", "dev", "test"}) {
+            Files.copy(markers.resolve(split + ".jsonl"), copy.resolve(split + ".jsonl"));
+        }
+        List<String> lines = errors("""
+                def a = promptTune { model 'tiny'; data 'markers'; name 'a'; placement 'suffix'; steps 2 }
+                def b = promptTune { model 'tiny'; data train: '%s', test: '%s'; name 'b'; steps 2 }
+                def c = promptTune { model 'tiny'; data 'markers'; name 'c'; steps 2 }
+                exportPeft(a, '%s')
+                ensemble([c, b])
+                ensemble(c, a)
+                evaluate(c, '%s')
+                predict(c, [txt: 'the city'])
+                exportPeft(c, '%s')
+                ensemble([c, c])
+                evaluate(c, '%s')
+                predict(c, [[text: 'the city'], 'the weather'])
+                """.formatted(copy.resolve("train.jsonl"), copy.resolve("test.jsonl"), dir.resolve("adapter-a"), noText,
+                        dir.resolve("adapter-c"), markers.resolve("test.jsonl")));
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:4: exportPeft: a was trained with placement 'suffix'"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:5: ensemble: b differs from c in data"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("bad.groovy:6: ensemble: a differs from c in placement"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("bad.groovy:7: template slot '{text}' has no field in " + noText + ":1"), lines.get(3));
+        assertTrue(lines.get(4).startsWith("bad.groovy:8: template slot '{text}' has no field in predict input 1"), lines.get(4));
+    }
 }
