@@ -15,8 +15,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.codehaus.groovy.ast.ASTNode;
 import org.codehaus.groovy.ast.ClassHelper;
@@ -95,7 +95,6 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
     private final Map<ClassNode, ScriptOutputs> outputs = new IdentityHashMap<>();
     /** The spec of each promptTune block whose run a verb is given (empty: not known before the script runs). */
     private final Map<ClosureExpression, Optional<PromptTuneSpec>> blockSpecs = new IdentityHashMap<>();
-
     /** Script-level calls of a verb with arguments of the wrong types (reported once, with their blocks' keywords). */
     private final Set<MethodCallExpression> wronglyCalled = Collections.newSetFromMap(new IdentityHashMap<>());
 
