@@ -57,11 +57,18 @@ final class DslReflection {
             }
         }
         boolean initValue = !name.equals("init") && got.stream().anyMatch(g -> g.startsWith("PromptInit"));
+        // `length sizes` with a list in a variable: a sweep's values are written out in the block.
+        boolean listOfValues = takesSeveral && got.stream().anyMatch(g -> g.startsWith("List") || g.startsWith("ArrayList"));
         return "wrong type for '" + name + "': expected " + String.join(" or ", expected) + ", got "
                 + (got.isEmpty() ? "no value" : String.join(", ", got))
                 + (initValue ? "; file('…') and text('…') are values of init: give " + name + " a path or name as a "
-                        + "string, e.g. " + name + " '/path/to/it'" : "");
+                        + "string, e.g. " + name + " '/path/to/it'" : "")
+                + (listOfValues ? SWEEP_LIST_HINT.formatted(name) : "");
     }
+
+    /** How to sweep values kept in a list, for messages ({@code %s}: the keyword). */
+    static final String SWEEP_LIST_HINT = "; a sweep's values are written out in its block (%1$s 1, 5, 20); for values "
+            + "kept in a list, train one run per value: sizes.collect { n -> promptTune { %1$s n; … } }";
 
     /** The keywords of {@code type} that take several values (a sweep's axes), sorted. */
     static List<String> severalValueKeywords(Class<?> type) {

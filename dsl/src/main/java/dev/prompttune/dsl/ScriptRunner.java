@@ -228,6 +228,11 @@ public final class ScriptRunner {
                 message = message.substring(STC_PREFIX.length());
             }
             message = CallMismatch.reword(message, line >= 1 && line <= lines.size() ? lines.get(line - 1) : null, column);
+            if (message.startsWith("The spread operator cannot be used as argument")) {
+                // `length(*sizes)`: the type checker's own words, about its rule rather than what to write.
+                message = "a spread list (*list) cannot be a call's arguments in a prompttune script (they are checked "
+                        + "before it runs)" + DslReflection.SWEEP_LIST_HINT.formatted("length");
+            }
             if (message.matches("Unexpected character: '\\\\?['\"]'.*")) {
                 // Groovy's lexer meets a quote that starts no string: one that is never closed on its line.
                 message = "syntax error: a string opened on this line is never closed (a closing quote is missing)";

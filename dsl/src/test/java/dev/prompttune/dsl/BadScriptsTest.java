@@ -71,6 +71,12 @@ class BadScriptsTest {
                 bad("def b = {\n    data 'markers'\n}\npromptTune(b)\n", 2, "'data' is a keyword of promptTune { }, used outside a "
                         + "block (a closure kept in a variable", "put the block in a method"),
                 bad("length 5\n", 1, "'length' is a keyword of promptTune { }, used outside a block: write it inside"),
+                // A sweep over a list kept in a variable: what to write instead (the spread was the checker's own words).
+                bad("def sizes = [1, 2]\nsweep {\n    model 'tiny'; data 'markers'\n    length sizes\n}\n", 4,
+                        "got List (sizes); a sweep's values are written out in its block (length 1, 5, 20)",
+                        "sizes.collect { n -> promptTune { length n; … } }"),
+                bad("def sizes = [1, 2]\nsweep {\n    model 'tiny'; data 'markers'\n    length(*sizes)\n}\n", 4,
+                        "a spread list (*list) cannot be a call's arguments", "sizes.collect { n -> promptTune {"),
                 bad(head + "    optimizer('adamw') {\n        lrr 0.1\n    }\n}\n", 5, "unknown keyword 'lrr' in optimizer { }", "'lr'"),
                 bad(head + "    optimizer('adamw') { lr 0 }\n}\n", 4, "lr is 0"),
                 bad(head + "    length = 5\n}\n", 4, "write `length 5`"),
