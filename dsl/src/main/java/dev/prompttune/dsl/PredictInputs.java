@@ -2,6 +2,8 @@ package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Example;
+import dev.prompttune.core.data.TaskData;
+import dev.prompttune.core.data.Template;
 import dev.prompttune.core.run.ExperimentContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,9 +30,19 @@ final class PredictInputs {
      * verb's list (messages name the input by its place there).
      */
     static List<Example> examples(ExperimentContext ctx, List<?> inputs, String verb, int firstNumber) {
-        List<String> slots = ctx.data().template().slots();
+        List<Example> examples = examples(ctx.data(), inputs, verb, firstNumber);
+        warnIfNothingRead(ctx.data().template(), examples, verb, firstNumber);
+        return examples;
+    }
+
+    /**
+     * The inputs as examples of {@code task}, without a word about empty ones: for a task known without a loaded model
+     * (the script's checks read a block's task, {@link RunVerbChecks}; the run says it when it predicts).
+     */
+    static List<Example> examples(TaskData task, List<?> inputs, String verb, int firstNumber) {
+        Template template = task.template();
+        List<String> slots = template.slots();
         List<Example> examples = new ArrayList<>();
-        List<Integer> blank = new ArrayList<>();
         for (Object input : inputs) {
             int number = firstNumber + examples.size();
             Map<String, String> fields = new LinkedHashMap<>();
@@ -40,18 +52,26 @@ final class PredictInputs {
                 }
             } else if (input instanceof CharSequence text) {
                 if (slots.size() != 1) {
-                    throw new PromptTuneException(verb + ": the template '" + ctx.data().template().text() + "' has slots "
+                    throw new PromptTuneException(verb + ": the template '" + template.text() + "' has slots "
                             + slots + "; give a map of fields, e.g. predict(run, [" + String.join(": '…', ", slots) + ": '…'])");
                 }
                 fields.put(slots.get(0), text.toString());
             } else {
                 throw new PromptTuneException(verb + ": input " + input + " is neither a text nor a map of fields");
             }
-            fields.remove(ctx.data().labelField());
-            if (slots.stream().allMatch(slot -> fields.get(slot) == null || fields.get(slot).isBlank())) {
-                blank.add(number);
-            }
+            fields.remove(task.labelField());
             examples.add(Example.of(verb + " input " + number, fields));
+        }
+        return examples;
+    }
+
+    /** One warning naming the inputs (numbered from {@code firstNumber}) with nothing in any of the template's slots. */
+    private static void warnIfNothingRead(Template template, List<Example> examples, String verb, int firstNumber) {
+        List<Integer> blank = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            if (template.readsNothingOf(examples.get(i))) {
+                blank.add(firstNumber + i);
+            }
         }
         if (!blank.isEmpty()) {
             // Training refuses inputs that all read the same; here the answer is still given, but said to be empty.
@@ -59,9 +79,8 @@ final class PredictInputs {
                     + (blank.size() > 5 ? ", … (" + blank.size() + " in all)" : "");
             LOG.warn("{}: {} {} nothing in {}: the label comes from the prompt and template alone", verb,
                     (blank.size() == 1 ? "input " : "inputs ") + which, blank.size() == 1 ? "has" : "have",
-                    slots.stream().map(x -> "{" + x + "}").collect(Collectors.joining(", ")));
+                    template.slots().stream().map(x -> "{" + x + "}").collect(Collectors.joining(", ")));
         }
-        return examples;
     }
 
     /** A field's value as the template writes it: a text, number or truth value; null and other objects are refused. */

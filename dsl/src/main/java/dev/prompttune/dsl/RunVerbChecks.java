@@ -2,12 +2,10 @@ package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.data.Example;
-import dev.prompttune.core.data.Template;
+import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.run.TaskSetup;
 import dev.prompttune.core.spec.PromptTuneSpec;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -52,15 +50,13 @@ final class RunVerbChecks {
                 }
             }
             case "predict" -> {
-                if (first != null && values.size() == 2) {
-                    Template template = TaskSetup.toPredict(first).data().template();
-                    List<?> inputs = second instanceof List<?> l ? l : List.of(second);
-                    for (int i = 0; i < inputs.size(); i++) {
-                        if (inputs.get(i) instanceof Map<?, ?> m) {
-                            Map<String, String> fields = new LinkedHashMap<>();
-                            m.forEach((k, v) -> fields.put(String.valueOf(k), String.valueOf(v)));
-                            template.render(Example.of("predict input " + (i + 1), fields)); // a slot it lacks
-                        }
+                if (first != null && values.size() == 2 && second != DslLiterals.NOT_CONSTANT
+                        && !(second instanceof DslLiterals.Failed)) {
+                    // The inputs as predict reads them (a map's fields, a text for a one-slot template), each rendered.
+                    TaskData task = TaskSetup.toPredict(first).data();
+                    for (Example example : PredictInputs.examples(task, second instanceof List<?> l ? l : List.of(second),
+                            "predict", 1)) {
+                        task.template().render(example);
                     }
                 }
             }

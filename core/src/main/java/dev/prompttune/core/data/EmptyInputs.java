@@ -26,7 +26,7 @@ final class EmptyInputs {
             List<Example> examples = split.examples();
             for (int i = 0; i < examples.size(); i++) {
                 Example e = examples.get(i);
-                if (template.slots().stream().allMatch(slot -> e.get(slot) == null || e.get(slot).isBlank())) {
+                if (template.readsNothingOf(e)) {
                     empty.add(e.line() > 0 ? String.valueOf(e.line()) : "#" + (i + 1));
                 }
             }

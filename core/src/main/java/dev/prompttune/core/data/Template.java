@@ -86,6 +86,14 @@ public final class Template {
     }
 
     /**
+     * Whether the example has nothing in any of this template's slots (each missing, empty or blank), so the model
+     * reads only the template's own words: a training split says so in a warning, and so does predict.
+     */
+    public boolean readsNothingOf(Example example) {
+        return slots().stream().allMatch(slot -> example.get(slot) == null || example.get(slot).isBlank());
+    }
+
+    /**
      * The template with every slot replaced by the example's field.
      *
      * @throws PromptTuneException naming the missing slot, the example's location and the fields it has
