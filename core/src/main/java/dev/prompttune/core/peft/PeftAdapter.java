@@ -16,6 +16,7 @@ import dev.prompttune.core.io.TensorInfo;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptfile.AtomicText;
+import dev.prompttune.core.promptfile.PromptFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -115,7 +116,10 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
                 throw new PromptTuneException(weights + ": '" + TENSOR + "' is " + info.dtype() + " "
                         + Arrays.toString(shape) + "; allowed: a float tensor (F32, F16, BF16, F64)");
             }
-            Integer inferred = shape.length == 2 && shape[0] % p == 0 ? (int) (shape[0] / p) : null;
+            PromptFile.requireFitsArray(weights.toString(), info);
+            // Counted as a long: rows / p beyond an int (a [2^31, 0] tensor holds no values) named shape [-2147483648, …].
+            long rowsPerToken = shape.length == 2 && shape[0] % p == 0 ? shape[0] / p : -1;
+            Integer inferred = rowsPerToken >= 0 && rowsPerToken <= Integer.MAX_VALUE ? (int) rowsPerToken : null;
             int nts = positive(json, "num_transformer_submodules", configFile, inferred);
             if (shape.length != 2 || shape[0] != (long) p * nts || shape[1] != h) {
                 throw new PromptTuneException(weights + ": '" + TENSOR + "' has shape " + Arrays.toString(shape)

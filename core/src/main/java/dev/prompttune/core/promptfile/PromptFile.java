@@ -125,14 +125,31 @@ public final class PromptFile {
                 throw new PromptTuneException("prompt file " + tensors + ": '" + TENSOR + "' is " + info.dtype()
                         + " " + Arrays.toString(shape) + "; allowed: a float tensor [p, H]");
             }
-            int p = Math.toIntExact(shape[0]);
-            int h = Math.toIntExact(shape[1]);
+            requireFitsArray("prompt file " + tensors, info);
+            int p = (int) shape[0];
+            int h = (int) shape[1];
             PromptMetadata meta = metadata(f, sibling(base, JSON), p, h);
             if ((meta.length() != 0 && meta.length() != p) || (meta.width() != 0 && meta.width() != h)) {
                 throw new PromptTuneException("prompt file " + tensors + ": metadata says shape [" + meta.length() + ", "
                         + meta.width() + "] but '" + TENSOR + "' is [" + p + ", " + h + "]");
             }
             return new Loaded(tensors, f.readFloats(TENSOR), p, h, meta.toBuilder().shape(p, h).build());
+        }
+    }
+
+    /** The most values a prompt may hold: it is read into one Java array, and this is the largest a JVM allocates. */
+    public static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+
+    /**
+     * Refuses a tensor too big to read as a prompt, before any of it is read: one of 2^31 rows or more failed with an
+     * integer overflow's stack trace, a smaller one with advice for programmers (and {@code run --check} said nothing).
+     *
+     * @param file how the message names the file
+     */
+    public static void requireFitsArray(String file, TensorInfo info) {
+        if (info.numel() > MAX_VALUES) {
+            throw new PromptTuneException(file + ": '" + TENSOR + "' has shape " + Arrays.toString(info.shape()) + ", "
+                    + info.numel() + " values; allowed: a float tensor [p, H] of at most " + MAX_VALUES + " values (p × H)");
         }
     }
 
