@@ -475,10 +475,12 @@ public class Experiments {
         return PromptFiles.loadRecord(recordDir(recordDir), anyModel);
     }
 
-    /** {@link #importPeft(String)}, which needs no session. */
+    /** {@link #importPeft(String)}, which needs no session: checked as import-peft checks it ({@link PeftAdapter#check}). */
     static PeftAdapter readPeft(String dir) {
-        return PeftAdapter.importFrom(PathProblems.given(dir, "PEFT adapter",
+        PeftAdapter adapter = PeftAdapter.importFrom(PathProblems.given(dir, "PEFT adapter",
                 "a PEFT adapter folder (adapter_config.json and adapter_model.safetensors)"));
+        adapter.check(null, false); // no model here: its values (init file checks it against the model it trains)
+        return adapter;
     }
 
     // ---- PEFT, interpretation --------------------------------------------------------------------------------------

@@ -131,8 +131,7 @@ public final class PeftFiles {
         // An adapter records no embedding fingerprint: width (with --model) and finite values are what can be checked.
         PromptCheck.Target target = model == null ? null
                 : PromptCheck.Target.widthOnly(model, T5Config.load(ModelResolver.resolve(model)).dModel);
-        PromptCheck.check(adapterDir.resolve(PeftAdapter.WEIGHTS).toString(), adapter.values(), adapter.length(), adapter.width(),
-                null, target, false);
+        adapter.check(target, false);
         Map<String, Object> init = new LinkedHashMap<>();
         init.put("kind", "peft");
         init.put("source", adapterDir.toString());

@@ -176,6 +176,44 @@ class PromptFileChecksTest {
         assertTrue(Files.notExists(tmp.resolve("imported/nan.safetensors")));
     }
 
+    /** The DSL's importPeft read an adapter holding NaN without a word, where import-peft refuses it: one check for both. */
+    @Test
+    void importPeftInAScriptRefusesNonFiniteValuesAsTheCommandDoes() throws Exception {
+        float[] values = new float[4 * 32];
+        values[7] = Float.NaN;
+        Path adapter = tmp.resolve("nan-adapter-dsl");
+        PeftAdapter.exportTo(adapter, values, 4, 32, "tiny", 4, 2);
+        Path script = script("import-nan", "println 'before'\nimportPeft('" + adapter + "')");
+        String said = "1 of 128 prompt values are not finite (the first, NaN, at row 0, column 7)";
+        refused(cli("run", "--check", script.toString()), script + ":2: ", adapter.resolve(PeftAdapter.WEIGHTS).toString(), said);
+        refused(cli("run", "-q", script.toString()), said);
+        refused(cli("import-peft", adapter.toString(), "--out", tmp.resolve("imported/nan-dsl").toString()), said);
+    }
+
+    /**
+     * A seq2seq adapter of 2 virtual tokens stores 4 rows; the last 2 never reach the encoder. init file(DIR) with
+     * length 4 trained from them (and NaN there refused a sound adapter): its length is checked as import-peft reads it.
+     */
+    @Test
+    void anAdapterAsInitHoldsItsVirtualTokensOnly() throws Exception {
+        float[] stored = new float[4 * 32];
+        Arrays.fill(stored, 64, 128, Float.NaN);
+        Path adapter = tmp.resolve("nts2-adapter");
+        PeftAdapter.exportTo(adapter, stored, 4, 32, "tiny", 4, 2);
+        Path config = adapter.resolve(PeftAdapter.CONFIG);
+        Files.writeString(config, Files.readString(config).replace("\"num_virtual_tokens\": 4", "\"num_virtual_tokens\": 2")
+                .replace("\"num_transformer_submodules\": 1", "\"num_transformer_submodules\": 2"));
+        Path script = script("nts2", "promptTune {\n  model 'tiny'\n  data 'markers'\n  length 4\n  init file('" + adapter
+                + "')\n  steps 2\n  batch 8\n  evalEvery 0\n  save '" + tmp.resolve("nts2-runs") + "'\n}");
+        String said = "init file " + adapter + ": the adapter holds 2 virtual tokens (num_virtual_tokens) but the prompt needs 4; "
+                + "allowed: length 1 to 2";
+        refused(cli("run", "--check", script.toString()), said);
+        refused(cli("run", "-q", script.toString()), said);
+        assertTrue(Files.notExists(tmp.resolve("nts2-runs")));
+        Result ok = cli("run", "-q", Files.writeString(script, Files.readString(script).replace("length 4", "length 2")).toString());
+        assertEquals(0, ok.status(), ok.err());
+    }
+
     /** A copy of the trained record whose spec.json now names the other model (same width, other weights). */
     private static Path recordOfChangedModel(String name) throws Exception {
         Path moved = tmp.resolve(name);

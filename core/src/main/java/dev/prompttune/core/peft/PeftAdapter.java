@@ -16,7 +16,9 @@ import dev.prompttune.core.io.TensorInfo;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.prompt.SoftPrompt;
 import dev.prompttune.core.promptfile.AtomicText;
+import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
+import dev.prompttune.core.promptfile.PromptMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,15 +31,18 @@ import java.util.TreeMap;
  *
  * <p>For seq2seq models PEFT defaults num_transformer_submodules to 2 but only rows [0, p) reach the encoder;
  * the other p rows are never trained. Import keeps the first p rows ({@link #values()}); {@link #stored()} is the
- * whole tensor. Export writes num_transformer_submodules 1 (only the prompt that is used, as in the paper).
+ * whole tensor. Export writes num_transformer_submodules 1 (only the prompt that is used, as in the paper). Every
+ * reader ({@code init file(DIR)}, {@code import-peft}, {@code importPeft}) reads an adapter with {@link #importFrom}
+ * and checks it with {@link #check}: the prompt is those p rows, whatever else the tensor holds.
  *
+ * @param dir the adapter's folder
  * @param length p = num_virtual_tokens
  * @param width H = token_dim
  * @param submodules num_transformer_submodules (rows stored = p · submodules)
  * @param stored the whole tensor, row-major [p · submodules, H]
  * @param config adapter_config.json as a map (keys sorted)
  */
-public record PeftAdapter(int length, int width, int submodules, float[] stored, Map<String, Object> config) {
+public record PeftAdapter(Path dir, int length, int width, int submodules, float[] stored, Map<String, Object> config) {
 
     public static final String CONFIG = "adapter_config.json";
     public static final String WEIGHTS = "adapter_model.safetensors";
@@ -67,6 +72,27 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
     public String baseModel() {
         Object v = config.get("base_model_name_or_path");
         return v == null ? null : v.toString();
+    }
+
+    /** The weights file, as messages about the prompt name it. */
+    public Path weights() {
+        return dir.resolve(WEIGHTS);
+    }
+
+    /** The prompt the encoder sees ({@link #values()}, [p, H]) as a prompt read from the weights file. */
+    public PromptFile.Loaded prompt() {
+        return new PromptFile.Loaded(weights(), values(), length, width,
+                PromptMetadata.builder().baseModel(baseModel()).shape(length, width).build());
+    }
+
+    /**
+     * The one check of an adapter's prompt, wherever it is read: {@link PromptCheck} of {@link #prompt()} (the first p
+     * rows only: NaN in rows that never reach the encoder is no reason to refuse it, NaN in those that do always is).
+     *
+     * @param target the model that will use it; null: not known (finite values only)
+     */
+    public PromptFile.Loaded check(PromptCheck.Target target, boolean anyModel) {
+        return PromptCheck.check(prompt(), target, anyModel);
     }
 
     /** A prompt holding {@link #values()} (owned by the caller). */
@@ -128,7 +154,7 @@ public record PeftAdapter(int length, int width, int submodules, float[] stored,
             }
             Map<String, Object> parsed = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
             Map<String, Object> config = new TreeMap<>(parsed);
-            return new PeftAdapter(p, h, nts, f.readFloats(TENSOR), config);
+            return new PeftAdapter(dir, p, h, nts, f.readFloats(TENSOR), config);
         }
     }
 

@@ -31,27 +31,34 @@ public record FileInit(Path path, boolean anyModel) implements PromptInit {
         return Files.isDirectory(path) ? path.resolve("adapter_model.safetensors") : path;
     }
 
-    /** Reads the file and checks it against {@code target}, the model being tuned. */
+    /**
+     * Reads the file and checks it against {@code target}, the model being tuned. An adapter is read as
+     * {@code import-peft} reads it ({@link PeftAdapter#check}): its prompt is its first num_virtual_tokens rows.
+     */
     public PromptFile.Loaded load(PromptCheck.Target target) {
         if (Files.isDirectory(path)) {
-            // A PEFT adapter passes the checks import-peft makes (its config: peft_type, task_type, the tensor's
-            // shape against num_virtual_tokens and token_dim; a pickle-only adapter named as such) before its weights
-            // are read as a prompt file below.
-            PeftAdapter.importFrom(path);
+            return PeftAdapter.importFrom(path).check(target, anyModel);
         }
-        Path file = file();
-        String problem = PathProblems.notRegularFile(file);
+        String problem = PathProblems.notRegularFile(path);
         if (problem != null) {
-            throw new PromptTuneException("init file: " + file + " " + problem);
+            throw new PromptTuneException("init file: " + path + " " + problem);
         }
-        return PromptCheck.check(PromptFile.load(file), target, anyModel);
+        return PromptCheck.check(PromptFile.load(path), target, anyModel);
     }
 
-    /** {@code loaded} if it holds at least {@code length} vectors (the first {@code length} are used); else an error. */
-    public static PromptFile.Loaded requireLength(PromptFile.Loaded loaded, int length) {
+    /**
+     * {@link #load(PromptCheck.Target)}, and it must hold at least {@code length} vectors (the first {@code length} are
+     * used). An adapter holds num_virtual_tokens of them: the rows a seq2seq adapter stores for its other submodule
+     * are never trained, and became prompt vectors p+1 to 2p of a longer prompt.
+     */
+    public PromptFile.Loaded load(PromptCheck.Target target, int length) {
+        PromptFile.Loaded loaded = load(target);
         if (loaded.length() < length) {
-            throw new PromptTuneException("init file " + loaded.file() + ": holds " + loaded.length() + " prompt vectors but the "
-                    + "prompt needs " + length + "; allowed: length 1 to " + loaded.length());
+            String holds = Files.isDirectory(path)
+                    ? path + ": the adapter holds " + loaded.length() + " virtual tokens (num_virtual_tokens)"
+                    : loaded.file() + ": holds " + loaded.length() + " prompt vectors";
+            throw new PromptTuneException("init file " + holds + " but the prompt needs " + length + "; allowed: length 1 to "
+                    + loaded.length());
         }
         return loaded;
     }
@@ -59,9 +66,8 @@ public record FileInit(Path path, boolean anyModel) implements PromptInit {
     @Override
     public float[] values(InitContext ctx) {
         String model = ctx.model();
-        PromptFile.Loaded loaded = requireLength(load(new PromptCheck.Target(model, ctx.width(),
-                () -> EmbeddingFingerprint.of(ctx.embeddingTable()))), ctx.length());
-        // PEFT seq2seq adapters may hold 2p rows of which only the first p are used.
+        PromptFile.Loaded loaded = load(new PromptCheck.Target(model, ctx.width(),
+                () -> EmbeddingFingerprint.of(ctx.embeddingTable())), ctx.length());
         return Arrays.copyOf(loaded.values(), ctx.length() * ctx.width());
     }
 

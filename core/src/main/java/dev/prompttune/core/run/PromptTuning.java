@@ -169,8 +169,8 @@ public final class PromptTuning {
             // Width, values, length and the embedding fingerprint now, before any weights load (the fingerprint from
             // the checkpoint's embedding table alone): a sweep whose second prompt file belongs to another model is
             // refused before its first point trains. FileInit.values checks it again against the loaded model.
-            PromptFile.Loaded loaded = FileInit.requireLength(file.load(PromptCheck.Target.ofCheckpoint(spec.model(),
-                    modelDir, spec.precision())), spec.length());
+            PromptFile.Loaded loaded = file.load(PromptCheck.Target.ofCheckpoint(spec.model(), modelDir, spec.precision()),
+                    spec.length());
             if ("fp16".equals(spec.precision())) {
                 PromptCheck.requireFitsFp16("init file " + loaded.file(), loaded.values(), loaded.width(),
                         spec.length() * loaded.width());

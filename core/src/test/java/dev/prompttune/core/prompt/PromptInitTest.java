@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.SafetensorsWriter;
+import dev.prompttune.core.peft.PeftAdapter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -169,6 +171,32 @@ class PromptInitTest {
         PromptTuneException missing = assertThrows(PromptTuneException.class,
                 () -> new FileInit(tmp.resolve("nope.safetensors")).values(ctx(3, null, 0)));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    }
+
+    /**
+     * A seq2seq adapter stores num_virtual_tokens × num_transformer_submodules rows; only the first num_virtual_tokens
+     * reach the encoder (as import-peft reads it). A longer prompt took the never-trained rows as its last vectors, and
+     * a NaN there refused an adapter whose prompt is sound.
+     */
+    @Test
+    void anAdapterGivesItsVirtualTokensOnly() throws Exception {
+        Path dir = tmp.resolve("adapter");
+        float[] stored = new float[4 * WIDTH];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = i < 2 * WIDTH ? i * 0.5f : Float.NaN; // rows 2 and 3: the decoder's, never trained
+        }
+        PeftAdapter.exportTo(dir, stored, 4, WIDTH, "tiny", 2, 2);
+        Path config = dir.resolve(PeftAdapter.CONFIG);
+        Files.writeString(config, Files.readString(config).replace("\"num_virtual_tokens\": 4", "\"num_virtual_tokens\": 2")
+                .replace("\"num_transformer_submodules\": 1", "\"num_transformer_submodules\": 2"));
+
+        assertArrayEquals(java.util.Arrays.copyOf(stored, 2 * WIDTH), new FileInit(dir).values(ctx(2, null, 0)));
+        assertArrayEquals(java.util.Arrays.copyOf(stored, WIDTH), new FileInit(dir).values(ctx(1, null, 0)));
+        for (int length : new int[] {3, 4}) {
+            PromptTuneException e = assertThrows(PromptTuneException.class, () -> new FileInit(dir).values(ctx(length, null, 0)));
+            assertEquals("init file " + dir + ": the adapter holds 2 virtual tokens (num_virtual_tokens) but the prompt needs "
+                    + length + "; allowed: length 1 to 2", e.getMessage());
+        }
     }
 
     @Test
