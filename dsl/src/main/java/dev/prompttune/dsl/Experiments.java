@@ -432,7 +432,7 @@ public class Experiments {
     /** Where {@code savePrompt} writes, checked before anything is written (and before the script runs). */
     static Path savePromptTarget(String path) {
         Path p = PathProblems.given(path, "prompt file", "DIR/NAME (writes DIR/NAME.safetensors and DIR/NAME.json)");
-        PromptFiles.requireOutsideRunRecords(p, "savePrompt");
+        PromptFiles.requireOutsideRecordsAndAdapters(p, "savePrompt");
         if (Files.isDirectory(p)) {
             throw new PromptTuneException("savePrompt: " + p + " is a folder; allowed: a prompt file name DIR/NAME "
                     + "(writes DIR/NAME.safetensors and DIR/NAME.json), e.g. " + p.resolve("prompt"));

@@ -126,7 +126,7 @@ public final class PeftFiles {
             throw new PromptTuneException("import-peft: --out " + out + " is a directory; allowed: a prompt file name "
                     + "DIR/NAME (NAME.safetensors and NAME.json are written in DIR), e.g. " + out.resolve("prompt"));
         }
-        PromptFiles.requireOutsideRunRecords(out, "import-peft: --out");
+        PromptFiles.requireOutsideRecordsAndAdapters(out, "import-peft: --out");
         PeftAdapter adapter = PeftAdapter.importFrom(adapterDir);
         // An adapter records no embedding fingerprint: width (with --model) and finite values are what can be checked.
         PromptCheck.Target target = model == null ? null

@@ -69,22 +69,29 @@ final class PromptFiles {
     /**
      * Refuses a path inside a run record ({@code runs/X/prompt}, {@code runs/X/checkpoint}, with or without an
      * extension): the record's files are its run's, and written over the record no longer says what the run gave (nor
-     * can it be resumed).
+     * can it be resumed). A PEFT adapter folder (one holding adapter_config.json) likewise: its
+     * {@code adapter_model.safetensors} was replaced by a prompt file of another shape, and the adapter no longer loaded.
      *
      * @param verb the writer, for the message ({@code savePrompt}, {@code import-peft})
      */
-    static void requireOutsideRunRecords(Path path, String verb) {
+    static void requireOutsideRecordsAndAdapters(Path path, String verb) {
         Path base = PromptFile.stripExtension(path);
         Path folder = base.toAbsolutePath().getParent();
-        if (base.getFileName() == null || folder == null
-                || !(Files.isRegularFile(folder.resolve("summary.json")) || Files.isRegularFile(folder.resolve("spec.json")))) {
+        if (base.getFileName() == null || folder == null) {
+            return;
+        }
+        String allowed = "; allowed: a path outside run records and PEFT adapters (e.g. saved/NAME)";
+        if (Files.isRegularFile(folder.resolve(PeftAdapter.CONFIG))) {
+            throw new PromptTuneException(verb + ": " + path + " is inside PEFT adapter " + folder + ", whose files PEFT reads"
+                    + allowed);
+        }
+        if (!(Files.isRegularFile(folder.resolve("summary.json")) || Files.isRegularFile(folder.resolve("spec.json")))) {
             return;
         }
         // Any name there: savePrompt(a, 'runs/X/checkpoint') wrote over the checkpoint, 'runs/X/spec' over spec.json.
         throw new PromptTuneException(verb + ": " + path + (base.getFileName().toString().equals("prompt")
                 ? " is the prompt of run record " + folder + ", which only its run writes"
-                : " is inside run record " + folder + ", whose files only its run writes")
-                + "; allowed: a path outside run records (e.g. saved/NAME)");
+                : " is inside run record " + folder + ", whose files only its run writes") + allowed);
     }
 
     /**

@@ -214,6 +214,22 @@ class PromptFileChecksTest {
         assertEquals(0, ok.status(), ok.err());
     }
 
+    /** import-peft --out inside another adapter replaced that adapter's weights with a prompt file of another shape. */
+    @Test
+    void importPeftDoesNotWriteIntoAnAdapter() throws Exception {
+        Path victim = tmp.resolve("victim-adapter");
+        PeftAdapter.exportTo(victim, new float[4 * 32], 4, 32, "tiny", 4, 2);
+        byte[] before = Files.readAllBytes(victim.resolve(PeftAdapter.WEIGHTS));
+        Path source = tmp.resolve("source-adapter");
+        PeftAdapter.exportTo(source, new float[2 * 32], 2, 32, "tiny", 4, 2);
+        Path out = victim.resolve("adapter_model");
+        refused(cli("import-peft", source.toString(), "--out", out.toString()), "import-peft: --out: " + out
+                + " is inside PEFT adapter " + victim + ", whose files PEFT reads; allowed: a path outside run records and PEFT "
+                + "adapters (e.g. saved/NAME)");
+        assertTrue(Arrays.equals(before, Files.readAllBytes(victim.resolve(PeftAdapter.WEIGHTS))));
+        assertTrue(Files.notExists(victim.resolve("adapter_model.json")));
+    }
+
     /** A copy of the trained record whose spec.json now names the other model (same width, other weights). */
     private static Path recordOfChangedModel(String name) throws Exception {
         Path moved = tmp.resolve(name);

@@ -165,14 +165,34 @@ class VerbChecksTest {
         assertEquals(5, lines.size(), String.join("\n", lines));
         // Any name in a record: 'checkpoint' wrote over checkpoint.safetensors (the run could no longer resume).
         assertEquals("bad.groovy:6: savePrompt: " + record.resolve("checkpoint") + " is inside run record " + record
-                + ", whose files only its run writes; allowed: a path outside run records (e.g. saved/NAME)", lines.get(4));
+                + ", whose files only its run writes; allowed: a path outside run records and PEFT adapters (e.g. saved/NAME)", lines.get(4));
         assertTrue(lines.get(0).startsWith("bad.groovy:2: prompt file is an empty path"), lines.get(0));
         assertEquals("bad.groovy:3: savePrompt: " + dir + " is a folder; allowed: a prompt file name DIR/NAME (writes "
                 + "DIR/NAME.safetensors and DIR/NAME.json), e.g. " + dir.resolve("prompt"), lines.get(1));
         assertEquals("bad.groovy:4: savePrompt: " + record.resolve("prompt") + " is the prompt of run record " + record
-                + ", which only its run writes; allowed: a path outside run records (e.g. saved/NAME)", lines.get(2));
+                + ", which only its run writes; allowed: a path outside run records and PEFT adapters (e.g. saved/NAME)", lines.get(2));
         assertTrue(lines.get(3).startsWith("bad.groovy:5: exportPeft: " + file + " is a file; allowed: a folder for the "
                 + "adapter"), lines.get(3));
+    }
+
+    /**
+     * A PEFT adapter folder is no place for a prompt file: savePrompt(a, 'adapter/adapter_model') replaced the adapter's
+     * weights with a prompt file of another shape, and the adapter no longer loaded. Refused before anything runs.
+     */
+    @Test
+    void savePromptIntoAPeftAdapterIsRefusedBeforeTheScriptRuns(@TempDir Path dir) throws Exception {
+        Path adapter = dir.resolve("adapter");
+        dev.prompttune.core.peft.PeftAdapter.exportTo(adapter, new float[4 * 32], 4, 32, "tiny", 4, 2);
+        List<String> lines = errors("""
+                def a = %s
+                savePrompt(a, '%s')
+                savePrompt(a, '%s')
+                """.formatted(BLOCK, adapter.resolve("adapter_model"), adapter.resolve("mine.safetensors")));
+        assertEquals(List.of("bad.groovy:2: savePrompt: " + adapter.resolve("adapter_model") + " is inside PEFT adapter " + adapter
+                        + ", whose files PEFT reads; allowed: a path outside run records and PEFT adapters (e.g. saved/NAME)",
+                "bad.groovy:3: savePrompt: " + adapter.resolve("mine.safetensors") + " is inside PEFT adapter " + adapter
+                        + ", whose files PEFT reads; allowed: a path outside run records and PEFT adapters (e.g. saved/NAME)"),
+                lines);
     }
 
     /** predictMixed's lists written out must pair up: their sizes are known before the script runs. */
