@@ -37,7 +37,9 @@ public final class PeftFiles {
         Path file = run.record() == null ? null : run.record().resolve("prompt.safetensors");
         PromptMetadata meta = file != null && Files.isRegularFile(file) ? PromptFile.load(file).metadata() : null;
         String source = file != null ? file.toString() : run.name();
-        return export(source, run.prompt(), run.length(), run.width(), meta, run.spec().model(), run.spec().precision(),
+        // A prompt loaded from a file keeps that file's metadata in the adapter (checked when it was loaded).
+        PromptMetadata kept = meta != null ? meta : PromptFiles.loadedMetadata(run);
+        return export(source, run.prompt(), run.length(), run.width(), meta, kept, run.spec().model(), run.spec().precision(),
                 run.spec().placement(), dir, baseModel, anyModel, verb);
     }
 
@@ -58,8 +60,8 @@ public final class PeftFiles {
         }
         Object precision = loaded.metadata().hyperParameters().get("precision");
         Placement placement = loaded.metadata().placement() == null ? Placement.PREFIX : Placement.parse(loaded.metadata().placement());
-        return export(loaded.file().toString(), loaded.values(), loaded.length(), loaded.width(), loaded.metadata(), m,
-                precision == null ? "fp32" : precision.toString(), placement, dir, baseModel, anyModel, "export-peft");
+        return export(loaded.file().toString(), loaded.values(), loaded.length(), loaded.width(), loaded.metadata(),
+                loaded.metadata(), m, precision == null ? "fp32" : precision.toString(), placement, dir, baseModel, anyModel, "export-peft");
     }
 
     /** What an adapter's target folder may be, for messages. */
@@ -97,12 +99,17 @@ public final class PeftFiles {
         }
     }
 
-    private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, String model,
-                               String precision, Placement placement, Path dir, String baseModel, boolean anyModel,
-                               String verb) {
+    /**
+     * @param meta the metadata the prompt is checked by (null: none; the fingerprint is then not checked)
+     * @param kept the metadata the adapter keeps (null: none; a bare record naming {@code model})
+     */
+    private static Path export(String source, float[] values, int length, int width, PromptMetadata meta, PromptMetadata kept,
+                               String model, String precision, Placement placement, Path dir, String baseModel,
+                               boolean anyModel, String verb) {
         requirePrefix(verb, source, placement);
         Path modelDir = ModelResolver.resolve(model);
-        PromptCheck.check(source, values, length, width, meta, PromptCheck.Target.ofCheckpoint(model, modelDir, precision), anyModel);
+        PromptCheck.Target target = PromptCheck.Target.ofCheckpoint(model, modelDir, precision);
+        PromptCheck.check(source, values, length, width, meta, target, anyModel);
         T5Config config = T5Config.load(modelDir);
         requireAdapterTarget(verb, dir);
         try {
@@ -111,31 +118,52 @@ public final class PeftFiles {
             throw new PromptTuneException(verb + ": cannot create the folder " + dir + ": "
                     + PathProblems.describe(dir, e) + "; allowed: " + ADAPTER_TARGET, e);
         }
-        PeftAdapter.exportTo(dir, values, length, config, baseModel != null ? baseModel : model);
+        PeftAdapter.exportTo(dir, values, length, config, baseModel != null ? baseModel : model, fingerprinted(kept, model, target));
         return dir;
     }
 
     /**
-     * Imports a PEFT prompt-tuning adapter as a prompttune prompt file ({@code out.safetensors} + {@code out.json});
-     * with {@code model}, its width is checked against the model's first.
+     * {@code meta} (null: a bare record naming {@code model}) with an embedding fingerprint: its own (a prompt loaded
+     * with {@code anyModel} keeps the foreign one, and stays refused without it), else that of {@code target}, the
+     * model the prompt was checked against and is written for.
+     */
+    private static PromptMetadata fingerprinted(PromptMetadata meta, String model, PromptCheck.Target target) {
+        PromptMetadata m = meta != null ? meta : PromptMetadata.builder().baseModel(model).build();
+        return m.embeddingFingerprint() != null || target == null ? m
+                : m.toBuilder().embeddingFingerprint(target.fingerprint().get()).build();
+    }
+
+    /**
+     * Imports a PEFT prompt-tuning adapter as a prompttune prompt file ({@code out.safetensors} + {@code out.json}),
+     * checked as every reader checks an adapter ({@link PeftAdapter#check}); with {@code model}, against that model
+     * (width, and the fingerprint an adapter prompttune wrote records, unless {@code anyModel}), and the file records
+     * that model's fingerprint when the adapter has none of its own. An adapter prompttune wrote keeps its metadata.
      *
      * @return the safetensors file
      */
-    public static Path importAsPrompt(Path adapterDir, Path out, String model) {
+    public static Path importAsPrompt(Path adapterDir, Path out, String model, boolean anyModel) {
         if (Files.isDirectory(out)) { // --out names the prompt file (DIR/NAME), not a folder to write into
             throw new PromptTuneException("import-peft: --out " + out + " is a directory; allowed: a prompt file name "
                     + "DIR/NAME (NAME.safetensors and NAME.json are written in DIR), e.g. " + out.resolve("prompt"));
         }
         PromptFiles.requireOutsideRecordsAndAdapters(out, "import-peft: --out");
         PeftAdapter adapter = PeftAdapter.importFrom(adapterDir);
-        // An adapter records no embedding fingerprint: width (with --model) and finite values are what can be checked.
-        PromptCheck.Target target = model == null ? null
-                : PromptCheck.Target.widthOnly(model, T5Config.load(ModelResolver.resolve(model)).dModel);
-        adapter.check(target, false);
-        Map<String, Object> init = new LinkedHashMap<>();
-        init.put("kind", "peft");
-        init.put("source", adapterDir.toString());
-        PromptMetadata meta = PromptMetadata.builder().baseModel(model != null ? model : adapter.baseModel()).init(init).build();
+        PromptMetadata recorded = adapter.recorded();
+        Object precision = recorded == null ? null : recorded.hyperParameters().get("precision");
+        PromptCheck.Target target = model == null ? null : PromptCheck.Target.ofCheckpoint(model, ModelResolver.resolve(model),
+                precision instanceof String p ? p : "fp32");
+        adapter.check(target, anyModel);
+        PromptMetadata meta;
+        if (recorded != null && recorded.baseModel() != null) {
+            meta = recorded;
+        } else {
+            Map<String, Object> init = new LinkedHashMap<>();
+            init.put("kind", "peft");
+            init.put("source", adapterDir.toString());
+            meta = (recorded != null ? recorded.toBuilder() : PromptMetadata.builder())
+                    .baseModel(model != null ? model : adapter.baseModel()).init(init).build();
+        }
+        meta = fingerprinted(meta, model, target);
         Path parent = out.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);

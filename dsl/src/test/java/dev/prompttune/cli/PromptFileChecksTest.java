@@ -230,6 +230,71 @@ class PromptFileChecksTest {
         assertTrue(Files.notExists(victim.resolve("adapter_model.json")));
     }
 
+    /**
+     * export-peft wrote only {"format": "pt"} into the adapter, so the prompt lost its model check: init file(ADAPTER)
+     * trained on another model of the same width without a word. The adapter now keeps the fingerprint, and every
+     * reader of it (init file, import-peft) checks it, overridable as for a prompt file.
+     */
+    @Test
+    void anExportedAdapterKeepsItsModelCheck() throws Exception {
+        Path adapter = tmp.resolve("exported-adapter");
+        Result exported = cli("export-peft", record.toString(), "--out", adapter.toString());
+        assertEquals(0, exported.status(), exported.err());
+        String tinyFingerprint = PromptFile.load(record.resolve("prompt.safetensors")).metadata().embeddingFingerprint();
+        assertEquals(tinyFingerprint, PeftAdapter.importFrom(adapter).recorded().embeddingFingerprint());
+
+        Path script = script("adapter-other", "promptTune {\n  model '" + other + "'\n  data 'markers'\n  length 4\n  init file('"
+                + adapter + "')\n  steps 2\n}");
+        refused(cli("run", "--check", script.toString()), script + ":5: ", adapter.resolve(PeftAdapter.WEIGHTS).toString(),
+                "trained on model " + home.resolve("models/tiny"), "used with model " + other, "anyModel: true");
+        Files.writeString(script, Files.readString(script).replace("')\n", "', anyModel: true)\n"));
+        Result any = cli("run", "--check", script.toString());
+        assertEquals(0, any.status(), any.err());
+
+        Path out = tmp.resolve("imported/for-other");
+        refused(cli("import-peft", adapter.toString(), "--model", other.toString(), "--out", out.toString()),
+                "used with model " + other, "--any-model");
+        Result anyImport = cli("import-peft", adapter.toString(), "--model", other.toString(), "--out", out.toString(), "--any-model");
+        assertEquals(0, anyImport.status(), anyImport.err());
+        assertEquals(tinyFingerprint, PromptFile.load(out).metadata().embeddingFingerprint(), "keeps the model it was trained on");
+    }
+
+    /**
+     * An adapter written elsewhere records no fingerprint: import-peft --model records that model's, so the prompt
+     * file is checked from then on; a base_model_name_or_path naming another model is said in one warning.
+     */
+    @Test
+    void aForeignAdapterIsImportedWithTheFingerprintOfItsModel() throws Exception {
+        Path adapter = tmp.resolve("foreign-xl");
+        PeftAdapter.exportTo(adapter, new float[4 * 32], 4, 32, "google/t5-v1_1-xl", 4, 2);
+        Path out = tmp.resolve("imported/from-xl");
+        Result r = cli("import-peft", adapter.toString(), "--model", "tiny", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        String warning = "PEFT adapter " + adapter + " was made for base model 'google/t5-v1_1-xl' (adapter_config.json "
+                + "base_model_name_or_path) but is used with model tiny; it records no embedding fingerprint, so only its "
+                + "width was checked";
+        assertEquals(1, r.err().lines().filter(l -> l.contains("[WARN]") && l.contains(warning)).count(), r.err());
+        String tinyFingerprint = PromptFile.load(record.resolve("prompt.safetensors")).metadata().embeddingFingerprint();
+        assertEquals(tinyFingerprint, PromptFile.load(out).metadata().embeddingFingerprint());
+        Path script = script("from-xl-other", "promptTune {\n  model '" + other + "'\n  data 'markers'\n  length 4\n  init file('"
+                + out + ".safetensors')\n  steps 2\n}");
+        refused(cli("run", "--check", script.toString()), script + ":5: ", "used with model " + other);
+
+        // As init: said once, though the file is read by the script's check, before the run and by the run.
+        Path asInit = tmp.resolve("foreign-xl-init");
+        PeftAdapter.exportTo(asInit, new float[4 * 32], 4, 32, "google/t5-v1_1-xl", 4, 2);
+        Result trained = cli("run", "-q", script("from-xl-init", tune("tiny", "file('" + asInit + "')", "from-xl-runs")).toString());
+        assertEquals(0, trained.status(), trained.err());
+        assertEquals(1, trained.err().lines().filter(l -> l.contains(warning.replace(adapter.toString(), asInit.toString())))
+                .count(), trained.err());
+
+        Path named = tmp.resolve("foreign-tiny");
+        PeftAdapter.exportTo(named, new float[4 * 32], 4, 32, "tiny", 4, 2);
+        Result quiet = cli("import-peft", named.toString(), "--model", "tiny", "--out", tmp.resolve("imported/from-tiny").toString());
+        assertEquals(0, quiet.status(), quiet.err());
+        assertTrue(!quiet.err().contains("[WARN]"), quiet.err());
+    }
+
     /** A copy of the trained record whose spec.json now names the other model (same width, other weights). */
     private static Path recordOfChangedModel(String name) throws Exception {
         Path moved = tmp.resolve(name);

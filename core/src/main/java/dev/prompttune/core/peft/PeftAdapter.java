@@ -23,7 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Hugging Face PEFT prompt-tuning adapter directory: {@code adapter_config.json} ({@code peft_type PROMPT_TUNING})
@@ -41,8 +45,11 @@ import java.util.TreeMap;
  * @param submodules num_transformer_submodules (rows stored = p · submodules)
  * @param stored the whole tensor, row-major [p · submodules, H]
  * @param config adapter_config.json as a map (keys sorted)
+ * @param recorded the prompt metadata prompttune's export keeps in the weights' safetensors header (above all the
+ *     embedding fingerprint of the model the prompt was trained on), or null: an adapter written elsewhere
  */
-public record PeftAdapter(Path dir, int length, int width, int submodules, float[] stored, Map<String, Object> config) {
+public record PeftAdapter(Path dir, int length, int width, int submodules, float[] stored, Map<String, Object> config,
+                          PromptMetadata recorded) {
 
     public static final String CONFIG = "adapter_config.json";
     public static final String WEIGHTS = "adapter_model.safetensors";
@@ -51,6 +58,11 @@ public record PeftAdapter(Path dir, int length, int width, int submodules, float
     public static final String TASK_TYPE = "SEQ_2_SEQ_LM";
     /** The PEFT release whose adapter files this exporter reproduces (key set and layout). */
     public static final String PEFT_FORMAT_VERSION = "0.21.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeftAdapter.class);
+
+    /** Adapters already said to name another base model, by folder and model: a script reads one several times. */
+    private static final Set<String> OTHER_BASE_SAID = ConcurrentHashMap.newKeySet();
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
             .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
@@ -79,20 +91,44 @@ public record PeftAdapter(Path dir, int length, int width, int submodules, float
         return dir.resolve(WEIGHTS);
     }
 
-    /** The prompt the encoder sees ({@link #values()}, [p, H]) as a prompt read from the weights file. */
+    /**
+     * The prompt the encoder sees ({@link #values()}, [p, H]) as a prompt read from the weights file, with the metadata
+     * prompttune recorded there ({@link #recorded}), else only the base model its config names.
+     */
     public PromptFile.Loaded prompt() {
-        return new PromptFile.Loaded(weights(), values(), length, width,
-                PromptMetadata.builder().baseModel(baseModel()).shape(length, width).build());
+        PromptMetadata.Builder meta = recorded != null ? recorded.toBuilder() : PromptMetadata.builder().baseModel(baseModel());
+        return new PromptFile.Loaded(weights(), values(), length, width, meta.shape(length, width).build());
     }
 
     /**
      * The one check of an adapter's prompt, wherever it is read: {@link PromptCheck} of {@link #prompt()} (the first p
-     * rows only: NaN in rows that never reach the encoder is no reason to refuse it, NaN in those that do always is).
+     * rows only: NaN in rows that never reach the encoder is no reason to refuse it, NaN in those that do always is),
+     * the embedding fingerprint included when prompttune recorded one. An adapter written elsewhere records none; when
+     * its base_model_name_or_path names another model than {@code target}, that is said once in a warning (not refused:
+     * a hub id and a local folder name the same model differently, and only the width can be checked).
      *
      * @param target the model that will use it; null: not known (finite values only)
      */
     public PromptFile.Loaded check(PromptCheck.Target target, boolean anyModel) {
-        return PromptCheck.check(prompt(), target, anyModel);
+        PromptFile.Loaded prompt = PromptCheck.check(prompt(), target, anyModel);
+        String base = baseModel();
+        boolean fingerprinted = recorded != null && recorded.embeddingFingerprint() != null;
+        if (target != null && !fingerprinted && base != null && !base.isBlank() && !sameModel(base, target.name())
+                && OTHER_BASE_SAID.add(dir.toAbsolutePath().normalize() + "\u0000" + target.name())) {
+            LOG.warn("PEFT adapter {} was made for base model '{}' ({} base_model_name_or_path) but is used with model {}; "
+                    + "it records no embedding fingerprint, so only its width was checked", dir, base, CONFIG, target.name());
+        }
+        return prompt;
+    }
+
+    /** Whether a base_model_name_or_path and our model name the same model: equal, or equal folder (last) names. */
+    static boolean sameModel(String base, String model) {
+        return base.equals(model) || lastName(base).equals(lastName(model));
+    }
+
+    private static String lastName(String nameOrPath) {
+        String trimmed = nameOrPath.replaceAll("[/\\\\]+$", "");
+        return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
     /** A prompt holding {@link #values()} (owned by the caller). */
@@ -154,22 +190,40 @@ public record PeftAdapter(Path dir, int length, int width, int submodules, float
             }
             Map<String, Object> parsed = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
             Map<String, Object> config = new TreeMap<>(parsed);
-            return new PeftAdapter(dir, p, h, nts, f.readFloats(TENSOR), config);
+            return new PeftAdapter(dir, p, h, nts, f.readFloats(TENSOR), config, recorded(f, p, h));
         }
+    }
+
+    /** The prompt metadata in the weights' header ({@link PromptFile#HEADER_KEY}), checked against [p, h]; else null. */
+    private static PromptMetadata recorded(SafetensorsFile f, int p, int h) {
+        String header = f.metadata().get(PromptFile.HEADER_KEY);
+        if (header == null) {
+            return null;
+        }
+        PromptMetadata m = PromptMetadata.fromJson(header, f.path() + " (header " + PromptFile.HEADER_KEY + ")");
+        if ((m.length() != 0 && m.length() != p) || (m.width() != 0 && m.width() != h)) {
+            throw new PromptTuneException(f.path() + ": its prompt metadata says shape [" + m.length() + ", " + m.width()
+                    + "] but the adapter holds [" + p + ", " + h + "] (num_virtual_tokens, token_dim); allowed: the metadata "
+                    + "its export wrote (edited by hand?)");
+        }
+        return m;
     }
 
     /**
      * Writes a PEFT prompt-tuning adapter ({@code PeftModel.from_pretrained(base, dir)} loads it): the safetensors
      * first, then adapter_config.json with PEFT's exact key set, each atomically. Init is recorded as RANDOM
-     * (PEFT re-initialises nothing on load; TEXT would make it demand a tokenizer).
+     * (PEFT re-initialises nothing on load; TEXT would make it demand a tokenizer). The prompt's metadata goes into the
+     * safetensors header beside {@code "format": "pt"} (PEFT reads no other key), so that reading the adapter checks it
+     * against the model as a prompt file is checked.
      *
      * @param values row-major [p, h]
+     * @param meta the prompt's metadata (its model's embedding fingerprint above all); null: none
      * @param baseModel base_model_name_or_path (a hub id or a path)
      * @param numAttentionHeads base model's num_heads
      * @param numLayers base model's num_layers
      */
     public static void exportTo(Path dir, float[] values, int p, int h, String baseModel, int numAttentionHeads,
-                                int numLayers) {
+                                int numLayers, PromptMetadata meta) {
         if (p < 1 || h < 1 || values.length != (long) p * h) {
             throw new PromptTuneException("PEFT export to " + dir + ": " + values.length + " values for [" + p + ", "
                     + h + "]; allowed: p >= 1, h >= 1, p*h values");
@@ -192,14 +246,23 @@ public record PeftAdapter(Path dir, int length, int width, int submodules, float
         c.put("token_dim", h);
         c.put("tokenizer_kwargs", null);
         c.put("tokenizer_name_or_path", null);
-        new SafetensorsWriter().add(TENSOR, values, new long[] {p, h}, "F32").metadata("format", "pt")
-                .write(dir.resolve(WEIGHTS));
+        SafetensorsWriter weights = new SafetensorsWriter().add(TENSOR, values, new long[] {p, h}, "F32").metadata("format", "pt");
+        if (meta != null) {
+            weights.metadata(PromptFile.HEADER_KEY, meta.toBuilder().shape(p, h).build().toJson());
+        }
+        weights.write(dir.resolve(WEIGHTS));
         AtomicText.write(dir.resolve(CONFIG), GSON.toJson(c));
     }
 
-    /** {@link #exportTo(Path, float[], int, int, String, int, int)} with width, heads and layers from {@code config}. */
-    public static void exportTo(Path dir, float[] values, int p, T5Config config, String baseModel) {
-        exportTo(dir, values, p, config.dModel, baseModel, config.numHeads, config.numLayers);
+    /** {@link #exportTo(Path, float[], int, int, String, int, int, PromptMetadata)} without prompt metadata. */
+    public static void exportTo(Path dir, float[] values, int p, int h, String baseModel, int numAttentionHeads,
+                                int numLayers) {
+        exportTo(dir, values, p, h, baseModel, numAttentionHeads, numLayers, null);
+    }
+
+    /** {@link #exportTo(Path, float[], int, int, String, int, int, PromptMetadata)}: width, heads, layers from {@code config}. */
+    public static void exportTo(Path dir, float[] values, int p, T5Config config, String baseModel, PromptMetadata meta) {
+        exportTo(dir, values, p, config.dModel, baseModel, config.numHeads, config.numLayers, meta);
     }
 
     private static String text(JsonObject o, String key) {

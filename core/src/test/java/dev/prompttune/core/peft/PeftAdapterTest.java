@@ -2,6 +2,7 @@ package dev.prompttune.core.peft;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,9 @@ import com.google.gson.JsonParser;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.SafetensorsFile;
 import dev.prompttune.core.io.SafetensorsWriter;
+import dev.prompttune.core.promptfile.PromptCheck;
+import dev.prompttune.core.promptfile.PromptFile;
+import dev.prompttune.core.promptfile.PromptMetadata;
 import dev.prompttune.core.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +90,43 @@ class PeftAdapterTest {
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(2, files.count(), "no temp files left");
         }
+    }
+
+    /**
+     * An exported adapter keeps the prompt's metadata (the fingerprint of the model it was trained on above all) in its
+     * safetensors header, beside PEFT's "format": "pt"; reading it checks that fingerprint as a prompt file's is checked.
+     */
+    @Test
+    void anExportedAdapterKeepsItsFingerprintAndIsCheckedByIt() throws IOException {
+        Path out = tmp.resolve("fingerprinted");
+        PromptMetadata meta = PromptMetadata.builder().baseModel("tiny").embeddingFingerprint("sha256:" + "a".repeat(64)).build();
+        PeftAdapter.exportTo(out, new float[3 * 16], 3, 16, "tiny", 4, 2, meta);
+        try (SafetensorsFile f = SafetensorsFile.open(out.resolve(PeftAdapter.WEIGHTS))) {
+            assertEquals("pt", f.metadata().get("format"));
+            assertTrue(f.metadata().get(PromptFile.HEADER_KEY).contains(meta.embeddingFingerprint()), f.metadata().toString());
+        }
+        PeftAdapter back = PeftAdapter.importFrom(out);
+        assertEquals(meta.embeddingFingerprint(), back.recorded().embeddingFingerprint());
+
+        PromptCheck.Target same = new PromptCheck.Target("tiny", 16, () -> meta.embeddingFingerprint());
+        PromptCheck.Target other = new PromptCheck.Target("other", 16, () -> "sha256:" + "b".repeat(64));
+        assertEquals(3, back.check(same, false).length());
+        String m = assertThrows(PromptTuneException.class, () -> back.check(other, false)).getMessage();
+        assertTrue(m.startsWith(out.resolve(PeftAdapter.WEIGHTS) + ": the prompt was trained on model tiny (embedding "
+                + "fingerprint sha256:aaaaaaaaaaaa…) but is being used with model other"), m);
+        assertTrue(m.contains("anyModel: true"), m);
+        assertEquals(3, back.check(other, true).length());
+        assertNull(PeftAdapter.importFrom(copyOfFixture("foreign")).recorded(), "an adapter PEFT wrote records nothing");
+    }
+
+    /** A foreign adapter's base_model_name_or_path is compared with our model by name and by folder name. */
+    @Test
+    void aBaseModelNamesOurModelByNameOrFolderName() {
+        assertTrue(PeftAdapter.sameModel("t5-mini", "t5-mini"));
+        assertTrue(PeftAdapter.sameModel("google/t5-v1_1-small", "/home/me/models/t5-v1_1-small/"));
+        assertTrue(PeftAdapter.sameModel("/data/t5-mini", "t5-mini"));
+        assertFalse(PeftAdapter.sameModel("google/t5-v1_1-xl", "t5-mini"));
+        assertFalse(PeftAdapter.sameModel("t5-mini", "/models/t5-mini-topics"));
     }
 
     @Test
