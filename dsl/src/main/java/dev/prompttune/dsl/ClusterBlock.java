@@ -25,8 +25,13 @@ public final class ClusterBlock {
     private String masterUrl;
     private Integer workerCount;
     private final Map<String, String> settings = new LinkedHashMap<>();
+    /** Where each conf setting was made (its stack names the script line), for a start error that names it. */
+    private final Map<String, Throwable> confCalls = new LinkedHashMap<>();
 
-    /** The Spark master URL: {@code local[N]}, {@code local[N,F]}, {@code spark://host:port}, {@code yarn}, {@code k8s://…}. */
+    /**
+     * The Spark master URL: {@code local[N]}, {@code local[N,F]}, {@code spark://host:port} ({@code yarn} and
+     * {@code k8s://…} only with Spark's module for them: {@link ClusterSpec#allowedMasters()}).
+     */
     public ClusterBlock master(String v) {
         ClusterSpec.checkMaster(v);
         masterUrl = v;
@@ -46,14 +51,21 @@ public final class ClusterBlock {
     public ClusterBlock conf(String key, String value) {
         ClusterSpec.checkConf(key, value);
         settings.put(key, value);
+        confCalls.put(key, new Throwable("the conf setting's call"));
         return this;
     }
 
     /** The cluster this block describes; fails when it names no master. */
     ClusterSpec build() {
         if (masterUrl == null) {
-            throw new PromptTuneException("cluster { } names no master; allowed: master URL, one of " + ClusterSpec.ALLOWED_MASTERS);
+            throw new PromptTuneException("cluster { } names no master; allowed: master URL, one of " + ClusterSpec.allowedMasters());
         }
         return ClusterSpec.of(masterUrl, workerCount, settings);
+    }
+
+    /** The call of the conf setting whose key {@code message} names, or null. */
+    Throwable confCallNamedIn(String message) {
+        return confCalls.entrySet().stream().filter(c -> message.contains(c.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 }

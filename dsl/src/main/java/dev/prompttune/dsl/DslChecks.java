@@ -301,6 +301,14 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
                     error(f.message(), f.where());
                 }
             }
+            if ("cluster".equals(mce.getMethodAsString()) && values.length == 1
+                    && arguments(mce).get(0) instanceof ClosureExpression block) {
+                // cluster { master 'local[1]' }: its keywords were checked one by one; the whole as cluster 'URL' is.
+                String problem = LiteralClusterBlock.problem(block, this::literals);
+                if (problem != null) {
+                    error(problem, mce);
+                }
+            }
             Object[] args = allKnown(values) ? values : null;
             if (args != null) {
                 try {

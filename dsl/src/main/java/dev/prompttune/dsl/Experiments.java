@@ -95,7 +95,7 @@ public class Experiments {
         requireBlock(block, "promptTune", "spec -> spec.model(\"t5-mini-ppmi\").data(\"spam\")");
         TuneSpec spec = new TuneSpec();
         block.accept(spec);
-        return run(spec.build());
+        return spec.reportingClusterStartAtItsLine(() -> run(spec.build()));
     }
 
     /**

@@ -73,6 +73,10 @@ public class TuneSpec {
      */
     boolean heldOutMayBeMissing;
 
+    /** Where the cluster setting was made (its stack names the script line), for errors of its start; null: none. */
+    private Throwable clusterCall;
+    private ClusterBlock clusterBlock;
+
     public TuneSpec() {}
 
     /** Applies one setting now (validating it) and remembers it, so a sweep can replay the block per grid point. */
@@ -453,6 +457,7 @@ public class TuneSpec {
     public TuneSpec cluster(String master) {
         ClusterSpec cluster = ClusterSpec.of(master);
         ClusterBackends.require(cluster);
+        clusterCall = new Throwable("the cluster setting's call");
         return set(b -> b.cluster(cluster));
     }
 
@@ -471,9 +476,41 @@ public class TuneSpec {
     }
 
     private TuneSpec cluster(ClusterBlock settings) {
+        ClusterSpec cluster = checkCluster(settings);
+        clusterCall = new Throwable("the cluster setting's call");
+        clusterBlock = settings;
+        return set(b -> b.cluster(cluster));
+    }
+
+    /**
+     * The cluster a {@code cluster { }} block describes, checked as {@code cluster 'URL'} is (a backend on the class
+     * path that accepts it); {@link LiteralClusterBlock} runs it at compile time on a block of literals.
+     */
+    static ClusterSpec checkCluster(ClusterBlock settings) {
         ClusterSpec cluster = settings.build();
         ClusterBackends.require(cluster);
-        return set(b -> b.cluster(cluster));
+        return cluster;
+    }
+
+    /**
+     * Runs {@code work} (this spec's run); a cluster that cannot start (Spark refused a setting, or the master does not
+     * answer) is reported at the script line of the {@code conf} it names, else of the {@code cluster} setting, rather
+     * than at the block's first line, where the run started.
+     */
+    <T> T reportingClusterStartAtItsLine(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (PromptTuneException e) {
+            // Only the plain refusals of a start (a failed run is a RunFailed, said as it is).
+            if (clusterCall == null || e.getClass() != PromptTuneException.class
+                    || !e.getMessage().startsWith("cluster '")) {
+                throw e;
+            }
+            Throwable at = clusterBlock != null ? clusterBlock.confCallNamedIn(e.getMessage()) : null;
+            PromptTuneException moved = new PromptTuneException(e.getMessage(), e);
+            moved.setStackTrace((at != null ? at : clusterCall).getStackTrace());
+            throw moved;
+        }
     }
 
     private static Path existing(Path p) {

@@ -23,15 +23,25 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * @param master the Spark master URL: {@code local}, {@code local[N]}, {@code local[*]}, {@code local[N,F]} (F: task
- *               attempts before a step fails), {@code spark://host:port}, {@code yarn} or {@code k8s://https://host:port}
+ *               attempts before a step fails) or {@code spark://host:port}; {@code yarn} and {@code k8s://https://host:port}
+ *               only where Spark's YARN or Kubernetes module is on the class path ({@link #allowedMasters()})
  * @param workers tasks per step (each computes {@code gradientAccumulation} micro-batches); for {@code local[N]} N
  *                unless given
  * @param conf extra Spark settings ({@code spark.*} keys), in the order given
  */
 public record ClusterSpec(String master, int workers, Map<String, String> conf) {
 
-    /** The master URLs allowed, for messages. */
-    public static final String ALLOWED_MASTERS = "local, local[N], local[*], local[N,F], spark://host:port, yarn, k8s://https://host:port";
+    /**
+     * The master URLs every build allows, for messages. Spark's YARN and Kubernetes masters need modules of their own
+     * (spark-yarn, spark-kubernetes), which this project's spark module does not include: {@link #allowedMasters()}.
+     */
+    public static final String ALLOWED_MASTERS = "local, local[N] (N >= 1), local[*], local[N,F] (F >= 1), spark://host:port";
+
+    /** Spark's cluster manager for {@code yarn} (the spark-yarn module), found on the class path or not. */
+    static final String YARN_MANAGER = "org.apache.spark.deploy.yarn.YarnClusterManager";
+
+    /** Spark's cluster manager for {@code k8s://…} (the spark-kubernetes module). */
+    static final String KUBERNETES_MANAGER = "org.apache.spark.scheduler.cluster.k8s.KubernetesClusterManager";
 
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|[1-9][0-9]*)(?:,\\s*([1-9][0-9]*))?])?");
     private static final Pattern STANDALONE = Pattern.compile("spark://[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*");
@@ -105,18 +115,50 @@ public record ClusterSpec(String master, int workers, Map<String, String> conf) 
         return new ClusterSpec(o.get("master").getAsString(), o.get("workers").getAsInt(), conf);
     }
 
-    /** Fails unless {@code master} is a master URL of {@link #ALLOWED_MASTERS}. */
+    /**
+     * The master URLs this class path can run, for messages: {@link #ALLOWED_MASTERS}, and {@code yarn} or
+     * {@code k8s://https://host:port} where Spark's module for it is on the class path (an application that adds it).
+     */
+    public static String allowedMasters() {
+        return ALLOWED_MASTERS + (onClassPath(YARN_MANAGER) ? ", yarn" : "")
+                + (onClassPath(KUBERNETES_MANAGER) ? ", k8s://https://host:port" : "");
+    }
+
+    /**
+     * Fails unless {@code master} is a master URL of {@link #allowedMasters()}. {@code yarn} and {@code k8s://…} are
+     * Spark masters, but without Spark's module for them Spark refuses them only when it starts (after the runs
+     * before have trained): refused here, where {@code run --check} sees them.
+     */
     public static void checkMaster(String master) {
         if (master == null || master.isBlank()) {
-            throw new PromptTuneException("cluster master is empty; allowed: " + ALLOWED_MASTERS);
+            throw new PromptTuneException("cluster master is empty; allowed: " + allowedMasters());
         }
-        if (!(LOCAL.matcher(master).matches() || STANDALONE.matcher(master).matches() || master.equals("yarn")
-                || KUBERNETES.matcher(master).matches())) {
-            throw new PromptTuneException("cluster master '" + master + "' is not a Spark master URL; allowed: " + ALLOWED_MASTERS);
+        boolean yarn = master.equals("yarn");
+        boolean kubernetes = KUBERNETES.matcher(master).matches();
+        if (!(LOCAL.matcher(master).matches() || STANDALONE.matcher(master).matches() || yarn || kubernetes)) {
+            throw new PromptTuneException("cluster master '" + master + "' is not a Spark master URL; allowed: " + allowedMasters());
+        }
+        if (yarn && !onClassPath(YARN_MANAGER) || kubernetes && !onClassPath(KUBERNETES_MANAGER)) {
+            throw new PromptTuneException("cluster master '" + master + "' needs Spark's " + (yarn ? "YARN" : "Kubernetes")
+                    + " module (spark-" + (yarn ? "yarn" : "kubernetes") + "_2.13), which this build does not include; "
+                    + "allowed: " + allowedMasters());
         }
     }
 
-    /** Fails unless {@code key} is a {@code spark.*} setting and {@code value} is given. */
+    private static boolean onClassPath(String className) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        try {
+            Class.forName(className, false, context != null ? context : ClusterSpec.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Fails unless {@code key} is a {@code spark.*} setting and {@code value} is given, and, for the settings Spark
+     * reads as a size, number, flag or duration, is one ({@link SparkConfValues}).
+     */
     public static void checkConf(String key, String value) {
         if (key == null || !key.startsWith("spark.") || key.length() == "spark.".length()) {
             throw new PromptTuneException("cluster conf key '" + key + "' is not a Spark setting; allowed: keys starting with 'spark.'");
@@ -129,5 +171,6 @@ public record ClusterSpec(String master, int workers, Map<String, String> conf) 
             throw new PromptTuneException("cluster conf 'spark.master' would set the master a second way; allowed: "
                     + "master '" + value + "' (cluster { master '" + value + "' } or cluster '" + value + "')");
         }
+        SparkConfValues.check(key, value);
     }
 }

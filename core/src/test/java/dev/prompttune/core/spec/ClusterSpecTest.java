@@ -42,6 +42,43 @@ class ClusterSpecTest {
         }
     }
 
+    /** Values Spark would refuse only when its context starts (after earlier runs trained), refused where written. */
+    @Test
+    void sparkSettingValuesAreReadAsSparkReadsThem() {
+        for (String good : new String[] {"16g", "16G", " 512m ", "512", "1024kb", "2t"}) {
+            ClusterSpec.checkConf("spark.executor.memory", good);
+        }
+        for (String bad : new String[] {"lots", "1.5g", "10 g", "-1", "1e3", "16x"}) {
+            assertEquals("cluster conf 'spark.driver.memory' is '" + bad + "', which Spark cannot read as a size; allowed: "
+                    + "a whole number with an optional unit b, k, m, g, t or p (e.g. 16g, 512m; no fraction, no space)",
+                    message(() -> ClusterSpec.checkConf("spark.driver.memory", bad)));
+        }
+        ClusterSpec.checkConf("spark.executor.cores", " 4 ");
+        assertEquals("cluster conf 'spark.executor.cores' is 'four', which Spark cannot read as a whole number; allowed: "
+                + "a whole number (e.g. 4)", message(() -> ClusterSpec.checkConf("spark.executor.cores", "four")));
+        ClusterSpec.checkConf("spark.memory.fraction", "0.6");
+        assertTrue(message(() -> ClusterSpec.checkConf("spark.memory.fraction", "60%")).contains("as a number"));
+        ClusterSpec.checkConf("spark.ui.enabled", "TRUE");
+        assertTrue(message(() -> ClusterSpec.checkConf("spark.ui.enabled", "yes")).endsWith("allowed: true or false"));
+        ClusterSpec.checkConf("spark.network.timeout", "2min");
+        assertTrue(message(() -> ClusterSpec.checkConf("spark.network.timeout", "1.5s")).contains("as a duration"));
+        ClusterSpec.checkConf("spark.some.setting.prompttune.does.not.know", "anything"); // left to Spark
+        assertTrue(message(() -> ClusterSpec.of("local[2]", null, Map.of("spark.executor.memory", "lots")))
+                .startsWith("cluster conf 'spark.executor.memory' is 'lots'"), "the spec checks its conf too");
+    }
+
+    /** yarn and k8s:// without Spark's modules for them (this build): refused, and not offered as allowed. */
+    @Test
+    void mastersWithoutTheirSparkModuleAreRefused() {
+        assertEquals("local, local[N] (N >= 1), local[*], local[N,F] (F >= 1), spark://host:port", ClusterSpec.allowedMasters());
+        assertEquals("cluster master 'yarn' needs Spark's YARN module (spark-yarn_2.13), which this build does not include; "
+                + "allowed: " + ClusterSpec.allowedMasters(), message(() -> ClusterSpec.of("yarn", 2, Map.of())));
+        assertTrue(message(() -> ClusterSpec.of("k8s://https://host:443", 2, Map.of())).startsWith(
+                "cluster master 'k8s://https://host:443' needs Spark's Kubernetes module"));
+        String zero = message(() -> ClusterSpec.of("local[0]"));
+        assertTrue(zero.contains("local[N] (N >= 1)"), zero);
+    }
+
     @Test
     void theBuilderTakesTheMasterAlone() {
         PromptTuneSpec spec = PromptTuneSpec.builder().data("spam").cluster("local[2]").build();
