@@ -486,7 +486,14 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         } else {
             // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
             // not have): check them together now, with the script's other mistakes, rather than at run time.
-            for (LiteralBlock.Problem problem : LiteralBlock.problems(mce.getMethodAsString(), block, this::literals, outputsBefore(mce)::mayWrite)) {
+            List<LiteralBlock.Problem> problems = LiteralBlock.problems(mce.getMethodAsString(), block, this::literals,
+                    outputsBefore(mce)::mayWrite);
+            if (Thread.currentThread().isInterrupted()) {
+                // Ctrl-C stopped the data's checks (DataInterrupts): what they found is no finding; the script, once
+                // compiled, ends at its first statement.
+                return;
+            }
+            for (LiteralBlock.Problem problem : problems) {
                 error(problem.message(), problem.where() != null ? problem.where() : mce);
             }
         }

@@ -29,7 +29,11 @@ final class CsvParser {
     private List<Example> examples() {
         List<Example> examples = new ArrayList<>();
         String[] header = null;
+        int records = 0;
         while (pos < text.length()) {
+            if (++records % DataInterrupts.ROWS == 0) {
+                DataInterrupts.check("reading " + source);
+            }
             int start = line;
             List<String> cells = new ArrayList<>();
             boolean quoted = record(cells);

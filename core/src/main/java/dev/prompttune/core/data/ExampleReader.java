@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads examples from JSONL, CSV or TSV files (UTF-8, an optional byte-order mark, LF or CRLF line ends).
@@ -44,6 +48,17 @@ public final class ExampleReader {
      */
     static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
+    /**
+     * From this size on, reading a file says so once: reading, checking and tokenizing it before the run takes a while
+     * (31 MB: about 40 s), which was silence.
+     */
+    static final long ANNOUNCED_BYTES = 8L << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExampleReader.class);
+
+    /** The large files already announced (path and size): a script's checks and its run read the same file. */
+    private static final Set<String> ANNOUNCED = ConcurrentHashMap.newKeySet();
+
     /** Examples of {@code file} in {@code format}, whatever its extension. */
     public static List<Example> read(Path file, DataFormat format) {
         checkFile(file);
@@ -65,6 +80,11 @@ public final class ExampleReader {
             throw unreadable(file, e);
         } catch (OutOfMemoryError e) {
             throw tooLargeForHeap(file, size, e);
+        }
+        // Its bytes fit the heap (else the refusal alone): parsing, checking and tokenizing take the while.
+        if (size >= ANNOUNCED_BYTES && ANNOUNCED.add(file.toAbsolutePath() + " " + size)) {
+            LOG.info("reading {} ({}) and checking it before the run; a large file takes a while (Ctrl-C stops)", file,
+                    mib(size));
         }
         try {
             return parse(Utf8Text.decode(bytes, file.toString()), file.toString(), format);
@@ -119,6 +139,9 @@ public final class ExampleReader {
         int lineNo = 0;
         for (String line : text.split("\n", -1)) {
             lineNo++;
+            if (lineNo % DataInterrupts.ROWS == 0) {
+                DataInterrupts.check("reading " + source);
+            }
             if (line.endsWith("\r")) {
                 line = line.substring(0, line.length() - 1);
             }

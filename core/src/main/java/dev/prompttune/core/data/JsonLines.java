@@ -23,6 +23,9 @@ final class JsonLines {
         int lineNo = 0;
         for (String line : text.split("\n", -1)) {
             lineNo++;
+            if (lineNo % DataInterrupts.ROWS == 0) {
+                DataInterrupts.check("reading " + source);
+            }
             if (line.isBlank()) {
                 continue;
             }

@@ -383,7 +383,11 @@ public final class TaskData {
         }
 
         private void validate(Split split, Verbalizer v, boolean labeled) {
+            int checked = 0;
             for (Example e : split.examples()) {
+                if (++checked % DataInterrupts.ROWS == 0) {
+                    DataInterrupts.check("checking " + split.source());
+                }
                 template.render(e);
                 if (labeled) {
                     v.classOf(e);

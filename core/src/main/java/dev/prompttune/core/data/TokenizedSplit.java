@@ -65,6 +65,9 @@ public final class TokenizedSplit {
         boolean[] classCut = new boolean[verbalizer.size()];
         int[] none = new int[0];
         for (int i = 0; i < n; i++) {
+            if (i % 64 == 63) {
+                DataInterrupts.check("tokenizing " + split.source());
+            }
             Example e = split.get(i);
             long[] ids = tokenizer.encode(template.render(e), true);
             if (ids.length > maxInputLength) {

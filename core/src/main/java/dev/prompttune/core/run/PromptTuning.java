@@ -2,6 +2,7 @@ package dev.prompttune.core.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.data.DataInterrupts;
 import dev.prompttune.core.data.Split;
 import dev.prompttune.core.data.TaskData;
 import dev.prompttune.core.data.TokenizedSplit;
@@ -116,7 +117,9 @@ public final class PromptTuning {
         }
         T5Tokenizer tokenizer = session.tokenizer(prepared.modelDir());
         TaskData data = prepared.task().data();
-        TokenizedSplit train = data.tokenize(data.train(), tokenizer, spec.maxInputLength(), spec.maxTargetLength());
+        // The run's first tokenizing of its training data (cached): Ctrl-C stops it (DataInterrupts).
+        TokenizedSplit train = DataInterrupts.during(() -> data.tokenize(data.train(), tokenizer, spec.maxInputLength(),
+                spec.maxTargetLength()));
         int[] lengths = new int[train.size()];
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = train.inputIds(i).length;

@@ -2,6 +2,7 @@ package dev.prompttune.core.run;
 
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
+import dev.prompttune.core.data.DataInterrupts;
 import dev.prompttune.core.data.Example;
 import dev.prompttune.core.data.ExampleReader;
 import dev.prompttune.core.data.TaskData;
@@ -23,7 +24,12 @@ import java.util.StringJoiner;
  */
 public record TaskSetup(String taskName, TaskData data, String metric) {
 
+    /** Reads and checks the spec's data; Ctrl-C stops it ({@link DataInterrupts}). */
     public static TaskSetup resolve(PromptTuneSpec spec) {
+        return DataInterrupts.during(() -> resolveData(spec));
+    }
+
+    private static TaskSetup resolveData(PromptTuneSpec spec) {
         Path train = spec.train();
         Path dev = spec.dev();
         Path test = spec.test();
