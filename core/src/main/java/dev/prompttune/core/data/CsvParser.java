@@ -44,7 +44,7 @@ final class CsvParser {
             if (header == null) {
                 header = ExampleReader.Headers.check(row, source, start, ',');
             } else {
-                examples.add(ExampleReader.Headers.example(header, row, source, start, "comma-separated"));
+                examples.add(ExampleReader.Headers.example(header, row, source, start, "comma-separated", ""));
             }
         }
         return examples;

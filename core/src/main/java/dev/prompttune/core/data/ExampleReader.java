@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  *       rejected.</li>
  *   <li>CSV (RFC 4180): a header row names the fields; fields may be quoted with {@code "}, quoted fields may hold
  *       commas, newlines and doubled quotes {@code ""}.</li>
- *   <li>TSV: a header row; fields separated by tabs, no quoting.</li>
+ *   <li>TSV: a header row; fields separated by tabs, no quoting (a field cannot hold a tab or newline: a wrong
+ *       field count on a line with a {@code "} says so).</li>
  * </ul>
  *
- * <p>Blank lines are skipped. Each example records its file and starting line. Errors are one line naming
+ * <p>A byte-order mark belongs at the start of the file only (one at the start of a later line, from files joined
+ * with {@code cat}, is refused at its line); a NUL byte in otherwise valid UTF-8 is refused at its line. Blank lines are skipped. Each example records its file and starting line. Errors are one line naming
  * {@code file:line} and the problem.
  */
 public final class ExampleReader {
@@ -118,11 +120,36 @@ public final class ExampleReader {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
+        requireNoByteOrderMarkAtALine(text, source);
         return switch (format) {
             case JSONL -> JsonLines.parse(text, source);
             case CSV -> CsvParser.parse(text, source);
             case TSV -> parseTsv(text, source);
         };
+    }
+
+    /**
+     * A byte-order mark at the start of a line after the first: files joined with {@code cat} (each saved with its
+     * own mark). It was read as part of the line's first field, unseen (a header name, a label that then matched
+     * nothing). A U+FEFF inside text is a zero-width no-break space and stays.
+     */
+    private static void requireNoByteOrderMarkAtALine(String text, String source) {
+        int bom = text.indexOf("\n\uFEFF");
+        if (bom < 0) {
+            bom = text.indexOf("\r\uFEFF");
+        }
+        if (bom >= 0) {
+            int line = 1;
+            for (int i = 0; i <= bom; i++) {
+                char c = text.charAt(i);
+                if (c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n')) {
+                    line++;
+                }
+            }
+            throw new PromptTuneException(source + ":" + line + ": starts with a byte-order mark (U+FEFF), which "
+                    + "belongs only at the start of a file (were files joined, each with its own?); allowed: no mark "
+                    + "inside the file (remove it, e.g. sed -i '2,$ s/^\\xEF\\xBB\\xBF//' FILE)");
+        }
     }
 
     private static void checkFile(Path file) {
@@ -153,7 +180,9 @@ public final class ExampleReader {
                 header = Headers.check(cells, source, lineNo, '\t');
                 continue;
             }
-            examples.add(Headers.example(header, cells, source, lineNo, "tab-separated"));
+            examples.add(Headers.example(header, cells, source, lineNo, "tab-separated", line.indexOf('"') < 0 ? ""
+                    : "; TSV has no quoting: a \" is text, and a tab or line break between quotes still ends the field"
+                    + " or line (tab-separated fields cannot hold a tab or newline; a .csv file's quoted fields can)"));
         }
         return examples;
     }
@@ -205,11 +234,12 @@ public final class ExampleReader {
             };
         }
 
-        static Example example(String[] header, String[] cells, String source, int line, String kind) {
+        /** @param hint said after a wrong field count: what in this format may have caused it, or "" */
+        static Example example(String[] header, String[] cells, String source, int line, String kind, String hint) {
             if (cells.length != header.length) {
                 throw new PromptTuneException(source + ":" + line + ": " + cells.length + " " + kind + " field"
                         + (cells.length == 1 ? "" : "s") + ", but the header has " + header.length + " ("
-                        + String.join(", ", header) + ")");
+                        + String.join(", ", header) + ")" + hint);
             }
             Map<String, String> fields = new LinkedHashMap<>();
             for (int i = 0; i < cells.length; i++) {

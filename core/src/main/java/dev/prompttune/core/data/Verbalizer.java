@@ -173,9 +173,23 @@ public final class Verbalizer {
         if (i == null) {
             throw new PromptTuneException("unknown label '" + label + "' in " + where.location() + "; the verbalizer"
                     + (identity ? " (labels collected from the training data)" : "") + " knows: "
-                    + String.join(", ", labelList));
+                    + String.join(", ", labelList) + nearMatch(label));
         }
         return i;
+    }
+
+    /**
+     * "; did you mean 'neg'?" when {@code label} differs from a known label only by case or surrounding spaces: the
+     * difference is easy to miss in a message ('Neg', 'pos ').
+     */
+    private String nearMatch(String label) {
+        for (String known : labelList) {
+            if (known.strip().equalsIgnoreCase(label.strip())) {
+                return "; did you mean '" + known + "'? (they differ only in "
+                        + (known.strip().equals(label.strip()) ? "surrounding spaces" : "case") + ")";
+            }
+        }
+        return "";
     }
 
     @Override

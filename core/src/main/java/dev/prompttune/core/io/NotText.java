@@ -37,11 +37,21 @@ final class NotText {
             return "is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)";
         }
         int nul = indexOfNul(bytes, 4096);
-        if (nul >= 0) {
+        if (nul >= 0 && nulsIn(bytes, 4096) * 16 > Math.min(bytes.length, 4096)) {
+            // UTF-16 holds a NUL in every other byte of Latin text, a binary file many; a stray NUL in text is said
+            // at its line ({@link Utf8Text#decode}).
             return "holds a NUL byte at byte offset " + nul + ": a binary file, or UTF-16 text without a byte-order"
                     + " mark; allowed: UTF-8 text";
         }
         return null;
+    }
+
+    private static int nulsIn(byte[] bytes, int limit) {
+        int n = 0;
+        for (int i = 0; i < Math.min(bytes.length, limit); i++) {
+            n += bytes[i] == 0 ? 1 : 0;
+        }
+        return n;
     }
 
     private static String compressed(String kind, String command) {
@@ -62,7 +72,7 @@ final class NotText {
     }
 
     /** The first NUL among the first {@code limit} bytes, or -1: text never holds one. */
-    private static int indexOfNul(byte[] bytes, int limit) {
+    static int indexOfNul(byte[] bytes, int limit) {
         for (int i = 0; i < Math.min(bytes.length, limit); i++) {
             if (bytes[i] == 0) {
                 return i;

@@ -35,16 +35,28 @@ public final class Utf8Text {
             result = decoder.flush(out);
         }
         if (result.isError()) {
-            int line = 1;
-            for (int i = 0; i < in.position(); i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                }
-            }
-            throw new PromptTuneException(source + ":" + line + ": not valid UTF-8 (byte offset " + in.position()
-                    + "); save the file as UTF-8");
+            throw new PromptTuneException(source + ":" + lineAt(bytes, in.position()) + ": not valid UTF-8 (byte offset "
+                    + in.position() + "); save the file as UTF-8");
+        }
+        int nul = NotText.indexOfNul(bytes, bytes.length);
+        if (nul >= 0) {
+            // Valid UTF-8 otherwise: a stray NUL (a damaged line, a field pasted from a binary source), not a binary file.
+            throw new PromptTuneException(source + ":" + lineAt(bytes, nul) + ": holds a NUL byte (byte offset " + nul
+                    + "), which text never holds; allowed: UTF-8 text without NUL bytes (remove them, e.g. "
+                    + "tr -d '\\000' < FILE > FIXED)");
         }
         out.flip();
         return out.toString();
+    }
+
+    /** The line (from 1) of byte {@code offset}. */
+    private static int lineAt(byte[] bytes, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 }

@@ -256,6 +256,47 @@ class ExampleReaderTest {
         assertEquals(1, ExampleReader.read(write("par.csv", "PAR1,label\nx,y\n")).size());
     }
 
+    /**
+     * One NUL byte in otherwise valid UTF-8 text is said at its line, as every other data error, and not called a
+     * binary file or UTF-16 text (it was, without a line); a NUL past the first 4 KiB was read into the field.
+     */
+    @Test
+    void aStrayNulIsSaidAtItsLine() throws IOException {
+        for (String name : List.of("nul.csv", "nul.tsv", "nul.jsonl")) {
+            String sep = name.endsWith(".csv") ? "," : "\t";
+            String head = name.endsWith(".jsonl") ? "" : "text" + sep + "label\n";
+            String row = name.endsWith(".jsonl") ? "{\"text\": \"good\", \"label\": \"pos\"}\n" : "good" + sep + "pos\n";
+            String bad = name.endsWith(".jsonl") ? "{\"text\": \"te\u0000xt\", \"label\": \"pos\"}\n" : "te\u0000xt" + sep + "pos\n";
+            PromptTuneException e = fails(name, head + row + row + bad + row);
+            assertMessage(e, name + ":" + (head.isEmpty() ? 3 : 4) + ": holds a NUL byte (byte offset ", "allowed: UTF-8 text "
+                    + "without NUL bytes");
+            assertTrue(!e.getMessage().contains("binary") && !e.getMessage().contains("UTF-16"), e.getMessage());
+        }
+        PromptTuneException late = fails("late.csv", "text,label\n" + "a fine row,pos\n".repeat(400) + "x\u0000,pos\n");
+        assertMessage(late, "late.csv:402: holds a NUL byte");
+    }
+
+    /** A quoted TSV field that breaks the column count: the message says TSV has no quoting. */
+    @Test
+    void aQuotedTsvFieldIsToldTsvHasNoQuoting() throws IOException {
+        assertMessage(fails("q.tsv", "text\tlabel\nfine\tpos\n\"quoted\ttab\"\tpos\n"), "q.tsv:3: 3 tab-separated fields, "
+                + "but the header has 2 (text, label); TSV has no quoting", "tab-separated fields cannot hold a tab or newline");
+        assertMessage(fails("ml.tsv", "text\tlabel\n\"two\nlines\"\tpos\n"), "ml.tsv:2: 1 tab-separated field", "no quoting");
+        PromptTuneException plain = fails("p.tsv", "text\tlabel\na\tb\tc\n");
+        assertTrue(!plain.getMessage().contains("quoting"), "no quote, no word about quoting: " + plain.getMessage());
+    }
+
+    /** A byte-order mark at the start of a later line (files joined with cat) was read into its first field. */
+    @Test
+    void aByteOrderMarkInsideTheFileIsRefusedAtItsLine() throws IOException {
+        assertMessage(fails("mid.csv", "\uFEFFtext,label\na,pos\r\n\uFEFFb,neg\n"), "mid.csv:3: starts with a byte-order mark "
+                + "(U+FEFF), which belongs only at the start of a file");
+        assertMessage(fails("mid.jsonl", "{\"text\": \"a\"}\n\n\uFEFF{\"text\": \"b\"}\n"), "mid.jsonl:3: starts with a "
+                + "byte-order mark");
+        assertEquals(1, ExampleReader.read(write("zw.csv", "text,label\na\uFEFFb,pos\n")).size(),
+                "inside text it is a zero-width no-break space");
+    }
+
     /** A ';'-separated file (Excel's CSV where ',' is the decimal mark) is named at its header, not at a template slot. */
     @Test
     void aHeaderOfOneColumnHoldingAnotherSeparatorIsNamed() throws IOException {

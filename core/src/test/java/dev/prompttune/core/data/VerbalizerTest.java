@@ -50,6 +50,19 @@ class VerbalizerTest {
                 e.getMessage());
     }
 
+    /** A label that differs from a known one only by case or surrounding spaces names it: the difference is easy to miss. */
+    @Test
+    void aNearMatchOfAKnownLabelIsNamed() {
+        Verbalizer v = Verbalizer.of(ordered("pos", "good", "neg", "bad"));
+        assertEquals("unknown label 'Neg' in train.jsonl:5; the verbalizer knows: pos, neg; did you mean 'neg'? (they differ "
+                + "only in case)", assertThrows(PromptTuneException.class, () -> v.classOf(at(5, "label", "Neg"))).getMessage());
+        assertEquals("unknown label 'pos ' in train.jsonl:6; the verbalizer knows: pos, neg; did you mean 'pos'? (they differ "
+                + "only in surrounding spaces)", assertThrows(PromptTuneException.class, () -> v.classOf(at(6, "label", "pos ")))
+                .getMessage());
+        assertEquals("unknown label 'neutral' in train.jsonl:7; the verbalizer knows: pos, neg", assertThrows(
+                PromptTuneException.class, () -> v.classOf(at(7, "label", "neutral"))).getMessage(), "no near match, no guess");
+    }
+
     @Test
     void missingLabelFieldNamesFieldAndFields() {
         Verbalizer v = Verbalizer.of("answer", ordered("0", "no", "1", "yes"));
