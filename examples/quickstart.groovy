@@ -4,7 +4,7 @@
 //
 // The model's weights stay frozen; only 20 prompt vectors (20 × 256 numbers) are trained, starting from the
 // embeddings of the class labels. The paper trains 100 vectors for 30,000 steps; this is the few-minute version
-// (about 1.5 minutes on 2 CPU cores).
+// (1 to 3 minutes on 2 CPU cores, depending on the CPU: README, main job).
 // `prompttune run` prints the script's value, the run, as a table: dev and test accuracy next to the baselines
 // (the same frozen model with the template alone, and always answering the majority class), and where the prompt
 // (prompt.safetensors) and the run's record (spec, metrics, predictions) were saved.

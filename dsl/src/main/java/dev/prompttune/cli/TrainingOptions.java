@@ -16,8 +16,8 @@ final class TrainingOptions {
 
     @Option(names = "--threads", paramLabel = "N",
             description = "PyTorch threads (default: -Dai.djl.pytorch.num_threads when given, else one per core, as in the kernel and bench; measured on 2 idle cores, the "
-                    + "quickstart takes about a minute with 2. On a machine shared with another busy process pass "
-                    + "fewer: PyTorch slows down several-fold when its threads compete for the cores. The thread count "
+                    + "quickstart takes 1 to 3 minutes with 2, depending on the CPU (README). On a machine shared "
+                    + "with another busy process pass fewer: PyTorch slows down several-fold when its threads compete for the cores. The thread count "
                     + "can change the last bits of results; a resumed run needs the count it started with)")
     String threads; // parsed here, not by picocli, so that '99999999999' and 'two' get the allowed range too
 

@@ -293,9 +293,10 @@ public class Experiments {
                     + "has none); allowed: a run with a record (from promptTune or load), or evaluate(run, 'FILE') to "
                     + "score it on a labelled file");
         }
-        ScoredSplit scored = new PromptTuning(session).reevaluate(run.record(), anyModel);
-        boolean test = !Double.isNaN(run.test());
-        return new Evaluation(run.name(), test ? "test" : "dev", run.metric(), scored.value(), test ? run.test() : run.dev(),
+        PromptTuning.Rescored rescored = new PromptTuning(session).rescore(run.record(), anyModel);
+        ScoredSplit scored = rescored.scored();
+        boolean test = rescored.split().equals("test");
+        return new Evaluation(run.name(), rescored.split(), run.metric(), scored.value(), test ? run.test() : run.dev(),
                 scored.predictions());
     }
 

@@ -154,8 +154,7 @@ final class LiteralBlock {
         } catch (RuntimeException e) {
             // not a user error: the run will say what it is
         }
-        if (!verb.equals("baseline") && statements(block).stream().noneMatch(st -> st instanceof ExpressionStatement es
-                && es.getExpression() instanceof MethodCallExpression call && "save".equals(call.getMethodAsString()))) {
+        if (!verb.equals("baseline") && firstCall(block, "save") == null) {
             // The default record folder (runs, under the folder the command runs in); a `save` is checked on its line.
             for (Path save : specs.stream().map(PromptTuneSpec::save).distinct().toList()) {
                 String problem = PathProblems.cannotCreate(save);
@@ -401,27 +400,24 @@ final class LiteralBlock {
         MethodCallExpression firstData = null;
         Expression namingData = null;
         MethodCallExpression namingFile = null;
-        for (Statement statement : statements(block)) {
-            if (statement instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression call
-                    && call.isImplicitThis() && call.getMethodAsString() != null) {
-                String keyword = call.getMethodAsString();
-                if (keyword.equals(named)) {
+        for (MethodCallExpression call : keywordCalls(block)) {
+            String keyword = call.getMethodAsString();
+            if (keyword.equals(named)) {
+                return call;
+            }
+            if (named == null && FILE_KEYWORDS.contains(keyword) && namesAFileOf(message, call)) {
+                // "FILE: ..." about the model's config or the init prompt file given there; a message about a
+                // prompt file that also names the model's directory ("trained on model X but used with model
+                // DIR") is about the file it starts with
+                if (startsWithAFileOf(message, call)) {
                     return call;
                 }
-                if (named == null && FILE_KEYWORDS.contains(keyword) && namesAFileOf(message, call)) {
-                    // "FILE: ..." about the model's config or the init prompt file given there; a message about a
-                    // prompt file that also names the model's directory ("trained on model X but used with model
-                    // DIR") is about the file it starts with
-                    if (startsWithAFileOf(message, call)) {
-                        return call;
-                    }
-                    namingFile = namingFile != null ? namingFile : call;
-                }
-                if (DATA_KEYWORDS.contains(keyword)) {
-                    firstData = firstData != null ? firstData : call;
-                    // the file itself: in `data train: 'a.jsonl',\n dev: 'b.jsonl'` b's problem is on b's line
-                    namingData = namingData != null ? namingData : fileNamed(message, call);
-                }
+                namingFile = namingFile != null ? namingFile : call;
+            }
+            if (DATA_KEYWORDS.contains(keyword)) {
+                firstData = firstData != null ? firstData : call;
+                // the file itself: in `data train: 'a.jsonl',\n dev: 'b.jsonl'` b's problem is on b's line
+                namingData = namingData != null ? namingData : fileNamed(message, call);
             }
         }
         if (namingFile != null) {
@@ -459,10 +455,7 @@ final class LiteralBlock {
         if (!fromTask) {
             return new Problem(message, cause(block, message));
         }
-        MethodCallExpression data = statements(block).stream()
-                .filter(st -> st instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression c
-                        && c.isImplicitThis() && "data".equals(c.getMethodAsString()))
-                .map(st -> (MethodCallExpression) ((ExpressionStatement) st).getExpression()).findFirst().orElse(null);
+        MethodCallExpression data = firstCall(block, "data");
         String json = dev.prompttune.core.spec.Home.tasks().resolve(s.data()).resolve("task.json").toString();
         return new Problem(message + " (the " + keyword + " of task '" + s.data() + "', set in " + json + ")",
                 data != null ? data : cause(block, message));
@@ -490,6 +483,23 @@ final class LiteralBlock {
             }
         });
         return files;
+    }
+
+    /** The block's own keyword calls ({@code data 'spam'}, {@code save 'runs'}), in order; other statements left out. */
+    private static List<MethodCallExpression> keywordCalls(ClosureExpression block) {
+        List<MethodCallExpression> calls = new ArrayList<>();
+        for (Statement statement : statements(block)) {
+            if (statement instanceof ExpressionStatement es && es.getExpression() instanceof MethodCallExpression call
+                    && call.isImplicitThis() && call.getMethodAsString() != null) {
+                calls.add(call);
+            }
+        }
+        return calls;
+    }
+
+    /** The block's first call of {@code keyword}, or null. */
+    private static MethodCallExpression firstCall(ClosureExpression block, String keyword) {
+        return keywordCalls(block).stream().filter(c -> keyword.equals(c.getMethodAsString())).findFirst().orElse(null);
     }
 
     private static List<Statement> statements(ClosureExpression block) {

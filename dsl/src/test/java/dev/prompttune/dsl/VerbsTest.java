@@ -218,6 +218,29 @@ class VerbsTest {
         assertEquals(60, f.predictions().size());
     }
 
+    /**
+     * What evaluate compares follows from the split it scored: a summary that holds no test score (null) beside a
+     * labelled test split gets the test split scored and named, with nothing recorded to compare (it was named "dev"
+     * and compared with the recorded dev score).
+     */
+    @Test
+    void evaluateNamesTheSplitItScored() throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("no-test-score"));
+        try (var files = Files.list(a.record())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path summary = copy.resolve("summary.json");
+        String edited = Files.readString(summary).replaceFirst("\"test\"\\s*:\\s*[0-9.eE-]+", "\"test\": null");
+        assertTrue(!edited.equals(Files.readString(summary)), "the summary's test score was not found to edit");
+        Files.writeString(summary, edited);
+        Evaluation e = (Evaluation) run("evaluate '" + copy + "'");
+        assertEquals("test", e.split());
+        assertEquals(a.test(), e.value(), 0.0);
+        assertTrue(Double.isNaN(e.recorded()), "compared with " + e.recorded());
+    }
+
     @Test
     void predictAgreesWithTheRecordedTestPredictions() throws Exception {
         List<String> texts = Files.readAllLines(HomeExtension.home().resolve("data/tasks/markers/test.jsonl")).stream().limit(6)

@@ -3,7 +3,6 @@ package dev.prompttune.core.prompt;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.peft.PeftAdapter;
-import dev.prompttune.core.promptfile.EmbeddingFingerprint;
 import dev.prompttune.core.promptfile.PromptCheck;
 import dev.prompttune.core.promptfile.PromptFile;
 import java.nio.file.Files;
@@ -66,8 +65,7 @@ public record FileInit(Path path, boolean anyModel) implements PromptInit {
     @Override
     public float[] values(InitContext ctx) {
         String model = ctx.model();
-        PromptFile.Loaded loaded = load(new PromptCheck.Target(model, ctx.width(),
-                () -> EmbeddingFingerprint.of(ctx.embeddingTable())), ctx.length());
+        PromptFile.Loaded loaded = load(PromptCheck.Target.ofTable(model, ctx.width(), ctx.embeddingTable()), ctx.length());
         return Arrays.copyOf(loaded.values(), ctx.length() * ctx.width());
     }
 

@@ -95,12 +95,27 @@ public final class EmbeddingFingerprint {
 
     private static String compute(Path dir, String precision) {
         float[] table = T5CheckpointLoader.embeddingTable(dir);
-        if ("fp16".equals(precision)) {
-            for (int i = 0; i < table.length; i++) {
-                table[i] = HalfFloats.halfToFloat(HalfFloats.floatToHalf(table[i]));
-            }
+        return "fp16".equals(precision) ? of(roundedToHalf(table)) : of(table);
+    }
+
+    /**
+     * The fingerprint the same model has at precision fp16, from a table loaded at fp32: a prompt trained with
+     * {@code precision 'fp16'} records that one, and is still a prompt of this model.
+     *
+     * @param table [V, H] float32 (a float16 table is already rounded: its own fingerprint)
+     */
+    public static String ofRoundedToHalf(NDArray table) {
+        try (NDArray f32 = table.toType(DataType.FLOAT32, true)) {
+            return of(roundedToHalf(f32.toFloatArray()));
         }
-        return of(table);
+    }
+
+    /** Each value rounded to the nearest half-precision value, as a model loaded at fp16 holds it (in place). */
+    private static float[] roundedToHalf(float[] table) {
+        for (int i = 0; i < table.length; i++) {
+            table[i] = HalfFloats.halfToFloat(HalfFloats.floatToHalf(table[i]));
+        }
+        return table;
     }
 
     /** The same hash over float32 values already in Java (row-major). */

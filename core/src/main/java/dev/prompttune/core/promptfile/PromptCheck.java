@@ -1,8 +1,12 @@
 package dev.prompttune.core.promptfile;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.prompttune.core.PromptTuneException;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.model.T5Model;
+import dev.prompttune.core.spec.ModelResolver;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -29,22 +33,52 @@ public final class PromptCheck {
      * @param name the model's name for messages (a registered name or a directory)
      * @param fingerprint its {@link EmbeddingFingerprint}, computed only if the prompt records one; null: not
      *     known here (the fingerprint is then checked where the model is)
+     * @param atOtherPrecision the same model's fingerprint at the other precision (fp16 rounds the embedding table,
+     *     so a prompt trained with {@code precision 'fp16'} records another fingerprint than one trained at fp32 on
+     *     the same checkpoint); null: not known here, and only {@code fingerprint} is accepted
      */
-    public record Target(String name, int width, Supplier<String> fingerprint) {
+    public record Target(String name, int width, Supplier<String> fingerprint, Supplier<String> atOtherPrecision) {
+
+        /** A model whose fingerprint at its other precision is not known here. */
+        public Target(String name, int width, Supplier<String> fingerprint) {
+            this(name, width, fingerprint, null);
+        }
 
         /** A loaded model. */
         public static Target of(T5Model model, String name) {
-            return new Target(name, model.config().dModel, () -> EmbeddingFingerprint.of(model.embeddingTable()));
+            return ofTable(name, model.config().dModel, model.embeddingTable());
+        }
+
+        /**
+         * A model in use, by its embedding table [V, H]: at fp32 its fp16 fingerprint is the table rounded; at fp16
+         * the fp32 one needs the checkpoint, found when {@code name} is a registered model or a checkpoint folder.
+         */
+        public static Target ofTable(String name, int width, NDArray table) {
+            Supplier<String> other = table.getDataType() == DataType.FLOAT32
+                    ? () -> EmbeddingFingerprint.ofRoundedToHalf(table)
+                    : () -> fp32FingerprintOf(name);
+            return new Target(name, width, () -> EmbeddingFingerprint.of(table), other);
         }
 
         /** A checkpoint directory not loaded here: its config gives the width, its file the fingerprint. */
         public static Target ofCheckpoint(String name, Path dir, String precision) {
-            return new Target(name, T5Config.load(dir).dModel, () -> EmbeddingFingerprint.ofCheckpoint(dir, precision));
+            String other = "fp16".equals(precision) ? "fp32" : "fp16";
+            return new Target(name, T5Config.load(dir).dModel, () -> EmbeddingFingerprint.ofCheckpoint(dir, precision),
+                    () -> EmbeddingFingerprint.ofCheckpoint(dir, other));
         }
 
         /** Width only (before weights are loaded); the fingerprint is checked later, against the loaded model. */
         public static Target widthOnly(String name, int width) {
             return new Target(name, width, null);
+        }
+
+        /** The fp32 fingerprint of model {@code name}'s checkpoint, or null when the name gives no checkpoint here. */
+        private static String fp32FingerprintOf(String name) {
+            try {
+                return EmbeddingFingerprint.ofCheckpoint(ModelResolver.resolve(name), "fp32");
+            } catch (RuntimeException e) {
+                return null; // a name this process cannot resolve ("in use"): only the table's own fingerprint counts
+            }
         }
     }
 
@@ -73,8 +107,8 @@ public final class PromptCheck {
             return;
         }
         String own = target.fingerprint().get();
-        if (!saved.equals(own)) {
-            String what = target.name().equals(meta.baseModel())
+        if (!saved.equals(own) && !saved.equals(target.atOtherPrecision() == null ? null : target.atOtherPrecision().get())) {
+            String what = sameModel(target.name(), meta.baseModel())
                     ? "the prompt was trained on model " + target.name() + " when its embedding fingerprint was " + shortly(saved)
                             + ", but its weights have changed since (" + shortly(own) + " now)"
                     : "the prompt was trained on " + (meta.baseModel() == null ? "another model" : "model " + meta.baseModel())
@@ -124,6 +158,24 @@ public final class PromptCheck {
                     + "beyond half precision's range, ±" + (int) FP16_MAX + " (the first, " + values[first] + ", at row "
                     + first / width + ", column " + first % width + "), so with precision 'fp16' they would be infinite; "
                     + "allowed: values within ±" + (int) FP16_MAX + ", or precision 'fp32'");
+        }
+    }
+
+    /**
+     * Whether two names give one model: equal, or resolving to one checkpoint folder (a registered name and its
+     * folder's path). Then a fingerprint that differs means the weights changed, not that the model is another.
+     */
+    private static boolean sameModel(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a.equals(b)) {
+            return true;
+        }
+        try {
+            return ModelResolver.resolve(a).toRealPath().equals(ModelResolver.resolve(b).toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return false; // a name or folder that is not here: not shown to be the same
         }
     }
 

@@ -26,6 +26,7 @@ import dev.prompttune.core.train.StepGradients;
 import dev.prompttune.core.train.StopReason;
 import dev.prompttune.core.train.Trainable;
 import dev.prompttune.core.train.Trainer;
+import dev.prompttune.core.train.TokenizedTask;
 import dev.prompttune.core.train.TrainerState;
 import dev.prompttune.core.train.TrainingListener;
 import dev.prompttune.core.train.TrainingResult;
@@ -414,15 +415,27 @@ public final class PromptTuning {
 
     /** {@link #reevaluate(Path)}; {@code anyModel}: even if the prompt records another model's embedding fingerprint. */
     public ScoredSplit reevaluate(Path recordDir, boolean anyModel) {
+        return rescore(recordDir, anyModel).scored();
+    }
+
+    /**
+     * A re-evaluation and the split it scored ("test", or "dev" when the task has no labelled test): what is compared
+     * with the record follows from what was scored, not from what the record's summary says it holds.
+     */
+    public record Rescored(String split, ScoredSplit scored) {}
+
+    /** {@link #reevaluate(Path, boolean)}, naming the split scored. */
+    public Rescored rescore(Path recordDir, boolean anyModel) {
         PromptTuneRun saved = RunRecord.load(recordDir);
         RunRecord.requireDataFound(recordDir, saved.spec());
         ExperimentContext experiment = ExperimentContext.toScore(session, saved.spec());
         PromptFile.Loaded loaded = PromptFile.loadOnto(recordDir.resolve("prompt.safetensors"), experiment.model(), anyModel);
         scoredSplit(experiment, saved.spec()).flatMap(split -> changedData(recordDir, loaded.metadata().dataFingerprints(),
                 split)).ifPresent(LOG::warn);
+        TokenizedTask target = experiment.target();
         try (SoftPrompt prompt = loaded.toSoftPrompt(session.manager())) {
-            return experiment.scorer().score(EncoderInput.prompted(prompt, experiment.spec().placement()), experiment.target())
-                    .requireFiniteScores(recordDir.toString());
+            return new Rescored(target.name(), experiment.scorer().score(EncoderInput.prompted(prompt,
+                    experiment.spec().placement()), target).requireFiniteScores(recordDir.toString()));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.prompttune.core.io.AtomicFiles;
 import dev.prompttune.core.io.JsonFiles;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.promptfile.AtomicText;
+import dev.prompttune.core.promptfile.EmbeddingFingerprint;
 import dev.prompttune.core.promptfile.PromptFile;
 import dev.prompttune.core.spec.PromptTuneSpec;
 import dev.prompttune.core.train.StopReason;
@@ -302,6 +303,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
         s.put("params_total", run.paramsTotal());
         s.put("trainable_percent", run.trainablePercent());
         s.put("stop_reason", run.stopReason().key());
+        s.put(PROMPT_DIGEST, EmbeddingFingerprint.of(run.prompt()));
         s.put("fast_dev_run", run.spec().fastDevRun());
         s.put("environment", RunEnvironment.current());
         if (!run.spec().reparam().equals("none")) {
@@ -388,6 +390,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                         + dir.resolve("prompt.safetensors") + " holds " + prompt.length() + " prompt vectors; allowed: "
                         + "the length of the record's own prompt (" + prompt.length() + ")");
             }
+            requireOwnPrompt(dir, summary, spec, prompt);
             List<Double> losses = new ArrayList<>();
             List<EvalEvent> evals = new ArrayList<>();
             // The curves and predictions describe the run; the prompt and summary are its result. A damaged line or
@@ -468,6 +471,37 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
     /** A record file's lines, bytes that are not UTF-8 decoded as replacement characters rather than refused. */
     private static List<String> leniently(Path file) throws IOException {
         return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** The summary field holding a checksum of the run's prompt values; records written before it have none. */
+    static final String PROMPT_DIGEST = "prompt_sha256";
+
+    /**
+     * Refuses a record whose prompt is not the one its run saved (the checksum in summary.json), or whose spec.json
+     * places the prompt elsewhere than its prompt file says: scored, either gives a number that is not the run's
+     * beside the run's own (a prompt copied in from another run, a spec edited by hand).
+     */
+    private static void requireOwnPrompt(Path dir, JsonObject summary, PromptTuneSpec spec, PromptFile.Loaded prompt) {
+        JsonElement recorded = summary.get(PROMPT_DIGEST);
+        if (recorded != null && recorded.isJsonPrimitive()) {
+            String now = EmbeddingFingerprint.of(prompt.values());
+            if (!recorded.getAsString().equals(now)) {
+                throw new PromptTuneException(dir.resolve("prompt.safetensors") + ": not the prompt this run saved (its "
+                        + "values' checksum is " + shortly(now) + ", summary.json records " + shortly(recorded.getAsString())
+                        + "); allowed: the record's own prompt (a prompt file from elsewhere is read with loadPrompt "
+                        + "or %loadPrompt)");
+            }
+        }
+        String placement = prompt.metadata() == null ? null : prompt.metadata().placement();
+        if (placement != null && !placement.equals(spec.placement().key())) {
+            throw new PromptTuneException(dir.resolve("spec.json") + ": placement is '" + spec.placement().key() + "' but "
+                    + dir.resolve("prompt.safetensors") + " was trained with placement '" + placement + "'; allowed: the "
+                    + "placement of the record's own prompt ('" + placement + "')");
+        }
+    }
+
+    private static String shortly(String checksum) {
+        return checksum.length() > 19 ? checksum.substring(0, 19) + "…" : checksum;
     }
 
     /** The summary's stop reason; an unknown one is named with its file. */

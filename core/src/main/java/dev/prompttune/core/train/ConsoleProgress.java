@@ -84,7 +84,10 @@ public final class ConsoleProgress implements TrainingListener {
         if (redraw) {
             out.println();
         }
-        out.println("failed at step " + e.step() + ": " + e.message());
+        // The status line only: the run's warning (a diverged run) or error (a failed one) follows with the whole
+        // message, what was kept and what to check; printed here too, it was said twice.
+        int clause = e.message().indexOf(';');
+        out.println("stopped at step " + e.step() + ": " + (clause < 0 ? e.message() : e.message().substring(0, clause)));
     }
 
     static String duration(double seconds) {

@@ -100,4 +100,48 @@ class PromptCheckTest {
         }
         assertTrue(!before.equals(after));
     }
+
+    /**
+     * A prompt trained with {@code precision 'fp16'} records the fingerprint of the rounded table; it is still a prompt
+     * of that model at fp32, and a prompt trained at fp32 is one of it at fp16 (both ways, from a checkpoint folder
+     * and from a loaded model). Another model's fp16 fingerprint is still refused.
+     */
+    @Test
+    void aPromptTrainedAtTheOtherPrecisionIsOneOfTheSameModel(@TempDir Path tmp) throws Exception {
+        Path dir = TinyWorld.model(tmp.resolve("tiny"), 3);
+        Path other = TinyWorld.model(tmp.resolve("other"), 4);
+        String fp32 = EmbeddingFingerprint.ofCheckpoint(dir, "fp32");
+        String fp16 = EmbeddingFingerprint.ofCheckpoint(dir, "fp16");
+        assertTrue(!fp32.equals(fp16), "the tiny model's table must change when rounded, or this test shows nothing");
+        int width = dev.prompttune.core.model.T5Config.load(dir).dModel;
+        float[] ok = new float[2 * width];
+        PromptCheck.Target at32 = PromptCheck.Target.ofCheckpoint(dir.toString(), dir, "fp32");
+        PromptCheck.Target at16 = PromptCheck.Target.ofCheckpoint(dir.toString(), dir, "fp16");
+        assertDoesNotThrow(() -> PromptCheck.check("p", ok, 2, width, trainedOn(dir.toString(), fp16), at32, false));
+        assertDoesNotThrow(() -> PromptCheck.check("p", ok, 2, width, trainedOn(dir.toString(), fp32), at16, false));
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+             dev.prompttune.core.model.T5Model loaded32 = dev.prompttune.core.model.T5Model.load(dir, m);
+             dev.prompttune.core.model.T5Model loaded16 = dev.prompttune.core.model.T5Model.load(dir, m,
+                     ai.djl.ndarray.types.DataType.FLOAT16)) {
+            assertEquals(fp16, EmbeddingFingerprint.of(loaded16.embeddingTable()), "the loaded fp16 model's own fingerprint");
+            assertDoesNotThrow(() -> PromptCheck.check("p", ok, 2, width, trainedOn(dir.toString(), fp16),
+                    PromptCheck.Target.of(loaded32, dir.toString()), false));
+            assertDoesNotThrow(() -> PromptCheck.check("p", ok, 2, width, trainedOn(dir.toString(), fp32),
+                    PromptCheck.Target.of(loaded16, dir.toString()), false));
+        }
+        String theirs16 = EmbeddingFingerprint.ofCheckpoint(other, "fp16");
+        assertThrows(PromptTuneException.class,
+                () -> PromptCheck.check("p", ok, 2, width, trainedOn(other.toString(), theirs16), at32, false));
+    }
+
+    /** The same checkpoint named once by its folder's path and once another way is not "another model". */
+    @Test
+    void oneModelNamedTwoWaysWhoseWeightsChangedIsSaidToHaveChanged(@TempDir Path tmp) throws Exception {
+        Path dir = TinyWorld.model(tmp.resolve("tiny"), 3);
+        int width = dev.prompttune.core.model.T5Config.load(dir).dModel;
+        PromptCheck.Target target = PromptCheck.Target.ofCheckpoint(tmp.resolve("./tiny/../tiny").toString(), dir, "fp32");
+        String m = assertThrows(PromptTuneException.class, () -> PromptCheck.check("p", new float[2 * width], 2, width,
+                trainedOn(dir.toString(), THEIRS), target, false)).getMessage();
+        assertTrue(m.contains("its weights have changed since") && !m.contains("another model"), m);
+    }
 }

@@ -100,6 +100,50 @@ class DamagedRecordLinesTest {
         assertTrue(e.getMessage().startsWith(summary + ": stop reason 'BOGUS' is not known; allowed: "), e.getMessage());
     }
 
+    /**
+     * A record whose prompt is not the one its run saved (another prompt of the same shape written over it) is refused
+     * naming the file and the checksum summary.json records: scored, it gave another number beside the run's own.
+     */
+    @Test
+    void aPromptWrittenOverTheRunsOwnIsRefused() throws IOException {
+        Path record = copy("other-prompt");
+        var saved = dev.prompttune.core.promptfile.PromptFile.load(record.resolve("prompt.safetensors"));
+        float[] other = saved.values().clone();
+        other[0] += 0.5f;
+        dev.prompttune.core.promptfile.PromptFile.save(record, "prompt", other, saved.length(), saved.width(), saved.metadata());
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> RunRecord.load(record));
+        assertTrue(e.getMessage().startsWith(record.resolve("prompt.safetensors") + ": not the prompt this run saved")
+                && e.getMessage().contains("summary.json records sha256:"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    /** A record written before summaries held the checksum loads as before (nothing to compare). */
+    @Test
+    void aRecordWithoutThePromptChecksumStillLoads() throws IOException {
+        Path record = copy("no-checksum");
+        Path summary = record.resolve("summary.json");
+        String text = Files.readString(summary);
+        String without = text.replaceAll("\\s*\"prompt_sha256\":\\s*\"[^\"]*\",?", "");
+        assertTrue(!without.equals(text), "no prompt_sha256 in " + text);
+        Files.writeString(summary, without);
+        assertArrayEquals(run.prompt(), RunRecord.load(record).prompt());
+    }
+
+    /** A spec.json whose placement is not the one its prompt was trained with is refused, naming both files. */
+    @Test
+    void aSpecPlacingThePromptElsewhereIsRefused() throws IOException {
+        Path record = copy("placement");
+        Path spec = record.resolve("spec.json");
+        String text = Files.readString(spec);
+        String edited = text.replaceFirst("\"placement\"(\\s*):(\\s*)\"prefix\"", "\"placement\"$1:$2\"suffix\"");
+        assertTrue(!edited.equals(text), "no prefix placement in " + text);
+        Files.writeString(spec, edited);
+        PromptTuneException e = assertThrows(PromptTuneException.class, () -> RunRecord.load(record));
+        assertTrue(e.getMessage().equals(spec + ": placement is 'suffix' but " + record.resolve("prompt.safetensors")
+                + " was trained with placement 'prefix'; allowed: the placement of the record's own prompt ('prefix')"),
+                e.getMessage());
+    }
+
     private static int firstIndexOf(List<String> lines, String fragment) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).replace(" ", "").contains(fragment)) {

@@ -59,4 +59,17 @@ class ConsoleProgressTest {
         assertEquals("done: interrupted after 0 steps in 0m21s; no dev score", l.get(l.size() - 2));
         assertEquals("done: completed after 150 steps in 0m30s; best dev 0.7500 at step 100", l.get(l.size() - 1));
     }
+
+    /**
+     * A failed or diverged run's status line names the step and what happened; what was kept is said once, by the
+     * run's warning or error that follows (the whole message was printed twice).
+     */
+    @Test
+    void aFailureIsAStatusLineNotTheWholeMessage() {
+        progress.onStart(new StartEvent("a", 150, 100, 20, 10, 1000));
+        progress.onFailed(new TrainingListener.FailedEvent(2, "loss became NaN at step 2; kept the prompt of the last step "
+                + "with a finite loss"));
+        List<String> l = lines();
+        assertEquals("stopped at step 2: loss became NaN at step 2", l.get(l.size() - 1));
+    }
 }
