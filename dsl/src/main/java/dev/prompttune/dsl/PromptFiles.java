@@ -118,6 +118,32 @@ final class PromptFiles {
                     + "trained for (its metadata lacks base model or task); use it as an initialisation instead: init file('"
                     + path + "')");
         }
+        PromptTuneSpec built;
+        PromptCheck.Target target;
+        try {
+            built = specOf(m, name, loaded);
+            target = target(built);
+        } catch (PromptTuneException | java.nio.file.InvalidPathException e) {
+            // The settings come from the file's metadata, not from the script: say so, or "placement 'sideways' is not
+            // known" points at a line that set no placement.
+            throw e.getMessage().startsWith("prompt file ") ? e : new PromptTuneException("prompt file " + loaded.file()
+                    + " records a setting that cannot be used: " + e.getMessage() + " (its metadata edited by hand?)", e);
+        }
+        PromptCheck.check(loaded, target, anyModel);
+        String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
+        double dev = m.bestValue() == null ? Double.NaN : m.bestValue();
+        int bestStep = m.bestStep() == null ? 0 : m.bestStep().intValue();
+        LOADED.put(loaded.values(), m);
+        return new PromptTuneRun(built, name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
+                0, (long) loaded.length() * loaded.width(), 0, StopReason.LOADED, loaded.values(), loaded.length(), loaded.width(),
+                List.of(), List.of(), List.of());
+    }
+
+    /**
+     * The settings a prompt file records, as a spec: its model, task, template, labels, placement, initialiser,
+     * precision and scoring. The labels are checked as a run checks them (a broken verbalizer failed at predict).
+     */
+    private static PromptTuneSpec specOf(PromptMetadata m, String name, PromptFile.Loaded loaded) {
         PromptTuneSpec.Builder spec = PromptTuneSpec.builder().name(name).model(shortModelName(m.baseModel()))
                 .length(loaded.length());
         task(spec, m, loaded.file());
@@ -159,14 +185,10 @@ final class PromptFiles {
             spec.fastDevRun(true); // a smoke-test prompt stays marked as one wherever it is shown
         }
         PromptTuneSpec built = spec.build();
-        PromptCheck.check(loaded, target(built), anyModel);
-        String metric = m.bestMetric() == null ? "accuracy" : m.bestMetric();
-        double dev = m.bestValue() == null ? Double.NaN : m.bestValue();
-        int bestStep = m.bestStep() == null ? 0 : m.bestStep().intValue();
-        LOADED.put(loaded.values(), m);
-        return new PromptTuneRun(built, name, null, metric, dev, bestStep, Double.NaN, Map.of(), bestStep, Double.NaN,
-                0, (long) loaded.length() * loaded.width(), 0, StopReason.LOADED, loaded.values(), loaded.length(), loaded.width(),
-                List.of(), List.of(), List.of());
+        if (built.labels() != null) {
+            dev.prompttune.core.data.Verbalizer.of(built.labels());
+        }
+        return built;
     }
 
     /**

@@ -161,6 +161,29 @@ class FileTaskPromptFileTest {
         }
     }
 
+    /**
+     * A setting a prompt file's metadata gets wrong (a placement not known, a verbalizer mapping two labels to one word)
+     * is refused when the file is loaded, naming the file: it named only the value, at a script line that set none,
+     * and the verbalizer passed loadPrompt and failed at predict.
+     */
+    @Test
+    void aPromptFilesBadSettingsAreRefusedWhenLoadedNamingTheFile() throws Exception {
+        var base = dev.prompttune.core.promptfile.PromptMetadata.builder().baseModel("tiny").task("markers");
+        Path sideways = dev.prompttune.core.promptfile.PromptFile.save(tmp, "sideways", new float[4 * 32], 4, 32,
+                base.placement("sideways").build());
+        Path oneWord = dev.prompttune.core.promptfile.PromptFile.save(tmp, "one-word", new float[4 * 32], 4, 32,
+                base.placement("prefix").verbalizer(java.util.Map.<String, Object>of("a", "x", "b", "x")).build());
+        try (Session session = new Session()) {
+            for (Path file : java.util.List.of(sideways, oneWord)) {
+                dev.prompttune.core.PromptTuneException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        dev.prompttune.core.PromptTuneException.class, () -> new Experiments(session).loadPrompt(file.toString()));
+                assertTrue(e.getMessage().startsWith("prompt file " + file + " records a setting that cannot be used: "),
+                        e.getMessage());
+                assertTrue(e.getMessage().contains(file == sideways ? "placement 'sideways'" : "maps both"), e.getMessage());
+            }
+        }
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -77,6 +78,13 @@ public final class PromptFile {
         m = (m.timestamp() == null ? filled.timestampNow() : filled).build();
         String json = m.toJson();
         Path tensors = sibling(base, SAFETENSORS);
+        for (Path half : List.of(tensors, sibling(base, JSON))) {
+            if (Files.isDirectory(half)) {
+                // Found before either is written: the pair is written together or not at all.
+                throw new PromptTuneException("prompt file " + half + " is a directory; allowed: a name whose "
+                        + SAFETENSORS + " and " + JSON + " are files or not there yet");
+            }
+        }
         new SafetensorsWriter()
                 .add(TENSOR, values, new long[] {p, h}, "F32")
                 .metadata("format", "pt")
@@ -106,8 +114,11 @@ public final class PromptFile {
                         + "exist); allowed: DIR/NAME or DIR/NAME.safetensors, a safetensors file holding '" + TENSOR + "'");
             }
             // What it is in words: "does not exist", "is a symbolic link loop", "is a directory", …
+            // A folder given for the prompt (DIR, not DIR/NAME) is said once: "DIR/prompt.safetensors is a directory"
+            // with "(… is a directory; give DIR/NAME)" beside it repeated itself.
+            boolean folderGiven = Files.isDirectory(path) && !path.equals(tensors);
             throw new PromptTuneException("prompt file " + tensors + " " + PathProblems.notRegularFile(tensors)
-                    + (Files.isDirectory(path) ? " (" + path + " is a directory; give DIR/NAME)" : ""));
+                    + (folderGiven ? " (" + path + " is a directory; give DIR/NAME)" : "; allowed: a safetensors file"));
         }
         try (SafetensorsFile f = SafetensorsFile.open(tensors)) {
             TensorInfo info = f.tensors().get(TENSOR);
@@ -227,9 +238,11 @@ public final class PromptFile {
     }
 
     private static String checkName(String name) {
-        if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
-            throw new PromptTuneException("prompt name '" + name + "' is not allowed; allowed: a file name that does "
-                    + "not start with '.' and has no path separator");
+        if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")
+                || name.chars().anyMatch(Character::isISOControl)) {
+            // A control character (a newline from a GString) made a file name no listing shows as written.
+            throw new PromptTuneException("prompt name '" + name.replace("\n", "\\n") + "' is not allowed; allowed: "
+                    + "a file name that does not start with '.' and has no path separator or control character");
         }
         return name;
     }

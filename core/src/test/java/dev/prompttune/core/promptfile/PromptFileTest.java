@@ -132,6 +132,26 @@ class PromptFileTest {
         assertTrue(Files.notExists(tmp.resolveSibling(tmp.getFileName() + ".safetensors")), "written beside the folder");
     }
 
+    /**
+     * A pair one of whose names is a folder is refused before either file is written (the .safetensors was written, then
+     * the .json failed: half a pair); a name with a control character (a GString's newline) is refused.
+     */
+    @Test
+    void aPairIsWrittenWholeOrNotAtAllAndNamesHaveNoControlCharacters() throws Exception {
+        Files.createDirectories(tmp.resolve("half.json"));
+        String m = assertThrows(PromptTuneException.class, () -> PromptFile.save(tmp, "half", new float[6], 2, 3, null))
+                .getMessage();
+        assertEquals("prompt file " + tmp.resolve("half.json") + " is a directory; allowed: a name whose .safetensors and "
+                + ".json are files or not there yet", m);
+        assertTrue(Files.notExists(tmp.resolve("half.safetensors")), "half of the pair was written");
+        m = assertThrows(PromptTuneException.class, () -> PromptFile.save(tmp, "a\nb", new float[6], 2, 3, null)).getMessage();
+        assertTrue(m.startsWith("prompt name 'a\\nb' is not allowed") && m.contains("control character"), m);
+        assertEquals(1, m.lines().count(), m);
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("a")), "a file was written");
+        }
+    }
+
     @Test
     void fingerprintIsSha256OfTheFloat32Table() {
         try (NDManager m = NDManager.newBaseManager()) {

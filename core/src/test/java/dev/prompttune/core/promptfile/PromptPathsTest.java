@@ -30,7 +30,8 @@ class PromptPathsTest {
         Path b = dir.resolve("b.safetensors");
         Files.createSymbolicLink(a, b);
         Files.createSymbolicLink(b, a);
-        assertEquals("prompt file " + a + " is a symbolic link loop", refused(() -> PromptFile.load(a)));
+        assertEquals("prompt file " + a + " is a symbolic link loop; allowed: a safetensors file",
+                refused(() -> PromptFile.load(a)));
         assertEquals("init file: " + a + " is a symbolic link loop",
                 refused(() -> new FileInit(a).load(PromptCheck.Target.widthOnly("tiny", 32))));
 
@@ -51,5 +52,18 @@ class PromptPathsTest {
         assertEquals("PEFT adapter " + missing + " does not exist", refused(() -> PeftAdapter.importFrom(missing)));
         Path empty = Files.createDirectory(dir.resolve("empty-adapter"));
         assertEquals("PEFT adapter " + empty + ": no adapter_config.json", refused(() -> PeftAdapter.importFrom(empty)));
+    }
+
+    /**
+     * A folder where the prompt file should be is said once (a record whose prompt.safetensors is a folder got "is a
+     * directory (… is a directory; give DIR/NAME)"); a folder given for DIR/NAME still gets the hint.
+     */
+    @Test
+    void aFolderInThePromptFilesPlaceIsSaidOnce() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("record/prompt.safetensors"));
+        assertEquals("prompt file " + folder + " is a directory; allowed: a safetensors file", refused(() -> PromptFile.load(folder)));
+        Path given = Files.createDirectories(dir.resolve("prompts"));
+        assertEquals("prompt file " + given + ".safetensors does not exist (" + given + " is a directory; give DIR/NAME)",
+                refused(() -> PromptFile.load(given)));
     }
 }
