@@ -483,19 +483,22 @@ public final class DslChecks extends AbstractTypeCheckingExtension {
         if (!named[0]) {
             error("data is missing in " + mce.getMethodAsString() + " { }: give a registered task (data 'spam') or files "
                     + "(data train: 'train.jsonl', test: 'test.jsonl'); registered tasks: " + TaskResolver.registeredText(), mce);
-        } else {
-            // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does
-            // not have): check them together now, with the script's other mistakes, rather than at run time.
-            List<LiteralBlock.Problem> problems = LiteralBlock.problems(mce.getMethodAsString(), block, this::literals,
-                    outputsBefore(mce)::mayWrite);
-            if (Thread.currentThread().isInterrupted()) {
-                // Ctrl-C stopped the data's checks (DataInterrupts): what they found is no finding; the script, once
-                // compiled, ends at its first statement.
-                return;
+        }
+        // Settings that are fine one by one may still not fit the data (a template slot it lacks, labels it does not
+        // have) or each other (calibrate with generate): check them together now, with the script's other mistakes,
+        // rather than at run time; a missing data hides none of them.
+        List<LiteralBlock.Problem> problems = LiteralBlock.problems(mce.getMethodAsString(), block, this::literals,
+                outputsBefore(mce)::mayWrite);
+        if (Thread.currentThread().isInterrupted()) {
+            // Ctrl-C stopped the data's checks (DataInterrupts): what they found is no finding; the script, once
+            // compiled, ends at its first statement.
+            return;
+        }
+        for (LiteralBlock.Problem problem : problems) {
+            if (!named[0] && problem.message().startsWith("data is missing")) {
+                continue; // said above, with the block's own forms
             }
-            for (LiteralBlock.Problem problem : problems) {
-                error(problem.message(), problem.where() != null ? problem.where() : mce);
-            }
+            error(problem.message(), problem.where() != null ? problem.where() : mce);
         }
     }
 

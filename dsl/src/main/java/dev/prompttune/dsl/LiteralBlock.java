@@ -1,6 +1,7 @@
 package dev.prompttune.dsl;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.SettingProblems;
 import dev.prompttune.core.io.PathProblems;
 import dev.prompttune.core.prompt.FileInit;
 import dev.prompttune.core.promptfile.PromptCheck;
@@ -132,7 +133,8 @@ final class LiteralBlock {
                 specs.add(spec.build());
             }
         } catch (PromptTuneException e) {
-            return List.of(new Problem(e.getMessage(), cause(block, e.getMessage())));
+            // Every contradiction between settings at once (data missing did hide calibrate with generate, …).
+            return SettingProblems.of(e).stream().map(m -> new Problem(m, cause(block, m))).toList();
         } catch (RuntimeException e) {
             return List.of(); // not a user error: the run will say what it is
         }
@@ -148,9 +150,11 @@ final class LiteralBlock {
                 PromptTuning.checkStepMemory(FastDevRun.apply(s), p, Session.shared());
             }
         } catch (PromptTuneException e) {
-            Problem problem = problem(checking[0], block, e.getMessage());
-            out.add(problem);
-            problemsHiddenBy(problem, verb, block, literals, writtenByScript, out);
+            for (String message : SettingProblems.of(e)) {
+                Problem problem = problem(checking[0], block, message);
+                out.add(problem);
+                problemsHiddenBy(problem, verb, block, literals, writtenByScript, out);
+            }
         } catch (RuntimeException e) {
             // not a user error: the run will say what it is
         }

@@ -154,6 +154,29 @@ class AllErrorsTest {
                 "bad.groovy:4: unknown keyword 'lenght' in promptTune { }; did you mean 'length'?"), lines);
     }
 
+    /**
+     * Settings that contradict each other are each reported at their lines, beside a missing data and each other (the
+     * first one found hid the rest: the user fixed one and met the next).
+     */
+    @Test
+    void settingsThatContradictEachOtherAreEachReportedBesideAMissingData() {
+        List<String> lines = errors("""
+                promptTune {
+                    model 'tiny'
+                    evaluation 'generate'
+                    loss 'classes'
+                    calibrate true
+                    batch 100000
+                    gradientAccumulation 100000
+                }
+                """);
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:1: data is missing in promptTune { }"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:4: loss 'classes' needs evaluation 'rank'"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("bad.groovy:5: calibrate true needs evaluation 'rank'"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("bad.groovy:6: batch 100000 × gradientAccumulation 100000 is"), lines.get(3));
+    }
+
     @Test
     void everyMistakeOfEveryBlockInLineOrder() {
         List<String> lines = errors("""
@@ -290,15 +313,19 @@ class AllErrorsTest {
                     batch 1000000; length %d
                 }
                 """.formatted(prompt, model, longPrompt));
-        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(5, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("bad.groovy:3: init file " + prompt + ": holds 5 prompt vectors but the prompt "
                 + "needs 7; allowed: length 1 to 5"), lines.get(0));
         assertTrue(lines.get(1).startsWith("bad.groovy:8: " + config + ": 'relative_attention_num_buckets' is 0"),
                 lines.get(1));
         assertTrue(lines.get(2).startsWith("bad.groovy:12: length is 100000000: one training step needs at least"),
                 lines.get(2));
-        assertTrue(lines.get(3).startsWith("bad.groovy:16: batch is 1000000: one training step needs at least"),
+        // The evaluation batch (evalBatch 64, the default: the block's line) does not fit that prompt either; following
+        // the batch's advice alone met it.
+        assertTrue(lines.get(3).startsWith("bad.groovy:14: evalBatch is 64: one evaluation batch needs at least"),
                 lines.get(3));
+        assertTrue(lines.get(4).startsWith("bad.groovy:16: batch is 1000000: one training step needs at least"),
+                lines.get(4));
     }
 
     /** Values of the wrong type, in the script's terms (the type checker named Java classes and packages). */

@@ -1,9 +1,12 @@
 package dev.prompttune.core.run;
 
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.SettingProblems;
 import dev.prompttune.core.model.T5Config;
 import dev.prompttune.core.spec.ClusterSpec;
 import dev.prompttune.core.spec.PromptTuneSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -100,10 +103,23 @@ final class StepMemory {
                     gib(weights), weights / bytesPerNumber(spec.precision()), spec.precision(), memory.describe(),
                     halfFits ? ", or precision 'fp16' (" + gib(weights / 2.0) + ")" : ""));
         }
-        require("batch", spec.batch(), batches.trainRows(), "training", spec.length(), batches.trainInputTokens(), config,
-                true, memory, weights);
-        require("evalBatch", spec.evalBatch(), batches.evalRows(), "dev or test", spec.length(), 1, config, false, memory,
-                weights);
+        // Both batches are checked, and both problems said: following the batch's advice alone met the evalBatch's.
+        List<String> problems = new ArrayList<>();
+        for (Runnable check : List.<Runnable>of(
+                () -> require("batch", spec.batch(), batches.trainRows(), "training", spec.length(),
+                        batches.trainInputTokens(), config, true, memory, weights),
+                () -> require("evalBatch", spec.evalBatch(), batches.evalRows(), "dev or test", spec.length(), 1, config,
+                        false, memory, weights))) {
+            try {
+                check.run();
+            } catch (PromptTuneException e) {
+                if (!problems.isEmpty() && e.getMessage().startsWith("length is")) {
+                    continue; // the one prompt length both would name: said once
+                }
+                problems.add(e.getMessage());
+            }
+        }
+        SettingProblems.throwIfAny(problems);
         requireLocalTasks(spec, config, batches, memory, weights);
     }
 
@@ -170,6 +186,9 @@ final class StepMemory {
     private static void require(String batchName, int batch, int examples, String split, int length, int inputTokens,
             T5Config config, boolean training, AvailableMemory memory, long weights) {
         long available = memory.bytes() - weights;
+        // The advised bound keeps a tenth of the memory free: it is read again at the next run, and a value right at
+        // the bound measured now was refused then when a little less was free.
+        long advisable = available - available / 10;
         String besides = weightsPart(weights);
         int rows = Math.min(batch, examples);
         long perExample = perExample(config, length, inputTokens, training);
@@ -179,12 +198,14 @@ final class StepMemory {
         String what = training ? "one training step" : "one evaluation batch";
         String inputs = inputTokens > 1 ? " and training inputs of " + inputTokens + " tokens" : "";
         if (perExample > available) {
-            int fits = longestPrompt(config, inputTokens, training, available);
+            int fits = longestPrompt(config, inputTokens, training, advisable);
+            String allowed = fits >= 1 ? "length <= " + fits
+                    : "more free memory, or shorter inputs (maxInputLength): no prompt length fits beside these";
             throw new PromptTuneException(String.format(Locale.ROOT, "length is %d: %s needs at least %s for a single "
-                    + "example at that prompt length%s (the activations it cannot do without), and %s%s; allowed here: length <= %d",
-                    length, what, gib(perExample), inputs, memory.describe(), besides, fits));
+                    + "example at that prompt length%s (the activations it cannot do without), and %s%s; allowed here: %s",
+                    length, what, gib(perExample), inputs, memory.describe(), besides, allowed));
         }
-        long fits = available / perExample;
+        long fits = Math.max(1, advisable / perExample); // one row fits (checked above)
         String capped = rows < batch ? String.format(Locale.ROOT, ", %d rows: a batch holds at most the %d %s examples",
                 rows, examples, split) : "";
         throw new PromptTuneException(String.format(Locale.ROOT, "%s is %d: %s needs at least %s (the activations "

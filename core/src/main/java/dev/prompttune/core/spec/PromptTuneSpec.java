@@ -2,6 +2,7 @@ package dev.prompttune.core.spec;
 
 import com.google.gson.JsonObject;
 import dev.prompttune.core.PromptTuneException;
+import dev.prompttune.core.SettingProblems;
 import dev.prompttune.core.eval.EvaluationMode;
 import dev.prompttune.core.eval.Metric;
 import dev.prompttune.core.io.PathProblems;
@@ -11,6 +12,7 @@ import dev.prompttune.core.train.TrainingLoss;
 import dev.prompttune.core.train.optim.LearningRateSchedule;
 import dev.prompttune.core.train.optim.OptimizerKind;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -409,27 +411,32 @@ public record PromptTuneSpec(
          */
         public Builder fastDevRun(boolean v) { fastDevRun = v; return this; }
 
-        /** The resolved spec; fails when a required part is missing. */
+        /**
+         * The resolved spec; fails when a required part is missing or settings contradict each other, with every such
+         * problem at once ({@link SettingProblems}: the message is the first).
+         */
         public PromptTuneSpec build() {
+            List<String> problems = new ArrayList<>();
             if (data == null && train == null) {
-                throw new PromptTuneException("data is missing: give a registered task (data 'spam') or a train file; "
+                problems.add("data is missing: give a registered task (data 'spam') or a train file; "
                         + "registered tasks: " + TaskResolver.registeredText());
             }
             if (calibrate && EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
-                throw new PromptTuneException("calibrate true needs evaluation 'rank' (it corrects the label scores of "
+                problems.add("calibrate true needs evaluation 'rank' (it corrects the label scores of "
                         + "rank classification); evaluation is 'generate'");
             }
             if (TrainingLoss.of(loss) == TrainingLoss.CLASSES && EvaluationMode.of(evaluation) == EvaluationMode.GENERATE) {
-                throw new PromptTuneException("loss 'classes' needs evaluation 'rank' (it trains the label scores rank "
+                problems.add("loss 'classes' needs evaluation 'rank' (it trains the label scores rank "
                         + "classification ranks by); evaluation is 'generate'; allowed with generate: loss 'sequence'");
             }
             if ((long) batch * gradientAccumulation > MAX_EXAMPLES_PER_STEP) {
                 // The step's example indices are one array: 2^31 of them was an OutOfMemoryError.
-                throw new PromptTuneException("batch " + batch + " × gradientAccumulation " + gradientAccumulation + " is "
+                problems.add("batch " + batch + " × gradientAccumulation " + gradientAccumulation + " is "
                         + String.format(java.util.Locale.ROOT, "%,d", (long) batch * gradientAccumulation)
                         + " examples a step; allowed: at most " + String.format(java.util.Locale.ROOT, "%,d",
                         MAX_EXAMPLES_PER_STEP));
             }
+            SettingProblems.throwIfAny(problems);
             PromptInit resolvedInit = init != null ? init
                     : (labels != null || data != null ? PromptInit.labels() : PromptInit.vocab());
             double decay = weightDecay != null ? weightDecay : OptimizerKind.of(optimizer).defaultWeightDecay();

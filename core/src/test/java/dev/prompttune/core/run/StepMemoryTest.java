@@ -22,6 +22,12 @@ class StepMemoryTest {
             "t5-mini shape");
     static final long AVAILABLE = 16L << 30;
 
+    /**
+     * What the advice is computed from: nine tenths of what is available, so that a value at the advised bound still
+     * fits when a little less is free at the next run (one was refused then).
+     */
+    static final long ADVISABLE = AVAILABLE - AVAILABLE / 10;
+
     static PromptTuneSpec.Builder spec() {
         return PromptTuneSpec.builder().train(Path.of("train.jsonl")).steps(300);
     }
@@ -63,7 +69,7 @@ class StepMemoryTest {
     void aBatchThatCannotFitNamesTheLargestThatCan() {
         PromptTuneException e = assertThrows(PromptTuneException.class,
                 () -> StepMemory.check(spec().length(20).batch(1_000_000).build(), MINI, AVAILABLE));
-        long fits = AVAILABLE / trainingBytesPerExample(20);
+        long fits = ADVISABLE / trainingBytesPerExample(20);
         assertTrue(e.getMessage().startsWith("batch is 1000000: one training step needs at least "), e.getMessage());
         assertTrue(e.getMessage().endsWith("this machine has 16.0 GiB available; allowed here: batch <= " + fits
                 + " (gradientAccumulation keeps the effective batch)"), e.getMessage());
@@ -73,8 +79,8 @@ class StepMemoryTest {
     void aPromptTooLongForEvenOneExampleNamesTheLongestThatFits() {
         PromptTuneException e = assertThrows(PromptTuneException.class,
                 () -> StepMemory.check(spec().length(100_000).batch(1).build(), MINI, AVAILABLE));
-        int longest = StepMemory.longestPrompt(MINI, true, AVAILABLE);
-        assertTrue(trainingBytesPerExample(longest) <= AVAILABLE && trainingBytesPerExample(longest + 1) > AVAILABLE);
+        int longest = StepMemory.longestPrompt(MINI, true, ADVISABLE);
+        assertTrue(trainingBytesPerExample(longest) <= ADVISABLE && trainingBytesPerExample(longest + 1) > ADVISABLE);
         assertTrue(e.getMessage().startsWith("length is 100000: one training step needs at least "), e.getMessage());
         assertTrue(e.getMessage().endsWith("allowed here: length <= " + longest), e.getMessage());
     }
@@ -98,6 +104,32 @@ class StepMemoryTest {
         PromptTuneException e = assertThrows(PromptTuneException.class,
                 () -> StepMemory.check(spec().evalBatch(10_000_000).build(), MINI, AVAILABLE));
         assertTrue(e.getMessage().startsWith("evalBatch is 10000000: one evaluation batch needs at least "), e.getMessage());
+    }
+
+    /** A batch and an evalBatch that both do not fit are both said: the batch's advice alone led into the other. */
+    @Test
+    void aBatchAndAnEvalBatchThatDoNotFitAreBothSaid() {
+        PromptTuneException e = assertThrows(PromptTuneException.class,
+                () -> StepMemory.check(spec().batch(1_000_000).evalBatch(10_000_000).build(), MINI, AVAILABLE));
+        java.util.List<String> all = dev.prompttune.core.SettingProblems.of(e);
+        assertEquals(2, all.size(), all.toString());
+        assertTrue(all.get(0).startsWith("batch is 1000000: ") && all.get(1).startsWith("evalBatch is 10000000: "),
+                all.toString());
+        assertEquals(all.get(0), e.getMessage(), "a run reports the first, as before");
+    }
+
+    /** The advised values still fit when a twentieth less memory is free at the next check (one was refused then). */
+    @Test
+    void theAdvisedValuesFitWithALittleLessMemory() {
+        long less = AVAILABLE - AVAILABLE / 20;
+        String lengthAdvice = assertThrows(PromptTuneException.class,
+                () -> StepMemory.check(spec().length(100_000).batch(1).build(), MINI, AVAILABLE)).getMessage();
+        int length = Integer.parseInt(lengthAdvice.replaceAll(".*allowed here: length <= (\\d+)$", "$1"));
+        StepMemory.check(spec().length(length).batch(1).evalBatch(1).build(), MINI, less);
+        String batchAdvice = assertThrows(PromptTuneException.class,
+                () -> StepMemory.check(spec().length(20).batch(1_000_000).build(), MINI, AVAILABLE)).getMessage();
+        int batch = Integer.parseInt(batchAdvice.replaceAll(".*allowed here: batch <= (\\d+) .*", "$1"));
+        StepMemory.check(spec().length(20).batch(batch).build(), MINI, less);
     }
 
     /** By hand, as above, with {@code inputTokens} input tokens after the prompt: T = prompt length + input tokens. */
@@ -134,7 +166,7 @@ class StepMemoryTest {
                 + "(the activations it cannot do without, with prompt length 20 and training inputs of 512 tokens, 1862 "
                 + "rows: a batch holds at most the 1862 training examples), and this machine has 16.0 GiB available; "
                 + "allowed here: batch <= %d (gradientAccumulation keeps the effective batch)",
-                1862.0 * perExample / (1L << 30), AVAILABLE / perExample), e.getMessage());
+                1862.0 * perExample / (1L << 30), ADVISABLE / perExample), e.getMessage());
     }
 
     /** The ordinary runs on that data pass: the quickstart's shape, and the DSL's defaults (length 100, batch 32). */
