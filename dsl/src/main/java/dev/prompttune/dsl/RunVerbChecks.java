@@ -33,6 +33,28 @@ final class RunVerbChecks {
         }
     }
 
+    /**
+     * Refuses the problems of {@code file} read as {@code run}'s test split; the run's own files' problems are said at
+     * its block, not here (they were blamed on the evaluate line, and hid the file's own).
+     */
+    private static void requireReadable(PromptTuneSpec run, String file) {
+        try {
+            TaskSetup.resolve(run.toBuilder().test(Experiments.existing(file)).build());
+        } catch (PromptTuneException e) {
+            if (e.getMessage().contains(file)) {
+                throw e;
+            }
+            try {
+                // The run's dev file at fault: the file alone, in the places of dev and test.
+                TaskSetup.resolve(run.toBuilder().dev(Experiments.existing(file)).test(Experiments.existing(file)).build());
+            } catch (PromptTuneException again) {
+                if (again.getMessage().contains(file)) {
+                    throw again;
+                }
+            }
+        }
+    }
+
     private static void check(String verb, List<PromptTuneSpec> runs, List<Object> values, Predicate<Object> writtenByScript) {
         PromptTuneSpec first = runs.isEmpty() ? null : runs.get(0);
         Object second = values.size() > 1 ? values.get(1) : DslLiterals.NOT_CONSTANT;
@@ -46,7 +68,7 @@ final class RunVerbChecks {
                 if (first != null && runs.size() == 1 && values.size() == 2 && second instanceof String file
                         && !writtenByScript.test(file)) {
                     // evaluate(run, 'other.jsonl'): the file is read with the run's template and labels.
-                    TaskSetup.resolve(first.toBuilder().test(Experiments.existing(file)).build());
+                    requireReadable(first, file);
                 }
             }
             case "predict" -> {

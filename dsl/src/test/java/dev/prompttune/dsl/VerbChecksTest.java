@@ -263,4 +263,26 @@ class VerbChecksTest {
         assertTrue(lines.get(3).startsWith("bad.groovy:7: template slot '{text}' has no field in " + noText + ":1"), lines.get(3));
         assertTrue(lines.get(4).startsWith("bad.groovy:8: template slot '{text}' has no field in predict input 1"), lines.get(4));
     }
+
+    /**
+     * evaluate(run, FILE) is checked for FILE's problems only: the run's own broken dev file is said at its block (it was
+     * blamed on the evaluate line too, naming the block's file), and no longer hides FILE's own mistake.
+     */
+    @Test
+    void evaluateIsCheckedForItsOwnFileOnly(@TempDir Path dir) throws Exception {
+        Path markers = HomeExtension.home().resolve("data/tasks/markers");
+        Path badDev = Files.writeString(dir.resolve("bad-dev.jsonl"), "{\"text\": \"the city\", \"label\": \"maybe\"}\n");
+        Path badEval = Files.writeString(dir.resolve("bad-eval.jsonl"), "{\"text\": \"the city\", \"label\": \"perhaps\"}\n");
+        List<String> lines = errors("""
+                def b = promptTune { model 'tiny'; data train: '%s', dev: '%s', test: '%s'; name 'b'; steps 2 }
+                evaluate(b, '%s')
+                evaluate(b, '%s')
+                """.formatted(markers.resolve("train.jsonl"), badDev, markers.resolve("test.jsonl"),
+                        markers.resolve("test.jsonl"), badEval));
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:1: ") && lines.get(0).contains("'maybe'")
+                && lines.get(0).contains(badDev.toString()), lines.get(0));
+        assertTrue(lines.get(1).startsWith("bad.groovy:3: ") && lines.get(1).contains("'perhaps'")
+                && lines.get(1).contains(badEval.toString()), lines.get(1));
+    }
 }

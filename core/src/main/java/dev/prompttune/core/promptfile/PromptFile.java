@@ -117,8 +117,10 @@ public final class PromptFile {
             // A folder given for the prompt (DIR, not DIR/NAME) is said once: "DIR/prompt.safetensors is a directory"
             // with "(… is a directory; give DIR/NAME)" beside it repeated itself.
             boolean folderGiven = Files.isDirectory(path) && !path.equals(tensors);
-            throw new PromptTuneException("prompt file " + tensors + " " + PathProblems.notRegularFile(tensors)
-                    + (folderGiven ? " (" + path + " is a directory; give DIR/NAME)" : "; allowed: a safetensors file"));
+            String problem = PathProblems.notRegularFile(tensors);
+            throw new PromptTuneException("prompt file " + tensors + " " + problem
+                    + (folderGiven ? " (" + path + " is a directory; give DIR/NAME)"
+                            : problem.equals("does not exist") ? "" : "; allowed: a safetensors file"));
         }
         try (SafetensorsFile f = SafetensorsFile.open(tensors)) {
             TensorInfo info = f.tensors().get(TENSOR);
