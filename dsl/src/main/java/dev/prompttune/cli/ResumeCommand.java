@@ -28,6 +28,6 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Experiments experiments = options.experiments();
-        return RunCommand.interruptibly(experiments, () -> experiments.resume(record.toString()));
+        return RunCommand.interruptiblyOneRun(experiments, () -> experiments.resume(record.toString()));
     }
 }

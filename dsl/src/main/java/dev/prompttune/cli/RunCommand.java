@@ -82,9 +82,21 @@ final class RunCommand implements Callable<Integer> {
         return interruptibly(experiments, interrupts -> work.get());
     }
 
+    /** {@link #interruptibly(Experiments, Supplier)} for one run, not a script ({@code resume}): said so on a signal. */
+    static int interruptiblyOneRun(Experiments experiments, Supplier<Object> work) {
+        return interruptibly(experiments, Interrupts.installForOneRun(Thread.currentThread(), System.err), false,
+                interrupts -> work.get());
+    }
+
     /** {@link #interruptibly(Experiments, Supplier)} for work that looks at the signals itself. */
     static int interruptibly(Experiments experiments, Function<Interrupts, Object> work) {
-        try (Interrupts interrupts = Interrupts.install(Thread.currentThread(), System.err)) {
+        return interruptibly(experiments, Interrupts.install(Thread.currentThread(), System.err), true, work);
+    }
+
+    /** @param script whether a script runs (then the stop also ends it), or one run ({@code resume}) */
+    private static int interruptibly(Experiments experiments, Interrupts installed, boolean script,
+                                     Function<Interrupts, Object> work) {
+        try (Interrupts interrupts = installed) {
             Object value = null;
             RuntimeException error = null;
             try {
@@ -98,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
                     // swallowed by the interrupt's summary.
                     System.err.println(error.getMessage());
                 }
-                return interrupted(interrupts, error == null ? value : null, experiments.runs());
+                return interrupted(interrupts, error == null ? value : null, experiments.runs(), script);
             }
             // A run that stopped unfinished (no finite step; a record that could not be written) is not bad input.
             boolean runFailed = stoppedUnfinished(error) || error != null && stoppedUnfinished(error.getCause());
@@ -142,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** After a signal: what was recorded, labelled interrupted, and 128 + the signal's number. */
-    private static int interrupted(Interrupts interrupts, Object value, List<PromptTuneRun> runs) {
+    private static int interrupted(Interrupts interrupts, Object value, List<PromptTuneRun> runs, boolean script) {
         if (runs.size() > 1) {
             System.out.println();
             runs.stream().filter(PromptTuneRun::interrupted).forEach(r -> System.out.println("INTERRUPTED: " + r.name()
@@ -151,7 +163,8 @@ final class RunCommand implements Callable<Integer> {
         print(table(value, runs)); // even when the script printed results: this table says what the stop left
         System.err.println("prompttune: interrupted by " + interrupts.signalName() + ": " + runs.size() + " run(s) recorded"
                 + (runs.stream().anyMatch(PromptTuneRun::interrupted) ? ", the last one marked INTERRUPTED" : "")
-                + "; the script stopped there (no later run, save or scoring); exit " + interrupts.exitCode());
+                + (script ? "; the script stopped there (no later run, save or scoring)" : "") + "; exit "
+                + interrupts.exitCode());
         return interrupts.exitCode();
     }
 

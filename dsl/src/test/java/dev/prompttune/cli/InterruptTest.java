@@ -128,6 +128,8 @@ class InterruptTest {
         child.signal("TERM");
         assertEquals(143, child.exit(), child.toString());
         assertTrue(!child.err().contains("again: aborting"), child.toString());
+        // The stop line names the signal that aborts, not only Ctrl-C (a supervisor sends SIGTERM again).
+        assertTrue(child.err().contains("(SIGTERM or Ctrl-C again aborts at once)"), child.toString());
         assertTrue(child.out().contains("INTERRUPTED: markers-labels-4-steps100000 after"), child.toString());
         assertTrue(child.err().contains("interrupted by SIGTERM: 2 run(s) recorded"), child.toString());
         assertTrue(!child.out().contains("training markers-labels-4-steps20"), "the third run never started");
@@ -233,6 +235,25 @@ class InterruptTest {
     /** {@code prompttune run} of {@code block} (saving its records under {@code runs}) in a child JVM. */
     private static CliProcess start(Path runs, String block) throws IOException {
         return ChildRuns.start(List.of(), home, tmp, runs, block);
+    }
+
+    /**
+     * resume runs one run, no script: its stop line says the run stops (it said "stopping the script"), and the record
+     * is whole again after one signal.
+     */
+    @Test
+    void ctrlCDuringResumeSpeaksOfTheRunNotAScript() throws Exception {
+        Path runs = tmp.resolve("resume-ctrl-c");
+        CliProcess first = longRunSignalledAt(runs, 5, "INT");
+        assertEquals(130, first.exit(), first.toString());
+        Path record = ChildRuns.onlyRecord(runs);
+        CliProcess resumed = CliProcess.start(List.of(), home, "resume", "--threads", "1", record.toString());
+        resumed.await(l -> l.startsWith("eval at step 10:"));
+        resumed.signal("INT");
+        assertEquals(130, resumed.exit(), resumed.toString());
+        assertTrue(resumed.err().contains("SIGINT: stopping the run at its next step"), resumed.toString());
+        assertTrue(!resumed.err().contains("script"), resumed.toString());
+        assertEquals(INTERRUPTED_RECORD_FILES, files(record), "the whole record and nothing else (no temp file)");
     }
 
     /** A copy of the marker task whose test split is its own {@code times} times over. */

@@ -29,7 +29,7 @@ public enum Placement {
             }
         }
         throw new PromptTuneException("placement '" + value + "' is not known; allowed: "
-                + Arrays.stream(values()).map(Placement::key).toList());
+                + String.join(", ", Arrays.stream(values()).map(Placement::key).toList()));
     }
 
     /**

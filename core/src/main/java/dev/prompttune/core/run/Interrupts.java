@@ -54,6 +54,12 @@ public final class Interrupts implements AutoCloseable {
                 + "continues it)");
     }
 
+    /** {@code prompttune resume}'s: one run, no script around it. */
+    public static Interrupts installForOneRun(Thread worker, PrintStream err) {
+        return install(worker, err, "prompttune", "stopping the run at its next step; it scores its best prompt and "
+                + "writes its record", "the run leaves its record incomplete (resume continues it)");
+    }
+
     /**
      * Handles {@link #SIGNALS} for {@code worker} until {@link #close}.
      *
@@ -105,8 +111,10 @@ public final class Interrupts implements AutoCloseable {
         received = signal;
         receivedAtNanos = System.nanoTime();
         // On a terminal the progress line is being redrawn in place: start a line of our own.
+        // The same signal again aborts (a second SIGTERM from a supervisor, not only a second Ctrl-C).
+        String again = signal.getName().equals("INT") ? "Ctrl-C again" : "SIG" + signal.getName() + " or Ctrl-C again";
         err.println((System.console() != null ? "\n" : "") + command + ": SIG" + signal.getName() + ": " + stopping
-                + " (Ctrl-C again aborts at once)");
+                + " (" + again + " aborts at once)");
         worker.interrupt();
     }
 

@@ -70,4 +70,12 @@ class PromptLayoutTest {
         assertArrayEquals(new float[] {-20, 1, 2, 3, 4, -10, -11, -12, 101, 102}, e);
         assertArrayEquals(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, mask);
     }
+
+    /** An unknown placement names the allowed ones as a plain list, as every other message does (not "[a, b]"). */
+    @Test
+    void anUnknownPlacementListsTheAllowedOnes() {
+        String m = org.junit.jupiter.api.Assertions.assertThrows(dev.prompttune.core.PromptTuneException.class,
+                () -> Placement.parse("middle")).getMessage();
+        org.junit.jupiter.api.Assertions.assertEquals("placement 'middle' is not known; allowed: prefix, after_first, suffix", m);
+    }
 }

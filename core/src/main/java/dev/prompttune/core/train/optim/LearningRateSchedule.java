@@ -74,12 +74,23 @@ public final class LearningRateSchedule {
                     break;
                 case "warmup":
                     if (parts.length == 2) {
-                        return warmup(Integer.parseInt(parts[1].trim()));
+                        int n = Integer.parseInt(parts[1].trim());
+                        if (n < 0) {
+                            throw Checks.bad("learning-rate schedule", "schedule", "'" + text + "'", "warmup:N with N >= 0");
+                        }
+                        return warmup(n);
                     }
                     break;
                 case "linear":
                     if (parts.length == 3) {
-                        return warmupLinearDecay(Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim()));
+                        // Named as written ('linear:5:1'), not by the internal warmupSteps/totalSteps.
+                        int n = Integer.parseInt(parts[1].trim());
+                        int total = Integer.parseInt(parts[2].trim());
+                        if (n < 0 || total <= n) {
+                            throw Checks.bad("learning-rate schedule", "schedule", "'" + text + "'",
+                                    "linear:N:TOTAL with N >= 0 and TOTAL > N");
+                        }
+                        return warmupLinearDecay(n, total);
                     }
                     break;
                 default:

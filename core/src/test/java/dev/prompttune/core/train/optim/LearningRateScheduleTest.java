@@ -55,6 +55,19 @@ class LearningRateScheduleTest {
                 LearningRateSchedule.warmupLinearDecay(2000, 30000).settings());
     }
 
+    /** A schedule text out of range is named as written, not by the internal warmupSteps/totalSteps it sets. */
+    @Test
+    void aScheduleOutOfRangeIsNamedAsWritten() {
+        String warmup = org.junit.jupiter.api.Assertions.assertThrows(dev.prompttune.core.PromptTuneException.class,
+                () -> LearningRateSchedule.parse("warmup:-5")).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(warmup.contains("'warmup:-5'") && warmup.contains("allowed: warmup:N with N >= 0")
+                && !warmup.contains("warmupSteps"), warmup);
+        String linear = org.junit.jupiter.api.Assertions.assertThrows(dev.prompttune.core.PromptTuneException.class,
+                () -> LearningRateSchedule.parse("linear:5:1")).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(linear.contains("'linear:5:1'") && linear.contains("TOTAL > N")
+                && !linear.contains("totalSteps"), linear);
+    }
+
     @Test
     void optimizerMultipliesBaseLrBySchedule() {
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
