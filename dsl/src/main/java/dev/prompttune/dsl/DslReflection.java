@@ -59,11 +59,16 @@ final class DslReflection {
         boolean initValue = !name.equals("init") && got.stream().anyMatch(g -> g.startsWith("PromptInit"));
         // `length sizes` with a list in a variable: a sweep's values are written out in the block.
         boolean listOfValues = takesSeveral && got.stream().anyMatch(g -> g.startsWith("List") || g.startsWith("ArrayList"));
+        // An untyped closure parameter or def variable whose value the checks cannot see ({ y -> … length y }):
+        // Groovy would run it, so say how to give it a type rather than only that it has none.
+        boolean untyped = got.size() == 1 && got.get(0).startsWith("Object (");
         return "wrong type for '" + name + "': expected " + String.join(" or ", expected) + ", got "
                 + (got.isEmpty() ? "no value" : String.join(", ", got))
                 + (initValue ? "; file('…') and text('…') are values of init: give " + name + " a path or name as a "
                         + "string, e.g. " + name + " '/path/to/it'" : "")
-                + (listOfValues ? SWEEP_LIST_HINT.formatted(name) : "");
+                + (listOfValues ? SWEEP_LIST_HINT.formatted(name) : "")
+                + (untyped && !initValue ? "; its type is not known before the script runs: declare it where it is "
+                        + "given, e.g. { int y -> … } for a closure's parameter, or int y = … for a variable" : "");
     }
 
     /** How to sweep values kept in a list, for messages ({@code %s}: the keyword). */

@@ -177,6 +177,20 @@ class AllErrorsTest {
         assertTrue(lines.get(3).startsWith("bad.groovy:6: batch 100000 × gradientAccumulation 100000 is"), lines.get(3));
     }
 
+    /** An untyped closure parameter given to a keyword is refused with how to type it (Groovy would run it). */
+    @Test
+    void anUntypedClosureParameterIsRefusedWithHowToTypeIt() {
+        List<String> lines = errors("""
+                def f = { y ->
+                    promptTune { model 'tiny'; data 'markers'; length y }
+                }
+                f(4)
+                """);
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("bad.groovy:2: wrong type for 'length': expected int, got Object (y); its type "
+                + "is not known before the script runs: declare it where it is given, e.g. { int y -> … }"), lines.get(0));
+    }
+
     @Test
     void everyMistakeOfEveryBlockInLineOrder() {
         List<String> lines = errors("""
