@@ -38,15 +38,16 @@ final class RunVerbChecks {
      * its block, not here (they were blamed on the evaluate line, and hid the file's own).
      */
     private static void requireReadable(PromptTuneSpec run, String file) {
+        java.nio.file.Path path = Experiments.existing(file);
         try {
-            TaskSetup.resolve(run.toBuilder().test(Experiments.existing(file)).build());
+            TaskSetup.resolve(run.toBuilder().test(path).build());
         } catch (PromptTuneException e) {
             if (e.getMessage().contains(file)) {
                 throw e;
             }
             try {
                 // The run's dev file at fault: the file alone, in the places of dev and test.
-                TaskSetup.resolve(run.toBuilder().dev(Experiments.existing(file)).test(Experiments.existing(file)).build());
+                TaskSetup.resolve(run.toBuilder().dev(path).test(path).build());
             } catch (PromptTuneException again) {
                 if (again.getMessage().contains(file)) {
                     throw again;

@@ -127,6 +127,12 @@ public final class EmbeddingFingerprint {
         return PREFIX + HexFormat.of().formatHex(digest.digest());
     }
 
+    /** A fingerprint or checksum as messages show it: the prefix and its first 12 hex digits. */
+    public static String shortly(String fingerprint) {
+        return fingerprint.length() > PREFIX.length() + 12 ? fingerprint.substring(0, PREFIX.length() + 12) + "…"
+                : fingerprint;
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

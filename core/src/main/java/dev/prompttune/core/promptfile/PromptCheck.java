@@ -109,11 +109,11 @@ public final class PromptCheck {
         String own = target.fingerprint().get();
         if (!saved.equals(own) && !saved.equals(target.atOtherPrecision() == null ? null : target.atOtherPrecision().get())) {
             String what = sameModel(target.name(), meta.baseModel())
-                    ? "the prompt was trained on model " + target.name() + " when its embedding fingerprint was " + shortly(saved)
-                            + ", but its weights have changed since (" + shortly(own) + " now)"
+                    ? "the prompt was trained on model " + target.name() + " when its embedding fingerprint was " + EmbeddingFingerprint.shortly(saved)
+                            + ", but its weights have changed since (" + EmbeddingFingerprint.shortly(own) + " now)"
                     : "the prompt was trained on " + (meta.baseModel() == null ? "another model" : "model " + meta.baseModel())
-                            + " (embedding fingerprint " + shortly(saved) + ") but is being used with model " + target.name()
-                            + " (" + shortly(own) + ")";
+                            + " (embedding fingerprint " + EmbeddingFingerprint.shortly(saved) + ") but is being used with model " + target.name()
+                            + " (" + EmbeddingFingerprint.shortly(own) + ")";
             throw new PromptTuneException(file + ": " + what + "; allowed: a prompt trained on " + target.name()
                     + "; to use this one anyway: " + ANY_MODEL);
         }
@@ -179,8 +179,4 @@ public final class PromptCheck {
         }
     }
 
-    private static String shortly(String fingerprint) {
-        return fingerprint.length() > EmbeddingFingerprint.PREFIX.length() + 12
-                ? fingerprint.substring(0, EmbeddingFingerprint.PREFIX.length() + 12) + "…" : fingerprint;
-    }
 }

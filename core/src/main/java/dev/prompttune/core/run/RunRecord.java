@@ -487,7 +487,7 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
             String now = EmbeddingFingerprint.of(prompt.values());
             if (!recorded.getAsString().equals(now)) {
                 throw new PromptTuneException(dir.resolve("prompt.safetensors") + ": not the prompt this run saved (its "
-                        + "values' checksum is " + shortly(now) + ", summary.json records " + shortly(recorded.getAsString())
+                        + "values' checksum is " + EmbeddingFingerprint.shortly(now) + ", summary.json records " + EmbeddingFingerprint.shortly(recorded.getAsString())
                         + "); allowed: the record's own prompt (a prompt file from elsewhere is read with loadPrompt "
                         + "or %loadPrompt)");
             }
@@ -498,10 +498,6 @@ public final class RunRecord implements TrainingListener, AutoCloseable {
                     + dir.resolve("prompt.safetensors") + " was trained with placement '" + placement + "'; allowed: the "
                     + "placement of the record's own prompt ('" + placement + "')");
         }
-    }
-
-    private static String shortly(String checksum) {
-        return checksum.length() > 19 ? checksum.substring(0, 19) + "…" : checksum;
     }
 
     /** The summary's stop reason; an unknown one is named with its file. */
